@@ -1,0 +1,90 @@
+// The one typed configuration: every setting has a key, an environment variable, a default and a
+// line of doc. Nothing else in the project reads process.env. `supportloop config` prints it.
+import path from 'node:path';
+
+type Kind = 'string' | 'int' | 'bool' | 'optional';
+
+interface Setting<K extends Kind> {
+  env: string;
+  kind: K;
+  default: K extends 'int' ? number : K extends 'bool' ? boolean : K extends 'optional' ? undefined : string;
+  doc: string;
+  secret?: boolean;
+}
+
+const s = <K extends Kind>(setting: Setting<K>) => setting;
+
+export const SETTINGS = {
+  host: s({ env: 'SUPPORTLOOP_HOST', kind: 'string', default: '0.0.0.0', doc: 'address the API listens on' }),
+  port: s({ env: 'SUPPORTLOOP_PORT', kind: 'int', default: 8080, doc: 'API port' }),
+  dataDir: s({ env: 'SUPPORTLOOP_DATA_DIR', kind: 'string', default: './data', doc: 'embedded ClickHouse (chDB) data, Temporal dev-server SQLite file, tenants file' }),
+  toolsDir: s({ env: 'SUPPORTLOOP_TOOLS_DIR', kind: 'string', default: './.tools', doc: 'where the project builds the Temporal CLI when it is not installed' }),
+  logLevel: s({ env: 'SUPPORTLOOP_LOG_LEVEL', kind: 'string', default: 'info', doc: 'pino log level (trace … fatal, silent)' }),
+  adminKey: s({ env: 'SUPPORTLOOP_ADMIN_KEY', kind: 'optional', default: undefined, doc: 'key for /v1/admin/* (tenant management); admin routes are refused when unset', secret: true }),
+  tenantsFile: s({ env: 'SUPPORTLOOP_TENANTS_FILE', kind: 'optional', default: undefined, doc: 'JSON file of tenants seeded at start (default <dataDir>/tenants.json when present)' }),
+
+  clickhouseUrl: s({ env: 'CLICKHOUSE_URL', kind: 'optional', default: undefined, doc: 'ClickHouse server URL; unset = embedded chDB under <dataDir>/clickhouse' }),
+  clickhouseUser: s({ env: 'CLICKHOUSE_USER', kind: 'string', default: 'default', doc: 'ClickHouse user (server mode)' }),
+  clickhousePassword: s({ env: 'CLICKHOUSE_PASSWORD', kind: 'string', default: '', doc: 'ClickHouse password (server mode)', secret: true }),
+  clickhouseDatabase: s({ env: 'CLICKHOUSE_DATABASE', kind: 'string', default: 'supportloop', doc: 'database holding every supportloop table' }),
+  clickhouseCluster: s({ env: 'CLICKHOUSE_CLUSTER', kind: 'optional', default: undefined, doc: 'cluster name: DDL becomes ON CLUSTER with Replicated + Distributed tables' }),
+
+  temporalAddress: s({ env: 'TEMPORAL_ADDRESS', kind: 'optional', default: undefined, doc: 'Temporal frontend host:port; unset = start the dev server as a child process' }),
+  temporalNamespace: s({ env: 'TEMPORAL_NAMESPACE', kind: 'string', default: 'default', doc: 'Temporal namespace' }),
+  temporalApiKey: s({ env: 'TEMPORAL_API_KEY', kind: 'optional', default: undefined, doc: 'Temporal Cloud API key (implies TLS)', secret: true }),
+  temporalTls: s({ env: 'TEMPORAL_TLS', kind: 'bool', default: false, doc: 'use TLS to reach TEMPORAL_ADDRESS' }),
+  temporalTlsCert: s({ env: 'TEMPORAL_TLS_CERT', kind: 'optional', default: undefined, doc: 'client certificate file for mTLS (Temporal Cloud)' }),
+  temporalTlsKey: s({ env: 'TEMPORAL_TLS_KEY', kind: 'optional', default: undefined, doc: 'client key file for mTLS' }),
+  temporalCli: s({ env: 'TEMPORAL_CLI', kind: 'optional', default: undefined, doc: 'path of the temporal CLI used for the dev server (else PATH, else built into toolsDir)' }),
+  temporalDevPort: s({ env: 'SUPPORTLOOP_TEMPORAL_DEV_PORT', kind: 'int', default: 7233, doc: 'frontend port of the embedded dev server' }),
+  temporalDevUiPort: s({ env: 'SUPPORTLOOP_TEMPORAL_DEV_UI_PORT', kind: 'int', default: 8233, doc: 'web UI port of the embedded dev server (0 = headless)' }),
+  taskQueue: s({ env: 'SUPPORTLOOP_TASK_QUEUE', kind: 'string', default: 'supportloop-tickets', doc: 'Temporal task queue of the ticket workflows' }),
+
+  slaFirstResponseSeconds: s({ env: 'SUPPORTLOOP_SLA_FIRST_RESPONSE_SECONDS', kind: 'int', default: 3600, doc: 'first-response SLA; a breach is recorded as sla.breached' }),
+  outcomeWindowSeconds: s({ env: 'SUPPORTLOOP_OUTCOME_WINDOW_SECONDS', kind: 'int', default: 7 * 24 * 3600, doc: 'after solve, how long reopen and CSAT still count before ticket.outcome is recorded' }),
+  webhookMaxBodyBytes: s({ env: 'SUPPORTLOOP_WEBHOOK_MAX_BODY_BYTES', kind: 'int', default: 1024 * 1024, doc: 'larger webhook bodies get 413' }),
+  webhookToleranceSeconds: s({ env: 'SUPPORTLOOP_WEBHOOK_TOLERANCE_SECONDS', kind: 'int', default: 300, doc: 'max clock skew for signed webhook timestamps (Zendesk, generic)' }),
+  writerMaxRows: s({ env: 'SUPPORTLOOP_WRITER_MAX_ROWS', kind: 'int', default: 5000, doc: 'batching writer: flush a table once this many rows wait' }),
+  writerFlushMs: s({ env: 'SUPPORTLOOP_WRITER_FLUSH_MS', kind: 'int', default: 100, doc: 'batching writer: flush at least this often (ms)' }),
+} as const;
+
+type Settings = typeof SETTINGS;
+type ValueOf<S> = S extends Setting<'int'> ? number : S extends Setting<'bool'> ? boolean : S extends Setting<'optional'> ? string | undefined : string;
+export type Config = { -readonly [K in keyof Settings]: ValueOf<Settings[K]> };
+
+function parse(key: string, setting: Setting<Kind>, raw: string | undefined): unknown {
+  if (raw === undefined || raw === '') return setting.default;
+  switch (setting.kind) {
+    case 'int': {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${setting.env}=${raw}: ${key} must be a non-negative integer`);
+      return n;
+    }
+    case 'bool':
+      if (!/^(1|0|true|false|yes|no)$/i.test(raw)) throw new Error(`${setting.env}=${raw}: ${key} must be true or false`);
+      return /^(1|true|yes)$/i.test(raw);
+    default:
+      return raw;
+  }
+}
+
+/** Effective config: overrides (tests, CLI flags) over the environment over defaults. */
+export function loadConfig(overrides: Partial<Config> = {}, env: Record<string, string | undefined> = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting<Kind>][]) {
+    out[key] = key in overrides ? (overrides as Record<string, unknown>)[key] : parse(key, setting, env[setting.env]);
+  }
+  const config = out as Config;
+  config.dataDir = path.resolve(config.dataDir);
+  config.toolsDir = path.resolve(config.toolsDir);
+  return config;
+}
+
+/** Lines for `supportloop config`: env name, effective value (secrets masked) and doc. */
+export function describeConfig(config: Config): string[] {
+  return (Object.entries(SETTINGS) as [keyof Config, Setting<Kind>][]).map(([key, setting]) => {
+    const value = config[key];
+    const shown = value === undefined ? '(unset)' : setting.secret && value !== '' ? '***' : String(value);
+    return `${setting.env.padEnd(42)} ${shown.padEnd(28)} ${setting.doc}`;
+  });
+}
