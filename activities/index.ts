@@ -1,0 +1,52 @@
+// The only side effects the ticket workflows reach: built from injected dependencies so the worker
+// and tests wire the same code to real engines.
+import type { DerivedEvent, TicketEvent } from '../domain/events.js';
+import type { TicketState } from '../domain/ticketState.js';
+import type { BatchingWriter } from '../store/batchingWriter.js';
+import type { ClickHouse } from '../store/clickhouse.js';
+import { storedEventIds, writeTicketEvents } from '../store/ticketEvents.js';
+import { loadTicketState, writeTicketState } from '../store/tickets.js';
+
+export interface ActivityDeps {
+  ch: ClickHouse;
+  writer: BatchingWriter;
+  now?: () => number;
+}
+
+export interface TicketChanges {
+  inbound: TicketEvent[];
+  derived: DerivedEvent[];
+  state: TicketState;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  const now = deps.now ?? Date.now;
+  return {
+    /** What a new run of a ticket's workflow starts from: its stored state and the event ids already recorded. */
+    async resumeTicket(input: { tenantId: string; ticketId: string }): Promise<{ state: TicketState | undefined; seenEventIds: string[] }> {
+      const [state, seenEventIds] = await Promise.all([
+        loadTicketState(deps.ch, input.tenantId, input.ticketId),
+        storedEventIds(deps.ch, input.tenantId, input.ticketId),
+      ]);
+      return { state, seenEventIds };
+    },
+
+    /** Record new events and the resulting state; completes only once both are written. */
+    async recordTicketChanges(changes: TicketChanges): Promise<void> {
+      const { state } = changes;
+      const context = {
+        channel: state.channel,
+        provider: state.provider,
+        segment: state.customer.segment ?? '',
+        plan: state.customer.plan ?? '',
+        topic: state.topic,
+      };
+      await Promise.all([
+        writeTicketEvents(deps.writer, { inbound: changes.inbound.map((event) => ({ event })), derived: changes.derived, context }, now()),
+        writeTicketState(deps.writer, state),
+      ]);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,75 @@
+// buildApp(deps): the whole HTTP surface as one fastify instance, separate from listen() so tests
+// use app.inject() against real engines. Route groups are encapsulated plugins with full schemas;
+// the OpenAPI document is generated from them at /openapi.json.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HelpdeskAdapter } from '../helpdesks/adapter.js';
+import type { Provider } from '../helpdesks/index.js';
+import type { BatchingWriter } from '../store/batchingWriter.js';
+import { StoreError, type ClickHouse } from '../store/clickhouse.js';
+import { adminAuth, tenantAuth } from './auth.js';
+import { ApiError, ErrorResponse, handleError } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { healthRoutes, type DependencyChecks } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { ticketRoutes } from './routes/tickets.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import type { TenantDirectory } from './tenantDirectory.js';
+import type { TicketSignalOptions } from './ticketSignals.js';
+
+export interface AppDeps {
+  ch: ClickHouse;
+  writer: BatchingWriter;
+  tenants: TenantDirectory;
+  adapters: Record<Provider, HelpdeskAdapter>;
+  signals: TicketSignalOptions;
+  checks: DependencyChecks;
+  adminKey: string | undefined;
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: deps.logLevel },
+    // Request ids flow into every log line; a helpdesk's own delivery id is not trusted as ours.
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+  });
+  app.addSchema(ErrorResponse);
+  app.setErrorHandler((error, request, reply) => {
+    // A store that cannot write is a temporary condition: tell the caller to retry.
+    if (error instanceof StoreError) return handleError(new ApiError(503, 'clickhouse_unavailable', `${error.message}; retry later`, undefined, 5), request, reply);
+    return handleError(error as Error, request, reply);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ statusCode: 404, code: 'route_not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'supportloop API', version: '0.1.0', description: 'Helpdesk webhooks in; ticket state, metrics and learning out.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'tenant API key' },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'SUPPORTLOOP_ADMIN_KEY' },
+        },
+      },
+    },
+  });
+
+  await app.register(healthRoutes, { checks: deps.checks });
+  await app.register(webhookRoutes, { tenants: deps.tenants, adapters: deps.adapters, writer: deps.writer, signals: deps.signals, maxBodyBytes: deps.maxBodyBytes });
+  await app.register(async (tenantScoped) => {
+    tenantScoped.addHook('onRequest', tenantAuth(deps.tenants));
+    await tenantScoped.register(ticketRoutes, { ch: deps.ch });
+    await tenantScoped.register(metricsRoutes, { ch: deps.ch });
+  });
+  await app.register(async (admin) => {
+    admin.addHook('onRequest', adminAuth(deps.adminKey));
+    await admin.register(adminRoutes, { ch: deps.ch, tenants: deps.tenants });
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

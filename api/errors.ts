@@ -1,0 +1,52 @@
+// One error shape for every route: status, a stable code, a message that names the field.
+import { Type } from '@sinclair/typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String(),
+    message: Type.String(),
+    field: Type.Optional(Type.String()),
+  },
+  { $id: 'ErrorResponse' },
+);
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Map fastify's own errors (validation, body size, content type) and ours to ErrorResponse. */
+export function handleError(error: FastifyError | ApiError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof ApiError) {
+    if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+    void reply.status(error.statusCode).send({ statusCode: error.statusCode, code: error.code, message: error.message, field: error.field });
+    return;
+  }
+  const fe = error as FastifyError;
+  if (fe.validation) {
+    const first = fe.validation[0];
+    const where = fe.validationContext ?? 'body';
+    const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const field = [where === 'body' ? '' : where, path, missing].filter(Boolean).join('.') || where;
+    void reply.status(400).send({ statusCode: 400, code: 'invalid_request', message: `${field}: ${first?.message ?? 'invalid'}`, field });
+    return;
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large' : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type' : 'bad_request';
+    void reply.status(fe.statusCode).send({ statusCode: fe.statusCode, code, message: fe.message });
+    return;
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  void reply.status(500).send({ statusCode: 500, code: 'internal_error', message: 'internal error; see the server log' });
+}

@@ -1,0 +1,119 @@
+// One writer for every insert: concurrent callers (activities, the API) append rows and await the
+// flush that carries them, so many small writes become one insert per table per interval and a
+// caller's promise resolves only when its rows are durably in ClickHouse. A failed insert rejects
+// every waiting caller (their activities retry; event ids make the retry harmless).
+import type { ClickHouse } from './clickhouse.js';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface TableQueue {
+  rows: object[];
+  waiters: Waiter[];
+  /** The insert currently running for this table; the next batch waits for it (keeps part count low). */
+  inFlight: Promise<void> | undefined;
+}
+
+export interface BatchingWriterOptions {
+  maxRows: number;
+  flushMs: number;
+  onFlush?: (table: string, rows: number, ms: number, error?: unknown) => void;
+}
+
+export interface WriterStats {
+  flushes: number;
+  rowsWritten: number;
+  failedFlushes: number;
+  pendingRows: number;
+}
+
+export class BatchingWriter {
+  private readonly queues = new Map<string, TableQueue>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly stats = { flushes: 0, rowsWritten: 0, failedFlushes: 0 };
+
+  constructor(
+    private readonly ch: ClickHouse,
+    private readonly options: BatchingWriterOptions,
+  ) {}
+
+  /** Resolves once `rows` are inserted into `table`. */
+  write(table: string, rows: readonly object[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('batching writer is closed'));
+    if (rows.length === 0) return Promise.resolve();
+    const queue = this.queue(table);
+    const done = new Promise<void>((resolve, reject) => queue.waiters.push({ resolve, reject }));
+    queue.rows.push(...rows);
+    if (queue.rows.length >= this.options.maxRows) void this.flushTable(table);
+    else this.schedule();
+    return done;
+  }
+
+  /** Flush everything queued now and wait for it. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.queues.keys()].map((t) => this.flushTable(t)));
+  }
+
+  /** Stop accepting rows, then drain what is queued (graceful shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  getStats(): WriterStats {
+    const pendingRows = [...this.queues.values()].reduce((n, q) => n + q.rows.length, 0);
+    return { ...this.stats, pendingRows };
+  }
+
+  private queue(table: string): TableQueue {
+    let queue = this.queues.get(table);
+    if (!queue) {
+      queue = { rows: [], waiters: [], inFlight: undefined };
+      this.queues.set(table, queue);
+    }
+    return queue;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.options.flushMs);
+  }
+
+  private async flushTable(table: string): Promise<void> {
+    const queue = this.queue(table);
+    // One insert per table at a time: rows arriving meanwhile form the next batch.
+    while (queue.inFlight) await queue.inFlight.catch(() => {});
+    if (queue.rows.length === 0) return;
+    const rows = queue.rows.splice(0);
+    const waiters = queue.waiters.splice(0);
+    const started = Date.now();
+    queue.inFlight = this.ch.insert(table, rows).then(
+      () => {
+        this.stats.flushes++;
+        this.stats.rowsWritten += rows.length;
+        this.options.onFlush?.(table, rows.length, Date.now() - started);
+        for (const w of waiters) w.resolve();
+      },
+      (err: unknown) => {
+        this.stats.failedFlushes++;
+        this.options.onFlush?.(table, rows.length, Date.now() - started, err);
+        for (const w of waiters) w.reject(err);
+      },
+    );
+    try {
+      await queue.inFlight;
+    } finally {
+      queue.inFlight = undefined;
+    }
+    if (queue.rows.length >= this.options.maxRows) await this.flushTable(table);
+    else if (queue.rows.length > 0) this.schedule();
+  }
+}

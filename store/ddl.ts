@@ -1,0 +1,70 @@
+// Generates DDL from one table definition for both deployments: plain MergeTree-family tables on
+// chDB or a single server, and with CLICKHOUSE_CLUSTER an `ON CLUSTER` Replicated local table plus a
+// Distributed table under the public name (so queries and inserts never change). Migrations are
+// written once against this builder; the cluster variant is derived, never kept as a second copy.
+
+export interface DdlContext {
+  db: string;
+  cluster?: string;
+}
+
+export interface TableDef {
+  name: string;
+  columns: string[];
+  engine: 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree';
+  engineArgs?: string;
+  orderBy: string;
+  partitionBy?: string;
+  /** Distributed sharding expression; keep a ticket's rows on one shard so Replacing dedupe works. */
+  shardingKey: string;
+}
+
+export interface ViewDef {
+  name: string;
+  /** Target table (its definition's name). */
+  to: string;
+  /** Source table (its definition's name). */
+  from: string;
+  /** SELECT list and clauses after FROM, e.g. "SELECT … FROM {from} GROUP BY …"; `{from}` is replaced. */
+  select: string;
+}
+
+const q = (db: string, name: string) => `\`${db}\`.\`${name}\``;
+const onCluster = (ctx: DdlContext) => (ctx.cluster ? ` ON CLUSTER \`${ctx.cluster}\`` : '');
+const localName = (ctx: DdlContext, name: string) => (ctx.cluster ? `${name}_local` : name);
+
+export function createDatabase(ctx: DdlContext): string {
+  return `CREATE DATABASE IF NOT EXISTS \`${ctx.db}\`${onCluster(ctx)}`;
+}
+
+export function createTable(ctx: DdlContext, def: TableDef): string[] {
+  const local = localName(ctx, def.name);
+  const args = def.engineArgs ?? '';
+  const engine = ctx.cluster
+    ? `Replicated${def.engine}('/clickhouse/tables/{shard}/${ctx.db}/${local}', '{replica}'${args ? `, ${args}` : ''})`
+    : `${def.engine}(${args})`;
+  const statements = [
+    [
+      `CREATE TABLE IF NOT EXISTS ${q(ctx.db, local)}${onCluster(ctx)} (`,
+      def.columns.map((c) => `  ${c}`).join(',\n'),
+      `) ENGINE = ${engine}`,
+      def.partitionBy ? `PARTITION BY ${def.partitionBy}` : '',
+      `ORDER BY ${def.orderBy}`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  ];
+  if (ctx.cluster) {
+    statements.push(
+      `CREATE TABLE IF NOT EXISTS ${q(ctx.db, def.name)}${onCluster(ctx)} AS ${q(ctx.db, local)}\n` +
+        `ENGINE = Distributed(\`${ctx.cluster}\`, \`${ctx.db}\`, \`${local}\`, ${def.shardingKey})`,
+    );
+  }
+  return statements;
+}
+
+/** Materialized views run per shard: local source → local target. */
+export function createMaterializedView(ctx: DdlContext, def: ViewDef): string {
+  const select = def.select.replace('{from}', q(ctx.db, localName(ctx, def.from)));
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${q(ctx.db, def.name)}${onCluster(ctx)}\nTO ${q(ctx.db, localName(ctx, def.to))}\nAS ${select}`;
+}

@@ -1,0 +1,50 @@
+// Applies the numbered migrations in order. Every statement is idempotent (IF NOT EXISTS) and each
+// applied version is recorded, so a restart, a second replica or a re-run is harmless.
+import type { ClickHouse } from './clickhouse.js';
+import { createDatabase, createTable, type DdlContext } from './ddl.js';
+import * as spine from './migrations/001_spine.js';
+import { TABLES, toClickHouseTime } from './tables.js';
+
+interface Migration {
+  version: number;
+  name: string;
+  statements(ctx: DdlContext): string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [spine];
+
+/** The database and the table that records applied versions. */
+function bootstrapStatements(ctx: DdlContext): string[] {
+  return [
+    createDatabase(ctx),
+    ...createTable(ctx, {
+      name: TABLES.schemaMigrations,
+      columns: ['version UInt32', 'name String', "applied_at DateTime64(3, 'UTC')"],
+      engine: 'ReplacingMergeTree',
+      orderBy: 'version',
+      shardingKey: 'version',
+    }),
+  ];
+}
+
+/** Every statement, in order, for a context: what `migrate` runs on an empty database and what the DDL golden test reads. */
+export function migrationStatements(ctx: DdlContext): string[] {
+  return [...bootstrapStatements(ctx), ...MIGRATIONS.flatMap((m) => m.statements(ctx))];
+}
+
+export async function migrate(ch: ClickHouse, log: (line: string) => void = () => {}): Promise<number[]> {
+  const ctx: DdlContext = { db: ch.database, cluster: ch.cluster };
+  for (const statement of bootstrapStatements(ctx)) await ch.command(statement);
+  const applied = new Set(
+    (await ch.query<{ version: number }>(`SELECT version FROM ${ch.table(TABLES.schemaMigrations)} FINAL`)).map((r) => Number(r.version)),
+  );
+  const ran: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    for (const statement of migration.statements(ctx)) await ch.command(statement);
+    await ch.insert(TABLES.schemaMigrations, [{ version: migration.version, name: migration.name, applied_at: toClickHouseTime(Date.now()) }]);
+    log(`applied migration ${migration.version} (${migration.name})`);
+    ran.push(migration.version);
+  }
+  return ran;
+}

@@ -1,0 +1,22 @@
+// Every table and view name, defined once and imported everywhere (DDL in store/migrations/).
+export const TABLES = {
+  schemaMigrations: 'schema_migrations',
+  tenants: 'tenants',
+  ticketEvents: 'ticket_events',
+  tickets: 'tickets',
+  eventsPerMinute: 'events_per_minute',
+  eventsPerMinuteView: 'events_per_minute_mv',
+  ignoredWebhooks: 'ignored_webhooks',
+} as const;
+
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/** ClickHouse DateTime64(3) text form in UTC ("2026-01-02 03:04:05.678"), accepted by every input format setting. */
+export function toClickHouseTime(value: string | number | Date): string {
+  return new Date(value).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Back from ClickHouse's UTC text form to ISO-8601. */
+export function fromClickHouseTime(value: string): string {
+  return value.includes('T') ? value : `${value.replace(' ', 'T')}Z`;
+}

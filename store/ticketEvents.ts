@@ -1,0 +1,124 @@
+// The raw event log: one row per canonical or lifecycle-derived event, keyed by event id.
+import type { DerivedEvent, TicketEvent } from '../domain/events.js';
+import type { BatchingWriter } from './batchingWriter.js';
+import type { ClickHouse } from './clickhouse.js';
+import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
+
+/** Classification of a customer message, stored on its event row. */
+export interface MessageClassification {
+  topic: string;
+  topicConfidence: number;
+  sentiment: number;
+  frustration: number;
+  language: string;
+}
+
+export interface StoredEventRow {
+  event_id: string;
+  kind: string;
+  occurred_at: string;
+  provider: string;
+  channel: string;
+  tags: string[];
+  subject: string;
+  body: string;
+  author_id: string;
+  status: string;
+  csat_score: number | null;
+  topic: string;
+  details: string;
+}
+
+function inboundRow(event: TicketEvent, recordedAt: string, classification?: MessageClassification) {
+  const c = event.customer ?? {};
+  return {
+    tenant_id: event.tenantId,
+    ticket_id: event.ticketId,
+    event_id: event.eventId,
+    kind: event.kind,
+    occurred_at: toClickHouseTime(event.occurredAt),
+    recorded_at: recordedAt,
+    provider: event.provider,
+    channel: event.channel,
+    tags: event.tags,
+    subject: event.subject ?? '',
+    body: event.body ?? '',
+    author_id: event.authorId ?? '',
+    status: event.status ?? '',
+    priority: event.priority ?? '',
+    assignee_id: event.assigneeId ?? '',
+    group_id: event.groupId ?? '',
+    escalation_tier: event.escalationTier ?? '',
+    csat_score: event.csat?.score ?? null,
+    csat_raw: event.csat ? String(event.csat.raw) : '',
+    csat_comment: event.csat?.comment ?? '',
+    customer_id: c.customerId ?? '',
+    account_id: c.accountId ?? '',
+    plan: c.plan ?? '',
+    segment: c.segment ?? '',
+    customer_role: c.role ?? '',
+    signup_at: c.signupAt ? toClickHouseTime(c.signupAt) : null,
+    custom: c.custom ?? {},
+    topic: classification?.topic ?? '',
+    topic_confidence: classification?.topicConfidence ?? 0,
+    sentiment: classification?.sentiment ?? 0,
+    frustration: classification?.frustration ?? 0,
+    language: classification?.language ?? '',
+    details: '',
+  };
+}
+
+function derivedRow(event: DerivedEvent, recordedAt: string, context: { channel: string; provider: string; segment: string; plan: string; topic: string }) {
+  return {
+    tenant_id: event.tenantId,
+    ticket_id: event.ticketId,
+    event_id: event.eventId,
+    kind: event.kind,
+    occurred_at: toClickHouseTime(event.occurredAt),
+    recorded_at: recordedAt,
+    provider: context.provider,
+    channel: context.channel,
+    segment: context.segment,
+    plan: context.plan,
+    topic: context.topic,
+    details: JSON.stringify(event.details),
+  };
+}
+
+export interface EventsToRecord {
+  inbound: { event: TicketEvent; classification?: MessageClassification }[];
+  derived: DerivedEvent[];
+  /** Ticket context copied onto derived rows so rollups can slice them like inbound events. */
+  context: { channel: string; provider: string; segment: string; plan: string; topic: string };
+}
+
+export function writeTicketEvents(writer: BatchingWriter, events: EventsToRecord, recordedAtMs: number): Promise<void> {
+  const recordedAt = toClickHouseTime(recordedAtMs);
+  const rows = [
+    ...events.inbound.map(({ event, classification }) => inboundRow(event, recordedAt, classification)),
+    ...events.derived.map((event) => derivedRow(event, recordedAt, events.context)),
+  ];
+  return writer.write(TABLES.ticketEvents, rows);
+}
+
+export async function ticketEventHistory(ch: ClickHouse, tenantId: string, ticketId: string, limit = 1000): Promise<StoredEventRow[]> {
+  const rows = await ch.query<StoredEventRow>(
+    `SELECT event_id, kind, occurred_at, provider, channel, tags, subject, body, author_id, status, csat_score, topic, details
+     FROM ${ch.table(TABLES.ticketEvents)} FINAL
+     WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String}
+     ORDER BY occurred_at, event_id
+     LIMIT {limit:UInt32}`,
+    { tenantId, ticketId, limit },
+  );
+  return rows.map((r) => ({ ...r, occurred_at: fromClickHouseTime(r.occurred_at) }));
+}
+
+/** Event ids already stored for a ticket: a new workflow run for an old ticket starts de-duplicating from these. */
+export async function storedEventIds(ch: ClickHouse, tenantId: string, ticketId: string): Promise<string[]> {
+  const rows = await ch.query<{ event_id: string }>(
+    `SELECT DISTINCT event_id FROM ${ch.table(TABLES.ticketEvents)}
+     WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String}`,
+    { tenantId, ticketId },
+  );
+  return rows.map((r) => r.event_id);
+}

@@ -1,0 +1,76 @@
+// One durable lifecycle per ticket: de-duplicates events, keeps the ticket state, records every
+// change, fires the first-response SLA timer and, after solve, waits out the outcome window before
+// recording the ticket's outcome. Deterministic orchestration only; the state machine is in domain/.
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { DerivedEvent, TicketEvent } from '../domain/events.js';
+import { applyEvent, newTicketState, outcomeDeadline, outcomeEvent, slaBreachEvent, slaDeadline, type TicketState } from '../domain/ticketState.js';
+import type { createActivities } from '../activities/index.js';
+import { ticketEventsSignal, ticketStateQuery, type TicketLifecycleInput } from './messages.js';
+
+const { resumeTicket, recordTicketChanges } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+/** Keep histories short enough to replay fast; the typed state carries over. */
+const MAX_HISTORY_EVENTS = 2_000;
+
+export async function ticketLifecycle(input: TicketLifecycleInput): Promise<void> {
+  const pending: TicketEvent[] = [];
+  /** The last recorded state, what the query answers. */
+  let recorded: TicketState | undefined = input.carried?.state;
+  setHandler(ticketEventsSignal, (events) => void pending.push(...events));
+  setHandler(ticketStateQuery, () => recorded);
+
+  // A ticket whose earlier run completed (outcome recorded) resumes from the store.
+  const resumed = input.carried ?? (await resumeTicket({ tenantId: input.tenantId, ticketId: input.ticketId }));
+  let current: TicketState = resumed.state ?? newTicketState(input.tenantId, input.ticketId);
+  const seen = new Set(resumed.seenEventIds);
+  recorded ??= resumed.state;
+
+  const record = async (inbound: TicketEvent[], derived: DerivedEvent[]) => {
+    await recordTicketChanges({ inbound, derived, state: current });
+    recorded = current;
+  };
+
+  for (;;) {
+    if (pending.length === 0) {
+      const deadlines = [slaDeadline(current, input.timers), outcomeDeadline(current, input.timers)].filter((d): d is number => d !== undefined);
+      const next = deadlines.length ? Math.min(...deadlines) : undefined;
+      const hasEvents = () => pending.length > 0;
+      const woke = next === undefined ? (await condition(hasEvents)) === undefined : await condition(hasEvents, Math.max(1, next - Date.now()));
+      if (!woke) {
+        const sla = slaDeadline(current, input.timers);
+        if (sla !== undefined && sla <= Date.now()) {
+          const breach = slaBreachEvent(current, input.timers);
+          current = { ...current, slaBreached: true, version: current.version + 1 };
+          await record([], [breach]);
+        }
+        const outcomeAt = outcomeDeadline(current, input.timers);
+        if (outcomeAt !== undefined && outcomeAt <= Date.now()) {
+          const outcome = outcomeEvent(current, Date.now());
+          current = { ...current, outcomeRecorded: true, version: current.version + 1 };
+          await record([], [outcome]);
+          // Done unless the customer wrote again while the outcome was being recorded.
+          if (pending.length === 0) return;
+        }
+        continue;
+      }
+    }
+
+    const fresh: TicketEvent[] = [];
+    for (const event of pending.splice(0)) {
+      if (seen.has(event.eventId)) continue;
+      seen.add(event.eventId);
+      fresh.push(event);
+    }
+    if (fresh.length > 0) {
+      for (const event of fresh) current = applyEvent(current, event);
+      await record(fresh, []);
+    }
+
+    if (pending.length === 0 && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested)) {
+      await continueAsNew<typeof ticketLifecycle>({ ...input, carried: { state: current, seenEventIds: [...seen] } });
+    }
+  }
+}
