@@ -1,0 +1,165 @@
+// npm run bench:ingest — end-to-end webhook ingest through the real product (HTTP → verify → map →
+// signalWithStart → workflow → batching writer → chDB), against a baseline measured in the same run
+// on the same dev server: raw signalWithStart of a no-op workflow type with no HTTP, no adapter and
+// no worker. Prints webhooks/s and ack latency p50/p99 for both, and their ratio.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { parse } from 'csv-parse/sync';
+import { quantileSorted } from 'simple-statistics';
+import { Webhook } from 'standardwebhooks';
+import { loadConfig } from '../runtime/config.js';
+import { startSupportloop } from '../runtime/supportloop.js';
+import { freePort } from '../runtime/temporalDevServer.js';
+import { TABLES } from '../store/tables.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const defaultDataset = path.resolve(repoRoot, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv');
+
+const options = new Command('bench:ingest')
+  .option('--dataset <file>', 'CSV with an `instruction` (message text) column, or JSONL with `body`', defaultDataset)
+  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-ingest'))
+  .option('--events <n>', 'webhooks to send in each phase', '3000')
+  .option('--tickets <n>', 'distinct tickets the events spread over', '600')
+  .option('--concurrency <n>', 'concurrent senders', '32')
+  .parse()
+  .opts<{ dataset: string; out: string; events: string; tickets: string; concurrency: string }>();
+
+const events = Number(options.events);
+const tickets = Number(options.tickets);
+const concurrency = Number(options.concurrency);
+
+function loadBodies(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.jsonl')) return text.split('\n').filter(Boolean).map((l) => String((JSON.parse(l) as { body?: string }).body ?? ''));
+  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const column = ['instruction', 'body', 'message', 'text'].find((c) => c in (rows[0] ?? {}));
+  if (!column) throw new Error(`${file}: no instruction/body/message/text column`);
+  return rows.map((r) => r[column]!);
+}
+
+/** Run `total` jobs with `concurrency` workers; returns per-job latencies in ms and the wall time. */
+async function runPhase(name: string, total: number, job: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number }> {
+  const bar = new SingleBar({ format: `${name.padEnd(22)} [{bar}] {value}/{total} {eta_formatted}` });
+  bar.start(total, 0);
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        try {
+          await job(i);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+        bar.increment();
+      }
+    }),
+  );
+  bar.stop();
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000, errors };
+}
+
+const summary = (r: { latencies: number[]; seconds: number; errors: number }) => ({
+  perSecond: r.latencies.length / r.seconds,
+  p50: r.latencies.length ? quantileSorted(r.latencies, 0.5) : NaN,
+  p99: r.latencies.length ? quantileSorted(r.latencies, 0.99) : NaN,
+  errors: r.errors,
+});
+
+async function main(): Promise<void> {
+  const bodies = loadBodies(options.dataset);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-bench-'));
+  const sl = await startSupportloop(
+    loadConfig({ dataDir, host: '127.0.0.1', port: await freePort(), temporalDevPort: await freePort(), temporalDevUiPort: 0, adminKey: 'bench-admin-key-000000', logLevel: 'error' }),
+  );
+  try {
+    const created = await fetch(`${sl.url}/v1/admin/tenants`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench-admin-key-000000', 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId: 'bench' }),
+    });
+    const tenant = (await created.json()) as { webhookSecrets: { generic: string } };
+    const webhook = new Webhook(tenant.webhookSecrets.generic);
+
+    const baseline = await runPhase('baseline signalWithStart', events, async (i) => {
+      await sl.temporal.client.workflow.signalWithStart('benchNoop', {
+        workflowId: `bench-noop/${i % tickets}`,
+        taskQueue: 'bench-noop-unpolled',
+        args: [],
+        signal: 'noop',
+        signalArgs: [i],
+      });
+    });
+
+    const startedAt = Date.now();
+    const ingest = await runPhase('webhooks end to end', events, async (i) => {
+      const body = JSON.stringify({
+        events: [
+          {
+            eventId: `bench-${i}`,
+            kind: 'message.customer',
+            ticketId: `B-${i % tickets}`,
+            occurredAt: new Date(startedAt + i).toISOString(),
+            channel: 'chat',
+            tags: [],
+            body: bodies[i % bodies.length],
+          },
+        ],
+      });
+      const msgId = `msg_${i}`;
+      const at = new Date();
+      const response = await fetch(`${sl.url}/v1/webhooks/bench/generic`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'webhook-id': msgId, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': webhook.sign(msgId, at, body) },
+        body,
+      });
+      if (response.status !== 202) throw new Error(`HTTP ${response.status}`);
+      await response.arrayBuffer();
+    });
+
+    // Acked means durable in Temporal; also measure how long until every event is in ClickHouse.
+    const countStored = async () =>
+      Number((await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table(TABLES.ticketEvents)} FINAL WHERE tenant_id = {t:String}`, { t: 'bench' }))[0]!.n);
+    let stored = 0;
+    while ((stored = await countStored()) < events - ingest.errors && Date.now() - startedAt < 600_000) await new Promise((r) => setTimeout(r, 250));
+    const processedSeconds = (Date.now() - startedAt) / 1000;
+
+    const b = summary(baseline);
+    const e = summary(ingest);
+    const result = {
+      events,
+      tickets,
+      concurrency,
+      baseline: b,
+      ingest: { ...e, storedInClickHouse: stored, endToEndProcessedPerSecond: stored / processedSeconds },
+      ratio: { throughput: e.perSecond / b.perSecond, p50: e.p50 / b.p50, p99: e.p99 / b.p99 },
+    };
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(path.join(options.out, 'ingest.json'), JSON.stringify(result, null, 2));
+    const f = (n: number) => n.toFixed(1);
+    console.log('\n| phase | per second | ack p50 ms | ack p99 ms | errors |');
+    console.log('|---|---|---|---|---|');
+    console.log(`| baseline: raw signalWithStart (no-op workflow) | ${f(b.perSecond)} | ${f(b.p50)} | ${f(b.p99)} | ${b.errors} |`);
+    console.log(`| supportloop webhooks (HTTP→verify→map→signalWithStart) | ${f(e.perSecond)} | ${f(e.p50)} | ${f(e.p99)} | ${e.errors} |`);
+    console.log(`\nratio webhook/baseline: throughput ${result.ratio.throughput.toFixed(2)}×, p50 ${result.ratio.p50.toFixed(2)}×, p99 ${result.ratio.p99.toFixed(2)}×`);
+    console.log(`processed into ClickHouse: ${stored}/${events} events, ${f(result.ingest.endToEndProcessedPerSecond)} events/s end to end`);
+    console.log(`results: ${path.join(options.out, 'ingest.json')}`);
+  } finally {
+    await sl.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

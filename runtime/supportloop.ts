@@ -1,0 +1,136 @@
+// The composition root: wires config → ClickHouse (chDB or server) → Temporal (dev server child or
+// cluster) → batching writer → worker and/or API, and shuts them down in the reverse order.
+import path from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from '../api/app.js';
+import { TenantDirectory } from '../api/tenantDirectory.js';
+import { createHelpdeskAdapters } from '../helpdesks/index.js';
+import { BatchingWriter } from '../store/batchingWriter.js';
+import { createClickHouse, type ClickHouse } from '../store/clickhouse.js';
+import { migrate } from '../store/migrate.js';
+import type { Config } from './config.js';
+import { ensureTemporalCli } from './temporalCli.js';
+import { connectTemporal, type TemporalConnections } from './temporalConnection.js';
+import { startTemporalDevServer, type DevServer } from './temporalDevServer.js';
+import { defaultTenantsFile, ensureDefaultTenant, seedTenantsFromFile } from './tenantsBootstrap.js';
+import { createTicketWorker } from './worker.js';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Supportloop {
+  config: Config;
+  ch: ClickHouse;
+  writer: BatchingWriter;
+  temporal: TemporalConnections;
+  app: FastifyInstance | undefined;
+  worker: Worker | undefined;
+  devServer: DevServer | undefined;
+  /** Where the API listens, e.g. http://127.0.0.1:8080 (undefined for a worker-only process). */
+  url: string | undefined;
+  /** Graceful: stop accepting, drain in-flight requests, drain the worker, flush the writer, stop the dev server. */
+  stop(): Promise<void>;
+}
+
+export async function startSupportloop(config: Config, role: Role = 'all'): Promise<Supportloop> {
+  const logger = pino({ level: config.logLevel, base: { service: 'supportloop', role } });
+  const log = (line: string) => logger.info(line);
+  if (role !== 'all' && !config.clickhouseUrl) {
+    throw new Error('separate api/worker processes need a ClickHouse server (CLICKHOUSE_URL): embedded chDB binds its data directory to one process');
+  }
+
+  const ch = createClickHouse({
+    url: config.clickhouseUrl,
+    user: config.clickhouseUser,
+    password: config.clickhousePassword,
+    database: config.clickhouseDatabase,
+    cluster: config.clickhouseCluster,
+    dataDir: config.dataDir,
+  });
+  await migrate(ch, log);
+
+  let devServer: DevServer | undefined;
+  let address = config.temporalAddress;
+  if (!address) {
+    const cli = await ensureTemporalCli({ explicitPath: config.temporalCli, toolsDir: config.toolsDir, log });
+    devServer = await startTemporalDevServer({
+      cli,
+      dataDir: path.join(config.dataDir, 'temporal'),
+      port: config.temporalDevPort,
+      uiPort: config.temporalDevUiPort,
+      namespace: config.temporalNamespace,
+      log,
+    });
+    address = devServer.address;
+  }
+  const temporal = await connectTemporal(config, address, { worker: role !== 'api' });
+
+  const writer = new BatchingWriter(ch, {
+    maxRows: config.writerMaxRows,
+    flushMs: config.writerFlushMs,
+    onFlush: (table, rows, ms, error) => (error ? logger.error({ table, rows, ms, err: error }, 'batch insert failed') : logger.debug({ table, rows, ms }, 'batch inserted')),
+  });
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  if (role !== 'api') {
+    worker = await createTicketWorker({ connection: temporal.nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { ch, writer } });
+    workerRun = worker.run().catch((err: unknown) => {
+      logger.fatal({ err }, 'the Temporal worker stopped');
+      throw err;
+    });
+  }
+
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  if (role !== 'worker') {
+    const tenantsFile = defaultTenantsFile(config.dataDir, config.tenantsFile);
+    if (tenantsFile) await seedTenantsFromFile(ch, tenantsFile, log);
+    await ensureDefaultTenant(ch, config.dataDir, log);
+    const tenants = new TenantDirectory(ch);
+    await tenants.refresh();
+    app = await buildApp({
+      ch,
+      writer,
+      tenants,
+      adapters: createHelpdeskAdapters({ toleranceSeconds: config.webhookToleranceSeconds }),
+      signals: {
+        client: temporal.client,
+        taskQueue: config.taskQueue,
+        timers: { slaFirstResponseMs: config.slaFirstResponseSeconds * 1000, outcomeWindowMs: config.outcomeWindowSeconds * 1000 },
+        deadlineMs: 10_000,
+      },
+      checks: {
+        clickhouse: () => ch.ping(),
+        temporal: async () => {
+          await temporal.connection.withDeadline(Date.now() + 2000, () => temporal.connection.workflowService.getSystemInfo({}));
+          return true;
+        },
+      },
+      adminKey: config.adminKey,
+      maxBodyBytes: config.webhookMaxBodyBytes,
+      logLevel: config.logLevel,
+    });
+    url = await app.listen({ host: config.host, port: config.port });
+    log(`supportloop API listening on ${url} (OpenAPI at ${url}/openapi.json)`);
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log('shutting down: no new requests, draining in-flight work');
+      await app?.close();
+      if (worker) {
+        worker.shutdown();
+        await workerRun?.catch(() => {});
+      }
+      await writer.close();
+      await temporal.close();
+      await devServer?.stop();
+      await ch.close();
+      log('stopped');
+    })());
+
+  return { config, ch, writer, temporal, app, worker, devServer, url, stop };
+}
