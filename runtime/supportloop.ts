@@ -15,7 +15,7 @@ import { ensureTemporalCli } from './temporalCli.js';
 import { connectTemporal, type TemporalConnections } from './temporalConnection.js';
 import { startTemporalDevServer, type DevServer } from './temporalDevServer.js';
 import { defaultTenantsFile, ensureDefaultTenant, seedTenantsFromFile } from './tenantsBootstrap.js';
-import { createTicketWorker } from './worker.js';
+import { createTicketWorker, installTemporalRuntime } from './worker.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -25,10 +25,14 @@ export interface Supportloop {
   writer: BatchingWriter;
   temporal: TemporalConnections;
   app: FastifyInstance | undefined;
-  worker: Worker | undefined;
+  readonly worker: Worker | undefined;
   devServer: DevServer | undefined;
   /** Where the API listens, e.g. http://127.0.0.1:8080 (undefined for a worker-only process). */
   url: string | undefined;
+  /** Drain and stop the Temporal worker only (the API keeps accepting: Temporal holds the signals). */
+  stopWorker(): Promise<void>;
+  /** Start a fresh worker after stopWorker(). */
+  startWorker(): Promise<void>;
   /** Graceful: stop accepting, drain in-flight requests, drain the worker, flush the writer, stop the dev server. */
   stop(): Promise<void>;
 }
@@ -64,6 +68,8 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
     });
     address = devServer.address;
   }
+  // The SDK's INFO lines (worker state changes) are noise next to ours: show them only when debugging.
+  installTemporalRuntime(['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'warn');
   const temporal = await connectTemporal(config, address, { worker: role !== 'api' });
 
   const writer = new BatchingWriter(ch, {
@@ -74,13 +80,19 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
-  if (role !== 'api') {
-    worker = await createTicketWorker({ connection: temporal.nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { ch, writer } });
-    workerRun = worker.run().catch((err: unknown) => {
-      logger.fatal({ err }, 'the Temporal worker stopped');
-      throw err;
-    });
-  }
+  const startWorker = async () => {
+    if (worker) throw new Error('the worker is already running');
+    const started = await createTicketWorker({ connection: temporal.nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { ch, writer } });
+    worker = started;
+    workerRun = started.run().catch((err: unknown) => logger.fatal({ err }, 'the Temporal worker stopped'));
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+    worker = undefined;
+  };
+  if (role !== 'api') await startWorker();
 
   let app: FastifyInstance | undefined;
   let url: string | undefined;
@@ -121,10 +133,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
     (stopping ??= (async () => {
       log('shutting down: no new requests, draining in-flight work');
       await app?.close();
-      if (worker) {
-        worker.shutdown();
-        await workerRun?.catch(() => {});
-      }
+      await stopWorker();
       await writer.close();
       await temporal.close();
       await devServer?.stop();
@@ -132,5 +141,19 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       log('stopped');
     })());
 
-  return { config, ch, writer, temporal, app, worker, devServer, url, stop };
+  return {
+    config,
+    ch,
+    writer,
+    temporal,
+    app,
+    get worker() {
+      return worker;
+    },
+    devServer,
+    url,
+    stopWorker,
+    startWorker,
+    stop,
+  };
 }

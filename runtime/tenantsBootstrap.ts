@@ -45,7 +45,7 @@ export async function seedTenantsFromFile(ch: ClickHouse, file: string, log: (li
         tenantId: t.tenantId,
         name: t.name ?? t.tenantId,
         apiKeyHashes: [...(t.apiKeyHashes ?? []), ...(t.apiKeys ?? []).map(hashApiKey)],
-        webhookSecrets: Object.fromEntries(Object.entries(t.webhookSecrets ?? {}).map(([p, secret]) => [p, [{ secret, notAfter: null }]])),
+        webhookSecrets: Object.fromEntries(Object.entries(t.webhookSecrets ?? {}).map(([p, secret]) => [p, [{ secret: String(secret), notAfter: null }]])),
         disabled: false,
       },
       Date.now(),

@@ -1,10 +1,19 @@
 // The Temporal worker of the ticket workflows: the bundled workflow code plus activities built
 // from real dependencies.
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type LogLevel, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+let runtimeInstalled = false;
+/** The SDK's own logging (worker state changes etc.): once per process, before the first worker. */
+export function installTemporalRuntime(level: string): void {
+  if (runtimeInstalled) return;
+  const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+  Runtime.install({ logger: new DefaultLogger(levels[level] ?? 'WARN') });
+  runtimeInstalled = true;
+}
 
 let bundle: Promise<WorkflowBundle> | undefined;
 /** Bundling takes seconds; do it once per process. */

@@ -1,7 +1,6 @@
 // The spine end to end on real engines: webhook → 202 → ticket workflow → rows in ClickHouse.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTicketWorker } from '../../runtime/worker.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import { TABLES } from '../../store/tables.js';
 import { ticketStateQuery, ticketWorkflowId } from '../../workflows/messages.js';
@@ -123,15 +122,14 @@ describe('webhook → lifecycle → ClickHouse', () => {
     expect((await post(acme, [event('T-3', 'w-1', 'message.customer', { body: 'first' })])).statusCode).toBe(202);
     await eventually(async () => ((await count('acme', 'T-3')) === 1 ? true : undefined));
 
-    sl.worker!.shutdown();
-    await new Promise((r) => setTimeout(r, 500));
+    await sl.stopWorker();
     // Accepted while no worker runs: Temporal holds the signals durably.
     expect((await post(acme, [event('T-3', 'w-2', 'reply.agent', { body: 'we are on it' })])).statusCode).toBe(202);
     expect((await post(acme, [event('T-3', 'w-3', 'message.customer', { body: 'thanks, still broken' })])).statusCode).toBe(202);
 
-    const worker = await createTicketWorker({ connection: sl.temporal.nativeConnection, namespace: sl.config.temporalNamespace, taskQueue: sl.config.taskQueue, deps: { ch: sl.ch, writer: sl.writer } });
-    sl.worker = worker;
-    void worker.run();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await count('acme', 'T-3')).toBe(1);
+    await sl.startWorker();
     const state = await eventually(async () => {
       const s = await workflowState('acme', 'T-3');
       return s && s.customerMessages === 2 && s.agentReplies === 1 ? s : undefined;
