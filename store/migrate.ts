@@ -3,6 +3,7 @@
 import type { ClickHouse } from './clickhouse.js';
 import { createDatabase, createTable, type DdlContext } from './ddl.js';
 import * as spine from './migrations/001_spine.js';
+import * as learning from './migrations/002_learning.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -11,7 +12,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine];
+export const MIGRATIONS: readonly Migration[] = [spine, learning];
 
 /** The database and the table that records applied versions. */
 function bootstrapStatements(ctx: DdlContext): string[] {

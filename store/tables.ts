@@ -7,6 +7,9 @@ export const TABLES = {
   eventsPerMinute: 'events_per_minute',
   eventsPerMinuteView: 'events_per_minute_mv',
   ignoredWebhooks: 'ignored_webhooks',
+  suggestions: 'suggestions',
+  corrections: 'corrections',
+  suggestionFeedback: 'suggestion_feedback',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -1,0 +1,46 @@
+// Every draft shown to an agent, with everything behind it (the full Suggestion as JSON).
+import type { Suggestion } from '../domain/learning/records.js';
+import type { BatchingWriter } from './batchingWriter.js';
+import type { ClickHouse } from './clickhouse.js';
+import { TABLES, toClickHouseTime } from './tables.js';
+
+export function writeSuggestion(writer: BatchingWriter, tenantId: string, messageEventId: string, suggestion: Suggestion, createdAtMs: number): Promise<void> {
+  return writer.write(TABLES.suggestions, [
+    {
+      tenant_id: tenantId,
+      ticket_id: suggestion.ticketId,
+      suggestion_id: suggestion.suggestionId,
+      message_event_id: messageEventId,
+      message_at: toClickHouseTime(suggestion.messageAt),
+      created_at: toClickHouseTime(createdAtMs),
+      model_version: suggestion.modelVersion,
+      topic: suggestion.topic.topic,
+      topic_confidence: suggestion.topic.confidence,
+      confidence: suggestion.confidence,
+      basis: suggestion.basis.kind,
+      draft: suggestion.draft,
+      rule_ids: suggestion.rules.map((r) => r.ruleId),
+      suggestion_json: JSON.stringify(suggestion),
+    },
+  ]);
+}
+
+/** The ticket's latest suggestion (the one an agent replying now has seen). */
+export async function latestSuggestion(ch: ClickHouse, tenantId: string, ticketId: string): Promise<Suggestion | undefined> {
+  const rows = await ch.query<{ suggestion_json: string }>(
+    `SELECT suggestion_json FROM ${ch.table(TABLES.suggestions)} FINAL
+     WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String}
+     ORDER BY message_at DESC, created_at DESC LIMIT 1`,
+    { tenantId, ticketId },
+  );
+  return rows[0] ? (JSON.parse(rows[0].suggestion_json) as Suggestion) : undefined;
+}
+
+export async function suggestionById(ch: ClickHouse, tenantId: string, suggestionId: string): Promise<Suggestion | undefined> {
+  const rows = await ch.query<{ suggestion_json: string }>(
+    `SELECT suggestion_json FROM ${ch.table(TABLES.suggestions)} FINAL
+     WHERE tenant_id = {tenantId:String} AND suggestion_id = {suggestionId:String} LIMIT 1`,
+    { tenantId, suggestionId },
+  );
+  return rows[0] ? (JSON.parse(rows[0].suggestion_json) as Suggestion) : undefined;
+}
