@@ -1,15 +1,18 @@
 // The only side effects the ticket workflows reach: built from injected dependencies so the worker
 // and tests wire the same code to real engines.
-import type { DerivedEvent, TicketEvent } from '../domain/events.js';
+import type { DerivedEvent, MessageClassification, TicketEvent } from '../domain/events.js';
 import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { storedEventIds, writeTicketEvents } from '../store/ticketEvents.js';
 import { loadTicketState, writeTicketState } from '../store/tickets.js';
+import { createLearningActivities } from './learning.js';
+import type { TenantLearners } from './tenantLearners.js';
 
 export interface ActivityDeps {
   ch: ClickHouse;
   writer: BatchingWriter;
+  learners: TenantLearners;
   now?: () => number;
 }
 
@@ -17,11 +20,14 @@ export interface TicketChanges {
   inbound: TicketEvent[];
   derived: DerivedEvent[];
   state: TicketState;
+  /** Classification per customer-message event id. */
+  classifications?: Record<string, MessageClassification>;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
   return {
+    ...createLearningActivities({ ch: deps.ch, writer: deps.writer, learners: deps.learners, now }),
     /** What a new run of a ticket's workflow starts from: its stored state and the event ids already recorded. */
     async resumeTicket(input: { tenantId: string; ticketId: string }): Promise<{ state: TicketState | undefined; seenEventIds: string[] }> {
       const [state, seenEventIds] = await Promise.all([
@@ -42,7 +48,7 @@ export function createActivities(deps: ActivityDeps) {
         topic: state.topic,
       };
       await Promise.all([
-        writeTicketEvents(deps.writer, { inbound: changes.inbound.map((event) => ({ event })), derived: changes.derived, context }, now()),
+        writeTicketEvents(deps.writer, { inbound: changes.inbound.map((event) => ({ event, classification: changes.classifications?.[event.eventId] })), derived: changes.derived, context }, now()),
         writeTicketState(deps.writer, state),
       ]);
     },

@@ -3,6 +3,7 @@
 // the OpenAPI document is generated from them at /openapi.json.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { TenantLearners } from '../activities/tenantLearners.js';
 import type { HelpdeskAdapter } from '../helpdesks/adapter.js';
 import type { Provider } from '../helpdesks/index.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
@@ -12,6 +13,7 @@ import { ApiError, ErrorResponse, handleError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes, type DependencyChecks } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { suggestionRoutes } from './routes/suggestions.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { TenantDirectory } from './tenantDirectory.js';
@@ -19,6 +21,7 @@ import type { TicketSignalOptions } from './ticketSignals.js';
 
 export interface AppDeps {
   ch: ClickHouse;
+  learners: TenantLearners;
   writer: BatchingWriter;
   tenants: TenantDirectory;
   adapters: Record<Provider, HelpdeskAdapter>;
@@ -64,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     tenantScoped.addHook('onRequest', tenantAuth(deps.tenants));
     await tenantScoped.register(ticketRoutes, { ch: deps.ch });
     await tenantScoped.register(metricsRoutes, { ch: deps.ch });
+    await tenantScoped.register(suggestionRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
   });
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminAuth(deps.adminKey));

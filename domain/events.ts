@@ -127,3 +127,12 @@ export interface DerivedEvent {
   occurredAt: string;
   details: Record<string, number | string | boolean | null>;
 }
+
+/** What classification found in a customer message; stored on its event row. */
+export interface MessageClassification {
+  topic: string;
+  topicConfidence: number;
+  sentiment: number;
+  frustration: number;
+  language: string;
+}

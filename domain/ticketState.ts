@@ -1,6 +1,7 @@
 // The ticket state machine: what one ticket's lifecycle knows, updated event by event. Pure and
 // deterministic, so the workflow can hold it, query it and carry it across continueAsNew.
 import type { CustomerContext, DerivedEvent, TicketEvent, TicketStatus } from './events.js';
+import { topicFromTags } from './outcomeQuality.js';
 
 export interface TicketState {
   tenantId: string;
@@ -86,6 +87,8 @@ export function applyEvent(previous: TicketState, event: TicketEvent): TicketSta
   if (event.subject) state.subject = event.subject;
   if (event.priority) state.priority = event.priority;
   for (const tag of event.tags) if (!state.tags.includes(tag)) state.tags.push(tag);
+  // An agent's topic label beats the classifier's guess.
+  state.topic = topicFromTags(state.tags) ?? state.topic;
   if (event.customer) state.customer = { ...state.customer, ...event.customer };
   if (event.assigneeId) state.assigneeId = event.assigneeId;
   if (event.groupId) state.groupId = event.groupId;
@@ -137,6 +140,11 @@ export function applyEvent(previous: TicketState, event: TicketEvent): TicketSta
       break;
   }
   return state;
+}
+
+/** The classifier's topic for the ticket, unless agents labelled it. */
+export function withClassifiedTopic(state: TicketState, topic: string): TicketState {
+  return topicFromTags(state.tags) ? state : { ...state, topic };
 }
 
 export interface LifecycleTimers {

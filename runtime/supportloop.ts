@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { TenantLearners } from '../activities/tenantLearners.js';
 import { buildApp } from '../api/app.js';
 import { TenantDirectory } from '../api/tenantDirectory.js';
 import { createHelpdeskAdapters } from '../helpdesks/index.js';
@@ -72,6 +73,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   installTemporalRuntime(['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'warn');
   const temporal = await connectTemporal(config, address, { worker: role !== 'api' });
 
+  const learners = new TenantLearners(ch);
   const writer = new BatchingWriter(ch, {
     maxRows: config.writerMaxRows,
     flushMs: config.writerFlushMs,
@@ -82,7 +84,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   let workerRun: Promise<void> | undefined;
   const startWorker = async () => {
     if (worker) throw new Error('the worker is already running');
-    const started = await createTicketWorker({ connection: temporal.nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { ch, writer } });
+    const started = await createTicketWorker({ connection: temporal.nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { ch, writer, learners } });
     worker = started;
     workerRun = started.run().catch((err: unknown) => logger.fatal({ err }, 'the Temporal worker stopped'));
   };
@@ -104,6 +106,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
     await tenants.refresh();
     app = await buildApp({
       ch,
+      learners,
       writer,
       tenants,
       adapters: createHelpdeskAdapters({ toleranceSeconds: config.webhookToleranceSeconds }),

@@ -1,10 +1,10 @@
 // Every draft shown to an agent, with everything behind it (the full Suggestion as JSON).
-import type { Suggestion } from '../domain/learning/records.js';
+import type { Suggestion, TicketMessage } from '../domain/learning/records.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
-export function writeSuggestion(writer: BatchingWriter, tenantId: string, messageEventId: string, suggestion: Suggestion, createdAtMs: number): Promise<void> {
+export function writeSuggestion(writer: BatchingWriter, tenantId: string, messageEventId: string, message: TicketMessage, suggestion: Suggestion, createdAtMs: number): Promise<void> {
   return writer.write(TABLES.suggestions, [
     {
       tenant_id: tenantId,
@@ -21,19 +21,25 @@ export function writeSuggestion(writer: BatchingWriter, tenantId: string, messag
       draft: suggestion.draft,
       rule_ids: suggestion.rules.map((r) => r.ruleId),
       suggestion_json: JSON.stringify(suggestion),
+      message_json: JSON.stringify(message),
     },
   ]);
 }
 
-/** The ticket's latest suggestion (the one an agent replying now has seen). */
-export async function latestSuggestion(ch: ClickHouse, tenantId: string, ticketId: string): Promise<Suggestion | undefined> {
-  const rows = await ch.query<{ suggestion_json: string }>(
-    `SELECT suggestion_json FROM ${ch.table(TABLES.suggestions)} FINAL
+export interface StoredSuggestion {
+  suggestion: Suggestion;
+  message: TicketMessage;
+}
+
+/** The ticket's latest suggestion (the one an agent replying now has seen) and the message it answered. */
+export async function latestSuggestion(ch: ClickHouse, tenantId: string, ticketId: string): Promise<StoredSuggestion | undefined> {
+  const rows = await ch.query<{ suggestion_json: string; message_json: string }>(
+    `SELECT suggestion_json, message_json FROM ${ch.table(TABLES.suggestions)} FINAL
      WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String}
      ORDER BY message_at DESC, created_at DESC LIMIT 1`,
     { tenantId, ticketId },
   );
-  return rows[0] ? (JSON.parse(rows[0].suggestion_json) as Suggestion) : undefined;
+  return rows[0] ? { suggestion: JSON.parse(rows[0].suggestion_json) as Suggestion, message: JSON.parse(rows[0].message_json) as TicketMessage } : undefined;
 }
 
 export async function suggestionById(ch: ClickHouse, tenantId: string, suggestionId: string): Promise<Suggestion | undefined> {

@@ -1,17 +1,9 @@
 // The raw event log: one row per canonical or lifecycle-derived event, keyed by event id.
-import type { DerivedEvent, TicketEvent } from '../domain/events.js';
+import type { DerivedEvent, MessageClassification, TicketEvent } from '../domain/events.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
 import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
-/** Classification of a customer message, stored on its event row. */
-export interface MessageClassification {
-  topic: string;
-  topicConfidence: number;
-  sentiment: number;
-  frustration: number;
-  language: string;
-}
 
 export interface StoredEventRow {
   event_id: string;

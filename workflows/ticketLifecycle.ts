@@ -2,8 +2,8 @@
 // change, fires the first-response SLA timer and, after solve, waits out the outcome window before
 // recording the ticket's outcome. Deterministic orchestration only; the state machine is in domain/.
 import { condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { DerivedEvent, TicketEvent } from '../domain/events.js';
-import { applyEvent, newTicketState, outcomeDeadline, outcomeEvent, slaBreachEvent, slaDeadline, type TicketState } from '../domain/ticketState.js';
+import type { DerivedEvent, MessageClassification, TicketEvent } from '../domain/events.js';
+import { applyEvent, newTicketState, outcomeDeadline, outcomeEvent, slaBreachEvent, slaDeadline, withClassifiedTopic, type TicketState } from '../domain/ticketState.js';
 import type { createActivities } from '../activities/index.js';
 import { ticketEventsSignal, ticketStateQuery, type TicketLifecycleInput } from './messages.js';
 
@@ -11,10 +11,10 @@ import { ticketEventsSignal, ticketStateQuery, type TicketLifecycleInput } from 
 // workflow task saves the dev server an activity task round trip per event — measured on
 // bench:ingest as the difference that matters on a SQLite-backed server. A crashed worker's
 // task times out and re-runs them; the store collapses the repeat.
-const { resumeTicket, recordTicketChanges } = proxyLocalActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
+const { resumeTicket, recordTicketChanges, recordCorrection } = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '30 seconds', retry });
+// Drafting may first build the tenant's learner from its whole history: allow it time.
+const { suggestReply, refreshLearner } = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '5 minutes', retry });
 
 /** Keep histories short enough to replay fast; the typed state carries over. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -32,8 +32,8 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<void
   const seen = new Set(resumed.seenEventIds);
   recorded ??= resumed.state;
 
-  const record = async (inbound: TicketEvent[], derived: DerivedEvent[]) => {
-    await recordTicketChanges({ inbound, derived, state: current });
+  const record = async (inbound: TicketEvent[], derived: DerivedEvent[], classifications?: Record<string, MessageClassification>) => {
+    await recordTicketChanges({ inbound, derived, state: current, classifications });
     recorded = current;
   };
 
@@ -55,6 +55,7 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<void
           const outcome = outcomeEvent(current, Date.now());
           current = { ...current, outcomeRecorded: true, version: current.version + 1 };
           await record([], [outcome]);
+          await refreshLearner({ tenantId: input.tenantId });
           // Done unless the customer wrote again while the outcome was being recorded.
           if (pending.length === 0) return;
         }
@@ -70,7 +71,16 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<void
     }
     if (fresh.length > 0) {
       for (const event of fresh) current = applyEvent(current, event);
-      await record(fresh, []);
+      // Classify every new customer message and draft a reply to the latest one.
+      const messages = fresh.filter((e) => e.kind === 'message.customer');
+      const suggested = messages.length > 0 ? await suggestReply({ ticket: current, messages }) : undefined;
+      if (suggested) current = withClassifiedTopic(current, suggested.topic);
+      await record(fresh, [], suggested?.classifications);
+      // What the agent did with the draft is the training signal.
+      for (const event of fresh) {
+        if (event.kind === 'reply.agent' || event.kind === 'ticket.escalated') await recordCorrection({ ticket: current, event });
+      }
+      if (fresh.some((e) => e.kind === 'ticket.solved')) await refreshLearner({ tenantId: input.tenantId });
     }
 
     if (pending.length === 0 && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested)) {

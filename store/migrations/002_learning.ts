@@ -27,6 +27,8 @@ export function statements(ctx: DdlContext): string[] {
         'rule_ids Array(String)',
         // The whole Suggestion (candidates, scores, features, context, explanation) as served by the API.
         'suggestion_json String',
+        // The TicketMessage it answered, so `asOf` can redraft the same message with an older learner.
+        'message_json String',
       ],
       engine: 'ReplacingMergeTree',
       engineArgs: 'created_at',

@@ -1,0 +1,62 @@
+// One live learner per tenant in this worker's memory, fed from the event log: built on first use,
+// then topped up incrementally (records recorded since the last watermark). No retraining step:
+// every solved ticket, outcome and thumbs is learned at the next refresh. `asOf` learners are the
+// same computation restricted to records before a date (time travel), kept in a small cache.
+import { createLearner, learnerAsOf, type Learner } from '../domain/learning/learner.js';
+import type { ClickHouse } from '../store/clickhouse.js';
+import { loadLearningRecords } from '../store/learningRecords.js';
+
+interface LiveLearner {
+  learner: Learner;
+  watermark: string | undefined;
+  refreshedAt: number;
+  refreshing: Promise<void> | undefined;
+}
+
+export class TenantLearners {
+  private readonly live = new Map<string, LiveLearner>();
+  private readonly past = new Map<string, Promise<Learner>>();
+
+  constructor(
+    private readonly ch: ClickHouse,
+    /** A learner younger than this is used without a refresh (bounds the cost added to a draft). */
+    private readonly maxStalenessMs = 1_000,
+    private readonly pastCacheSize = 16,
+  ) {}
+
+  /** The tenant's learner, refreshed if older than the staleness bound (or always with force). */
+  async current(tenantId: string, options: { force?: boolean } = {}): Promise<Learner> {
+    let entry = this.live.get(tenantId);
+    if (!entry) {
+      entry = { learner: createLearner(), watermark: undefined, refreshedAt: 0, refreshing: undefined };
+      this.live.set(tenantId, entry);
+    }
+    if (options.force || Date.now() - entry.refreshedAt > this.maxStalenessMs) await this.refresh(tenantId, entry);
+    return entry.learner;
+  }
+
+  private refresh(tenantId: string, entry: LiveLearner): Promise<void> {
+    // One refresh per tenant at a time; concurrent callers share it.
+    entry.refreshing ??= (async () => {
+      const startedAt = Date.now();
+      const { records, watermark } = await loadLearningRecords(this.ch, tenantId, { recordedAfter: entry.watermark });
+      for (const record of records) entry.learner.learn(record);
+      entry.watermark = watermark;
+      entry.refreshedAt = startedAt;
+    })().finally(() => (entry.refreshing = undefined));
+    return entry.refreshing;
+  }
+
+  /** What the tenant's learner knew just before `asOf`. */
+  asOf(tenantId: string, asOf: string): Promise<Learner> {
+    const key = `${tenantId}\u0000${asOf}`;
+    let learner = this.past.get(key);
+    if (!learner) {
+      learner = loadLearningRecords(this.ch, tenantId, { before: asOf }).then(({ records }) => learnerAsOf(records, asOf));
+      learner.catch(() => this.past.delete(key));
+      this.past.set(key, learner);
+      if (this.past.size > this.pastCacheSize) this.past.delete(this.past.keys().next().value!);
+    }
+    return learner;
+  }
+}
