@@ -1,0 +1,576 @@
+// Every panel of every dashboard in dashboards/ runs, as Grafana would send it, on a real chDB
+// seeded with several tenants' tickets: its SQL expands (variables + the plugin's macros), runs,
+// returns the columns its visualization needs and data on the seeded tickets, reads only tables
+// the store defines, uses only the provisioned datasource uid, honours the channel and segment
+// filters, and shows one tenant's numbers only.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARDS, renderDashboard } from '../../dashboards/build.js';
+import { ALL_VALUE, applyConditionalAll, expandMacros, renderPanelSql, replaceTemplateVariables, type QueryContext, type VariableState } from '../../dashboards/macros.js';
+import type { CustomerContext, DerivedEvent, TicketEvent } from '../../domain/events.js';
+import { applyEvent, newTicketState, outcomeEvent, slaBreachEvent, type LifecycleTimers, type TicketState } from '../../domain/ticketState.js';
+import { BatchingWriter } from '../../store/batchingWriter.js';
+import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
+import { migrate } from '../../store/migrate.js';
+import { TABLES } from '../../store/tables.js';
+import { writeTicketEvents } from '../../store/ticketEvents.js';
+import { writeTicketState } from '../../store/tickets.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DASHBOARDS_DIR = path.join(ROOT, 'dashboards');
+const PROVISIONING = path.join(ROOT, 'infra/grafana/provisioning');
+const DATABASE = 'supportloop';
+
+// ---------------------------------------------------------------------------------------------
+// Dashboards as Grafana loads them
+
+interface Target {
+  refId: string;
+  datasource?: { type?: string; uid?: string };
+  rawSql: string;
+  format: number;
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Target[];
+  panels?: Panel[];
+}
+interface Variable {
+  name: string;
+  type: string;
+  datasource?: { type?: string; uid?: string };
+  query?: string | { rawSql?: string };
+  multi?: boolean;
+  includeAll?: boolean;
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  panels: Panel[];
+  templating: { list: Variable[] };
+}
+
+const dashboardFiles = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort();
+const dashboards = dashboardFiles.map((file) => ({ file, dashboard: JSON.parse(readFileSync(path.join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard }));
+
+/** Panels including those nested in collapsed rows. */
+const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+const queryPanels = dashboards.flatMap(({ file, dashboard }) =>
+  allPanels(dashboard.panels)
+    .filter((p) => p.type !== 'row')
+    .map((panel) => ({ file, dashboard, panel })),
+);
+const panelName = (file: string, panel: Panel) => `${file} › ${panel.title}`;
+const variableSql = (v: Variable) => (typeof v.query === 'string' ? v.query : (v.query?.rawSql ?? ''));
+
+// ---------------------------------------------------------------------------------------------
+// Seed data: tickets run through the real ticket state machine and written by the store's own
+// row mappers, so the rows look exactly like the product's.
+
+const SEED_START = Date.parse('2026-03-01T00:00:00Z');
+const DATA_END = Date.parse('2026-03-06T00:00:00Z');
+/** The dashboard time range of the test: starts a day after the first tickets, so the backlog has an opening balance. */
+const CONTEXT: QueryContext = { range: { from: new Date('2026-03-02T00:00:00Z'), to: new Date(DATA_END) }, intervalMs: 3_600_000 };
+const TIMERS: LifecycleTimers = { slaFirstResponseMs: 3_600_000, outcomeWindowMs: 24 * 3_600_000 };
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+interface TenantProfile {
+  tenantId: string;
+  tickets: number;
+  channels: TicketEvent['channel'][];
+  /** Customer segments; '' = no segment, so the plan stands in. */
+  segments: string[];
+  plans: string[];
+  breachShare: number;
+  escalationShare: number;
+  solveShare: number;
+}
+
+const ACME: TenantProfile = { tenantId: 'acme', tickets: 70, channels: ['email', 'chat', 'web'], segments: ['enterprise', 'smb', ''], plans: ['pro', 'trial'], breachShare: 0.3, escalationShare: 0.25, solveShare: 0.8 };
+const GLOBEX: TenantProfile = { tenantId: 'globex', tickets: 30, channels: ['email', 'phone'], segments: ['consumer'], plans: ['basic'], breachShare: 0.5, escalationShare: 0.4, solveShare: 0.6 };
+/** Inserted only by the isolation test: a larger tenant with the same channels and segments. */
+const INITECH: TenantProfile = { tenantId: 'initech', tickets: 200, channels: ['email', 'chat', 'web', 'phone'], segments: ['enterprise', 'smb', 'consumer'], plans: ['pro'], breachShare: 0.7, escalationShare: 0.6, solveShare: 0.4 };
+
+/** mulberry32: small deterministic generator, so every run seeds the same tickets. */
+function randomSource(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    between: (min: number, max: number) => min + next() * (max - min),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)],
+    chance: (p: number) => next() < p,
+  };
+}
+
+/** What was seeded, to check the panels' numbers against. */
+interface SeededTenant {
+  tickets: TicketState[];
+  events: { kind: string; at: number; csat?: number }[];
+}
+
+/** Rows reach ClickHouse in one insert per table per window of simulated time, as the batching writer spreads them. */
+const INSERT_WINDOW_MS = 6 * HOUR;
+
+async function seedTenant(ch: ClickHouse, profile: TenantProfile, seed: number): Promise<SeededTenant> {
+  const random = randomSource(seed);
+  const writer = new BatchingWriter(ch, { maxRows: 100_000, flushMs: 60_000 });
+  const writes: { at: number; write: () => Promise<void> }[] = [];
+  const later = (at: number, write: () => Promise<void>) => writes.push({ at, write });
+  const seeded: SeededTenant = { tickets: [], events: [] };
+  for (let n = 0; n < profile.tickets; n++) {
+    // Helpdesk ticket numbers repeat across tenants, as they do in real installs.
+    const ticketId = String(1000 + n);
+    const channel = random.pick(profile.channels);
+    const customer: CustomerContext = {
+      customerId: `${ticketId}-customer`,
+      accountId: `${profile.tenantId}-account-${n % 7}`,
+      plan: random.pick(profile.plans),
+      ...(() => {
+        const segment = random.pick(profile.segments);
+        return segment ? { segment } : {};
+      })(),
+    };
+    const createdAt = Math.round(random.between(SEED_START, DATA_END - 8 * HOUR));
+    let state: TicketState = newTicketState(profile.tenantId, ticketId);
+    let sequence = 0;
+    const record = (kind: TicketEvent['kind'], at: number, extra: Partial<TicketEvent> = {}) => {
+      if (at >= DATA_END) return false;
+      const event: TicketEvent = {
+        eventId: `${ticketId}:${sequence++}`,
+        kind,
+        tenantId: profile.tenantId,
+        ticketId,
+        occurredAt: new Date(at).toISOString(),
+        provider: 'generic',
+        channel,
+        tags: [],
+        ...extra,
+      };
+      state = applyEvent(state, event);
+      seeded.events.push({ kind, at, csat: event.csat?.score });
+      const rows = { inbound: [{ event }], derived: [], context: derivedContext() };
+      const snapshot = state;
+      later(at, () => writeTicketEvents(writer, rows, at));
+      later(at, () => writeTicketState(writer, snapshot));
+      // Some deliveries are retried in a later batch (same event id, later recorded_at): FINAL must collapse them.
+      if (random.chance(0.2)) later(at + INSERT_WINDOW_MS, () => writeTicketEvents(writer, rows, at + INSERT_WINDOW_MS));
+      return true;
+    };
+    const derive = (event: DerivedEvent) => {
+      const at = Date.parse(event.occurredAt);
+      seeded.events.push({ kind: event.kind, at });
+      const rows = { inbound: [], derived: [event], context: derivedContext() };
+      later(at, () => writeTicketEvents(writer, rows, at));
+    };
+    const saveState = (at: number) => {
+      const snapshot = state;
+      later(at, () => writeTicketState(writer, snapshot));
+    };
+    const derivedContext = () => ({ channel, provider: 'generic', segment: state.customer.segment ?? '', plan: state.customer.plan ?? '', topic: state.topic });
+
+    // One ticket's life, as its lifecycle would record it; it stops where the seeded period ends.
+    const live = () => {
+      record('ticket.created', createdAt, { subject: `Question ${n}`, customer });
+      record('message.customer', createdAt + 1000, { body: 'Hello, I need help.', customer });
+      const breaches = random.chance(profile.breachShare);
+      const firstReplyAt = createdAt + (breaches ? random.between(1.5, 5) * HOUR : random.between(5, 50) * MINUTE);
+      if (breaches) {
+        // The lifecycle's SLA timer fires before the late reply: it records the breach and bumps the state.
+        const breach = slaBreachEvent(state, TIMERS);
+        if (Date.parse(breach.occurredAt) < DATA_END) {
+          derive(breach);
+          state = { ...state, slaBreached: true, version: state.version + 1 };
+          saveState(Date.parse(breach.occurredAt));
+        }
+      }
+      if (!record('reply.agent', firstReplyAt, { body: 'Thanks, looking into it.', authorId: 'agent-1' })) return;
+      let last = firstReplyAt;
+      if (random.chance(profile.escalationShare)) {
+        last += 30 * MINUTE;
+        record('ticket.escalated', last, { escalationTier: 'tier-2' });
+      }
+      if (random.chance(0.3)) {
+        last += random.between(10, 90) * MINUTE;
+        record('message.customer', last, { body: 'Any update?', customer });
+      }
+      if (!random.chance(profile.solveShare)) return;
+      let solvedAt = last + random.between(1, 30) * HOUR;
+      if (!record('ticket.solved', solvedAt, { status: 'solved' })) return;
+      if (random.chance(0.15)) {
+        // The customer writes back: the ticket reopens and is solved again later.
+        if (!record('message.customer', solvedAt + 2 * HOUR, { body: 'Still broken.', customer })) return;
+        solvedAt += random.between(4, 12) * HOUR;
+        if (!record('ticket.solved', solvedAt, { status: 'solved' })) return;
+      }
+      if (random.chance(0.7)) {
+        const score = Math.round(random.between(0.2, 1) * 100) / 100;
+        record('csat.rated', solvedAt + HOUR, { csat: { score, raw: Math.round(score * 5) } });
+      }
+      const windowClosesAt = solvedAt + TIMERS.outcomeWindowMs;
+      if (windowClosesAt < DATA_END) {
+        derive(outcomeEvent(state, windowClosesAt));
+        state = { ...state, outcomeRecorded: true, version: state.version + 1 };
+        saveState(windowClosesAt);
+      }
+    };
+    live();
+    seeded.tickets.push(state);
+  }
+  writes.sort((a, b) => a.at - b.at);
+  for (let i = 0; i < writes.length; ) {
+    const windowEnd = (Math.floor(writes[i].at / INSERT_WINDOW_MS) + 1) * INSERT_WINDOW_MS;
+    const batch: Promise<void>[] = [];
+    while (i < writes.length && writes[i].at < windowEnd) batch.push(writes[i++].write());
+    await writer.flush();
+    await Promise.all(batch);
+  }
+  await writer.close();
+  return seeded;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running panels
+
+type Row = Record<string, unknown>;
+interface Column {
+  name: string;
+  type: string;
+}
+
+const dashboardVariables = (tenant: string, filters: { channel?: string[]; segment?: string[] } = {}): VariableState[] => [
+  { name: 'tenant', current: tenant, options: [tenant] },
+  { name: 'channel', current: filters.channel ?? [ALL_VALUE], options: ['email', 'chat', 'web', 'phone'] },
+  { name: 'segment', current: filters.segment ?? [ALL_VALUE], options: ['enterprise', 'smb', 'consumer', 'pro', 'trial', 'basic'] },
+];
+
+const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
+const TIME = /^(Nullable\()?DateTime/;
+const LABEL = /^(LowCardinality\()?(Nullable\()?String/;
+
+let ch: ClickHouse;
+let dataDir: string;
+let acmeSeed: SeededTenant;
+
+async function runPanel(rawSql: string, variables: VariableState[], context: QueryContext = CONTEXT): Promise<{ sql: string; columns: Column[]; rows: Row[] }> {
+  const sql = renderPanelSql(rawSql, variables, context);
+  const columns = (await ch.query<Column>(`DESCRIBE (${sql})`)).map(({ name, type }) => ({ name, type }));
+  const rows = await ch.query<Row>(sql);
+  return { sql, columns, rows };
+}
+
+const numberOf = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+/** The numbers a panel shows: every numeric cell, in row order. */
+const valuesOf = (columns: Column[], rows: Row[]) => rows.flatMap((row) => columns.filter((c) => NUMERIC.test(c.type)).map((c) => numberOf(row[c.name])));
+
+/** Expanded SQL's table references (FROM / JOIN), without its own CTE names. */
+function tablesRead(sql: string): string[] {
+  const cteNames = new Set([...sql.matchAll(/(?:\bWITH|,)\s*(\w+)\s+AS\s*\(/gi)].map((m) => m[1]));
+  const references = [...sql.matchAll(/\b(?:FROM|JOIN)\s+(`[^`]+`|[A-Za-z_][\w.]*)/gi)].map((m) => m[1].replace(/`/g, ''));
+  return [...new Set(references.filter((name) => !cteNames.has(name)))];
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-dashboards-'));
+  ch = createClickHouse({ dataDir, database: DATABASE });
+  await migrate(ch);
+  // The provisioned datasource's defaultDatabase: panels name tables without a database.
+  await ch.command(`USE ${DATABASE}`);
+  // Keep every inserted part apart, as recent data is before merges catch up: panels must read
+  // the Replacing tables with FINAL to see one row per ticket and per event.
+  for (const table of [TABLES.tickets, TABLES.ticketEvents]) await ch.command(`SYSTEM STOP MERGES ${ch.table(table)}`);
+  acmeSeed = await seedTenant(ch, ACME, 1);
+  await seedTenant(ch, GLOBEX, 2);
+});
+
+afterAll(async () => {
+  await ch?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('dashboards as code', () => {
+  it('finds dashboards with panels to test', () => {
+    expect(dashboardFiles.length).toBeGreaterThan(0);
+    expect(queryPanels.length).toBeGreaterThan(0);
+  });
+
+  it('the committed JSON is exactly what dashboards/build.ts builds', () => {
+    expect(dashboardFiles).toEqual(Object.keys(DASHBOARDS).sort());
+    for (const [file, build] of Object.entries(DASHBOARDS)) {
+      expect(readFileSync(path.join(DASHBOARDS_DIR, file), 'utf8'), `${file} is stale: run npx tsx dashboards/build.ts`).toBe(renderDashboard(build()));
+    }
+  });
+});
+
+describe('macro expansion matches grafana-clickhouse-datasource', () => {
+  // Vectors from the plugin's pkg/macros/macros_test.go and CHDatasource tests, and Grafana's format registry tests.
+  const plugin: QueryContext = { range: { from: new Date('2014-11-12T11:45:26.371Z'), to: new Date('2015-11-12T11:45:26.371Z') }, intervalMs: 20_000 };
+
+  it('expands the backend time macros as the plugin does', () => {
+    expect(expandMacros('$__timeFilter(col)', plugin)).toBe('col >= toDateTime(1415792726) AND col <= toDateTime(1447328726)');
+    expect(expandMacros('$__timeFilter_ms(col)', plugin)).toBe('col >= fromUnixTimestamp64Milli(1415792726371) AND col <= fromUnixTimestamp64Milli(1447328726371)');
+    expect(expandMacros('$__fromTime $__toTime $__fromTime_ms $__toTime_ms', plugin)).toBe(
+      'toDateTime(1415792726) toDateTime(1447328726) fromUnixTimestamp64Milli(1415792726371) fromUnixTimestamp64Milli(1447328726371)',
+    );
+    expect(expandMacros('$__timeInterval(col)', plugin)).toBe('toStartOfInterval(toDateTime(col), INTERVAL 20 second)');
+    expect(expandMacros('$__timeInterval_ms(col)', plugin)).toBe('toStartOfInterval(toDateTime64(col, 3), INTERVAL 20000 millisecond)');
+    expect(expandMacros('$__interval_s', plugin)).toBe('20');
+    expect(expandMacros('$__interval_s', { ...plugin, intervalMs: 200 })).toBe('1');
+    expect(expandMacros('$__dateFilter(dateCol)', plugin)).toBe("dateCol >= toDate('2014-11-12') AND dateCol <= toDate('2015-11-12')");
+    expect(expandMacros('$__dt(d, t)', plugin)).toBe(
+      "(d >= toDate('2014-11-12') AND d <= toDate('2015-11-12')) AND (t >= toDateTime(1415792726) AND t <= toDateTime(1447328726))",
+    );
+    expect(expandMacros('$__timeFrom(ts) AND $__timeTo(ts)', plugin)).toBe('ts >= toDateTime(1415792726) AND ts <= toDateTime(1447328726)');
+    expect(expandMacros('$__timeGroup(ts, 5m) $__timeGroup(ts, 1h)', plugin)).toBe(
+      'toStartOfInterval(toDateTime(ts), INTERVAL 300 second) toStartOfInterval(toDateTime(ts), INTERVAL 3600 second)',
+    );
+    expect(expandMacros('$__timeInterval(if(a, b, c))', plugin)).toBe('toStartOfInterval(toDateTime(if(a, b, c)), INTERVAL 20 second)');
+    expect(() => expandMacros('$__timeFilter(a, b)', plugin)).toThrow(/expected 1 argument/);
+    expect(() => renderPanelSql('SELECT $__columns(t, k, v) FROM x', [], plugin)).toThrow(/unexpanded/);
+  });
+
+  it('applies $__conditionalAll and variable formats as the plugin and Grafana do', () => {
+    const channel = (current: string | string[]): VariableState[] => [{ name: 'channel', current, options: ['email', "o'brien"] }];
+    const sql = 'WHERE $__conditionalAll(channel IN (${channel:singlequote}), $channel)';
+    expect(applyConditionalAll(sql, channel([ALL_VALUE]))).toBe('WHERE 1=1');
+    expect(replaceTemplateVariables(applyConditionalAll(sql, channel(['email'])), channel(['email']))).toBe("WHERE channel IN ('email')");
+    expect(replaceTemplateVariables('${channel:singlequote}', channel(['email', "o'brien"]))).toBe("'email','o\\'brien'");
+    expect(replaceTemplateVariables('${channel:sqlstring}', channel("o'brien"))).toBe("'o''brien'");
+    expect(replaceTemplateVariables('IN ($channel)', channel([ALL_VALUE]))).toBe("IN ('email','o'brien')");
+    expect(replaceTemplateVariables('$channel $unknown', channel('chat'))).toBe('chat $unknown');
+  });
+});
+
+describe('Grafana provisioning', () => {
+  const datasourceYaml = readFileSync(path.join(PROVISIONING, 'datasources/clickhouse.yaml'), 'utf8');
+  const provisionedUid = /^\s+uid:\s*(\S+)\s*$/m.exec(datasourceYaml)?.[1];
+
+  it('provisions the ClickHouse plugin datasource with a fixed uid', () => {
+    expect(provisionedUid).toBeTruthy();
+    expect(datasourceYaml).toMatch(/^\s+type:\s*grafana-clickhouse-datasource\s*$/m);
+    expect(datasourceYaml).toMatch(/^\s+protocol:\s*http\s*$/m);
+    expect(datasourceYaml).toMatch(/^\s+defaultDatabase:\s*\S+/m);
+  });
+
+  it('loads dashboards from the folder docker-compose mounts dashboards/ on', () => {
+    const provider = readFileSync(path.join(PROVISIONING, 'dashboards/supportloop.yaml'), 'utf8');
+    const providerPath = /^\s+path:\s*(\S+)\s*$/m.exec(provider)?.[1];
+    const compose = readFileSync(path.join(ROOT, 'infra/docker-compose.yml'), 'utf8');
+    expect(providerPath).toBeTruthy();
+    expect(compose).toContain(`../dashboards:${providerPath}:ro`);
+    expect(compose).toContain('./grafana/provisioning:/etc/grafana/provisioning:ro');
+  });
+
+  it.each(dashboards)('$file uses only the provisioned datasource uid (panels, targets, variables)', ({ dashboard }) => {
+    const uids = [
+      ...allPanels(dashboard.panels)
+        .filter((p) => p.type !== 'row')
+        .flatMap((p) => [p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]),
+      ...dashboard.templating.list.filter((v) => v.type === 'query').map((v) => v.datasource?.uid),
+    ];
+    expect(uids.length).toBeGreaterThan(0);
+    for (const uid of uids) expect(uid).toBe(provisionedUid);
+  });
+});
+
+describe.each(queryPanels)('panel $panel.title ($file)', ({ file, panel }) => {
+  const name = panelName(file, panel);
+
+  it('filters on the tenant, channel and segment variables', () => {
+    expect(panel.targets?.length, `${name} has no query`).toBeGreaterThan(0);
+    for (const target of panel.targets ?? []) {
+      expect(target.rawSql).toContain('tenant_id = ${tenant:singlequote}');
+      expect(target.rawSql).toContain('$channel)');
+      expect(target.rawSql).toContain('$segment)');
+    }
+  });
+
+  it('runs on chDB and returns what its visualization needs on the seeded data', async () => {
+    for (const target of panel.targets ?? []) {
+      const { sql, columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId));
+      expect(rows.length, `${name} returned no rows:\n${sql}`).toBeGreaterThan(0);
+      const numeric = columns.filter((c) => NUMERIC.test(c.type));
+      expect(numeric.length, `${name} has no numeric value column: ${JSON.stringify(columns)}`).toBeGreaterThan(0);
+      if (target.format === 0) {
+        // Time series: a time column first, value columns, and string label columns at most.
+        expect(columns[0].name).toBe('time');
+        expect(columns[0].type).toMatch(TIME);
+        for (const column of columns.slice(1)) expect(column.type, `${name}: column ${column.name}`).toMatch(new RegExp(`${NUMERIC.source}|${LABEL.source}`));
+        const times = rows.map((r) => Date.parse(`${String(r.time).replace(' ', 'T')}Z`));
+        expect(times).toEqual([...times].sort((a, b) => a - b));
+        for (const t of times) {
+          expect(t).toBeGreaterThanOrEqual(CONTEXT.range.from.getTime() - CONTEXT.intervalMs);
+          expect(t).toBeLessThanOrEqual(CONTEXT.range.to.getTime());
+        }
+      } else {
+        // Stat: one row with a value.
+        expect(rows.length).toBe(1);
+      }
+      const values = valuesOf(columns, rows);
+      expect(values.some((v) => v !== null && Number.isFinite(v) && v > 0), `${name} shows no data: ${JSON.stringify(rows)}`).toBe(true);
+    }
+  });
+
+  it('reads only tables the store defines', async () => {
+    const known = new Set<string>(Object.values(TABLES));
+    const existing = new Set((await ch.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = {db:String}`, { db: DATABASE })).map((r) => r.name));
+    for (const target of panel.targets ?? []) {
+      const tables = tablesRead(renderPanelSql(target.rawSql, dashboardVariables(ACME.tenantId), CONTEXT));
+      expect(tables.length).toBeGreaterThan(0);
+      for (const table of tables) {
+        expect(known.has(table), `${name} reads ${table}, which is not in store/tables.ts`).toBe(true);
+        expect(existing.has(table), `${name} reads ${table}, which migrations do not create`).toBe(true);
+      }
+    }
+  });
+
+  it('honours the channel and segment filters', async () => {
+    for (const target of panel.targets ?? []) {
+      for (const filters of [{ channel: ['fax'] }, { segment: ['no-such-segment'] }]) {
+        const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId, filters));
+        const values = valuesOf(columns, rows).filter((v) => v !== null && v !== 0);
+        expect(values, `${name} ignores ${JSON.stringify(filters)}`).toEqual([]);
+      }
+      // A real selection still shows data.
+      const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId, { channel: ['email', 'chat'], segment: ['enterprise', 'smb', 'pro', 'trial'] }));
+      expect(valuesOf(columns, rows).some((v) => v !== null && v > 0), `${name} shows nothing for a real channel/segment selection`).toBe(true);
+    }
+  });
+});
+
+describe('Support operations shows the seeded numbers', () => {
+  const supportOperations = dashboards.find((d) => d.file === 'support-operations.json')?.dashboard;
+  const from = CONTEXT.range.from.getTime();
+  const to = CONTEXT.range.to.getTime();
+  const inRange = (at: number) => at >= from && at <= to;
+  const isClosed = (t: TicketState) => t.status === 'solved' || t.status === 'closed';
+  const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+  /** Daily buckets hold enough tickets for p50 and p90 to differ. */
+  const DAILY: QueryContext = { ...CONTEXT, intervalMs: 24 * HOUR };
+  const bucketOf = (iso: string) => new Date(Math.floor(Date.parse(iso) / DAILY.intervalMs) * DAILY.intervalMs).toISOString().slice(0, 19).replace('T', ' ');
+  /** ClickHouse quantileExact: the element at floor(level × n) of the sorted values. */
+  const quantileExact = (level: number, values: number[]) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(level * values.length))];
+
+  async function run(title: string, context: QueryContext = CONTEXT) {
+    const panel = allPanels(supportOperations?.panels ?? []).find((p) => p.title === title);
+    if (!panel?.targets?.[0]) throw new Error(`no panel "${title}" in support-operations.json`);
+    return runPanel(panel.targets[0].rawSql, dashboardVariables(ACME.tenantId), context);
+  }
+  const stat = async (title: string) => {
+    const { columns, rows } = await run(title);
+    return numberOf(rows[0][columns[0].name]);
+  };
+  const column = async (title: string, name: string) => (await run(title)).rows.map((r) => Number(r[name]));
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+  it('stats match the seeded tickets', async () => {
+    const tickets = acmeSeed.tickets;
+    const created = tickets.filter((t) => inRange(Date.parse(t.createdAt!)));
+    const ratings = acmeSeed.events.filter((e) => e.kind === 'csat.rated' && inRange(e.at)).map((e) => e.csat!);
+    expect(await stat('Open tickets now')).toBe(tickets.filter((t) => !isClosed(t)).length);
+    expect(await stat('Tickets created')).toBe(created.length);
+    expect(await stat('Tickets solved')).toBe(tickets.filter((t) => isClosed(t) && t.solvedAt && inRange(Date.parse(t.solvedAt))).length);
+    expect(await stat('SLA breach rate')).toBeCloseTo(created.filter((t) => t.slaBreached).length / created.length, 10);
+    expect(await stat('Escalation rate')).toBeCloseTo(created.filter((t) => t.escalations > 0).length / created.length, 10);
+    expect(await stat('CSAT average')).toBeCloseTo(sum(ratings) / ratings.length, 5);
+  });
+
+  it('time series add up to the seeded events, and the backlog ends at the open tickets', async () => {
+    const created = acmeSeed.tickets.filter((t) => inRange(Date.parse(t.createdAt!))).length;
+    const eventsInRange = (kind: string) => acmeSeed.events.filter((e) => e.kind === kind && inRange(e.at)).length;
+    expect(sum(await column('New tickets by channel', 'new_tickets'))).toBe(created);
+    expect(sum(await column('New tickets by segment', 'new_tickets'))).toBe(created);
+    expect(sum(await column('SLA breaches', 'sla_breaches'))).toBe(eventsInRange('sla.breached'));
+    expect(sum(await column('Escalations', 'escalations'))).toBe(eventsInRange('ticket.escalated'));
+    expect(sum(await column('CSAT', 'ratings'))).toBe(eventsInRange('csat.rated'));
+    expect((await column('Backlog', 'open_tickets')).at(-1)).toBe(acmeSeed.tickets.filter((t) => !isClosed(t)).length);
+  });
+
+  it('first-response and resolution percentiles match the seeded tickets per interval', async () => {
+    const expected = (at: (t: TicketState) => string | undefined, include: (t: TicketState) => boolean) => {
+      const byBucket = new Map<string, number[]>();
+      for (const t of acmeSeed.tickets) {
+        const end = at(t);
+        if (!end || !include(t) || !inRange(Date.parse(end))) continue;
+        byBucket.set(bucketOf(end), [...(byBucket.get(bucketOf(end)) ?? []), seconds(end) - seconds(t.createdAt!)]);
+      }
+      return [...byBucket.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([time, waits]) => ({ time, p50: quantileExact(0.5, waits), p90: quantileExact(0.9, waits) }));
+    };
+    const shown = async (title: string) => (await run(title, DAILY)).rows.map((r) => ({ time: String(r.time), p50: Number(r.p50), p90: Number(r.p90) }));
+    expect(await shown('First response time')).toEqual(expected((t) => t.firstResponseAt, () => true));
+    expect(await shown('Resolution time')).toEqual(expected((t) => t.solvedAt, isClosed));
+  });
+});
+
+describe('template variables', () => {
+  const variables = dashboards.flatMap(({ file, dashboard }) => dashboard.templating.list.filter((v) => v.type === 'query').map((variable) => ({ file, variable })));
+
+  it('every dashboard has the tenant variable', () => {
+    for (const { dashboard } of dashboards) expect(dashboard.templating.list.map((v) => v.name)).toContain('tenant');
+  });
+
+  it.each(variables)('$variable.name ($file) runs and lists the selected tenant’s values only', async ({ variable }) => {
+    const sql = renderPanelSql(variableSql(variable), dashboardVariables(ACME.tenantId), CONTEXT);
+    const values = (await ch.query<Row>(sql)).map((row) => String(Object.values(row)[0]));
+    if (variable.name === 'tenant') {
+      expect(values).toEqual([ACME.tenantId, GLOBEX.tenantId]);
+      return;
+    }
+    expect(variable.multi && variable.includeAll).toBe(true);
+    expect(values.length).toBeGreaterThan(0);
+    const globex = (await ch.query<Row>(renderPanelSql(variableSql(variable), dashboardVariables(GLOBEX.tenantId), CONTEXT))).map((row) => String(Object.values(row)[0]));
+    expect(values).not.toEqual(globex);
+    if (variable.name === 'channel') {
+      expect(values).toEqual([...ACME.channels].sort());
+      expect(globex).toEqual([...GLOBEX.channels].sort());
+    }
+  });
+});
+
+describe('tenant isolation', () => {
+  it('a panel shows one tenant’s numbers: another tenant’s rows change nothing, and an unknown tenant sees nothing', async () => {
+    const runAll = async (tenant: string) => {
+      const results: Record<string, unknown> = {};
+      for (const { file, panel } of queryPanels) {
+        for (const target of panel.targets ?? []) {
+          const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(tenant));
+          results[`${panelName(file, panel)} ${target.refId}`] = { values: valuesOf(columns, rows), rows };
+        }
+      }
+      return results;
+    };
+
+    const acmeBefore = await runAll(ACME.tenantId);
+    const globexBefore = await runAll(GLOBEX.tenantId);
+    for (const key of Object.keys(acmeBefore)) expect(acmeBefore[key], `${key} shows the same for acme and globex`).not.toEqual(globexBefore[key]);
+
+    // A third, busier tenant arrives in the same hours, channels and segments.
+    await seedTenant(ch, INITECH, 3);
+    expect(await runAll(ACME.tenantId)).toEqual(acmeBefore);
+    expect(await runAll(GLOBEX.tenantId)).toEqual(globexBefore);
+    const initech = await runAll(INITECH.tenantId);
+    for (const key of Object.keys(initech)) {
+      const { values } = initech[key] as { values: (number | null)[] };
+      expect(values.some((v) => v !== null && v > 0), `${key} shows nothing for initech`).toBe(true);
+    }
+
+    const nobody = await runAll('nobody');
+    for (const key of Object.keys(nobody)) {
+      const { values } = nobody[key] as { values: (number | null)[] };
+      expect(values.filter((v) => v !== null && v !== 0), `${key} shows numbers for a tenant without data`).toEqual([]);
+    }
+  });
+});
