@@ -139,6 +139,8 @@ export function applyEvent(previous: TicketState, event: TicketEvent): TicketSta
     case 'ticket.assigned':
       break;
   }
+  // Any event that leaves the ticket solved (e.g. a reply sent with "submit as solved") solves it.
+  if (isClosed(state.status) && !state.solvedAt) state.solvedAt = event.occurredAt;
   return state;
 }
 
