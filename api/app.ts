@@ -12,6 +12,7 @@ import { adminAuth, tenantAuth } from './auth.js';
 import { ApiError, ErrorResponse, handleError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes, type DependencyChecks } from './routes/health.js';
+import { importRoutes } from './routes/import.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -68,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(ticketRoutes, { ch: deps.ch });
     await tenantScoped.register(metricsRoutes, { ch: deps.ch });
     await tenantScoped.register(suggestionRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
+    await tenantScoped.register(importRoutes, { writer: deps.writer });
   });
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminAuth(deps.adminKey));

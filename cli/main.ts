@@ -3,6 +3,7 @@
 // print the effective config, manage tenants through a running server's admin API.
 import { Command } from 'commander';
 import { describeConfig, loadConfig } from '../runtime/config.js';
+import { importCommand } from './import.js';
 import { startSupportloop, type Role } from '../runtime/supportloop.js';
 
 async function runUntilSignal(role: Role): Promise<void> {
@@ -53,6 +54,14 @@ program
   .command('config')
   .description('print the effective configuration (secrets masked)')
   .action(() => console.log(describeConfig(loadConfig()).join('\n')));
+
+program
+  .command('import')
+  .description('load an export of past resolved tickets (CSV or JSONL) into the running supportloop; see `supportloop import --help`')
+  .allowUnknownOption()
+  .helpOption(false)
+  .argument('[args...]')
+  .action((args: string[]) => importCommand(args));
 
 const tenant = program.command('tenant').description('manage tenants through the running server (SUPPORTLOOP_ADMIN_KEY)');
 tenant

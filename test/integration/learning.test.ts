@@ -1,6 +1,7 @@
 // The learning loop through real webhooks, Temporal and chDB: a resolved ticket changes the next
 // draft with no retraining step, corrections are stored, asOf shows what it would have said before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Suggestion } from '../../domain/learning/records.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import { TABLES } from '../../store/tables.js';
 import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
@@ -23,10 +24,10 @@ async function post(ticketId: string, kind: string, extra: Record<string, unknow
 }
 
 const auth = () => ({ authorization: `Bearer ${acme.apiKey}` });
-async function suggestionFor(ticketId: string, query = '') {
+async function suggestionFor(ticketId: string): Promise<{ suggestion: Suggestion }> {
   return eventually(async () => {
-    const res = await sl.app!.inject({ method: 'GET', url: `/v1/tickets/${ticketId}/suggestion${query}`, headers: auth() });
-    return res.statusCode === 200 ? res.json() : undefined;
+    const res = await sl.app!.inject({ method: 'GET', url: `/v1/tickets/${ticketId}/suggestion`, headers: auth() });
+    return res.statusCode === 200 ? (res.json() as { suggestion: Suggestion }) : undefined;
   });
 }
 

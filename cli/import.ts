@@ -1,0 +1,85 @@
+// `supportloop import <file>`: loads an export of past resolved tickets (CSV or JSON Lines) into a
+// running supportloop through POST /v1/import/tickets, in batches, with a progress bar. Columns are
+// found by name (see domain/learning/datasetTickets.ts and the README) or given with --map; what
+// the file lacks (timestamps, customers) is synthesised with a seed and said so. Re-importing the
+// same file adds nothing (event ids derive from ticket ids).
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { CHANNELS, type Channel } from '../domain/events.js';
+import type { ImportTicket } from '../domain/historyImport.js';
+import { datasetTickets, resolveMapping, type DatasetTicket } from '../domain/learning/datasetTickets.js';
+import { loadConfig } from '../runtime/config.js';
+import { parseMappings, readRows } from './datasetFile.js';
+
+const BATCH_LIMIT = 2000;
+
+function toImportTicket(t: DatasetTicket): ImportTicket {
+  const customer = Object.fromEntries(Object.entries(t.customer).filter(([, v]) => v !== undefined && v !== '')) as ImportTicket['customer'];
+  return {
+    id: t.id,
+    createdAt: t.at,
+    body: t.text,
+    ...(t.topic ? { topic: t.topic } : {}),
+    ...(t.reply ? { reply: t.reply } : {}),
+    channel: (CHANNELS as readonly string[]).includes(t.channel) ? (t.channel as Channel) : 'other',
+    customer,
+    ...(t.escalated ? { escalated: true } : {}),
+  };
+}
+
+function credentials(opts: { apiKey?: string; credentials: string }): string {
+  if (opts.apiKey) return opts.apiKey;
+  if (!existsSync(opts.credentials)) throw new Error(`no --api-key and no credentials file at ${opts.credentials} (the product writes it on first start)`);
+  return (JSON.parse(readFileSync(opts.credentials, 'utf8')) as { apiKey: string }).apiKey;
+}
+
+export async function importCommand(argv: string[]): Promise<void> {
+  const config = loadConfig();
+  const program = new Command('supportloop import')
+    .argument('<file>', 'CSV (header row) or JSON Lines export of resolved tickets')
+    .option('--url <url>', 'the running supportloop', `http://127.0.0.1:${config.port}`)
+    .option('--api-key <key>', "the tenant's API key")
+    .option('--credentials <file>', 'JSON with apiKey (default: the tenant created on first start)', join(config.dataDir, 'default-tenant.json'))
+    .option('--map <field=column...>', 'column for a field (repeatable)', [])
+    .option('--batch <n>', 'tickets per request', '1000')
+    .option('--seed <n>', 'seed for what the file lacks', '20260101')
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const [file] = program.args as [string];
+  const opts = program.opts<{ url: string; apiKey?: string; credentials: string; map: string[]; batch: string; seed: string }>();
+  const batchSize = Math.min(BATCH_LIMIT, Math.max(1, Number(opts.batch)));
+  const apiKey = credentials(opts);
+
+  const rows = await readRows(file);
+  const mapping = resolveMapping(rows, parseMappings(opts.map));
+  const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: Number(opts.seed), datasetName: basename(file).replace(/\.[^.]+$/, '') });
+  console.log(`${file}: ${rows.length} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
+  for (const note of synthesized) console.log(`  synthesised: ${note}`);
+
+  const bar = new SingleBar({ format: 'import [{bar}] {value}/{total} tickets · {rate}/min · {eta_formatted}' });
+  bar.start(tickets.length, 0, { rate: 0 });
+  const started = Date.now();
+  let done = 0;
+  let events = 0;
+  for (let i = 0; i < tickets.length; i += batchSize) {
+    const batch = tickets.slice(i, i + batchSize).map(toImportTicket);
+    const response = await fetch(`${opts.url}/v1/import/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tickets: batch }),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      bar.stop();
+      throw new Error(`import stopped at ticket ${i}: ${response.status} ${text}`);
+    }
+    events += (JSON.parse(text) as { events: number }).events;
+    done += batch.length;
+    bar.update(done, { rate: Math.round(done / ((Date.now() - started) / 60_000)) });
+  }
+  bar.stop();
+  const minutes = (Date.now() - started) / 60_000;
+  console.log(`imported ${done} tickets (${events} events) in ${(minutes * 60).toFixed(1)} s — ${Math.round(done / minutes)} tickets/min`);
+}

@@ -1,0 +1,71 @@
+// Past resolved tickets → the same canonical events and state a live ticket produces, so imported
+// history is learning material exactly like live tickets. Event ids derive from the imported
+// ticket id, so re-importing the same file adds nothing.
+import { Type, type Static } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { CHANNELS, CustomerContext, type DerivedEvent, type MessageClassification, type TicketEvent } from './events.js';
+import { applyEvent, newTicketState, outcomeEvent, type TicketState } from './ticketState.js';
+
+const DateTime = Type.String({ format: 'date-time' });
+
+export const ImportTicket = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 200 }),
+    createdAt: DateTime,
+    subject: Type.Optional(Type.String({ maxLength: 1000 })),
+    /** The customer's message. */
+    body: Type.String({ minLength: 1, maxLength: 100_000 }),
+    channel: Type.Optional(Type.Union(CHANNELS.map((c) => Type.Literal(c)))),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 })),
+    /** The resolved ticket's topic/intent label (stored as a `topic:<label>` tag, as agents' labels are). */
+    topic: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    customer: Type.Optional(CustomerContext),
+    /** The agent's public reply. */
+    reply: Type.Optional(Type.String({ maxLength: 100_000 })),
+    repliedAt: Type.Optional(DateTime),
+    solvedAt: Type.Optional(DateTime),
+    /** 0..1 */
+    csat: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    escalated: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ImportTicket = Static<typeof ImportTicket>;
+
+export const checkImportTicket = TypeCompiler.Compile(ImportTicket);
+
+export interface ImportedTicket {
+  events: TicketEvent[];
+  derived: DerivedEvent[];
+  state: TicketState;
+  /** The label, when given, doubles as the message's classification so history slices by topic. */
+  classifications: Record<string, MessageClassification>;
+}
+
+export function importedTicket(tenantId: string, t: ImportTicket): ImportedTicket {
+  const tags = [...(t.tags ?? []), ...(t.topic ? [`topic:${t.topic}`] : [])];
+  const base = { tenantId, ticketId: t.id, provider: 'import', channel: t.channel ?? 'other', tags } as const;
+  const id = (what: string) => `import:${t.id}:${what}`;
+  const repliedAt = t.repliedAt ?? t.solvedAt ?? t.createdAt;
+  const solvedAt = t.solvedAt ?? (t.reply ? repliedAt : undefined);
+  const events: TicketEvent[] = [
+    { ...base, eventId: id('created'), kind: 'ticket.created', occurredAt: t.createdAt, subject: t.subject, customer: t.customer, status: 'open' },
+    { ...base, eventId: id('message'), kind: 'message.customer', occurredAt: t.createdAt, body: t.body, customer: t.customer },
+  ];
+  if (t.escalated) events.push({ ...base, eventId: id('escalated'), kind: 'ticket.escalated', occurredAt: t.createdAt });
+  if (t.reply) events.push({ ...base, eventId: id('reply'), kind: 'reply.agent', occurredAt: repliedAt, body: t.reply });
+  if (t.csat !== undefined) events.push({ ...base, eventId: id('csat'), kind: 'csat.rated', occurredAt: solvedAt ?? repliedAt, csat: { score: t.csat, raw: t.csat } });
+  if (solvedAt) events.push({ ...base, eventId: id('solved'), kind: 'ticket.solved', occurredAt: solvedAt, status: 'solved' });
+
+  let state = events.reduce(applyEvent, newTicketState(tenantId, t.id));
+  const derived: DerivedEvent[] = [];
+  if (solvedAt) {
+    // History's outcome windows closed long ago: record the outcome now, at the solve time.
+    derived.push(outcomeEvent(state, Date.parse(solvedAt)));
+    state = { ...state, outcomeRecorded: true, version: state.version + 1 };
+  }
+  const classifications: Record<string, MessageClassification> = t.topic
+    ? { [id('message')]: { topic: t.topic.toLowerCase(), topicConfidence: 1, sentiment: 0, frustration: 0, language: '' } }
+    : {};
+  return { events, derived, state, classifications };
+}

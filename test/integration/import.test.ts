@@ -1,0 +1,90 @@
+// History import through the real API into chDB: idempotent, validated as a whole batch, and
+// immediately learning material for live drafts.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCommand } from '../../cli/import.js';
+import type { Supportloop } from '../../runtime/supportloop.js';
+import { TABLES } from '../../store/tables.js';
+import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
+
+let sl: Supportloop & { cleanup(): Promise<void> };
+let acme: TestTenant;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-import-'));
+const file = path.join(dir, 'history.jsonl');
+
+const ANSWERS: Record<string, string> = {
+  refund: 'We have issued your refund. It will appear on your statement within five business days.',
+  shipping: 'Your parcel is on its way. You can follow it with the tracking link in your confirmation email.',
+};
+const QUESTIONS: Record<string, string[]> = {
+  refund: ['I want my money back for order', 'Please refund my purchase', 'How do I get a refund for my order'],
+  shipping: ['Where is my parcel', 'My package has not arrived yet', 'When will my order be delivered'],
+};
+
+beforeAll(async () => {
+  sl = await startTestSupportloop();
+  acme = await createTenant(sl, 'acme');
+  const lines: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const topic = i % 2 ? 'refund' : 'shipping';
+    lines.push(
+      JSON.stringify({
+        ticket_id: `H-${i}`,
+        created_at: new Date(Date.UTC(2026, 0, 1 + (i % 28), 9 + (i % 8))).toISOString(),
+        body: `${QUESTIONS[topic]![i % 3]} ${1000 + i}?`,
+        topic,
+        reply: ANSWERS[topic],
+        channel: 'email',
+        plan: i % 3 ? 'pro' : 'trial',
+      }),
+    );
+  }
+  writeFileSync(file, lines.join('\n'));
+});
+afterAll(async () => sl?.cleanup());
+
+const countEvents = async () =>
+  Number((await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table(TABLES.ticketEvents)} FINAL WHERE tenant_id = {t:String}`, { t: 'acme' }))[0]!.n);
+const countTickets = async () =>
+  Number((await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table(TABLES.tickets)} FINAL WHERE tenant_id = {t:String}`, { t: 'acme' }))[0]!.n);
+
+describe('history import', () => {
+  it('imports a JSONL export and re-importing adds nothing', async () => {
+    await importCommand([file, '--url', sl.url!, '--api-key', acme.apiKey, '--batch', '25']);
+    expect(await countTickets()).toBe(60);
+    const events = await countEvents();
+    // created + message + reply + solved + outcome per ticket
+    expect(events).toBe(60 * 5);
+    await importCommand([file, '--url', sl.url!, '--api-key', acme.apiKey]);
+    expect(await countTickets()).toBe(60);
+    expect(await countEvents()).toBe(events);
+  });
+
+  it('rejects a bad batch as a whole, naming the ticket and field, and writes nothing', async () => {
+    const before = await countEvents();
+    const res = await sl.app!.inject({
+      method: 'POST',
+      url: '/v1/import/tickets',
+      headers: { authorization: `Bearer ${acme.apiKey}` },
+      payload: { tickets: [{ id: 'X-1', createdAt: '2026-01-01T00:00:00Z', body: 'ok' }, { id: 'X-2', createdAt: 'soon', body: 'bad' }] },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().field).toBe('tickets.1.createdAt');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('imported history drafts the next live ticket', async () => {
+    const body = JSON.stringify({ eventId: 'live-1', kind: 'message.customer', ticketId: 'LIVE-1', occurredAt: new Date().toISOString(), channel: 'email', tags: [], body: 'Where is my parcel? It has not arrived' });
+    const res = await sl.app!.inject({ method: 'POST', url: '/v1/webhooks/acme/generic', headers: signGeneric(acme.webhookSecrets.generic!, body), payload: body });
+    expect(res.statusCode).toBe(202);
+    const suggestion = await eventually(async () => {
+      const r = await sl.app!.inject({ method: 'GET', url: '/v1/tickets/LIVE-1/suggestion', headers: { authorization: `Bearer ${acme.apiKey}` } });
+      return r.statusCode === 200 ? (r.json() as { suggestion: { draft: string; topic: { topic: string } } }).suggestion : undefined;
+    });
+    expect(suggestion.topic.topic).toBe('shipping');
+    expect(suggestion.draft).toContain('tracking link');
+  });
+});
