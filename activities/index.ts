@@ -6,6 +6,8 @@ import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { storedEventIds, writeTicketEvents } from '../store/ticketEvents.js';
 import { loadTicketState, writeTicketState } from '../store/tickets.js';
+import type { AlertPolicy } from '../domain/alerts.js';
+import { createDetectionActivities } from './detection.js';
 import { createLearningActivities } from './learning.js';
 import type { TenantLearners } from './tenantLearners.js';
 
@@ -13,6 +15,7 @@ export interface ActivityDeps {
   ch: ClickHouse;
   writer: BatchingWriter;
   learners: TenantLearners;
+  detection: { policy: AlertPolicy; maxBackfillMinutes: number };
   now?: () => number;
 }
 
@@ -28,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
   return {
     ...createLearningActivities({ ch: deps.ch, writer: deps.writer, learners: deps.learners, now }),
+    ...createDetectionActivities({ ch: deps.ch, writer: deps.writer, now, ...deps.detection }),
     /** What a new run of a ticket's workflow starts from: its stored state and the event ids already recorded. */
     async resumeTicket(input: { tenantId: string; ticketId: string }): Promise<{ state: TicketState | undefined; seenEventIds: string[] }> {
       const [state, seenEventIds] = await Promise.all([

@@ -11,6 +11,7 @@ import { StoreError, type ClickHouse } from '../store/clickhouse.js';
 import { adminAuth, tenantAuth } from './auth.js';
 import { ApiError, ErrorResponse, handleError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
+import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes, type DependencyChecks } from './routes/health.js';
 import { importRoutes } from './routes/import.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   signals: TicketSignalOptions;
   checks: DependencyChecks;
   adminKey: string | undefined;
+  /** Per-tenant set-up beyond the tenants table (the detection schedule). */
+  onTenantCreated: (tenantId: string) => Promise<void>;
   maxBodyBytes: number;
   logLevel: string;
 }
@@ -70,10 +73,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(metricsRoutes, { ch: deps.ch });
     await tenantScoped.register(suggestionRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
     await tenantScoped.register(importRoutes, { writer: deps.writer });
+    await tenantScoped.register(alertRoutes, { ch: deps.ch });
   });
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminAuth(deps.adminKey));
-    await admin.register(adminRoutes, { ch: deps.ch, tenants: deps.tenants });
+    await admin.register(adminRoutes, { ch: deps.ch, tenants: deps.tenants, onTenantCreated: deps.onTenantCreated });
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();

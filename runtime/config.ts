@@ -44,6 +44,13 @@ export const SETTINGS = {
   outcomeWindowSeconds: s({ env: 'SUPPORTLOOP_OUTCOME_WINDOW_SECONDS', kind: 'int', default: 7 * 24 * 3600, doc: 'after solve, how long reopen and CSAT still count before ticket.outcome is recorded' }),
   webhookMaxBodyBytes: s({ env: 'SUPPORTLOOP_WEBHOOK_MAX_BODY_BYTES', kind: 'int', default: 1024 * 1024, doc: 'larger webhook bodies get 413' }),
   webhookToleranceSeconds: s({ env: 'SUPPORTLOOP_WEBHOOK_TOLERANCE_SECONDS', kind: 'int', default: 300, doc: 'max clock skew for signed webhook timestamps (Zendesk, generic)' }),
+  detectionEnabled: s({ env: 'SUPPORTLOOP_DETECTION', kind: 'bool', default: true, doc: 'run spike detection on a Temporal Schedule per tenant' }),
+  detectionIntervalSeconds: s({ env: 'SUPPORTLOOP_DETECTION_INTERVAL_SECONDS', kind: 'int', default: 60, doc: 'how often each tenant is scanned for spikes' }),
+  detectionBackfillMinutes: s({ env: 'SUPPORTLOOP_DETECTION_BACKFILL_MINUTES', kind: 'int', default: 14 * 24 * 60, doc: 'how much history a new series is replayed from (warms up its seasonal baseline)' }),
+  alertResolveAfterMinutes: s({ env: 'SUPPORTLOOP_ALERT_RESOLVE_AFTER_MINUTES', kind: 'int', default: 10, doc: 'in-band minutes that resolve a firing alert' }),
+  alertCooldownMinutes: s({ env: 'SUPPORTLOOP_ALERT_COOLDOWN_MINUTES', kind: 'int', default: 30, doc: 'a new spike this soon after a resolve reopens the same alert without a new notice' }),
+  alertNotifyWithinMinutes: s({ env: 'SUPPORTLOOP_ALERT_NOTIFY_WITHIN_MINUTES', kind: 'int', default: 60, doc: 'older anomalies (history backfills) are recorded but not notified' }),
+  alertRetryInitialSeconds: s({ env: 'SUPPORTLOOP_ALERT_RETRY_INITIAL_SECONDS', kind: 'int', default: 5, doc: 'first retry delay of a failed alert delivery (doubles up to 10 minutes, for 24 hours)' }),
   writerMaxRows: s({ env: 'SUPPORTLOOP_WRITER_MAX_ROWS', kind: 'int', default: 5000, doc: 'batching writer: flush a table once this many rows wait' }),
   writerFlushMs: s({ env: 'SUPPORTLOOP_WRITER_FLUSH_MS', kind: 'int', default: 100, doc: 'batching writer: flush at least this often (ms)' }),
 } as const;

@@ -17,6 +17,8 @@ import { connectTemporal, type TemporalConnections } from './temporalConnection.
 import { startTemporalDevServer, type DevServer } from './temporalDevServer.js';
 import { defaultTenantsFile, ensureDefaultTenant, seedTenantsFromFile } from './tenantsBootstrap.js';
 import { createTicketWorker, installTemporalRuntime } from './worker.js';
+import { ensureDetectionSchedule } from './detectionSchedules.js';
+import { listTenants } from '../store/tenants.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -84,7 +86,16 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   let workerRun: Promise<void> | undefined;
   const startWorker = async () => {
     if (worker) throw new Error('the worker is already running');
-    const started = await createTicketWorker({ connection: temporal.nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: { ch, writer, learners } });
+    const started = await createTicketWorker({ connection: temporal.nativeConnection, namespace: config.temporalNamespace, taskQueue: config.taskQueue, deps: {
+        ch,
+        writer,
+        learners,
+        detection: {
+          policy: { resolveAfterMinutes: config.alertResolveAfterMinutes, cooldownMinutes: config.alertCooldownMinutes, notifyWithinMinutes: config.alertNotifyWithinMinutes },
+          maxBackfillMinutes: config.detectionBackfillMinutes,
+        },
+      },
+    });
     worker = started;
     workerRun = started.run().catch((err: unknown) => logger.fatal({ err }, 'the Temporal worker stopped'));
   };
@@ -104,6 +115,11 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
     await ensureDefaultTenant(ch, config.dataDir, log);
     const tenants = new TenantDirectory(ch);
     await tenants.refresh();
+    const schedules = { client: temporal.client, taskQueue: config.taskQueue, intervalSeconds: config.detectionIntervalSeconds, alertRetryInitialSeconds: config.alertRetryInitialSeconds };
+    const onTenantCreated = async (tenantId: string) => {
+      if (config.detectionEnabled) await ensureDetectionSchedule(schedules, tenantId);
+    };
+    for (const tenant of await listTenants(ch)) await onTenantCreated(tenant.tenantId);
     app = await buildApp({
       ch,
       learners,
@@ -124,6 +140,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
         },
       },
       adminKey: config.adminKey,
+      onTenantCreated,
       maxBodyBytes: config.webhookMaxBodyBytes,
       logLevel: config.logLevel,
     });

@@ -4,6 +4,7 @@ import type { ClickHouse } from './clickhouse.js';
 import { createDatabase, createTable, type DdlContext } from './ddl.js';
 import * as spine from './migrations/001_spine.js';
 import * as learning from './migrations/002_learning.js';
+import * as detection from './migrations/003_detection.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -12,7 +13,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection];
 
 /** The database and the table that records applied versions. */
 function bootstrapStatements(ctx: DdlContext): string[] {

@@ -10,6 +10,14 @@ export const TABLES = {
   suggestions: 'suggestions',
   corrections: 'corrections',
   suggestionFeedback: 'suggestion_feedback',
+  eventsPerHour: 'events_per_hour',
+  eventsPerHourView: 'events_per_hour_mv',
+  tagEventsPerMinute: 'tag_events_per_minute',
+  tagEventsPerMinuteView: 'tag_events_per_minute_mv',
+  detectorState: 'detector_state',
+  alerts: 'alerts',
+  alertSubscriptions: 'alert_subscriptions',
+  alertDeliveries: 'alert_deliveries',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

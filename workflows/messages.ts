@@ -22,3 +22,17 @@ export interface TicketLifecycleInput {
 export const ticketEventsSignal = defineSignal<[TicketEvent[]]>('ticketEvents');
 
 export const ticketStateQuery = defineQuery<TicketState | undefined>('ticketState');
+
+export interface DetectSpikesInput {
+  tenantId: string;
+  alertRetryInitialMs: number;
+}
+
+/** The per-tenant schedule that runs detectSpikes. */
+export function detectionScheduleId(tenantId: string): string {
+  return `detect/${tenantId}`;
+}
+
+export function alertDeliveryWorkflowId(tenantId: string, deliveryId: string): string {
+  return `alert-delivery/${tenantId}/${deliveryId}`;
+}

@@ -15,7 +15,7 @@ const TenantId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0
 const ProviderParam = Type.Union(PROVIDERS.map((p) => Type.Literal(p)));
 const Created = Type.Object({ tenantId: Type.String(), apiKey: Type.String(), webhookSecrets: Type.Record(Type.String(), Type.String()) });
 
-export const adminRoutes: FastifyPluginAsync<{ ch: ClickHouse; tenants: TenantDirectory }> = async (app, { ch, tenants }) => {
+export const adminRoutes: FastifyPluginAsync<{ ch: ClickHouse; tenants: TenantDirectory; onTenantCreated: (tenantId: string) => Promise<void> }> = async (app, { ch, tenants, onTenantCreated }) => {
   const security = [{ adminKey: [] }];
   const mustExist = async (tenantId: string) => {
     const tenant = await getTenant(ch, tenantId);
@@ -55,6 +55,7 @@ export const adminRoutes: FastifyPluginAsync<{ ch: ClickHouse; tenants: TenantDi
         Date.now(),
       );
       await tenants.refresh();
+      await onTenantCreated(tenantId);
       return reply.status(201).send({ tenantId, apiKey, webhookSecrets });
     },
   );

@@ -1,0 +1,130 @@
+// Spike detection and alert delivery side effects: one pass over a tenant's series per scheduled
+// run (state and alerts persisted before any notice is planned), and one signed POST per notice.
+import { createHash } from 'node:crypto';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Webhook } from 'standardwebhooks';
+import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
+import { subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
+import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
+import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
+import { getSubscription, listSubscriptions } from '../store/alertSubscriptions.js';
+import type { BatchingWriter } from '../store/batchingWriter.js';
+import type { ClickHouse } from '../store/clickhouse.js';
+import { loadDetectorStates, writeDetectorStates, type SeriesDetectorState } from '../store/detectorState.js';
+import { firstVolumeMinute, seriesCounts } from '../store/spikeSeries.js';
+
+export interface DetectionDeps {
+  ch: ClickHouse;
+  writer: BatchingWriter;
+  now: () => number;
+  policy: AlertPolicy;
+  /** How far back a new series (or a new tenant) is replayed: bounds the first pass's work. */
+  maxBackfillMinutes: number;
+}
+
+export interface PlannedDelivery {
+  tenantId: string;
+  deliveryId: string;
+  subscriptionId: string;
+  alertId: string;
+  kind: NoticeKind;
+  notice: AlertNotice;
+}
+
+/** Standard Webhooks ids must not contain '.', and must be the same on every retry: a hash of what is delivered. */
+const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string) =>
+  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}`).digest('hex').slice(0, 32)}`;
+
+export function createDetectionActivities(deps: DetectionDeps) {
+  return {
+    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; minutesFed: number; deliveries: PlannedDelivery[] }> {
+      const { tenantId } = input;
+      const nowMs = deps.now();
+      const untilMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+      const [states, alerts, firstMinute] = await Promise.all([loadDetectorStates(deps.ch, tenantId), latestAlertPerSeries(deps.ch, tenantId), firstVolumeMinute(deps.ch, tenantId)]);
+      if (firstMinute === undefined) return { series: 0, minutesFed: 0, deliveries: [] };
+      const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
+      const previous = new Map(states.map((s) => [s.series, s]));
+      const afterMs = Math.min(newSeriesFromMs - MINUTE_MS, ...states.map((s) => s.lastMinuteMs));
+      const counts = new Map<string, Map<number, number>>();
+      for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs)) {
+        if (!counts.has(c.series)) counts.set(c.series, new Map());
+        counts.get(c.series)!.set(c.minuteMs, c.count);
+      }
+
+      const updatedStates: SeriesDetectorState[] = [];
+      const changedAlerts: AlertState[] = [];
+      const notices: { kind: NoticeKind; alert: AlertState }[] = [];
+      let minutesFed = 0;
+      for (const series of new Set([...previous.keys(), ...counts.keys()])) {
+        const prior = previous.get(series);
+        if (prior && prior.lastMinuteMs >= untilMs) continue;
+        const result = runSeriesPass(
+          { series, previous: prior, counts: counts.get(series) ?? new Map(), newSeriesFromMs, untilMs, alert: alerts.get(series) },
+          nowMs,
+          deps.policy,
+        );
+        minutesFed += result.minutesFed;
+        updatedStates.push({ series, lastMinuteMs: result.lastMinuteMs, snapshot: result.snapshot });
+        changedAlerts.push(...result.changedAlerts);
+        notices.push(...result.notices);
+      }
+      // Persist before planning notices: a retried pass continues after these minutes, so it cannot notify twice.
+      await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, nowMs), writeAlerts(deps.writer, tenantId, changedAlerts, nowMs)]);
+
+      const subscriptions = notices.length ? await listSubscriptions(deps.ch, tenantId) : [];
+      const deliveries = notices.flatMap(({ kind, alert }) =>
+        subscriptions
+          .filter((s) => subscriptionMatches(s, alert))
+          .map((s) => ({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) })),
+      );
+      return { series: updatedStates.length, minutesFed, deliveries };
+    },
+
+    /** POST one notice, signed; throws to let Temporal retry with backoff until the target answers 2xx. */
+    async deliverAlertNotice(d: PlannedDelivery): Promise<void> {
+      const attempt = Context.current().info.attempt;
+      const record = (status: 'delivered' | 'failed' | 'abandoned', httpStatus: number, error: string) =>
+        writeDeliveryAttempt(deps.writer, { tenantId: d.tenantId, deliveryId: d.deliveryId, alertId: d.alertId, subscriptionId: d.subscriptionId, notice: d.kind, status, attempts: attempt, httpStatus, error, atMs: deps.now() });
+      const subscription = await getSubscription(deps.ch, d.tenantId, d.subscriptionId);
+      if (!subscription) {
+        await record('abandoned', 0, 'subscription deleted');
+        return;
+      }
+      const body = JSON.stringify(formatNotice(d.notice, subscription.format));
+      const at = new Date(deps.now());
+      let response: Response;
+      try {
+        response = await fetch(subscription.targetUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': d.deliveryId,
+            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+            'webhook-signature': new Webhook(subscription.secret).sign(d.deliveryId, at, body),
+          },
+          body,
+          signal: AbortSignal.timeout(15_000),
+        });
+        await response.arrayBuffer();
+      } catch (err) {
+        await record('failed', 0, String(err));
+        throw ApplicationFailure.retryable(`alert target unreachable: ${String(err)}`, 'TargetUnreachable');
+      }
+      if (response.ok) return record('delivered', response.status, '');
+      if (response.status === 410) {
+        // 410 Gone: the receiver asks us to stop (Standard Webhooks convention).
+        await record('abandoned', 410, 'target answered 410 Gone');
+        throw ApplicationFailure.nonRetryable('alert target answered 410 Gone', 'TargetGone');
+      }
+      await record('failed', response.status, `HTTP ${response.status}`);
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw ApplicationFailure.create({
+        message: `alert target answered HTTP ${response.status}`,
+        type: 'TargetRejected',
+        nextRetryDelay: Number.isFinite(retryAfter) && retryAfter > 0 ? `${retryAfter} seconds` : undefined,
+      });
+    },
+  };
+}

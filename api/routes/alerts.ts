@@ -1,0 +1,158 @@
+// Spike alerts for product teams: subscriptions (filters, minimum severity, a signed HTTPS webhook
+// target, JSON or Slack-compatible format) and the alerts themselves with their delivery log.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { NOTICE_FORMATS, type NoticeFormat } from '../../domain/alertNotice.js';
+import { SEVERITIES, type Severity } from '../../domain/alerts.js';
+import { listDeliveries } from '../../store/alertDeliveries.js';
+import { listAlerts } from '../../store/alerts.js';
+import { getSubscription, listSubscriptions, saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
+import type { ClickHouse } from '../../store/clickhouse.js';
+import { ApiError, ErrorResponse } from '../errors.js';
+
+const DIMENSIONS = ['', 'all', 'topic', 'tag', 'segment', 'channel'] as const;
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+const SubscriptionView = Type.Object({
+  subscriptionId: Type.String(),
+  name: Type.String(),
+  dimension: Type.String(),
+  values: Type.Array(Type.String()),
+  minSeverity: Type.String(),
+  targetUrl: Type.String(),
+  format: Type.String(),
+  createdAt: Type.String(),
+});
+const view = (s: AlertSubscription) => ({ subscriptionId: s.subscriptionId, name: s.name, dimension: s.dimension, values: s.values, minSeverity: s.minSeverity, targetUrl: s.targetUrl, format: s.format, createdAt: s.createdAt });
+
+const AlertView = Type.Object({
+  alertId: Type.String(),
+  series: Type.String(),
+  status: Type.String(),
+  severity: Type.String(),
+  score: Type.Number(),
+  observed: Type.Number(),
+  expected: Type.Number(),
+  lower: Type.Number(),
+  upper: Type.Number(),
+  startedAt: Type.String(),
+  resolvedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** HTTPS only, except loopback (a receiver on the same machine, e.g. a local relay or a test). */
+function checkTarget(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ApiError(400, 'invalid_request', 'targetUrl: not a URL', 'targetUrl');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && loopback)) {
+    throw new ApiError(400, 'invalid_request', 'targetUrl: must be https:// (http:// only for loopback)', 'targetUrl');
+  }
+}
+
+export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, { ch }) => {
+  const security = [{ apiKey: [] }];
+
+  app.post<{ Body: { name?: string; dimension?: string; values?: string[]; minSeverity?: Severity; targetUrl: string; format?: NoticeFormat; secret?: string } }>(
+    '/v1/alerts/subscriptions',
+    {
+      schema: {
+        summary: 'Subscribe a webhook to spike alerts',
+        description: 'Notices are signed the Standard Webhooks way with `secret` (generated when omitted and returned once). Firing, severity escalation and resolve are each sent once.',
+        tags: ['alerts'],
+        security,
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ maxLength: 200 })),
+            dimension: Type.Optional(literals(DIMENSIONS)),
+            values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
+            minSeverity: Type.Optional(literals(SEVERITIES)),
+            targetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
+            format: Type.Optional(literals(NOTICE_FORMATS)),
+            secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{32,}$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Intersect([SubscriptionView, Type.Object({ secret: Type.String() })]), 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      checkTarget(b.targetUrl);
+      const subscription: AlertSubscription = {
+        subscriptionId: randomUUID(),
+        name: b.name ?? '',
+        dimension: b.dimension ?? '',
+        values: b.values ?? [],
+        minSeverity: b.minSeverity ?? 'medium',
+        targetUrl: b.targetUrl,
+        format: b.format ?? 'json',
+        secret: b.secret ?? `whsec_${randomBytes(32).toString('base64')}`,
+        createdAt: new Date().toISOString(),
+      };
+      await saveSubscription(ch, request.tenant.tenantId, subscription, false, Date.now());
+      return reply.status(201).send({ ...view(subscription), secret: subscription.secret });
+    },
+  );
+
+  app.get('/v1/alerts/subscriptions', { schema: { summary: 'List alert subscriptions', tags: ['alerts'], security, response: { 200: Type.Object({ subscriptions: Type.Array(SubscriptionView) }), 401: ErrorResponse } } }, async (request) => ({
+    subscriptions: (await listSubscriptions(ch, request.tenant.tenantId)).map(view),
+  }));
+
+  app.delete<{ Params: { subscriptionId: string } }>(
+    '/v1/alerts/subscriptions/:subscriptionId',
+    { schema: { summary: 'Delete an alert subscription', tags: ['alerts'], security, params: Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 204: Type.Null(), 401: ErrorResponse, 404: ErrorResponse } } },
+    async (request, reply) => {
+      const subscription = await getSubscription(ch, request.tenant.tenantId, request.params.subscriptionId);
+      if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
+      await saveSubscription(ch, request.tenant.tenantId, subscription, true, Date.now());
+      return reply.status(204).send();
+    },
+  );
+
+  app.get<{ Querystring: { status?: 'firing' | 'resolved'; limit?: number } }>(
+    '/v1/alerts',
+    {
+      schema: {
+        summary: 'Spike alerts, newest first',
+        tags: ['alerts'],
+        security,
+        querystring: Type.Object({ status: Type.Optional(literals(['firing', 'resolved'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+        response: { 200: Type.Object({ alerts: Type.Array(AlertView) }), 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request) => ({
+      alerts: (await listAlerts(ch, request.tenant.tenantId, { status: request.query.status, limit: request.query.limit ?? 100 })).map((a) => ({
+        alertId: a.alertId,
+        series: a.series,
+        status: a.status,
+        severity: a.severity,
+        score: a.score,
+        observed: a.observed,
+        expected: a.expected,
+        lower: a.lower,
+        upper: a.upper,
+        startedAt: new Date(a.startedAtMs).toISOString(),
+        resolvedAt: a.resolvedAtMs === null ? null : new Date(a.resolvedAtMs).toISOString(),
+      })),
+    }),
+  );
+
+  app.get<{ Params: { alertId: string } }>(
+    '/v1/alerts/:alertId/deliveries',
+    {
+      schema: {
+        summary: "An alert's delivery log",
+        tags: ['alerts'],
+        security,
+        params: Type.Object({ alertId: Type.String({ minLength: 1, maxLength: 500 }) }),
+        response: { 200: Type.Object({ deliveries: Type.Array(Type.Object({ deliveryId: Type.String(), subscriptionId: Type.String(), notice: Type.String(), status: Type.String(), attempts: Type.Integer(), at: Type.String() })) }), 401: ErrorResponse },
+      },
+    },
+    async (request) => ({ deliveries: await listDeliveries(ch, request.tenant.tenantId, request.params.alertId) }),
+  );
+};

@@ -1,0 +1,145 @@
+// The alert lifecycle of one series, minute by minute: firing → (re-notified only when severity
+// rises) → resolved, with a cooldown so a flapping series does not page twice. Pure: the detection
+// activity feeds it the detector's result per minute and persists what it returns.
+
+export const SEVERITIES = ['low', 'medium', 'high'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const severityRank = (s: Severity | '') => (s === '' ? -1 : SEVERITIES.indexOf(s));
+
+/** Severity from the detector's score (0..1) and how far above the band the minute was. */
+export function severityOf(score: number, observed: number, upper: number): Severity {
+  const excess = upper > 0 ? observed / upper : observed;
+  if (score >= 0.9 && excess >= 2) return 'high';
+  if (score >= 0.75 || excess >= 1.5) return 'medium';
+  return 'low';
+}
+
+export interface AlertPolicy {
+  /** Consecutive in-band minutes that resolve a firing alert. */
+  resolveAfterMinutes: number;
+  /** After a resolve, a new anomaly on the same series within this reopens the same alert silently. */
+  cooldownMinutes: number;
+  /** Anomalies older than this (relative to now) are recorded but not notified (history backfills). */
+  notifyWithinMinutes: number;
+}
+
+export const DEFAULT_ALERT_POLICY: AlertPolicy = { resolveAfterMinutes: 10, cooldownMinutes: 30, notifyWithinMinutes: 60 };
+
+export interface AlertState {
+  alertId: string;
+  series: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  score: number;
+  observed: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  startedAtMs: number;
+  lastAnomalyAtMs: number;
+  resolvedAtMs: number | null;
+  /** Highest severity a notice was sent for ('' = none yet). */
+  notifiedSeverity: Severity | '';
+  /** In-band minutes since the last anomaly. */
+  quietMinutes: number;
+  /** Incremented on every stored change (the store keeps the highest). */
+  version: number;
+}
+
+export type NoticeKind = 'firing' | 'escalated' | 'resolved';
+
+export interface MinuteResult {
+  minuteMs: number;
+  observed: number;
+  score: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  isAnomaly: boolean;
+}
+
+export interface AlertStep {
+  alert: AlertState | undefined;
+  /** The alert changed and must be stored. */
+  changed: boolean;
+  notice: NoticeKind | undefined;
+}
+
+/** Advance a series' alert by one minute. */
+export function stepAlert(series: string, previous: AlertState | undefined, m: MinuteResult, nowMs: number, policy: AlertPolicy): AlertStep {
+  const recent = nowMs - m.minuteMs <= policy.notifyWithinMinutes * 60_000;
+  if (m.isAnomaly) {
+    const severity = severityOf(m.score, m.observed, m.upper);
+    const reopen = previous && (previous.status === 'firing' || (previous.resolvedAtMs !== null && m.minuteMs - previous.resolvedAtMs <= policy.cooldownMinutes * 60_000));
+    if (!previous || !reopen) {
+      const alert: AlertState = {
+        alertId: `${series}@${new Date(m.minuteMs).toISOString()}`,
+        series,
+        status: 'firing',
+        severity,
+        score: m.score,
+        observed: m.observed,
+        expected: m.expected,
+        lower: m.lower,
+        upper: m.upper,
+        startedAtMs: m.minuteMs,
+        lastAnomalyAtMs: m.minuteMs,
+        resolvedAtMs: null,
+        notifiedSeverity: recent ? severity : '',
+        quietMinutes: 0,
+        version: 1,
+      };
+      return { alert, changed: true, notice: recent ? 'firing' : undefined };
+    }
+    const higher = severityRank(severity) > severityRank(previous.severity);
+    const alert: AlertState = {
+      ...previous,
+      status: 'firing',
+      severity: higher ? severity : previous.severity,
+      score: Math.max(previous.score, m.score),
+      observed: Math.max(previous.observed, m.observed),
+      expected: m.expected,
+      lower: m.lower,
+      upper: m.upper,
+      lastAnomalyAtMs: m.minuteMs,
+      resolvedAtMs: null,
+      quietMinutes: 0,
+      version: previous.version + 1,
+    };
+    // Re-notify only when severity rises above what was already sent (dedupe); a silent reopen inside the cooldown sends nothing.
+    const notice: NoticeKind | undefined = recent && severityRank(alert.severity) > severityRank(previous.notifiedSeverity) ? (previous.notifiedSeverity === '' ? 'firing' : 'escalated') : undefined;
+    if (notice) alert.notifiedSeverity = alert.severity;
+    return { alert, changed: true, notice };
+  }
+  if (!previous || previous.status !== 'firing') return { alert: previous, changed: false, notice: undefined };
+  const quietMinutes = m.observed <= m.upper ? previous.quietMinutes + 1 : 0;
+  if (quietMinutes < policy.resolveAfterMinutes) {
+    const changed = quietMinutes !== previous.quietMinutes;
+    return { alert: changed ? { ...previous, quietMinutes, version: previous.version + 1 } : previous, changed, notice: undefined };
+  }
+  const alert: AlertState = { ...previous, status: 'resolved', resolvedAtMs: m.minuteMs, quietMinutes, version: previous.version + 1 };
+  // A resolve is announced only to those who were told it fired.
+  return { alert, changed: true, notice: previous.notifiedSeverity !== '' ? 'resolved' : undefined };
+}
+
+/** The dimension and value of a series key ("topic=billing" → topic, billing; "all" → all, ""). */
+export function parseSeries(series: string): { dimension: string; value: string } {
+  const at = series.indexOf('=');
+  return at < 0 ? { dimension: series, value: '' } : { dimension: series.slice(0, at), value: series.slice(at + 1) };
+}
+
+export interface SubscriptionFilter {
+  /** '' = every series. */
+  dimension: string;
+  /** Empty = any value of the dimension. */
+  values: readonly string[];
+  minSeverity: Severity;
+}
+
+export function subscriptionMatches(filter: SubscriptionFilter, alert: Pick<AlertState, 'series' | 'severity'>): boolean {
+  const { dimension, value } = parseSeries(alert.series);
+  if (filter.dimension && filter.dimension !== dimension) return false;
+  if (filter.values.length > 0 && !filter.values.some((v) => v.toLowerCase() === value.toLowerCase())) return false;
+  return severityRank(alert.severity) >= severityRank(filter.minSeverity);
+}

@@ -1,0 +1,53 @@
+// One scheduled detection pass over one series: feed every complete minute since the last pass
+// (zeros included — a count series is mostly zeros) to its streaming detector, and step the
+// series' alert lifecycle minute by minute. Pure; the detection activity does the I/O around it.
+import { DEFAULT_ALERT_POLICY, stepAlert, type AlertPolicy, type AlertState, type NoticeKind } from './alerts.js';
+import { createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
+import type { DetectorOptions } from './detection/detectorOptions.js';
+
+export const MINUTE_MS = 60_000;
+
+/** Ticket volume only matters when it rises. */
+export const VOLUME_DETECTOR_OPTIONS: DetectorOptions = { direction: 'up' };
+
+export interface SeriesPass {
+  series: string;
+  /** Absent for a series never seen before. */
+  previous?: { lastMinuteMs: number; snapshot: DetectorSnapshot };
+  /** Non-zero minute counts in the window. */
+  counts: ReadonlyMap<number, number>;
+  /** Where a new series starts (its history before it existed is zeros). */
+  newSeriesFromMs: number;
+  /** The last complete minute to feed. */
+  untilMs: number;
+  alert: AlertState | undefined;
+}
+
+export interface SeriesPassResult {
+  lastMinuteMs: number;
+  snapshot: DetectorSnapshot;
+  alert: AlertState | undefined;
+  /** Every alert that changed during the pass, latest state (one pass can resolve one and open another). */
+  changedAlerts: AlertState[];
+  notices: { kind: NoticeKind; alert: AlertState }[];
+  minutesFed: number;
+}
+
+export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPolicy = DEFAULT_ALERT_POLICY, options: DetectorOptions = VOLUME_DETECTOR_OPTIONS): SeriesPassResult {
+  const detector = pass.previous ? restoreStreamingDetector(pass.previous.snapshot) : createStreamingDetector(options);
+  let minute = pass.previous ? pass.previous.lastMinuteMs + MINUTE_MS : pass.newSeriesFromMs;
+  let alert = pass.alert;
+  const changed = new Map<string, AlertState>();
+  const notices: SeriesPassResult['notices'] = [];
+  let minutesFed = 0;
+  for (; minute <= pass.untilMs; minute += MINUTE_MS) {
+    const observed = pass.counts.get(minute) ?? 0;
+    const r = detector.update(minute, observed);
+    minutesFed++;
+    const step = stepAlert(pass.series, alert, { minuteMs: minute, observed, ...r }, nowMs, policy);
+    alert = step.alert;
+    if (step.changed && alert) changed.set(alert.alertId, alert);
+    if (step.notice && alert) notices.push({ kind: step.notice, alert });
+  }
+  return { lastMinuteMs: Math.max(minute - MINUTE_MS, pass.previous?.lastMinuteMs ?? minute - MINUTE_MS), snapshot: detector.snapshot(), alert, changedAlerts: [...changed.values()], notices, minutesFed };
+}

@@ -1,0 +1,96 @@
+// Alerts and their lifecycle (firing → resolved), latest version per alert.
+import type { AlertState, Severity } from '../domain/alerts.js';
+import { parseSeries } from '../domain/alerts.js';
+import type { BatchingWriter } from './batchingWriter.js';
+import type { ClickHouse } from './clickhouse.js';
+import { TABLES, toClickHouseTime } from './tables.js';
+
+const minute = (ms: number) => toClickHouseTime(ms).slice(0, 19);
+const fromMinute = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
+
+export function writeAlerts(writer: BatchingWriter, tenantId: string, alerts: readonly AlertState[], nowMs: number): Promise<void> {
+  return writer.write(
+    TABLES.alerts,
+    alerts.map((a) => {
+      const { dimension, value } = parseSeries(a.series);
+      return {
+        tenant_id: tenantId,
+        alert_id: a.alertId,
+        series: a.series,
+        dimension,
+        value,
+        status: a.status,
+        severity: a.severity,
+        score: a.score,
+        observed: a.observed,
+        expected: a.expected,
+        lower: a.lower,
+        upper: a.upper,
+        started_at: minute(a.startedAtMs),
+        last_anomaly_at: minute(a.lastAnomalyAtMs),
+        resolved_at: a.resolvedAtMs === null ? null : minute(a.resolvedAtMs),
+        notified_severity: a.notifiedSeverity,
+        quiet_minutes: a.quietMinutes,
+        version: a.version,
+        updated_at: toClickHouseTime(nowMs),
+      };
+    }),
+  );
+}
+
+interface AlertRow {
+  alert_id: string;
+  series: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  score: number;
+  observed: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  started_at: string;
+  last_anomaly_at: string;
+  resolved_at: string | null;
+  notified_severity: Severity | '';
+  quiet_minutes: number;
+  version: string;
+}
+
+const fromRow = (r: AlertRow): AlertState => ({
+  alertId: r.alert_id,
+  series: r.series,
+  status: r.status,
+  severity: r.severity,
+  score: Number(r.score),
+  observed: Number(r.observed),
+  expected: Number(r.expected),
+  lower: Number(r.lower),
+  upper: Number(r.upper),
+  startedAtMs: fromMinute(r.started_at),
+  lastAnomalyAtMs: fromMinute(r.last_anomaly_at),
+  resolvedAtMs: r.resolved_at ? fromMinute(r.resolved_at) : null,
+  notifiedSeverity: r.notified_severity,
+  quietMinutes: Number(r.quiet_minutes),
+  version: Number(r.version),
+});
+
+const COLUMNS = 'alert_id, series, status, severity, score, observed, expected, lower, upper, started_at, last_anomaly_at, resolved_at, notified_severity, quiet_minutes, version';
+
+/** Each series' most recent alert (what the lifecycle continues from). */
+export async function latestAlertPerSeries(ch: ClickHouse, tenantId: string): Promise<Map<string, AlertState>> {
+  const rows = await ch.query<AlertRow>(
+    `SELECT ${COLUMNS} FROM ${ch.table(TABLES.alerts)} FINAL WHERE tenant_id = {tenantId:String}
+     ORDER BY series, started_at DESC LIMIT 1 BY series`,
+    { tenantId },
+  );
+  return new Map(rows.map((r) => [r.series, fromRow(r)]));
+}
+
+export async function listAlerts(ch: ClickHouse, tenantId: string, q: { status?: string; limit: number }): Promise<AlertState[]> {
+  const rows = await ch.query<AlertRow>(
+    `SELECT ${COLUMNS} FROM ${ch.table(TABLES.alerts)} FINAL WHERE tenant_id = {tenantId:String} AND ({status:String} = '' OR status = {status:String})
+     ORDER BY started_at DESC LIMIT {limit:UInt32}`,
+    { tenantId, status: q.status ?? '', limit: q.limit },
+  );
+  return rows.map(fromRow);
+}

@@ -1,0 +1,33 @@
+// Durable detector state per tenant and series: the next scheduled run continues where the last
+// stopped, so a restart neither loses history nor re-fires old alerts.
+import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
+import type { BatchingWriter } from './batchingWriter.js';
+import type { ClickHouse } from './clickhouse.js';
+import { TABLES, toClickHouseTime } from './tables.js';
+
+export interface SeriesDetectorState {
+  series: string;
+  lastMinuteMs: number;
+  snapshot: DetectorSnapshot;
+}
+
+export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Promise<SeriesDetectorState[]> {
+  const rows = await ch.query<{ series: string; last_minute: string; snapshot: string }>(
+    `SELECT series, last_minute, snapshot FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
+    { tenantId },
+  );
+  return rows.map((r) => ({ series: r.series, lastMinuteMs: Date.parse(`${r.last_minute.replace(' ', 'T')}Z`), snapshot: JSON.parse(r.snapshot) as DetectorSnapshot }));
+}
+
+export function writeDetectorStates(writer: BatchingWriter, tenantId: string, states: readonly SeriesDetectorState[], nowMs: number): Promise<void> {
+  return writer.write(
+    TABLES.detectorState,
+    states.map((s) => ({
+      tenant_id: tenantId,
+      series: s.series,
+      last_minute: toClickHouseTime(s.lastMinuteMs).slice(0, 19),
+      snapshot: JSON.stringify(s.snapshot),
+      updated_at: toClickHouseTime(nowMs),
+    })),
+  );
+}

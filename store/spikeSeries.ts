@@ -1,0 +1,36 @@
+// The series spike detection watches: customer messages per minute, overall and by topic, channel,
+// segment and tag, read from the per-minute rollups. Only non-zero minutes come back; the caller
+// fills the zeros (a count series is mostly zeros).
+import type { ClickHouse } from './clickhouse.js';
+import { TABLES, toClickHouseTime } from './tables.js';
+
+export const VOLUME_KIND = 'message.customer';
+
+export interface SeriesCount {
+  series: string;
+  minuteMs: number;
+  count: number;
+}
+
+export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: number, untilMs: number): Promise<SeriesCount[]> {
+  const perMinute = ch.table(TABLES.eventsPerMinute);
+  const where = `tenant_id = {tenantId:String} AND kind = {kind:String} AND minute > {after:DateTime} AND minute <= {until:DateTime}`;
+  const rows = await ch.query<{ series: string; minute: string; count: string }>(
+    `SELECT 'all' AS series, minute, uniqExactMerge(events) AS count FROM ${perMinute} WHERE ${where} GROUP BY minute
+     UNION ALL SELECT concat('topic=', topic), minute, uniqExactMerge(events) FROM ${perMinute} WHERE ${where} AND topic != '' GROUP BY topic, minute
+     UNION ALL SELECT concat('channel=', channel), minute, uniqExactMerge(events) FROM ${perMinute} WHERE ${where} GROUP BY channel, minute
+     UNION ALL SELECT concat('segment=', segment), minute, uniqExactMerge(events) FROM ${perMinute} WHERE ${where} AND segment != '' GROUP BY segment, minute
+     UNION ALL SELECT concat('tag=', tag), minute, uniqExactMerge(events) FROM ${ch.table(TABLES.tagEventsPerMinute)} WHERE ${where} GROUP BY tag, minute`,
+    { tenantId, kind: VOLUME_KIND, after: toClickHouseTime(afterMs).slice(0, 19), until: toClickHouseTime(untilMs).slice(0, 19) },
+  );
+  return rows.map((r) => ({ series: r.series, minuteMs: Date.parse(`${r.minute.replace(' ', 'T')}Z`), count: Number(r.count) }));
+}
+
+/** The first minute the tenant had any customer message: new series are zero back to here. */
+export async function firstVolumeMinute(ch: ClickHouse, tenantId: string): Promise<number | undefined> {
+  const [row] = await ch.query<{ first: string; n: string }>(
+    `SELECT min(minute) AS first, count() AS n FROM ${ch.table(TABLES.eventsPerMinute)} WHERE tenant_id = {tenantId:String} AND kind = {kind:String}`,
+    { tenantId, kind: VOLUME_KIND },
+  );
+  return row && Number(row.n) > 0 ? Date.parse(`${row.first.replace(' ', 'T')}Z`) : undefined;
+}

@@ -1,0 +1,146 @@
+// Spike → alert → signed webhook at a local receiver, through real webhooks, Temporal and chDB:
+// delivered exactly once even though the receiver is down at first, then a resolve notice; a second
+// detection pass re-fires nothing.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Supportloop } from '../../runtime/supportloop.js';
+import { detectionScheduleId } from '../../workflows/messages.js';
+import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
+
+interface Received {
+  id: string;
+  status: number;
+  body: { type: string; alertId: string; series: { dimension: string; value: string } };
+  verified: boolean;
+}
+
+let sl: Supportloop & { cleanup(): Promise<void> };
+let acme: TestTenant;
+let receiver: http.Server;
+let receiverUrl: string;
+let receiverUp = false;
+let secret = '';
+const received: Received[] = [];
+
+const MINUTE = 60_000;
+const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+
+beforeAll(async () => {
+  sl = await startTestSupportloop({ detectionIntervalSeconds: 3600, alertResolveAfterMinutes: 5, alertNotifyWithinMinutes: 120, detectionBackfillMinutes: 3 * 24 * 60, alertRetryInitialSeconds: 1 });
+  acme = await createTenant(sl, 'acme');
+  receiver = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      let verified = false;
+      try {
+        new Webhook(secret).verify(raw, req.headers as Record<string, string>);
+        verified = true;
+      } catch {
+        verified = false;
+      }
+      const status = receiverUp ? 200 : 503;
+      received.push({ id: String(req.headers['webhook-id']), status, body: JSON.parse(raw), verified });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/spikes`;
+});
+afterAll(async () => {
+  await sl?.cleanup();
+  receiver?.close();
+});
+
+const auth = () => ({ authorization: `Bearer ${acme.apiKey}` });
+
+async function runDetection(): Promise<{ series: number; notices: number }> {
+  return sl.temporal.client.workflow.execute('detectSpikes', {
+    taskQueue: sl.config.taskQueue,
+    workflowId: `test-detect-${Date.now()}`,
+    args: [{ tenantId: 'acme', alertRetryInitialMs: 1000 }],
+  });
+}
+
+describe('spike alerts', () => {
+  it('creates a per-tenant detection schedule', async () => {
+    const description = await sl.temporal.client.schedule.getHandle(detectionScheduleId('acme')).describe();
+    expect(description.action.workflowType).toBe('detectSpikes');
+  });
+
+  it('validates subscriptions', async () => {
+    const insecure = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { targetUrl: 'http://example.com/hook' } });
+    expect(insecure.statusCode).toBe(400);
+    expect(insecure.json().field).toBe('targetUrl');
+    const badSeverity = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { targetUrl: receiverUrl, minSeverity: 'urgent' } });
+    expect(badSeverity.statusCode).toBe(400);
+  });
+
+  it('delivers a signed firing notice exactly once after the receiver comes back, then a resolve notice', async () => {
+    const sub = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { name: 'billing team', dimension: 'tag', values: ['checkout'], minSeverity: 'low', targetUrl: receiverUrl } });
+    expect(sub.statusCode, sub.body).toBe(201);
+    secret = sub.json().secret;
+
+    // Two quiet days of history: about one checkout ticket every 4 minutes.
+    const now = Date.now();
+    const tickets = [];
+    for (let m = floorMinute(now - 2 * 24 * 60 * MINUTE); m < floorMinute(now - 40 * MINUTE); m += MINUTE) {
+      if ((m / MINUTE) % 4 === 0) tickets.push({ id: `hist-${m}`, createdAt: new Date(m + 5000).toISOString(), body: 'Checkout page shows an error', tags: ['checkout'], reply: 'Please retry.', channel: 'web' });
+    }
+    for (let i = 0; i < tickets.length; i += 1000) {
+      const res = await sl.app!.inject({ method: 'POST', url: '/v1/import/tickets', headers: auth(), payload: { tickets: tickets.slice(i, i + 1000) } });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+
+    // The spike arrives through real webhooks: 30 tickets a minute for three minutes, half an hour ago.
+    const spikeStart = floorMinute(now - 30 * MINUTE);
+    for (let minute = 0; minute < 3; minute++) {
+      await Promise.all(
+        Array.from({ length: 30 }, async (_, i) => {
+          const body = JSON.stringify({ eventId: `spike-${minute}-${i}`, kind: 'message.customer', ticketId: `S-${minute}-${i}`, occurredAt: new Date(spikeStart + minute * MINUTE + i * 1000).toISOString(), channel: 'web', tags: ['checkout'], body: 'I cannot pay, checkout is broken' });
+          const res = await sl.app!.inject({ method: 'POST', url: '/v1/webhooks/acme/generic', headers: signGeneric(acme.webhookSecrets.generic!, body), payload: body });
+          expect(res.statusCode).toBe(202);
+        }),
+      );
+    }
+    await eventually(async () => {
+      const [r] = await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table('ticket_events')} FINAL WHERE tenant_id = 'acme' AND startsWith(event_id, 'spike-')`);
+      return Number(r!.n) === 90 ? true : undefined;
+    });
+
+    const pass = await runDetection();
+    expect(pass.notices).toBe(2);
+    // Down: the first attempts get 503 and are retried with backoff.
+    await eventually(async () => (received.length >= 2 ? true : undefined));
+    receiverUp = true;
+    const delivered = await eventually(async () => {
+      const ok = received.filter((r) => r.status === 200);
+      return ok.length >= 2 ? ok : undefined;
+    }, 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    const ok = received.filter((r) => r.status === 200);
+    expect(ok.map((r) => r.body.type).sort()).toEqual(['alert.firing', 'alert.resolved']);
+    expect(ok.every((r) => r.verified)).toBe(true);
+    expect(new Set(ok.map((r) => r.id)).size).toBe(2);
+    expect(delivered[0]!.body.series).toEqual({ dimension: 'tag', value: 'checkout' });
+    // Retries reuse the delivery id: the receiver can de-duplicate.
+    const firingIds = new Set(received.filter((r) => r.body.type === 'alert.firing').map((r) => r.id));
+    expect(firingIds.size).toBe(1);
+
+    const alerts = await sl.app!.inject({ method: 'GET', url: '/v1/alerts', headers: auth() });
+    const checkout = alerts.json().alerts.find((a: { series: string }) => a.series === 'tag=checkout');
+    expect(checkout).toMatchObject({ status: 'resolved' });
+    expect(Date.parse(checkout.startedAt)).toBeGreaterThanOrEqual(spikeStart);
+    expect(Date.parse(checkout.startedAt)).toBeLessThan(spikeStart + 3 * MINUTE);
+  });
+
+  it('a second pass continues from the stored state and re-fires nothing', async () => {
+    const before = received.length;
+    const pass = await runDetection();
+    expect(pass.notices).toBe(0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(received.length).toBe(before);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { formatNotice, alertNotice } from '../../domain/alertNotice.js';
+import { DEFAULT_ALERT_POLICY, stepAlert, subscriptionMatches, type AlertState, type MinuteResult } from '../../domain/alerts.js';
+
+const MIN = 60_000;
+const t0 = Date.UTC(2026, 0, 5, 12, 0);
+const quiet = (i: number): MinuteResult => ({ minuteMs: t0 + i * MIN, observed: 1, score: 0.1, expected: 1, lower: 0, upper: 4, isAnomaly: false });
+const spike = (i: number, observed = 30, score = 0.95): MinuteResult => ({ minuteMs: t0 + i * MIN, observed, score, expected: 1, lower: 0, upper: 4, isAnomaly: true });
+
+function run(minutes: MinuteResult[], nowMs = t0 + minutes.length * MIN, start?: AlertState) {
+  let alert = start;
+  const notices: string[] = [];
+  for (const m of minutes) {
+    const step = stepAlert('topic=billing', alert, m, nowMs, DEFAULT_ALERT_POLICY);
+    alert = step.alert;
+    if (step.notice) notices.push(step.notice);
+  }
+  return { alert, notices };
+}
+
+describe('alert lifecycle', () => {
+  it('fires once for a multi-minute spike and resolves after the quiet period', () => {
+    const { alert, notices } = run([quiet(0), spike(1), spike(2), spike(3), ...Array.from({ length: 10 }, (_, i) => quiet(4 + i))]);
+    expect(notices).toEqual(['firing', 'resolved']);
+    expect(alert).toMatchObject({ status: 'resolved', startedAtMs: t0 + MIN, severity: 'high' });
+  });
+
+  it('re-notifies only when severity rises', () => {
+    const { notices } = run([spike(0, 6, 0.7), spike(1, 6, 0.7), spike(2, 40, 0.99)]);
+    expect(notices).toEqual(['firing', 'escalated']);
+  });
+
+  it('reopens silently within the cooldown', () => {
+    const first = run([spike(0), ...Array.from({ length: 10 }, (_, i) => quiet(1 + i))]);
+    const again = run([spike(15)], t0 + 16 * MIN, first.alert);
+    expect(again.notices).toEqual([]);
+    expect(again.alert).toMatchObject({ status: 'firing', alertId: first.alert!.alertId });
+    const later = run([spike(60)], t0 + 61 * MIN, first.alert);
+    expect(later.notices).toEqual(['firing']);
+    expect(later.alert!.alertId).not.toBe(first.alert!.alertId);
+  });
+
+  it('records but does not notify anomalies older than the notify window', () => {
+    const { alert, notices } = run([spike(0), ...Array.from({ length: 10 }, (_, i) => quiet(1 + i))], t0 + 5 * 60 * MIN);
+    expect(notices).toEqual([]);
+    expect(alert!.status).toBe('resolved');
+  });
+
+  it('matches subscriptions by dimension, value and severity', () => {
+    const alert = { series: 'topic=Billing', severity: 'medium' as const };
+    expect(subscriptionMatches({ dimension: 'topic', values: ['billing'], minSeverity: 'low' }, alert)).toBe(true);
+    expect(subscriptionMatches({ dimension: 'tag', values: [], minSeverity: 'low' }, alert)).toBe(false);
+    expect(subscriptionMatches({ dimension: '', values: [], minSeverity: 'high' }, alert)).toBe(false);
+  });
+
+  it('formats Slack notices with text for mobile and escapes control characters', () => {
+    const { alert } = run([spike(0)]);
+    const slack = formatNotice(alertNotice('acme', { ...alert!, series: 'topic=<a&b>' }, 'firing'), 'slack') as { text: string; blocks: unknown[] };
+    expect(slack.text).toContain('&lt;a&amp;b&gt;');
+    expect(slack.blocks.length).toBeGreaterThan(0);
+  });
+});
