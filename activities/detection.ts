@@ -21,6 +21,7 @@ export interface DetectionDeps {
   policy: AlertPolicy;
   /** How far back a new series (or a new tenant) is replayed: bounds the first pass's work. */
   maxBackfillMinutes: number;
+  observeLag?: (tenantId: string, seconds: number) => void;
 }
 
 export interface PlannedDelivery {
@@ -70,6 +71,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         changedAlerts.push(...result.changedAlerts);
         notices.push(...result.notices);
       }
+      deps.observeLag?.(tenantId, (nowMs - untilMs) / 1000);
       // Persist before planning notices: a retried pass continues after these minutes, so it cannot notify twice.
       await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, nowMs), writeAlerts(deps.writer, tenantId, changedAlerts, nowMs)]);
 

@@ -15,7 +15,7 @@ export interface ActivityDeps {
   ch: ClickHouse;
   writer: BatchingWriter;
   learners: TenantLearners;
-  detection: { policy: AlertPolicy; maxBackfillMinutes: number };
+  detection: { policy: AlertPolicy; maxBackfillMinutes: number; observeLag?: (tenantId: string, seconds: number) => void };
   now?: () => number;
 }
 

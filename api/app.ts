@@ -20,6 +20,8 @@ import { ticketRoutes } from './routes/tickets.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { TenantDirectory } from './tenantDirectory.js';
 import type { TicketSignalOptions } from './ticketSignals.js';
+import type { Metrics } from '../runtime/metrics.js';
+import rateLimit from '@fastify/rate-limit';
 
 export interface AppDeps {
   ch: ClickHouse;
@@ -34,6 +36,8 @@ export interface AppDeps {
   onTenantCreated: (tenantId: string) => Promise<void>;
   maxBodyBytes: number;
   logLevel: string;
+  metrics: Metrics;
+  rateLimits: { perIpPerMinute: number; perTenantPerMinute: number };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -65,8 +69,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
 
+  // Limits are applied per route (webhooks: per IP and per tenant); the plugin only provides the handlers.
+  await app.register(rateLimit, { global: false });
   await app.register(healthRoutes, { checks: deps.checks });
-  await app.register(webhookRoutes, { tenants: deps.tenants, adapters: deps.adapters, writer: deps.writer, signals: deps.signals, maxBodyBytes: deps.maxBodyBytes });
+  // Prometheus scrape endpoint (like /healthz, meant for the internal network).
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+  await app.register(webhookRoutes, { tenants: deps.tenants, adapters: deps.adapters, writer: deps.writer, signals: deps.signals, maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics, rateLimits: deps.rateLimits });
   await app.register(async (tenantScoped) => {
     tenantScoped.addHook('onRequest', tenantAuth(deps.tenants));
     await tenantScoped.register(ticketRoutes, { ch: deps.ch });

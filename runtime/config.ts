@@ -51,6 +51,8 @@ export const SETTINGS = {
   alertCooldownMinutes: s({ env: 'SUPPORTLOOP_ALERT_COOLDOWN_MINUTES', kind: 'int', default: 30, doc: 'a new spike this soon after a resolve reopens the same alert without a new notice' }),
   alertNotifyWithinMinutes: s({ env: 'SUPPORTLOOP_ALERT_NOTIFY_WITHIN_MINUTES', kind: 'int', default: 60, doc: 'older anomalies (history backfills) are recorded but not notified' }),
   alertRetryInitialSeconds: s({ env: 'SUPPORTLOOP_ALERT_RETRY_INITIAL_SECONDS', kind: 'int', default: 5, doc: 'first retry delay of a failed alert delivery (doubles up to 10 minutes, for 24 hours)' }),
+  rateLimitPerIpPerMinute: s({ env: 'SUPPORTLOOP_RATE_LIMIT_PER_IP_PER_MINUTE', kind: 'int', default: 60_000, doc: 'webhook requests per minute from one IP before 429' }),
+  rateLimitPerTenantPerMinute: s({ env: 'SUPPORTLOOP_RATE_LIMIT_PER_TENANT_PER_MINUTE', kind: 'int', default: 120_000, doc: 'webhook requests per minute for one tenant before 429' }),
   writerMaxRows: s({ env: 'SUPPORTLOOP_WRITER_MAX_ROWS', kind: 'int', default: 5000, doc: 'batching writer: flush a table once this many rows wait' }),
   writerFlushMs: s({ env: 'SUPPORTLOOP_WRITER_FLUSH_MS', kind: 'int', default: 100, doc: 'batching writer: flush at least this often (ms)' }),
 } as const;

@@ -19,6 +19,7 @@ import { defaultTenantsFile, ensureDefaultTenant, seedTenantsFromFile } from './
 import { createTicketWorker, installTemporalRuntime } from './worker.js';
 import { ensureDetectionSchedule } from './detectionSchedules.js';
 import { listTenants } from '../store/tenants.js';
+import { createMetrics } from './metrics.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -76,10 +77,17 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   const temporal = await connectTemporal(config, address, { worker: role !== 'api' });
 
   const learners = new TenantLearners(ch);
+  const metrics = createMetrics();
   const writer = new BatchingWriter(ch, {
     maxRows: config.writerMaxRows,
     flushMs: config.writerFlushMs,
-    onFlush: (table, rows, ms, error) => (error ? logger.error({ table, rows, ms, err: error }, 'batch insert failed') : logger.debug({ table, rows, ms }, 'batch inserted')),
+    onFlush: (table, rows, ms, error) => {
+      metrics.writerBatchRows.observe({ table }, rows);
+      if (error) {
+        metrics.writerFailures.inc({ table });
+        logger.error({ table, rows, ms, err: error }, 'batch insert failed');
+      } else logger.debug({ table, rows, ms }, 'batch inserted');
+    },
   });
 
   let worker: Worker | undefined;
@@ -93,8 +101,10 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
         detection: {
           policy: { resolveAfterMinutes: config.alertResolveAfterMinutes, cooldownMinutes: config.alertCooldownMinutes, notifyWithinMinutes: config.alertNotifyWithinMinutes },
           maxBackfillMinutes: config.detectionBackfillMinutes,
+          observeLag: (tenantId, seconds) => metrics.detectionLag.set({ tenant: tenantId }, seconds),
         },
       },
+      onActivityFailure: (activity) => metrics.activityFailures.inc({ activity }),
     });
     worker = started;
     workerRun = started.run().catch((err: unknown) => logger.fatal({ err }, 'the Temporal worker stopped'));
@@ -143,6 +153,8 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       onTenantCreated,
       maxBodyBytes: config.webhookMaxBodyBytes,
       logLevel: config.logLevel,
+      metrics,
+      rateLimits: { perIpPerMinute: config.rateLimitPerIpPerMinute, perTenantPerMinute: config.rateLimitPerTenantPerMinute },
     });
     url = await app.listen({ host: config.host, port: config.port });
     log(`supportloop API listening on ${url} (OpenAPI at ${url}/openapi.json)`);

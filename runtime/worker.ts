@@ -27,6 +27,8 @@ export interface TicketWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Counts failed activity executions (metrics). */
+  onActivityFailure?: (activityType: string) => void;
   /** Concurrency bounds; defaults suit a small machine. */
   maxConcurrentActivityTaskExecutions?: number;
 }
@@ -40,5 +42,21 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 200,
     maxCachedWorkflows: 2000,
+    interceptors: {
+      activity: [
+        (ctx) => ({
+          inbound: {
+            async execute(input, next) {
+              try {
+                return await next(input);
+              } catch (err) {
+                options.onActivityFailure?.(ctx.info.activityType);
+                throw err;
+              }
+            },
+          },
+        }),
+      ],
+    },
   });
 }

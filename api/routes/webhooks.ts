@@ -2,7 +2,7 @@
 // Every failure happens before anything is written: 401 signature, 400 payload (naming the field),
 // 404 tenant, 413 size, 415 content type, 503 when Temporal cannot take it (helpdesks retry).
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidPayloadError, WebhookAuthError, type HelpdeskAdapter, type WebhookRequest } from '../../helpdesks/adapter.js';
 import { PROVIDERS, type Provider } from '../../helpdesks/index.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
@@ -11,6 +11,7 @@ import { activeWebhookSecrets } from '../../store/tenants.js';
 import { ApiError, ErrorResponse } from '../errors.js';
 import type { TenantDirectory } from '../tenantDirectory.js';
 import { signalTicketEvents, type TicketSignalOptions } from '../ticketSignals.js';
+import type { Metrics } from '../../runtime/metrics.js';
 
 export interface WebhookRouteDeps {
   tenants: TenantDirectory;
@@ -18,6 +19,8 @@ export interface WebhookRouteDeps {
   writer: BatchingWriter;
   signals: TicketSignalOptions;
   maxBodyBytes: number;
+  metrics: Metrics;
+  rateLimits: { perIpPerMinute: number; perTenantPerMinute: number };
 }
 
 const Accepted = Type.Object({
@@ -31,11 +34,31 @@ const Accepted = Type.Object({
 export const webhookRoutes: FastifyPluginAsync<WebhookRouteDeps> = async (app, deps) => {
   // Signatures are computed over the exact bytes received: keep the raw body, parse JSON ourselves.
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_req, body, done) => done(null, body));
+  // Per IP (a misbehaving sender) and per tenant (one tenant cannot starve the others); both answer 429 + Retry-After.
+  // (The plugin's route handler runs only the first limiter of a request, so both are checked here.)
+  const limits = [
+    { scope: 'IP', check: app.createRateLimit({ max: deps.rateLimits.perIpPerMinute, timeWindow: 60_000, keyGenerator: (request) => `ip:${request.ip}` }) },
+    { scope: 'tenant', check: app.createRateLimit({ max: deps.rateLimits.perTenantPerMinute, timeWindow: 60_000, keyGenerator: (request) => `tenant:${(request.params as { tenantId?: string }).tenantId ?? ''}` }) },
+  ];
+  const rateLimited = async (request: FastifyRequest) => {
+    for (const { scope, check } of limits) {
+      const result = await check(request);
+      if (!result.isAllowed && result.isExceeded) {
+        throw new ApiError(429, 'rate_limited', `rate limit of ${result.max} webhooks per minute per ${scope} exceeded; retry after ${result.ttlInSeconds} s`, undefined, result.ttlInSeconds);
+      }
+    }
+  };
+  app.addHook('onResponse', async (request, reply) => {
+    const provider = (request.params as { provider?: string }).provider ?? 'unknown';
+    deps.metrics.webhooks.inc({ provider, status: String(reply.statusCode) });
+    deps.metrics.webhookAck.observe({ provider }, reply.elapsedTime / 1000);
+  });
 
   app.post<{ Params: { tenantId: string; provider: Provider } }>(
     '/v1/webhooks/:tenantId/:provider',
     {
       bodyLimit: deps.maxBodyBytes,
+      onRequest: rateLimited,
       schema: {
         summary: 'Receive a helpdesk webhook',
         description:
@@ -43,7 +66,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteDeps> = async (app, d
           'The 202 is sent only after Temporal accepted the events.',
         tags: ['webhooks'],
         params: Type.Object({ tenantId: Type.String({ minLength: 1, maxLength: 200 }), provider: Type.Union(PROVIDERS.map((p) => Type.Literal(p))) }),
-        response: { 202: Accepted, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 503: ErrorResponse },
+        response: { 202: Accepted, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse, 413: ErrorResponse, 415: ErrorResponse, 429: ErrorResponse, 503: ErrorResponse },
       },
     },
     async (request, reply) => {
@@ -51,6 +74,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteDeps> = async (app, d
       const tenant = await deps.tenants.get(tenantId);
       if (!tenant) throw new ApiError(404, 'tenant_not_found', `tenantId: no tenant "${tenantId}"`, 'tenantId');
       const rawBody = request.body as Buffer | undefined;
+      if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+        throw new ApiError(415, 'unsupported_media_type', 'content-type: must be application/json', 'content-type');
+      }
       if (!Buffer.isBuffer(rawBody) || rawBody.length === 0) throw new ApiError(400, 'invalid_payload', 'body: a JSON body is required', 'body');
 
       const now = Date.now();
