@@ -13,14 +13,18 @@ export interface SeriesCount {
 }
 
 export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: number, untilMs: number): Promise<SeriesCount[]> {
-  const perMinute = ch.table(TABLES.eventsPerMinute);
-  const where = `tenant_id = {tenantId:String} AND kind = {kind:String} AND minute > {after:DateTime} AND minute <= {until:DateTime}`;
+  // One pass over the rollup fans each row out to the series it belongs to; merging uniqExact
+  // states across rows keeps the counts exact (distinct event ids).
   const rows = await ch.query<{ series: string; minute: string; count: string }>(
-    `SELECT 'all' AS series, minute, uniqExactMerge(events) AS count FROM ${perMinute} WHERE ${where} GROUP BY minute
-     UNION ALL SELECT concat('topic=', topic), minute, uniqExactMerge(events) FROM ${perMinute} WHERE ${where} AND topic != '' GROUP BY topic, minute
-     UNION ALL SELECT concat('channel=', channel), minute, uniqExactMerge(events) FROM ${perMinute} WHERE ${where} GROUP BY channel, minute
-     UNION ALL SELECT concat('segment=', segment), minute, uniqExactMerge(events) FROM ${perMinute} WHERE ${where} AND segment != '' GROUP BY segment, minute
-     UNION ALL SELECT concat('tag=', tag), minute, uniqExactMerge(events) FROM ${ch.table(TABLES.tagEventsPerMinute)} WHERE ${where} GROUP BY tag, minute`,
+    `SELECT series, minute, uniqExactMerge(events) AS count FROM (
+       SELECT minute, events, arrayJoin(['all', concat('topic=', topic), concat('channel=', channel), concat('segment=', segment)]) AS series
+       FROM ${ch.table(TABLES.eventsPerMinute)}
+       WHERE tenant_id = {tenantId:String} AND kind = {kind:String} AND minute > {after:DateTime} AND minute <= {until:DateTime}
+     ) WHERE series NOT IN ('topic=', 'channel=', 'segment=') GROUP BY series, minute
+     UNION ALL
+     SELECT concat('tag=', tag) AS series, minute, uniqExactMerge(events) AS count FROM ${ch.table(TABLES.tagEventsPerMinute)}
+     WHERE tenant_id = {tenantId:String} AND kind = {kind:String} AND minute > {after:DateTime} AND minute <= {until:DateTime}
+     GROUP BY tag, minute`,
     { tenantId, kind: VOLUME_KIND, after: toClickHouseTime(afterMs).slice(0, 19), until: toClickHouseTime(untilMs).slice(0, 19) },
   );
   return rows.map((r) => ({ series: r.series, minuteMs: Date.parse(`${r.minute.replace(' ', 'T')}Z`), count: Number(r.count) }));
