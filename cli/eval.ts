@@ -1,0 +1,144 @@
+// `supportloop eval --dataset <file>`: replays a support dataset in time order through the learner
+// (draft → compare with the agent's real reply → learn) and reports the learning curve per window of
+// tickets as a table, JSON, CSV and a PNG chart. Also runnable alone: `tsx cli/eval.ts --dataset …`.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SingleBar, Presets } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import { DATASET_FIELDS, datasetTickets, resolveMapping } from '../domain/learning/datasetTickets.js';
+import { createLearner } from '../domain/learning/learner.js';
+import { replayTicket, summariseWindow, summariseWindows, type TicketScore, type WindowSummary } from '../domain/learning/learningCurve.js';
+import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
+import { writeLineChartPng } from '../reporting/lineChart.js';
+import { parseMappings, readRows } from './datasetFile.js';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULT_DATASET = resolve(REPO_ROOT, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv');
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+function printTable(windows: readonly WindowSummary[]): void {
+  console.table(
+    windows.map((w) => ({
+      window: w.window,
+      tickets: `${w.from + 1}–${w.to + 1}`,
+      'topic acc': pct(w.topicAccuracy),
+      'topic cov': pct(w.topicCoverage),
+      'draft cov': pct(w.draftCoverage),
+      acceptance: pct(w.acceptance),
+      'mean edit': w.meanEditDistance.toFixed(3),
+      'token F1': w.meanTokenF1.toFixed(3),
+      rewritten: w.classes.rewritten,
+      ignored: w.classes.ignored,
+      rules: w.activeRulesAtEnd,
+    })),
+  );
+}
+
+function toCsv(windows: readonly WindowSummary[]): string {
+  const header = 'window,from,to,tickets,topic_accuracy,topic_coverage,draft_coverage,acceptance,mean_edit_distance,mean_edit_distance_drafted,mean_token_f1,accepted,lightly_edited,rewritten,ignored,active_rules';
+  const rows = windows.map((w) =>
+    [w.window, w.from + 1, w.to + 1, w.tickets, w.topicAccuracy, w.topicCoverage, w.draftCoverage, w.acceptance, w.meanEditDistance, w.meanEditDistanceDrafted, w.meanTokenF1, w.classes.accepted, w.classes['lightly-edited'], w.classes.rewritten, w.classes.ignored, w.activeRulesAtEnd].join(','),
+  );
+  return `${[header, ...rows].join('\n')}\n`;
+}
+
+export async function evalCommand(argv: string[]): Promise<void> {
+  const program = new Command('supportloop eval')
+    .description('replay a support dataset in time order through the learner and report the learning curve')
+    .option('--dataset <file>', 'CSV (header row) or JSON Lines; default the bitext development dataset', DEFAULT_DATASET)
+    .option('--out <dir>', 'output directory for learning-curve.{json,csv,png}', './out/eval')
+    .option('--window <n>', 'tickets per window', positiveInteger, 500)
+    .option('--seed <n>', 'seed for what the dataset lacks (timestamps, customers)', positiveInteger, 20260101)
+    .option('--limit <n>', 'replay only the first n tickets (after time ordering)', positiveInteger)
+    .option('--map <field=column...>', `column for a field (repeatable); fields: ${DATASET_FIELDS.join(', ')}`, [])
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const opts = program.opts<{ dataset: string; out: string; window: number; seed: number; limit?: number; map: string[] }>();
+  const dataset = resolve(opts.dataset);
+  const outDir = resolve(opts.out);
+  const windowSize = opts.window;
+  const seed = opts.seed;
+
+  const rows = await readRows(dataset);
+  const mapping = resolveMapping(rows, parseMappings(opts.map));
+  const { tickets: all, synthesized } = datasetTickets(rows, mapping, { seed, datasetName: basename(dataset, extname(dataset)).toLowerCase().split(/[^a-z0-9]+/)[0] || 'row' });
+  const tickets = all.slice(0, opts.limit ?? all.length);
+  console.log(`dataset ${dataset}: ${rows.length} rows, ${tickets.length} tickets replayed`);
+  console.log(`column mapping: ${Object.entries(mapping).map(([f, c]) => `${f}=${c}`).join(', ')}`);
+  if (synthesized.length) console.log(`synthesised (seed ${seed}), not observed: ${synthesized.join('; ')}`);
+
+  const learner = createLearner();
+  const scores: TicketScore[] = [];
+  const bar = new SingleBar({ format: 'replay [{bar}] {value}/{total} tickets | {eta_formatted} left | acceptance so far {acceptance}', hideCursor: true }, Presets.shades_classic);
+  const started = performance.now();
+  bar.start(tickets.length, 0, { acceptance: '-' });
+  for (const [i, ticket] of tickets.entries()) {
+    scores.push(replayTicket(learner, ticket, i));
+    if (i % 25 === 0 || i === tickets.length - 1) bar.update(i + 1, { acceptance: pct(scores.filter((s) => s.accepted).length / scores.length) });
+  }
+  bar.stop();
+  const seconds = (performance.now() - started) / 1000;
+
+  const windows = summariseWindows(scores, windowSize);
+  const head = summariseWindow(scores.slice(0, Math.min(500, scores.length)), 0);
+  const tail = summariseWindow(scores.slice(Math.max(0, scores.length - 1000)), 0);
+  printTable(windows);
+  console.log(`first ${head.tickets} vs last ${tail.tickets}: acceptance ${pct(head.acceptance)} → ${pct(tail.acceptance)}, mean edit ${head.meanEditDistance.toFixed(3)} → ${tail.meanEditDistance.toFixed(3)}, topic accuracy ${pct(head.topicAccuracy)} → ${pct(tail.topicAccuracy)}, token F1 ${head.meanTokenF1.toFixed(3)} → ${tail.meanTokenF1.toFixed(3)}`);
+  console.log(`replayed in ${seconds.toFixed(1)} s (${((seconds * 1000) / Math.max(1, tickets.length)).toFixed(1)} ms per ticket: draft + compare + learn)`);
+
+  const stats = learner.snapshotStats();
+  await mkdir(outDir, { recursive: true });
+  const report = {
+    dataset,
+    tickets: tickets.length,
+    windowSize,
+    seed,
+    mapping,
+    synthesized,
+    thresholds: DEFAULT_THRESHOLDS,
+    windows,
+    firstVsLast: { first: head, last: tail },
+    model: { version: stats.modelVersion, topics: stats.topics, templates: stats.templates, contentClusters: stats.contentClusters, activeRules: stats.activeRules, calibration: stats.calibration },
+    seconds,
+  };
+  await writeFile(join(outDir, 'learning-curve.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, 'learning-curve.csv'), toCsv(windows));
+  const x = (w: WindowSummary): number => w.to + 1;
+  await writeLineChartPng(
+    join(outDir, 'learning-curve.png'),
+    [
+      { name: 'topic accuracy', points: windows.map((w) => ({ x: x(w), y: w.topicAccuracy })) },
+      { name: 'draft acceptance', points: windows.map((w) => ({ x: x(w), y: w.acceptance })) },
+      { name: 'mean edit distance', points: windows.map((w) => ({ x: x(w), y: w.meanEditDistance })) },
+      { name: 'topic coverage', points: windows.map((w) => ({ x: x(w), y: w.topicCoverage })) },
+      { name: 'draft coverage', points: windows.map((w) => ({ x: x(w), y: w.draftCoverage })) },
+      { name: 'token F1 vs reply', points: windows.map((w) => ({ x: x(w), y: w.meanTokenF1 })) },
+    ],
+    {
+      title: `Learning curve: ${basename(dataset)}`,
+      subtitle: `prequential replay, ${windowSize} tickets per window; acceptance = edit distance ≤ ${DEFAULT_THRESHOLDS.lightlyEditedMax}`,
+      xTitle: 'tickets replayed (window end)',
+      yTitle: 'share / distance',
+      yDomain: [0, 1],
+    },
+  );
+  console.log(`wrote ${join(outDir, 'learning-curve.json')}, learning-curve.csv, learning-curve.png`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  evalCommand(process.argv.slice(2)).catch((error: unknown) => {
+    if ((error as { code?: string }).code?.startsWith('commander.')) process.exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+    else {
+      console.error(error instanceof Error ? error.message : error);
+      process.exitCode = 1;
+    }
+  });
+}

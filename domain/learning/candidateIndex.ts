@@ -1,0 +1,104 @@
+// Full-text retrieval of draft candidates with MiniSearch (BM25+, in memory, incremental add and
+// remove): past successful resolutions are indexed by the customer's question (a new question is
+// matched against old questions, then answered the way those were), published articles by title
+// and body. Terms go through the same normalisation as the classifier (stop words, stems).
+// Each template keeps only its most recent resolutions in the index: older ones are already part of
+// the template (its centroid, its medoid) and, left in, would make every search score postings from
+// the whole history; this keeps draft latency flat as a tenant's history grows.
+import MiniSearch from 'minisearch';
+import { indexTerm } from '../text/normalise.js';
+
+export interface ResolutionCandidate {
+  kind: 'resolution';
+  /** Record id of the ticket record. */
+  id: string;
+  ticketId: string;
+  topic: string;
+  templateId: string;
+  question: string;
+}
+
+export interface ArticleCandidate {
+  kind: 'article';
+  id: string;
+  articleId: string;
+  title: string;
+  body: string;
+  topic?: string;
+}
+
+export type IndexedCandidate = ResolutionCandidate | ArticleCandidate;
+
+interface IndexedDocument {
+  key: string;
+  title: string;
+  text: string;
+}
+
+export interface ScoredCandidate {
+  candidate: IndexedCandidate;
+  score: number;
+}
+
+/** Typos: one edit allowed in stems of six or more characters (a short stem with an edit is another word). */
+const fuzzyForLongTerms = (term: string): number | false => (term.length >= 6 ? 1 : false);
+
+export class CandidateIndex {
+  private readonly search = new MiniSearch<IndexedDocument>({
+    idField: 'key',
+    fields: ['title', 'text'],
+    processTerm: indexTerm,
+    autoVacuum: false,
+    searchOptions: { boost: { title: 2 }, fuzzy: fuzzyForLongTerms, maxFuzzy: 1, combineWith: 'OR' },
+  });
+  private readonly byKey = new Map<string, { candidate: IndexedCandidate; document: IndexedDocument }>();
+  /** Template id → its indexed resolution keys, oldest first. */
+  private readonly perTemplate = new Map<string, string[]>();
+
+  constructor(private readonly options: { resolutionsPerTemplate: number }) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Index a resolution (once per record id); past the template's cap its oldest resolution leaves the index. */
+  addResolution(candidate: ResolutionCandidate): void {
+    const key = `r:${candidate.id}`;
+    if (this.byKey.has(key)) return;
+    this.put(key, candidate, { key, title: '', text: candidate.question });
+    const keys = this.perTemplate.get(candidate.templateId) ?? [];
+    keys.push(key);
+    this.perTemplate.set(candidate.templateId, keys);
+    if (keys.length > this.options.resolutionsPerTemplate) this.drop(keys.shift()!);
+  }
+
+  /** Publish or update an article (replaces the indexed text). */
+  upsertArticle(candidate: ArticleCandidate): void {
+    const key = `a:${candidate.articleId}`;
+    this.removeArticle(candidate.articleId);
+    this.put(key, candidate, { key, title: candidate.title, text: candidate.body });
+  }
+
+  removeArticle(articleId: string): void {
+    const key = `a:${articleId}`;
+    this.drop(key);
+  }
+
+  private drop(key: string): void {
+    const existing = this.byKey.get(key);
+    if (!existing) return;
+    this.search.remove(existing.document);
+    this.byKey.delete(key);
+  }
+
+  /** Best candidates for a text, highest BM25 score first (MiniSearch sorts stably: ties keep insertion order). */
+  find(text: string, limit: number): ScoredCandidate[] {
+    const results = this.search.search(text);
+    return results.slice(0, limit).map((r) => ({ candidate: this.byKey.get(r.id as string)!.candidate, score: r.score }));
+  }
+
+  private put(key: string, candidate: IndexedCandidate, document: IndexedDocument): void {
+    this.search.add(document);
+    this.byKey.set(key, { candidate, document });
+  }
+}

@@ -1,0 +1,147 @@
+// Generalisation: "customers with context feature X=v get content C", learned only from what agents
+// send. Every correction is an opportunity for each of its context values; the content clusters in
+// the sent reply are its evidence. A rule is active when its content recurred for X=v in enough
+// replies, across enough different topics, in most X=v replies since it first appeared, and mostly
+// for X=v customers (see thresholds.ts). Active rules apply to every topic, including topics never
+// corrected for X=v, which is the point. Written here: this mining is the product's core.
+import type { ContentCluster } from './contentClusters.js';
+import type { LearnerThresholds } from './thresholds.js';
+
+export interface ContextRule {
+  ruleId: string;
+  feature: string;
+  value: string;
+  clusterId: number;
+  /** What the rule adds: the content's most frequent phrasing. */
+  content: string;
+  /** Replies for X=v that contained the content. */
+  support: number;
+  /** Topics those replies were in. */
+  topics: string[];
+  /** Share of X=v replies (since the content first appeared) that contained it. */
+  recall: number;
+  /** Share of the content's appearances that were for X=v customers. */
+  specificity: number;
+  /** specificity / (X=v share of all replies). */
+  lift: number;
+  /** Where in a reply the content goes (relative, 0..1). */
+  position: number;
+}
+
+interface Evidence {
+  support: number;
+  topics: Map<string, number>;
+  /** Opportunities for the feature value before the content first appeared for it. */
+  baselineOpportunities: number;
+}
+
+export class ContextRuleBook {
+  private readonly opportunities = new Map<string, number>();
+  private corrections = 0;
+  private readonly evidence = new Map<number, Map<string, Evidence>>();
+  private readonly appearances = new Map<number, number>();
+  private readonly rejections = new Map<string, number>();
+  private readonly active = new Map<string, ContextRule>();
+
+  constructor(
+    private readonly thresholds: LearnerThresholds,
+    private readonly clusterById: (id: number) => ContentCluster | undefined,
+  ) {}
+
+  /**
+   * One sent reply: its context ("plan=trial" keys), its topic (undefined when unknown, then it
+   * adds support but no topic) and the content clusters present in it.
+   */
+  observe(featureKeys: readonly string[], topic: string | undefined, present: readonly ContentCluster[]): void {
+    this.corrections += 1;
+    for (const key of featureKeys) this.opportunities.set(key, (this.opportunities.get(key) ?? 0) + 1);
+    const touched: Array<[number, string]> = [];
+    for (const cluster of new Set(present)) {
+      this.appearances.set(cluster.id, (this.appearances.get(cluster.id) ?? 0) + 1);
+      let byKey = this.evidence.get(cluster.id);
+      if (!byKey) {
+        byKey = new Map();
+        this.evidence.set(cluster.id, byKey);
+      }
+      for (const key of featureKeys) {
+        let evidence = byKey.get(key);
+        if (!evidence) {
+          evidence = { support: 0, topics: new Map(), baselineOpportunities: this.opportunities.get(key)! - 1 };
+          byKey.set(key, evidence);
+        }
+        evidence.support += 1;
+        if (topic !== undefined) evidence.topics.set(topic, (evidence.topics.get(topic) ?? 0) + 1);
+        touched.push([cluster.id, key]);
+      }
+    }
+    const activeBefore = [...this.active.values()].map((r) => [r.clusterId, `${r.feature}=${r.value}`] as [number, string]);
+    for (const [clusterId, key] of [...touched, ...activeBefore]) this.evaluate(clusterId, key);
+  }
+
+  /** A thumbs-down on a draft that applied these rules counts against them like a reply without the content. */
+  reject(ruleIds: readonly string[]): void {
+    for (const ruleId of ruleIds) {
+      this.rejections.set(ruleId, (this.rejections.get(ruleId) ?? 0) + 1);
+      const rule = this.active.get(ruleId);
+      if (rule) this.evaluate(rule.clusterId, `${rule.feature}=${rule.value}`);
+    }
+  }
+
+  /** Content clusters were forgotten (capacity): drop their evidence. */
+  forget(clusterIds: readonly number[]): void {
+    for (const id of clusterIds) {
+      this.evidence.delete(id);
+      this.appearances.delete(id);
+      for (const [ruleId, rule] of this.active) if (rule.clusterId === id) this.active.delete(ruleId);
+    }
+  }
+
+  /** Active rules, ordered by position in a reply, then rule id (deterministic). */
+  activeRules(): ContextRule[] {
+    return [...this.active.values()].sort((a, b) => a.position - b.position || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  }
+
+  /** Opportunities per context value (how many replies each value was seen in). */
+  contextCounts(): Record<string, number> {
+    return Object.fromEntries(this.opportunities);
+  }
+
+  private evaluate(clusterId: number, key: string): void {
+    const ruleId = `${key}→c${clusterId}`;
+    const evidence = this.evidence.get(clusterId)?.get(key);
+    const cluster = this.clusterById(clusterId);
+    const t = this.thresholds;
+    if (!evidence || !cluster) {
+      this.active.delete(ruleId);
+      return;
+    }
+    const opportunities = this.opportunities.get(key)! - evidence.baselineOpportunities + (this.rejections.get(ruleId) ?? 0);
+    const recall = evidence.support / opportunities;
+    const specificity = evidence.support / this.appearances.get(clusterId)!;
+    const lift = specificity / (this.opportunities.get(key)! / this.corrections);
+    const holds =
+      evidence.support >= t.ruleMinSupport &&
+      evidence.topics.size >= t.ruleMinTopics &&
+      recall >= t.ruleMinRecall &&
+      specificity >= t.ruleMinSpecificity &&
+      lift >= t.ruleMinLift;
+    if (!holds) {
+      this.active.delete(ruleId);
+      return;
+    }
+    const split = key.indexOf('=');
+    this.active.set(ruleId, {
+      ruleId,
+      feature: key.slice(0, split),
+      value: key.slice(split + 1),
+      clusterId,
+      content: cluster.representative,
+      support: evidence.support,
+      topics: [...evidence.topics.keys()].sort(),
+      recall: Number(recall.toFixed(4)),
+      specificity: Number(specificity.toFixed(4)),
+      lift: Number(lift.toFixed(3)),
+      position: cluster.meanPosition,
+    });
+  }
+}

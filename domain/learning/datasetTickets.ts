@@ -1,0 +1,179 @@
+// Turns the rows of a support dataset (CSV or JSONL, already parsed) into a time-ordered ticket
+// stream for `eval`. Columns are found by name from documented candidates (overridable), nested JSON
+// by dotted path, and entity-annotated rows (entity_type/entity_value) as `entity.<type>`. What the
+// dataset lacks is synthesised with a seeded generator and listed, never passed off as observed.
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+export const DATASET_FIELDS = ['id', 'text', 'topic', 'reply', 'createdAt', 'channel', 'customerId', 'plan', 'segment', 'role', 'signupAt', 'escalated'] as const;
+export type DatasetField = (typeof DATASET_FIELDS)[number];
+
+/** First matching column wins. `entity.account_type` reads annotated entity spans of that type. */
+export const DEFAULT_COLUMN_CANDIDATES: Record<DatasetField, string[]> = {
+  id: ['id', 'ticket_id', 'ticketId'],
+  text: ['body', 'instruction', 'text', 'message', 'question', 'customer_message'],
+  topic: ['topic.label', 'topic', 'intent', 'label'],
+  reply: ['reference_resolution', 'response', 'reply', 'answer', 'agent_reply'],
+  createdAt: ['created_at', 'createdAt', 'timestamp', 'date'],
+  channel: ['channel'],
+  customerId: ['customer.id', 'customer_id', 'customerId'],
+  plan: ['customer.plan', 'plan', 'entity.plan', 'entity.account_type'],
+  segment: ['customer.segment', 'segment'],
+  role: ['customer.role', 'role_of_customer'],
+  signupAt: ['customer.signupAt', 'customer.signup_at', 'signup_at'],
+  escalated: ['outcome.escalated', 'escalated'],
+};
+
+export type DatasetRow = Record<string, unknown>;
+export type ColumnMapping = Partial<Record<DatasetField, string>>;
+
+export interface DatasetTicket {
+  id: string;
+  at: string;
+  text: string;
+  topic?: string;
+  reply: string;
+  channel: string;
+  customer: { customerId: string; plan?: string; segment?: string; role?: string; signupAt?: string };
+  priorContacts: number;
+  escalated: boolean;
+}
+
+export interface SynthesisOptions {
+  seed: number;
+  /** Used for ids when the dataset has none: `<name>-<row>`. */
+  datasetName: string;
+  /** Start of the synthetic period (ISO). */
+  start?: string;
+  days?: number;
+}
+
+/** A row's value at a dotted path, with `entity.<type>` resolved from entity_type/entity_value. */
+export function readField(row: DatasetRow, path: string): string | undefined {
+  if (path.startsWith('entity.') && row.entity_type !== undefined) {
+    return String(row.entity_type) === path.slice('entity.'.length) && row.entity_value !== '' ? String(row.entity_value) : undefined;
+  }
+  let value: unknown = row;
+  for (const part of path.split('.')) value = value && typeof value === 'object' ? (value as DatasetRow)[part] : undefined;
+  if (value === undefined || value === null || value === '') return undefined;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** Which column feeds each field: overrides first, then the first candidate any row has. */
+export function resolveMapping(rows: readonly DatasetRow[], overrides: ColumnMapping = {}): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  const sample = rows.slice(0, 2000);
+  for (const field of DATASET_FIELDS) {
+    const chosen = overrides[field] ?? DEFAULT_COLUMN_CANDIDATES[field].find((c) => sample.some((row) => readField(row, c) !== undefined));
+    if (chosen) mapping[field] = chosen;
+  }
+  if (!mapping.text || !mapping.reply) throw new Error(`dataset needs a customer-text and a reply column; found text=${mapping.text ?? 'none'}, reply=${mapping.reply ?? 'none'}. Pass --map text=<column> --map reply=<column>`);
+  return mapping;
+}
+
+type Random = () => number;
+
+function seededRandom(seed: number): Random {
+  const rng = xoroshiro128plus(seed);
+  return () => uniformFloat64(rng);
+}
+
+/** Index drawn from cumulative weights (binary search). */
+function drawIndex(cumulative: readonly number[], random: Random): number {
+  const target = random() * cumulative[cumulative.length - 1]!;
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cumulative[mid]! > target) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+const cumulate = (weights: readonly number[]): number[] => {
+  let sum = 0;
+  return weights.map((w) => (sum += w));
+};
+
+/**
+ * Ticket intensity per hour: two daily peaks (10:00 and 15:00, Gaussian, σ = 2 h) over a night
+ * floor, weekends at 40%. N tickets from a non-homogeneous Poisson process conditioned on N events
+ * are N independent draws from the normalised intensity, which is how they are drawn here.
+ */
+export function hourlyIntensity(start: Date, days: number): number[] {
+  const weights: number[] = [];
+  for (let h = 0; h < days * 24; h += 1) {
+    const time = new Date(start.getTime() + h * 3_600_000);
+    const hour = time.getUTCHours() + 0.5;
+    const daily = 0.1 + Math.exp(-((hour - 10) ** 2) / 8) + Math.exp(-((hour - 15) ** 2) / 8);
+    const weekday = time.getUTCDay();
+    weights.push(daily * (weekday === 0 || weekday === 6 ? 0.4 : 1));
+  }
+  return weights;
+}
+
+export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMapping, options: SynthesisOptions): { tickets: DatasetTicket[]; synthesized: string[] } {
+  const random = seededRandom(options.seed);
+  const synthesized: string[] = [];
+  const field = (row: DatasetRow, name: DatasetField): string | undefined => (mapping[name] ? readField(row, mapping[name]!) : undefined);
+  const usable = rows.map((row, index) => ({ row, index })).filter(({ row }) => field(row, 'text') && field(row, 'reply'));
+
+  // Time: the dataset's own, else a seeded permutation (datasets are often sorted by label) with NHPP times.
+  let times: number[];
+  let order = usable;
+  if (mapping.createdAt) {
+    times = usable.map(({ row }) => Date.parse(field(row, 'createdAt') ?? ''));
+  } else {
+    order = [...usable];
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const start = new Date(options.start ?? '2026-01-05T00:00:00Z');
+    const cumulative = cumulate(hourlyIntensity(start, options.days ?? 120));
+    times = order.map(() => start.getTime() + (drawIndex(cumulative, random) + random()) * 3_600_000).sort((a, b) => a - b);
+    synthesized.push(`created_at (seeded NHPP over ${options.days ?? 120} days from ${start.toISOString()}, peaks 10:00/15:00 UTC, weekends 40%)`);
+  }
+
+  // Customers: the dataset's, else a Zipf(1) pool of about one customer per 3.76 tickets.
+  const poolSize = Math.max(1, Math.round(order.length / 3.76));
+  const zipf = cumulate(Array.from({ length: poolSize }, (_, k) => 1 / (k + 1)));
+  if (!mapping.customerId) synthesized.push(`customer.id (seeded Zipf pool of ${poolSize})`);
+  const observedPlans = order.map(({ row }) => field(row, 'plan')?.toLowerCase()).filter((p): p is string => p !== undefined);
+  const planOf = new Map<string, string>();
+  if (mapping.plan && observedPlans.length < order.length) synthesized.push('customer.plan (rows without one: drawn per customer from the observed plans)');
+
+  const tickets: DatasetTicket[] = order.map(({ row, index }, i) => {
+    const customerId = field(row, 'customerId') ?? `customer-${drawIndex(zipf, random) + 1}`;
+    let plan = field(row, 'plan')?.toLowerCase();
+    if (!plan && observedPlans.length > 0) {
+      plan = planOf.get(customerId) ?? observedPlans[Math.floor(random() * observedPlans.length)]!;
+      planOf.set(customerId, plan);
+    }
+    return {
+      id: field(row, 'id') ?? `${options.datasetName}-${index}`,
+      at: new Date(times[i]!).toISOString(),
+      text: field(row, 'text')!,
+      topic: field(row, 'topic'),
+      reply: field(row, 'reply')!,
+      channel: field(row, 'channel') ?? 'chat',
+      customer: { customerId, plan, segment: field(row, 'segment'), role: field(row, 'role'), signupAt: field(row, 'signupAt') },
+      priorContacts: 0,
+      escalated: field(row, 'escalated') === 'true',
+    };
+  });
+  tickets.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
+
+  // Repeat contact: the customer's tickets in the 30 days before this one.
+  const recent = new Map<string, number[]>();
+  for (const ticket of tickets) {
+    const now = Date.parse(ticket.at);
+    const history = (recent.get(ticket.customer.customerId) ?? []).filter((t) => now - t < 30 * 86_400_000);
+    ticket.priorContacts = history.length;
+    history.push(now);
+    recent.set(ticket.customer.customerId, history);
+  }
+  if (!mapping.channel) synthesized.push('channel (constant "chat")');
+  return { tickets, synthesized };
+}

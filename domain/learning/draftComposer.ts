@@ -1,0 +1,137 @@
+// Draft composition: retrieved candidates are grouped (past resolutions by their template, articles
+// one group each), each group scored from its retrieval scores, its agreement with the predicted
+// topic and how often drafts built from it were accepted; the best group's text, with the learned
+// context rules applied, is the draft. Everything that went into it is returned with it.
+import { createHash } from 'node:crypto';
+import type { TextFeatures } from '../text/textFeatures.js';
+import type { ScoredCandidate } from './candidateIndex.js';
+import type { ContentClusters } from './contentClusters.js';
+import type { ContextValues } from './contextFeatures.js';
+import type { ContextRule } from './contextRules.js';
+import { explainSuggestion } from './explanation.js';
+import type { Candidate, Suggestion, TicketMessage, TopicPrediction } from './records.js';
+import { acceptanceEstimate, type ResolutionTemplates } from './resolutionTemplates.js';
+import { applyContextRules } from './ruleApplication.js';
+import { UNKNOWN_TOPIC } from './topicClassifier.js';
+
+export interface ComposeInputs {
+  message: TicketMessage;
+  features: TextFeatures;
+  context: ContextValues;
+  topic: TopicPrediction;
+  retrieved: readonly ScoredCandidate[];
+  templates: ResolutionTemplates;
+  articleRecord: (articleId: string) => { wins: number; losses: number };
+  rules: readonly ContextRule[];
+  clusters: ContentClusters;
+  modelVersion: string;
+}
+
+export interface CandidateGroup {
+  id: string;
+  kind: 'template' | 'article';
+  topic?: string;
+  templateId?: string;
+  articleId?: string;
+  /** Retrieval evidence: Σ 2^-k · score_k / top score over the group's first three hits. */
+  evidence: number;
+  quality: number;
+  score: number;
+  baseText?: string;
+  memberId?: string;
+}
+
+/** A topic's templates that retrieval did not surface still compete, with this much evidence. */
+const UNRETRIEVED_TEMPLATE_EVIDENCE = 0.25;
+const HITS_PER_GROUP = 3;
+
+export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
+  const groups = new Map<string, CandidateGroup & { hits: number }>();
+  const top = inputs.retrieved[0]?.score ?? 1;
+  for (const { candidate, score } of inputs.retrieved) {
+    const id = candidate.kind === 'resolution' ? `template:${candidate.templateId}` : `article:${candidate.articleId}`;
+    let group = groups.get(id);
+    if (!group) {
+      group = candidate.kind === 'resolution'
+        ? { id, kind: 'template', topic: candidate.topic, templateId: candidate.templateId, evidence: 0, quality: 0, score: 0, hits: 0 }
+        : { id, kind: 'article', topic: candidate.topic, articleId: candidate.articleId, baseText: candidate.body, evidence: 0, quality: 0, score: 0, hits: 0 };
+      groups.set(id, group);
+    }
+    if (group.hits < HITS_PER_GROUP) group.evidence += 2 ** -group.hits * (score / top);
+    group.hits += 1;
+  }
+  const { topic } = inputs.topic;
+  if (topic !== UNKNOWN_TOPIC) {
+    for (const template of inputs.templates.forTopic(topic)) {
+      const id = `template:${template.id}`;
+      if (!groups.has(id)) groups.set(id, { id, kind: 'template', topic, templateId: template.id, evidence: UNRETRIEVED_TEMPLATE_EVIDENCE, quality: 0, score: 0, hits: 0 });
+    }
+  }
+  const scored: CandidateGroup[] = [];
+  for (const { hits: _hits, ...group } of groups.values()) {
+    if (group.kind === 'template') {
+      const template = inputs.templates.get(group.templateId!)!;
+      if (!template.representative) continue;
+      group.baseText = template.representative.text;
+      group.memberId = template.representative.recordId;
+      group.quality = inputs.templates.quality(template);
+    } else {
+      const record = inputs.articleRecord(group.articleId!);
+      group.quality = acceptanceEstimate(record.wins, record.losses);
+    }
+    // Topic agreement: up to ×2 for the predicted topic, down to ×0.5 for another known topic.
+    const agreement = topic === UNKNOWN_TOPIC || !group.topic ? 1 : group.topic === topic ? 1 + inputs.topic.confidence : 1 - 0.5 * inputs.topic.confidence;
+    group.score = Number((group.evidence * agreement * (0.5 + group.quality)).toFixed(6));
+    scored.push(group);
+  }
+  // Stable sort: equal scores keep retrieval order.
+  return scored.sort((a, b) => b.score - a.score);
+}
+
+export function suggestionIdFor(message: TicketMessage, modelVersion: string): string {
+  const digest = createHash('sha256').update(`${message.at}\n${message.text}`).digest('hex').slice(0, 12);
+  return `${message.ticketId}:${digest}:${modelVersion}`;
+}
+
+function toCandidate({ candidate, score }: ScoredCandidate): Candidate {
+  const rounded = Number(score.toFixed(4));
+  return candidate.kind === 'resolution'
+    ? { kind: 'resolution', id: candidate.id, ticketId: candidate.ticketId, topic: candidate.topic, templateId: candidate.templateId, score: rounded }
+    : { kind: 'article', id: candidate.articleId, title: candidate.title, ...(candidate.topic ? { topic: candidate.topic } : {}), score: rounded };
+}
+
+export function composeSuggestion(inputs: ComposeInputs): Suggestion {
+  const groups = groupCandidates(inputs);
+  const best = groups[0];
+  const ruled = best?.baseText ? applyContextRules(best.baseText, inputs.context, inputs.rules, inputs.clusters) : { text: '', applied: [] };
+  const basis: Suggestion['basis'] = !best
+    ? { kind: 'none' }
+    : best.kind === 'template'
+      ? { kind: 'template', templateId: best.templateId!, memberId: best.memberId! }
+      : { kind: 'article', articleId: best.articleId! };
+  const confidence = best ? Number((inputs.topic.confidence * best.quality).toFixed(4)) : 0;
+  const { features } = inputs;
+  const suggestion: Omit<Suggestion, 'explanation'> = {
+    suggestionId: suggestionIdFor(inputs.message, inputs.modelVersion),
+    ticketId: inputs.message.ticketId,
+    messageAt: inputs.message.at,
+    modelVersion: inputs.modelVersion,
+    topic: inputs.topic,
+    draft: ruled.text,
+    confidence,
+    basis,
+    candidates: inputs.retrieved.slice(0, 10).map(toCandidate),
+    groups: groups.slice(0, 5).map((g) => ({ id: g.id, ...(g.topic ? { topic: g.topic } : {}), score: g.score, quality: Number(g.quality.toFixed(4)) })),
+    context: { ...inputs.context } as Record<string, string>,
+    features: {
+      language: features.language.language,
+      sentiment: Number(features.sentiment.comparative.toFixed(4)),
+      sentimentLabel: features.sentiment.label,
+      frustration: features.frustration.score,
+      frustrationLevel: features.frustration.level,
+      frustrationSignals: features.frustration.signals,
+    },
+    rules: ruled.applied,
+  };
+  return { ...suggestion, explanation: explainSuggestion(suggestion, best, inputs.templates) };
+}

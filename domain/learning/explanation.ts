@@ -1,0 +1,56 @@
+// The "why" of a draft, for a person: which past tickets and articles it came from, which context
+// values changed it (naming the learned rules), and how sure the system is.
+import type { CandidateGroup } from './draftComposer.js';
+import type { Explanation, Suggestion } from './records.js';
+import type { ResolutionTemplates } from './resolutionTemplates.js';
+import { UNKNOWN_TOPIC } from './topicClassifier.js';
+
+const percent = (x: number): string => `${Math.round(x * 100)}%`;
+
+export function describeRule(rule: Suggestion['rules'][number]): string {
+  const verb = rule.effect === 'added' ? 'added' : rule.effect === 'kept' ? 'kept' : 'removed';
+  const reason = rule.effect === 'removed' ? ` (it is for ${rule.feature}=${rule.value} customers)` : '';
+  return `${verb} "${rule.content}"${reason}: rule ${rule.feature}=${rule.value} learned from ${rule.support} replies across ${rule.topics.length} topics (${rule.topics.join(', ')}), present in ${percent(rule.recall)} of ${rule.feature}=${rule.value} replies`;
+}
+
+export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, best: CandidateGroup | undefined, templates: ResolutionTemplates): Explanation {
+  const similarTickets = suggestion.candidates
+    .filter((c) => c.kind === 'resolution')
+    .slice(0, 5)
+    .map((c) => ({ ticketId: c.ticketId!, ...(c.topic ? { topic: c.topic } : {}), score: c.score }));
+  const articles = suggestion.candidates
+    .filter((c) => c.kind === 'article')
+    .slice(0, 3)
+    .map((c) => ({ articleId: c.id, title: c.title ?? '', score: c.score }));
+  const rules = suggestion.rules.map(describeRule);
+  const contextFeatures = Object.entries(suggestion.context).map(([feature, value]) => {
+    const used = suggestion.rules.filter((r) => r.feature === feature);
+    return {
+      feature,
+      value,
+      mattered: used.length > 0,
+      why: used.length > 0 ? used.map((r) => `rule ${r.feature}=${r.value} ${r.effect} content`).join('; ') : 'no learned rule for this value changed the draft',
+    };
+  });
+
+  const parts: string[] = [];
+  const { topic } = suggestion;
+  parts.push(topic.topic === UNKNOWN_TOPIC ? `Topic unknown (best guess ${topic.best}, ${percent(topic.confidence)}).` : `Topic ${topic.topic} (${percent(topic.confidence)} sure).`);
+  if (!best) {
+    parts.push('No past resolution or article matched, so there is no draft.');
+  } else if (best.kind === 'template') {
+    const template = templates.get(best.templateId!)!;
+    const member = template.representative!;
+    parts.push(
+      `Draft from resolution template ${template.id} (${template.size} past replies; the reply on ticket ${member.ticketId} is its most typical recent one); ` +
+        `drafts from it were accepted ${template.wins} of ${template.wins + template.losses} times.`,
+    );
+  } else {
+    parts.push(`Draft from article ${best.articleId}.`);
+  }
+  if (similarTickets.length > 0) parts.push(`Most similar past tickets: ${similarTickets.slice(0, 3).map((t) => t.ticketId).join(', ')}.`);
+  if (rules.length > 0) parts.push(`Context rules: ${rules.join('; ')}.`);
+  parts.push(`Confidence ${percent(suggestion.confidence)}.`);
+
+  return { summary: parts.join(' '), topic, similarTickets, articles, contextFeatures, rules, confidence: suggestion.confidence };
+}

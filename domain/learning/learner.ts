@@ -1,0 +1,238 @@
+// The learner: one pure, in-memory model per tenant, built by feeding it learning records in time
+// order. It is a deterministic function of the ordered records (no clock, no randomness), so "what
+// would it have said on date D" is the same learner fed only the records with at < D.
+import { createHash } from 'node:crypto';
+import { extractTextFeatures, type TextFeatures } from '../text/textFeatures.js';
+import { sentenceTexts } from '../text/sentences.js';
+import { CandidateIndex } from './candidateIndex.js';
+import { ContentClusters, type ContentCluster } from './contentClusters.js';
+import { contextFeatures, featureKeys } from './contextFeatures.js';
+import { ContextRuleBook, type ContextRule } from './contextRules.js';
+import { mineCorrection } from './correctionMining.js';
+import { composeSuggestion } from './draftComposer.js';
+import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
+import { ResolutionTemplates } from './resolutionTemplates.js';
+import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
+import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
+
+export interface LearnerOptions {
+  thresholds?: Partial<LearnerThresholds>;
+  /** Most content clusters kept in memory; past it the oldest seen-once clusters are forgotten. */
+  contentClusterCapacity?: number;
+}
+
+export interface LearnResult {
+  /** False when the record id was already learned (duplicates are no-ops). */
+  learned: boolean;
+  /** The correction mined from a ticket record with a reply (against its suggestion, or a counterfactual draft). */
+  correction?: Correction;
+}
+
+export interface LearnerStats {
+  modelVersion: string;
+  records: Record<LearningRecord['kind'], number>;
+  topics: number;
+  labelledTickets: number;
+  indexedCandidates: number;
+  templates: number;
+  contentClusters: number;
+  activeRules: ContextRule[];
+  corrections: { total: number; byClass: Record<CorrectionClass, number>; byContext: Record<string, Record<CorrectionClass, number>> };
+  calibration: ReturnType<TopicClassifier['calibrationTable']>;
+}
+
+export interface Learner {
+  readonly modelVersion: string;
+  learn(record: LearningRecord): LearnResult;
+  feedback(suggestion: Suggestion, rating: 'up' | 'down', meta: { id: string; at: string; comment?: string }): LearnResult;
+  classify(text: string): TopicPrediction;
+  draft(message: TicketMessage): Suggestion;
+  compare(suggestion: Suggestion, sentReply: string, options?: { topic?: string; escalated?: boolean }): Correction;
+  activeRules(): ContextRule[];
+  snapshotStats(): LearnerStats;
+}
+
+const emptyClassCounts = (): Record<CorrectionClass, number> => ({ accepted: 0, 'lightly-edited': 0, rewritten: 0, ignored: 0 });
+
+export function createLearner(options: LearnerOptions = {}): Learner {
+  const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const classifier = new TopicClassifier({ smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight });
+  const index = new CandidateIndex({ resolutionsPerTemplate: thresholds.resolutionsPerTemplate });
+  const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency });
+  let ruleBook: ContextRuleBook;
+  const clusters = new ContentClusters({ diceMin: thresholds.contentDiceMin, capacity: options.contentClusterCapacity ?? 200_000, onForget: (ids) => ruleBook.forget(ids) });
+  ruleBook = new ContextRuleBook(thresholds, (id) => clusters.get(id));
+  const articleRecords = new Map<string, { wins: number; losses: number }>();
+  const seen = new Set<string>();
+  const counts: Record<LearningRecord['kind'], number> = { ticket: 0, article: 0, feedback: 0, outcome: 0 };
+  const correctionCounts = { total: 0, byClass: emptyClassCounts(), byContext: new Map<string, Record<CorrectionClass, number>>() };
+  const lastBasis = new Map<string, Suggestion['basis']>();
+  let learnedCount = 0;
+  let chain = createHash('sha256').update(JSON.stringify({ thresholds, capacity: options.contentClusterCapacity ?? null })).digest('hex');
+  let modelVersion = `m0-${chain.slice(0, 12)}`;
+
+  const articleRecord = (articleId: string) => articleRecords.get(articleId) ?? { wins: 0, losses: 0 };
+
+  function creditBasis(basis: Suggestion['basis'], won: boolean): void {
+    if (basis.kind === 'template' && basis.memberId) templates.credit(basis.memberId, won);
+    if (basis.kind === 'article' && basis.articleId) {
+      const record = articleRecord(basis.articleId);
+      articleRecords.set(basis.articleId, won ? { ...record, wins: record.wins + 1 } : { ...record, losses: record.losses + 1 });
+    }
+  }
+
+  function draftWith(message: TicketMessage, features: TextFeatures): Suggestion {
+    const topic = classifier.classify(message.text);
+    return composeSuggestion({
+      message,
+      features,
+      context: contextFeatures(message, features),
+      topic,
+      retrieved: index.find(message.text, thresholds.retrievalLimit),
+      templates,
+      articleRecord,
+      rules: ruleBook.activeRules(),
+      clusters,
+      modelVersion,
+    });
+  }
+
+  function countCorrection(correction: Correction): void {
+    correctionCounts.total += 1;
+    correctionCounts.byClass[correction.class] += 1;
+    const keys = [...featureKeys(correction.context), `topic=${correction.topic}`];
+    for (const key of keys) {
+      const byClass = correctionCounts.byContext.get(key) ?? emptyClassCounts();
+      byClass[correction.class] += 1;
+      correctionCounts.byContext.set(key, byClass);
+    }
+  }
+
+  /**
+   * Content clusters in the sent reply: added sentences (clustered, with their position: the share of
+   * the reply's other, non-added sentences before them), kept sentences (known phrasings) and kept
+   * rule content.
+   */
+  function contentPresent(correction: Correction, sentReply: string, suggestion: Suggestion): ContentCluster[] {
+    const sent = sentenceTexts(sentReply);
+    const added: boolean[] = [];
+    let next = 0;
+    for (const sentence of sent) {
+      const isAddition = correction.additions[next] === sentence;
+      added.push(isAddition);
+      if (isAddition) next += 1;
+    }
+    const anchors = added.filter((a) => !a).length;
+    const present: ContentCluster[] = [];
+    let anchorsBefore = 0;
+    sent.forEach((sentence, i) => {
+      if (!added[i]) {
+        anchorsBefore += 1;
+        const known = clusters.lookupExact(sentence);
+        if (known) present.push(known);
+        return;
+      }
+      const position = anchors > 0 ? anchorsBefore / anchors : sent.length > 1 ? i / (sent.length - 1) : 0;
+      present.push(clusters.assign(sentence, position));
+    });
+    for (const rule of suggestion.rules) {
+      if (!correction.rulesKept.includes(rule.ruleId)) continue;
+      const cluster = clusters.lookupExact(rule.content);
+      if (cluster) present.push(cluster);
+    }
+    return present;
+  }
+
+  function learnTicket(record: TicketRecord): LearnResult {
+    const { message } = record;
+    const features = extractTextFeatures(message.text, { priorContacts: message.priorContacts });
+    let correction: Correction | undefined;
+    const sentReply = record.reply ?? (record.escalated ? '' : undefined);
+    if (sentReply !== undefined) {
+      const suggestion = record.suggestion ?? draftWith(message, features);
+      correction = mineCorrection({ suggestion, sentReply, topic: record.topic, escalated: record.escalated, thresholds });
+      countCorrection(correction);
+      if (suggestion.basis.kind !== 'none') {
+        creditBasis(suggestion.basis, correction.accepted && !correction.escalatedWhileConfident);
+        lastBasis.set(message.ticketId, suggestion.basis);
+      }
+      if (sentReply.trim()) {
+        const topic = correction.topic === UNKNOWN_TOPIC ? undefined : correction.topic;
+        ruleBook.observe(featureKeys(contextFeatures(message, features)), topic, contentPresent(correction, sentReply, suggestion));
+      }
+    }
+    const prediction = classifier.scoreRaw(message.text);
+    if (record.topic) {
+      classifier.observe(prediction, record.topic);
+      classifier.learn(message.text, record.topic);
+    }
+    if (record.reply?.trim() && record.outcome !== 'bad') {
+      const topic = record.topic ?? classifier.classify(message.text).topic;
+      const template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic, text: record.reply });
+      index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic, templateId: template.id, question: message.text });
+    }
+    return { learned: true, correction };
+  }
+
+  function learn(record: LearningRecord): LearnResult {
+    if (seen.has(record.id)) return { learned: false };
+    seen.add(record.id);
+    let result: LearnResult = { learned: true };
+    switch (record.kind) {
+      case 'ticket':
+        result = learnTicket(record);
+        break;
+      case 'article':
+        if (record.published) index.upsertArticle({ kind: 'article', id: record.id, articleId: record.articleId, title: record.title, body: record.body, topic: record.topic });
+        else index.removeArticle(record.articleId);
+        break;
+      case 'feedback':
+        if (record.suggestion.basis.kind !== 'none') creditBasis(record.suggestion.basis, record.rating === 'up');
+        if (record.rating === 'down') ruleBook.reject(record.suggestion.rules.filter((r) => r.effect !== 'removed').map((r) => r.ruleId));
+        break;
+      case 'outcome': {
+        templates.markTicketOutcome(record.ticketId, record.outcome);
+        const basis = lastBasis.get(record.ticketId);
+        if (basis && record.outcome === 'bad') creditBasis(basis, false);
+        break;
+      }
+    }
+    counts[record.kind] += 1;
+    learnedCount += 1;
+    chain = createHash('sha256').update(`${chain}\n${record.kind}|${record.id}|${record.at}`).digest('hex');
+    modelVersion = `m${learnedCount}-${chain.slice(0, 12)}`;
+    return result;
+  }
+
+  return {
+    get modelVersion() {
+      return modelVersion;
+    },
+    learn,
+    feedback: (suggestion, rating, meta) => learn({ kind: 'feedback', id: meta.id, at: meta.at, rating, comment: meta.comment, suggestion }),
+    classify: (text) => classifier.classify(text),
+    draft: (message) => draftWith(message, extractTextFeatures(message.text, { priorContacts: message.priorContacts })),
+    compare: (suggestion, sentReply, compareOptions = {}) => mineCorrection({ suggestion, sentReply, topic: compareOptions.topic, escalated: compareOptions.escalated, thresholds }),
+    activeRules: () => ruleBook.activeRules(),
+    snapshotStats: () => ({
+      modelVersion,
+      records: { ...counts },
+      topics: classifier.topicCount,
+      labelledTickets: classifier.documentCount,
+      indexedCandidates: index.size,
+      templates: templates.count,
+      contentClusters: clusters.size,
+      activeRules: ruleBook.activeRules(),
+      corrections: { total: correctionCounts.total, byClass: { ...correctionCounts.byClass }, byContext: Object.fromEntries([...correctionCounts.byContext].map(([k, v]) => [k, { ...v }])) },
+      calibration: classifier.calibrationTable(),
+    }),
+  };
+}
+
+/** The learner as of a date: built from the records with at < asOf, in the given order. */
+export function learnerAsOf(records: Iterable<LearningRecord>, asOf: string, options: LearnerOptions = {}): Learner {
+  const cutoff = Date.parse(asOf);
+  const learner = createLearner(options);
+  for (const record of records) if (Date.parse(record.at) < cutoff) learner.learn(record);
+  return learner;
+}

@@ -1,0 +1,186 @@
+// Resolution templates: a topic's past successful replies grouped by wording (cosine of term counts
+// to the group's centroid), each group answered by one representative reply — the medoid of its most
+// recent members by edit distance, weighted toward newer replies. The medoid is the reply the others
+// need the fewest edits to become, which is what a draft should be; recency lets the template follow
+// agents when their practice changes, and replies whose drafts were rewritten or rated down lose
+// their place. Written here because this grouping is the product's core learning step.
+import { distance } from 'fastest-levenshtein';
+import { contentTerms, normaliseForComparison, termCounts } from '../text/normalise.js';
+
+export interface TemplateMember {
+  recordId: string;
+  ticketId: string;
+  text: string;
+  comparable: string;
+  wins: number;
+  losses: number;
+  bad: boolean;
+  distances: Map<string, number>;
+}
+
+export interface ResolutionTemplate {
+  id: string;
+  topic: string;
+  size: number;
+  wins: number;
+  losses: number;
+  centroid: Map<string, number>;
+  norm2: number;
+  window: TemplateMember[];
+  representative?: TemplateMember;
+}
+
+export interface TemplateOptions {
+  joinCosine: number;
+  window: number;
+  recency: number;
+}
+
+/** Normalised edit distance: Levenshtein over the longer length, 0 for two empty texts. */
+export function normalisedEditDistance(a: string, b: string): number {
+  const longer = Math.max(a.length, b.length);
+  return longer === 0 ? 0 : distance(a, b) / longer;
+}
+
+/** P(draft accepted) for a basis with these counts: Beta(1,1) prior, posterior mean. */
+export function acceptanceEstimate(wins: number, losses: number): number {
+  return (wins + 1) / (wins + losses + 2);
+}
+
+export class ResolutionTemplates {
+  private readonly templates = new Map<string, ResolutionTemplate>();
+  private readonly byTopic = new Map<string, ResolutionTemplate[]>();
+  /** Members in some template's window (their texts are the only ones kept in memory). */
+  private readonly members = new Map<string, { template: ResolutionTemplate; member: TemplateMember }>();
+  /** Every reply ever added → its template, for crediting a template after its reply left the window. */
+  private readonly templateOfRecord = new Map<string, ResolutionTemplate>();
+  private readonly recordsByTicket = new Map<string, string[]>();
+
+  constructor(private readonly options: TemplateOptions) {}
+
+  get count(): number {
+    return this.templates.size;
+  }
+
+  get(templateId: string): ResolutionTemplate | undefined {
+    return this.templates.get(templateId);
+  }
+
+  forTopic(topic: string): readonly ResolutionTemplate[] {
+    return this.byTopic.get(topic) ?? [];
+  }
+
+  /** Add a successful reply to its topic's closest template (or a new one); returns the template. */
+  add(input: { recordId: string; ticketId: string; topic: string; text: string }): ResolutionTemplate {
+    const existing = this.templateOfRecord.get(input.recordId);
+    if (existing) return existing;
+    const counts = termCounts(contentTerms(input.text));
+    const template = this.closest(input.topic, counts) ?? this.create(input.topic);
+    for (const [term, n] of counts) {
+      const before = template.centroid.get(term) ?? 0;
+      template.centroid.set(term, before + n);
+      template.norm2 += (before + n) ** 2 - before ** 2;
+    }
+    template.size += 1;
+    const member: TemplateMember = { recordId: input.recordId, ticketId: input.ticketId, text: input.text, comparable: normaliseForComparison(input.text), wins: 0, losses: 0, bad: false, distances: new Map() };
+    for (const other of template.window) {
+      const d = normalisedEditDistance(member.comparable, other.comparable);
+      member.distances.set(other.recordId, d);
+      other.distances.set(member.recordId, d);
+    }
+    template.window.push(member);
+    this.members.set(member.recordId, { template, member });
+    this.templateOfRecord.set(member.recordId, template);
+    if (template.window.length > this.options.window) {
+      const evicted = template.window.shift()!;
+      for (const other of template.window) other.distances.delete(evicted.recordId);
+      this.members.delete(evicted.recordId);
+    }
+    const ids = this.recordsByTicket.get(input.ticketId) ?? [];
+    ids.push(input.recordId);
+    this.recordsByTicket.set(input.ticketId, ids);
+    this.chooseRepresentative(template);
+    return template;
+  }
+
+  /** Credit a draft's outcome to the reply it was built from and to its template. */
+  credit(memberId: string, won: boolean): void {
+    const template = this.templateOfRecord.get(memberId);
+    if (!template) return;
+    if (won) template.wins += 1;
+    else template.losses += 1;
+    const entry = this.members.get(memberId);
+    if (!entry) return;
+    if (won) entry.member.wins += 1;
+    else entry.member.losses += 1;
+    this.chooseRepresentative(template);
+  }
+
+  /** A ticket ended badly: its replies stop being candidates for the representative. */
+  markTicketOutcome(ticketId: string, outcome: 'good' | 'bad'): void {
+    for (const recordId of this.recordsByTicket.get(ticketId) ?? []) {
+      const entry = this.members.get(recordId);
+      if (!entry || entry.member.bad === (outcome === 'bad')) continue;
+      entry.member.bad = outcome === 'bad';
+      this.chooseRepresentative(entry.template);
+    }
+  }
+
+  quality(template: ResolutionTemplate): number {
+    return acceptanceEstimate(template.wins, template.losses);
+  }
+
+  private closest(topic: string, counts: Map<string, number>): ResolutionTemplate | undefined {
+    let norm2 = 0;
+    for (const n of counts.values()) norm2 += n * n;
+    let best: ResolutionTemplate | undefined;
+    let bestCosine = this.options.joinCosine;
+    for (const template of this.forTopic(topic)) {
+      let dot = 0;
+      for (const [term, n] of counts) dot += n * (template.centroid.get(term) ?? 0);
+      const cosine = norm2 === 0 || template.norm2 === 0 ? 0 : dot / Math.sqrt(norm2 * template.norm2);
+      if (cosine >= bestCosine) {
+        best = template;
+        bestCosine = cosine;
+      }
+    }
+    return best;
+  }
+
+  private create(topic: string): ResolutionTemplate {
+    const list = this.byTopic.get(topic) ?? [];
+    const template: ResolutionTemplate = { id: `${topic}#${list.length + 1}`, topic, size: 0, wins: 0, losses: 0, centroid: new Map(), norm2: 0, window: [] };
+    list.push(template);
+    this.byTopic.set(topic, list);
+    this.templates.set(template.id, template);
+    return template;
+  }
+
+  /**
+   * Medoid with recency weights: cost(i) = Σ_j w_j·d(i,j) / Σ_j w_j over the other good members,
+   * w = recency^(steps back from the newest), plus half the member's share of lost drafts. Ties go
+   * to the newer member.
+   */
+  private chooseRepresentative(template: ResolutionTemplate): void {
+    const good = template.window.filter((m) => !m.bad);
+    let best: TemplateMember | undefined;
+    let bestCost = Infinity;
+    for (let i = good.length - 1; i >= 0; i -= 1) {
+      const member = good[i]!;
+      let weighted = 0;
+      let weights = 0;
+      for (let j = 0; j < good.length; j += 1) {
+        if (j === i) continue;
+        const w = this.options.recency ** (good.length - 1 - j);
+        weighted += w * member.distances.get(good[j]!.recordId)!;
+        weights += w;
+      }
+      const cost = (weights ? weighted / weights : 0) + (0.5 * member.losses) / (member.wins + member.losses + 1);
+      if (cost < bestCost) {
+        best = member;
+        bestCost = cost;
+      }
+    }
+    template.representative = best;
+  }
+}

@@ -1,0 +1,23 @@
+// Everything the product reads off one customer message, in one call: language, sentiment,
+// frustration. Used by classification, drafting (context features) and the stored suggestion.
+import { detectLanguage, type LanguageGuess } from './language.js';
+import { analyseSentiment, type SentimentResult } from './sentiment.js';
+import { assessFrustration, type FrustrationResult } from './frustration.js';
+import { wordTokens } from './normalise.js';
+
+export interface TextFeatures {
+  language: LanguageGuess;
+  sentiment: SentimentResult;
+  frustration: FrustrationResult;
+  wordCount: number;
+}
+
+export function extractTextFeatures(text: string, options: { priorContacts?: number } = {}): TextFeatures {
+  const sentiment = analyseSentiment(text);
+  return {
+    language: detectLanguage(text),
+    sentiment,
+    frustration: assessFrustration(text, { priorContacts: options.priorContacts, sentiment }),
+    wordCount: wordTokens(text).length,
+  };
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { createLearner, learnerAsOf, type Learner } from '../../../domain/learning/learner.js';
+import type { LearningRecord, TicketMessage, TicketRecord } from '../../../domain/learning/records.js';
+import { Suggestion } from '../../../domain/learning/records.js';
+import { Value } from '@sinclair/typebox/value';
+
+const OLD_REPLY = 'You can reset your password from the login page. Click Forgot password and follow the email we send you.';
+const NEW_REPLY = 'Passwords are now reset from the mobile app only. Open the app, tap Account, then Reset password, and confirm with the code we text you.';
+
+let clock = 0;
+const at = (): string => new Date(Date.UTC(2026, 0, 1) + (clock += 60_000)).toISOString();
+
+function message(ticketId: string, text: string, plan = 'pro'): TicketMessage {
+  return { ticketId, text, at: at(), channel: 'email', customer: { plan } };
+}
+
+function ticket(id: string, text: string, reply: string, extra: Partial<TicketRecord> = {}): TicketRecord {
+  const m = message(`t-${id}`, text, extra.message?.customer?.plan ?? 'pro');
+  return { kind: 'ticket', id, at: m.at, message: m, topic: 'password', reply, ...extra, ...(extra.message ? { message: { ...m, ...extra.message } } : {}) };
+}
+
+/** The product loop: draft, then learn the agent's reply with the draft it saw. */
+function answer(learner: Learner, id: string, text: string, reply: string, plan = 'pro') {
+  const m = message(`t-${id}`, text, plan);
+  const suggestion = learner.draft(m);
+  const result = learner.learn({ kind: 'ticket', id, at: m.at, message: m, topic: 'password', reply, suggestion });
+  return { suggestion, correction: result.correction! };
+}
+
+describe('learner', () => {
+  it('drafts from past resolutions, and the draft validates against the stored Suggestion schema', () => {
+    const learner = createLearner();
+    learner.learn(ticket('r1', 'I forgot my password', OLD_REPLY));
+    const suggestion = learner.draft(message('t2', 'How do I reset my password?'));
+    expect(suggestion.draft).toBe(OLD_REPLY);
+    expect(suggestion.basis).toMatchObject({ kind: 'template', memberId: 'r1' });
+    expect(suggestion.explanation.similarTickets[0]).toMatchObject({ ticketId: 't-r1' });
+    expect(suggestion.explanation.summary).toMatch(/Topic password/);
+    expect(Value.Check(Suggestion, suggestion)).toBe(true);
+  });
+
+  it('changes the next draft after a correction is learned, with no retraining step', () => {
+    const learner = createLearner();
+    learner.learn(ticket('r1', 'I forgot my password', OLD_REPLY));
+    const { suggestion, correction } = answer(learner, 'r2', 'password reset please', NEW_REPLY);
+    expect(suggestion.draft).toBe(OLD_REPLY);
+    expect(correction.accepted).toBe(false);
+    expect(learner.draft(message('t3', 'how can I reset my password')).draft).toBe(NEW_REPLY);
+  });
+
+  it('stores corrections keyed by context (plan, channel, topic)', () => {
+    const learner = createLearner();
+    learner.learn(ticket('r1', 'I forgot my password', OLD_REPLY));
+    answer(learner, 'r2', 'password reset please', OLD_REPLY, 'trial');
+    answer(learner, 'r3', 'reset my password', NEW_REPLY, 'trial');
+    answer(learner, 'r4', 'lost my password', OLD_REPLY, 'pro');
+    const { byContext, byClass } = learner.snapshotStats().corrections;
+    expect(byContext['plan=trial']).toMatchObject({ accepted: 1 });
+    expect(byContext['plan=trial']!.accepted + byContext['plan=trial']!.rewritten + byContext['plan=trial']!.ignored).toBe(2);
+    expect(byContext['plan=pro']!.accepted).toBe(1);
+    expect(byContext['topic=password']!.accepted).toBe(2);
+    expect(byContext['channel=email']).toBeDefined();
+    expect(byClass.accepted).toBe(2);
+  });
+
+  it('is deterministic: the same records give the same draft and model version', () => {
+    const records: LearningRecord[] = [ticket('a', 'I forgot my password', OLD_REPLY), ticket('b', 'password reset link', NEW_REPLY), ticket('c', 'cannot log in, password lost', NEW_REPLY)];
+    const probe = message('p', 'reset password please');
+    const one = createLearner();
+    const two = createLearner();
+    for (const r of records) one.learn(r);
+    for (const r of records) two.learn(r);
+    expect(one.modelVersion).toBe(two.modelVersion);
+    expect(one.draft(probe)).toEqual(two.draft(probe));
+    const reordered = createLearner();
+    for (const r of [records[1]!, records[0]!, records[2]!]) reordered.learn(r);
+    expect(reordered.modelVersion).not.toBe(one.modelVersion);
+  });
+
+  it('ignores a record id it already learned', () => {
+    const learner = createLearner();
+    const record = ticket('r1', 'I forgot my password', OLD_REPLY);
+    expect(learner.learn(record).learned).toBe(true);
+    const version = learner.modelVersion;
+    expect(learner.learn(record).learned).toBe(false);
+    expect(learner.modelVersion).toBe(version);
+  });
+
+  it('time travel: the learner built from records before D gives the draft it gave at D', () => {
+    const early = ticket('r1', 'I forgot my password', OLD_REPLY);
+    const late = ticket('r2', 'password reset please', NEW_REPLY, { suggestion: undefined });
+    const between = new Date((Date.parse(early.at) + Date.parse(late.at)) / 2).toISOString();
+    const probe = message('p', 'how do I reset my password');
+
+    const live = createLearner();
+    live.learn(early);
+    const thenDraft = live.draft(probe);
+    live.learn(late);
+    const nowDraft = live.draft(probe);
+    expect(nowDraft.draft).not.toBe(thenDraft.draft);
+
+    const replayed = learnerAsOf([early, late], between);
+    expect(replayed.draft(probe)).toEqual(thenDraft);
+    expect(learnerAsOf([early, late], '2027-01-01T00:00:00Z').draft(probe)).toEqual(nowDraft);
+  });
+
+  it('takes explicit thumbs up/down as a signal on what the draft was built from', () => {
+    const learner = createLearner();
+    learner.learn(ticket('r1', 'I forgot my password', OLD_REPLY));
+    const probe = message('p', 'reset my password');
+    const first = learner.draft(probe);
+    learner.feedback(first, 'down', { id: 'f1', at: at() });
+    learner.feedback(first, 'down', { id: 'f2', at: at() });
+    const afterDown = learner.draft(probe);
+    expect(afterDown.confidence).toBeLessThan(first.confidence);
+    for (const id of ['f3', 'f4', 'f5', 'f6']) learner.feedback(first, 'up', { id, at: at() });
+    expect(learner.draft(probe).confidence).toBeGreaterThan(afterDown.confidence);
+    expect(learner.snapshotStats().records.feedback).toBe(6);
+  });
+
+  it('counts an escalation of a confident draft against the draft', () => {
+    const learner = createLearner({ thresholds: { handleConfidence: 0 } });
+    learner.learn(ticket('r1', 'I forgot my password', OLD_REPLY));
+    const m = message('t2', 'reset my password');
+    const suggestion = learner.draft(m);
+    const { correction } = learner.learn({ kind: 'ticket', id: 'r2', at: m.at, message: m, topic: 'password', escalated: true, suggestion });
+    expect(correction?.escalatedWhileConfident).toBe(true);
+    expect(learner.draft(message('t3', 'reset my password')).confidence).toBeLessThan(suggestion.confidence);
+  });
+
+  it('does not reuse replies on tickets that ended badly', () => {
+    const learner = createLearner();
+    learner.learn(ticket('r1', 'I forgot my password', OLD_REPLY, { outcome: 'bad' }));
+    expect(learner.draft(message('t2', 'reset my password')).draft).toBe('');
+    learner.learn(ticket('r2', 'I forgot my password', NEW_REPLY));
+    learner.learn({ kind: 'outcome', id: 'o2', at: at(), ticketId: 't-r2', outcome: 'bad' });
+    expect(learner.draft(message('t3', 'reset my password')).draft).toBe('');
+  });
+
+  it('drafts from a published article, and stops when it is unpublished', () => {
+    const learner = createLearner();
+    const body = 'To export your data, open Reports, choose Export and pick CSV. Large exports arrive by email.';
+    learner.learn({ kind: 'article', id: 'a1', at: at(), articleId: 'kb-7', title: 'Exporting data to CSV', body, published: true });
+    const suggestion = learner.draft(message('t1', 'how do I export my data to csv'));
+    expect(suggestion.draft).toBe(body);
+    expect(suggestion.basis).toEqual({ kind: 'article', articleId: 'kb-7' });
+    expect(suggestion.explanation.articles[0]).toMatchObject({ articleId: 'kb-7', title: 'Exporting data to CSV' });
+    learner.learn({ kind: 'article', id: 'a2', at: at(), articleId: 'kb-7', title: 'Exporting data to CSV', body, published: false });
+    expect(learner.draft(message('t2', 'how do I export my data to csv')).draft).toBe('');
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { datasetTickets, resolveMapping, type DatasetRow } from '../../../domain/learning/datasetTickets.js';
+import { createLearner } from '../../../domain/learning/learner.js';
+import { replayTicket, summariseWindows, tokenF1 } from '../../../domain/learning/learningCurve.js';
+
+const REPLIES: Record<string, string> = {
+  refund: 'Refunds go back to the original card within five working days. You will get an email once it is issued.',
+  shipping: 'Orders ship within two days from our warehouse. Tracking links arrive by email as soon as the parcel leaves.',
+  account: 'You can change your email address under Profile, then Account. We send a confirmation link to the new address.',
+};
+const QUESTIONS: Record<string, string[]> = {
+  refund: ['where is my refund', 'I want my money back', 'refund not received yet', 'how long does a refund take'],
+  shipping: ['when will my order ship', 'has my parcel shipped', 'shipping time for my order', 'when does my order leave the warehouse'],
+  account: ['change my account email', 'update the email on my profile', 'how do I edit my account email address', 'new email for my account'],
+};
+
+/** Bitext-shaped rows: sorted by label, no timestamps, entity annotations, a reply column. */
+function rows(perTopic: number): DatasetRow[] {
+  const out: DatasetRow[] = [];
+  for (const topic of Object.keys(REPLIES)) {
+    for (let i = 0; i < perTopic; i += 1) {
+      const annotated = topic === 'account' && i % 2 === 0;
+      out.push({ instruction: QUESTIONS[topic]![i % 4]!, intent: topic, response: REPLIES[topic]!, entity_type: annotated ? 'account_type' : '', entity_value: annotated ? 'Gold' : '' });
+    }
+  }
+  return out;
+}
+
+describe('dataset mapping and synthesis', () => {
+  it('maps columns by documented candidates and reads annotated entities', () => {
+    expect(resolveMapping(rows(2))).toEqual({ text: 'instruction', topic: 'intent', reply: 'response', plan: 'entity.account_type' });
+    expect(resolveMapping(rows(2), { topic: 'entity_type' }).topic).toBe('entity_type');
+  });
+
+  it('says which --map to pass when there is no reply column', () => {
+    expect(() => resolveMapping([{ instruction: 'hi' }])).toThrow(/--map reply=<column>/);
+  });
+
+  it('synthesises seeded, sorted timestamps within the period and says so', () => {
+    const data = rows(20);
+    const a = datasetTickets(data, resolveMapping(data), { seed: 7, datasetName: 'demo' });
+    const b = datasetTickets(data, resolveMapping(data), { seed: 7, datasetName: 'demo' });
+    const c = datasetTickets(data, resolveMapping(data), { seed: 8, datasetName: 'demo' });
+    expect(a.tickets).toEqual(b.tickets);
+    expect(c.tickets.map((t) => t.at)).not.toEqual(a.tickets.map((t) => t.at));
+    const times = a.tickets.map((t) => Date.parse(t.at));
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(Date.parse('2026-01-05T00:00:00Z'));
+    expect(Math.max(...times)).toBeLessThan(Date.parse('2026-05-05T00:00:00Z'));
+    expect(a.synthesized.join(' ')).toMatch(/created_at/);
+    expect(a.synthesized.join(' ')).toMatch(/customer\.id/);
+    // The label-sorted file is shuffled: the first ten tickets are not all one topic.
+    expect(new Set(a.tickets.slice(0, 10).map((t) => t.topic)).size).toBeGreaterThan(1);
+  });
+
+  it('keeps observed plans, draws the others from them, and counts repeat contacts', () => {
+    const data = rows(20);
+    const { tickets } = datasetTickets(data, resolveMapping(data), { seed: 7, datasetName: 'demo' });
+    expect(tickets.find((t) => t.id === 'demo-40')!.customer.plan).toBe('gold');
+    expect(tickets.every((t) => t.customer.plan === 'gold')).toBe(true);
+    expect(Math.max(...tickets.map((t) => t.priorContacts))).toBeGreaterThan(0);
+  });
+
+  it('uses the dataset’s own timestamps and nested fields when it has them (JSONL stream shape)', () => {
+    const stream = [
+      { id: 'x2', created_at: '2026-03-02T10:00:00Z', body: 'refund please', customer: { id: 'c1', plan: 'Trial' }, topic: { label: 'refund' }, reference_resolution: REPLIES.refund },
+      { id: 'x1', created_at: '2026-03-01T10:00:00Z', body: 'where is my refund', customer: { id: 'c1', plan: 'Trial' }, topic: { label: 'refund' }, reference_resolution: REPLIES.refund },
+    ];
+    const { tickets, synthesized } = datasetTickets(stream, resolveMapping(stream), { seed: 1, datasetName: 's' });
+    expect(tickets.map((t) => t.id)).toEqual(['x1', 'x2']);
+    expect(tickets[1]).toMatchObject({ topic: 'refund', customer: { customerId: 'c1', plan: 'trial' }, priorContacts: 1 });
+    expect(synthesized.join(' ')).not.toMatch(/created_at|customer\.id/);
+  });
+});
+
+describe('learning curve', () => {
+  it('scores bag-of-words F1', () => {
+    expect(tokenF1('the cat sat', 'the cat sat')).toBe(1);
+    expect(tokenF1('', 'anything')).toBe(0);
+    expect(tokenF1('a b', 'a c')).toBe(0.5);
+  });
+
+  it('replays prequentially: drafts improve from the first window to the last', () => {
+    const data = rows(20);
+    const { tickets } = datasetTickets(data, resolveMapping(data), { seed: 3, datasetName: 'demo' });
+    const learner = createLearner();
+    const scores = tickets.map((t, i) => replayTicket(learner, t, i));
+    const windows = summariseWindows(scores, 20);
+    expect(windows.map((w) => w.tickets)).toEqual([20, 20, 20]);
+    expect(summariseWindows(scores, 25).map((w) => w.tickets)).toEqual([25, 35]);
+    expect(summariseWindows(scores, 40).map((w) => w.tickets)).toEqual([40, 20]);
+    expect(windows[0]!.draftCoverage).toBeLessThan(1);
+    expect(windows[2]!.acceptance).toBeGreaterThan(windows[0]!.acceptance);
+    expect(windows[2]!.acceptance).toBeGreaterThan(0.9);
+    expect(windows[2]!.topicAccuracy).toBeGreaterThan(0.9);
+    expect(windows[2]!.meanEditDistance).toBeLessThan(windows[0]!.meanEditDistance);
+    expect(scores[0]).toMatchObject({ drafted: false, editDistance: 1, correctionClass: 'ignored' });
+  });
+});
