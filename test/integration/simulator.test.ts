@@ -1,0 +1,88 @@
+// The simulator against the real product, over real HTTP: two tenants, ~20 tickets; every event it
+// says it posted is in the product's ticket history, and the ground truth is written.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Supportloop } from '../../runtime/supportloop.js';
+import { parseGroundTruth } from '../../simulator/groundTruth.js';
+import { GROUND_TRUTH_FILE, runSimulation, SUMMARY_FILE, type SimulationResult } from '../../simulator/simulation.js';
+import { createTenant, eventually, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
+
+let sl: Supportloop & { cleanup(): Promise<void> };
+let tenants: TestTenant[];
+let result: SimulationResult;
+const outDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-simulate-'));
+
+beforeAll(async () => {
+  sl = await startTestSupportloop();
+  tenants = [await createTenant(sl, 'acme'), await createTenant(sl, 'globex')];
+  result = await runSimulation({
+    url: sl.url!,
+    tenants: tenants.map((t) => ({ tenantId: t.tenantId, apiKey: t.apiKey, webhookSecret: t.webhookSecrets.generic! })),
+    tickets: 20,
+    seed: 11,
+    concurrency: 4,
+    draftTimeoutMs: 2000,
+    outDir,
+  });
+});
+afterAll(async () => {
+  await sl?.cleanup();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+const apiKeyOf = (tenantId: string) => tenants.find((t) => t.tenantId === tenantId)!.apiKey;
+const get = async (tenantId: string, route: string) => {
+  const response = await fetch(`${sl.url}${route}`, { headers: { authorization: `Bearer ${apiKeyOf(tenantId)}` } });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};
+
+describe('simulate against the running product', () => {
+  it('plays every ticket through the real webhooks for both tenants', () => {
+    expect(result.tickets).toHaveLength(20);
+    expect(new Set(result.tickets.map((t) => t.tenantId))).toEqual(new Set(['acme', 'globex']));
+    expect(result.summary.http.webhooks).toBeGreaterThanOrEqual(60);
+    expect(result.summary.http.events).toBe(result.tickets.reduce((n, t) => n + t.eventsPosted, 0));
+    for (const t of result.tickets) expect(t.sent.length).toBeGreaterThan(0);
+  });
+
+  it("reads the product's drafts from its suggestion route", () => {
+    expect(result.summary.drafts.unavailable).toBe(0);
+    expect(result.summary.drafts.drafted).toBeGreaterThan(0);
+    const drafted = result.tickets.flatMap((t) => t.exchanges).filter((e) => e.draftStatus === 'drafted');
+    expect(drafted.every((e) => typeof e.suggestionId === 'string' && e.suggestionId.length > 0)).toBe(true);
+  });
+
+  it("every posted event is in the product's history and the ticket state reflects it", async () => {
+    for (const ticket of result.tickets) {
+      const expected = Array.from({ length: ticket.eventsPosted }, (_, i) => `${ticket.ticketId}-e${i + 1}`);
+      const history = await eventually(async () => {
+        const { status, body } = await get(ticket.tenantId, `/v1/tickets/${ticket.ticketId}/events`);
+        const ids = status === 200 ? (body.events as { eventId: string }[]).map((e) => e.eventId) : [];
+        return expected.every((id) => ids.includes(id)) ? body : undefined;
+      }, 60_000);
+      expect((history.events as { kind: string }[]).some((e) => e.kind === 'ticket.solved')).toBe(true);
+      const state = await eventually(async () => {
+        const { status, body } = await get(ticket.tenantId, `/v1/tickets/${ticket.ticketId}`);
+        return status === 200 && body.status === 'solved' ? body : undefined;
+      }, 30_000);
+      expect(state).toMatchObject({ ticketId: ticket.ticketId, customer: { plan: ticket.customer.plan, role: ticket.customer.role } });
+      expect(state.customerMessages).toBeGreaterThanOrEqual(1);
+      expect(state.agentReplies).toBe(ticket.exchanges.length);
+    }
+  });
+
+  it("a tenant's key does not see the other tenant's simulated tickets", async () => {
+    const ticket = result.tickets.find((t) => t.tenantId === 'acme')!;
+    const response = await fetch(`${sl.url}/v1/tickets/${ticket.ticketId}`, { headers: { authorization: `Bearer ${apiKeyOf('globex')}` } });
+    expect(response.status).toBe(404);
+  });
+
+  it('writes the ground truth and summary files', () => {
+    const lines = parseGroundTruth(readFileSync(path.join(outDir, GROUND_TRUTH_FILE), 'utf8'));
+    expect(lines.map((t) => t.ticketId).sort()).toEqual(result.tickets.map((t) => t.ticketId).sort());
+    const summary = JSON.parse(readFileSync(path.join(outDir, SUMMARY_FILE), 'utf8')) as { tickets: number; seed: number };
+    expect(summary).toMatchObject({ tickets: 20, seed: 11 });
+  });
+});
