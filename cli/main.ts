@@ -3,6 +3,8 @@
 // print the effective config, manage tenants through a running server's admin API.
 import { Command } from 'commander';
 import { describeConfig, loadConfig } from '../runtime/config.js';
+import { simulateCommand } from '../simulator/run.js';
+import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { startSupportloop, type Role } from '../runtime/supportloop.js';
 
@@ -62,6 +64,21 @@ program
   .helpOption(false)
   .argument('[args...]')
   .action((args: string[]) => importCommand(args));
+
+program
+  .command('eval')
+  .description('replay a dataset through the learner and report the learning curve (table + PNG); see `supportloop eval --help`')
+  .allowUnknownOption()
+  .helpOption(false)
+  .argument('[args...]')
+  .action((args: string[]) => evalCommand(args));
+program
+  .command('simulate')
+  .description('post a realistic multi-tenant ticket stream with hidden agent rules through the real webhooks; see `supportloop simulate --help`')
+  .allowUnknownOption()
+  .helpOption(false)
+  .argument('[args...]')
+  .action((args: string[]) => simulateCommand(args));
 
 const tenant = program.command('tenant').description('manage tenants through the running server (SUPPORTLOOP_ADMIN_KEY)');
 tenant
