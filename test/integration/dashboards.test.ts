@@ -1,14 +1,17 @@
 // Every panel of every dashboard in dashboards/ runs, as Grafana would send it, on a real chDB
-// seeded with several tenants' tickets: its SQL expands (variables + the plugin's macros), runs,
-// returns the columns its visualization needs and data on the seeded tickets, reads only tables
-// the store defines, uses only the provisioned datasource uid, honours the channel and segment
-// filters, and shows one tenant's numbers only.
+// seeded with several tenants' tickets and learning rows (suggestions, corrections, feedback): its
+// SQL expands (variables + the plugin's macros), runs, returns the columns its visualization needs
+// and data on the seeded rows, reads only tables the store defines (the Replacing ones with FINAL),
+// uses only the provisioned datasource uid, honours its dashboard's filter variables, and shows one
+// tenant's numbers only. Each dashboard's numbers are checked against figures computed from the
+// seeded rows.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARDS, renderDashboard } from '../../dashboards/build.js';
+import { BASELINE_DAYS } from '../../dashboards/learning.js';
 import { ALL_VALUE, applyConditionalAll, expandMacros, renderPanelSql, replaceTemplateVariables, type QueryContext, type VariableState } from '../../dashboards/macros.js';
 import type { CustomerContext, DerivedEvent, TicketEvent } from '../../domain/events.js';
 import { applyEvent, newTicketState, outcomeEvent, slaBreachEvent, type LifecycleTimers, type TicketState } from '../../domain/ticketState.js';
@@ -18,6 +21,7 @@ import { migrate } from '../../store/migrate.js';
 import { TABLES } from '../../store/tables.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import { writeTicketState } from '../../store/tickets.js';
+import { DAY, learningFigures, seedLearning, type ExpectedRow, type LearningProfile, type SeededLearning } from './learningSeed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DASHBOARDS_DIR = path.join(ROOT, 'dashboards');
@@ -37,6 +41,9 @@ interface Panel {
   id: number;
   type: string;
   title: string;
+  description?: string;
+  /** Min interval ("1d"): Grafana never sends a smaller $__interval for the panel. */
+  interval?: string;
   datasource?: { type?: string; uid?: string };
   targets?: Target[];
   panels?: Panel[];
@@ -68,6 +75,17 @@ const queryPanels = dashboards.flatMap(({ file, dashboard }) =>
 );
 const panelName = (file: string, panel: Panel) => `${file} › ${panel.title}`;
 const variableSql = (v: Variable) => (typeof v.query === 'string' ? v.query : (v.query?.rawSql ?? ''));
+/** A dashboard's filter variables: its multi-value query variables (All by default). */
+const filterVariables = (dashboard: Dashboard) => dashboard.templating.list.filter((v) => v.type === 'query' && v.multi).map((v) => v.name);
+
+/** The context Grafana queries a panel with: the dashboard's, with the interval raised to the panel's min interval. */
+function panelContext(panel: Panel, context: QueryContext): QueryContext {
+  if (!panel.interval) return context;
+  const match = /^(\d+)(ms|s|m|h|d|w)$/.exec(panel.interval);
+  if (!match) throw new Error(`${panel.title}: min interval "${panel.interval}" is not a plain Grafana interval`);
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd' | 'w'];
+  return { ...context, intervalMs: Math.max(context.intervalMs, Number(match[1]) * unitMs) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Seed data: tickets run through the real ticket state machine and written by the store's own
@@ -97,6 +115,37 @@ const ACME: TenantProfile = { tenantId: 'acme', tickets: 70, channels: ['email',
 const GLOBEX: TenantProfile = { tenantId: 'globex', tickets: 30, channels: ['email', 'phone'], segments: ['consumer'], plans: ['basic'], breachShare: 0.5, escalationShare: 0.4, solveShare: 0.6 };
 /** Inserted only by the isolation test: a larger tenant with the same channels and segments. */
 const INITECH: TenantProfile = { tenantId: 'initech', tickets: 200, channels: ['email', 'chat', 'web', 'phone'], segments: ['enterprise', 'smb', 'consumer'], plans: ['pro'], breachShare: 0.7, escalationShare: 0.6, solveShare: 0.4 };
+
+// Learning rows: installs weeks before the ticket seed's days (so the install baseline is its own
+// window), on different dates per tenant, acceptance improving since.
+const ACME_LEARNING: LearningProfile = {
+  tenantId: 'acme',
+  installedAt: Date.parse('2026-01-19T00:00:00Z'),
+  messagesPerDay: 10,
+  topics: ['billing', 'login', 'shipping'],
+  acceptance: { atInstall: 0.3, atEnd: 0.8 },
+  escalationShare: 0.12,
+  feedbackShare: 0.3,
+};
+const GLOBEX_LEARNING: LearningProfile = {
+  tenantId: 'globex',
+  installedAt: Date.parse('2026-01-26T00:00:00Z'),
+  messagesPerDay: 4,
+  topics: ['billing', 'refunds'],
+  acceptance: { atInstall: 0.2, atEnd: 0.6 },
+  escalationShare: 0.2,
+  feedbackShare: 0.4,
+};
+/** Inserted only by the isolation test, with the other tenants' topics. */
+const INITECH_LEARNING: LearningProfile = {
+  tenantId: 'initech',
+  installedAt: Date.parse('2026-01-05T00:00:00Z'),
+  messagesPerDay: 14,
+  topics: ['billing', 'login', 'refunds', 'shipping'],
+  acceptance: { atInstall: 0.4, atEnd: 0.6 },
+  escalationShare: 0.15,
+  feedbackShare: 0.3,
+};
 
 /** mulberry32: small deterministic generator, so every run seeds the same tickets. */
 function randomSource(seed: number) {
@@ -251,11 +300,21 @@ interface Column {
   type: string;
 }
 
-const dashboardVariables = (tenant: string, filters: { channel?: string[]; segment?: string[] } = {}): VariableState[] => [
+type Filters = Partial<Record<'channel' | 'segment' | 'topic', string[]>>;
+
+const dashboardVariables = (tenant: string, filters: Filters = {}): VariableState[] => [
   { name: 'tenant', current: tenant, options: [tenant] },
   { name: 'channel', current: filters.channel ?? [ALL_VALUE], options: ['email', 'chat', 'web', 'phone'] },
   { name: 'segment', current: filters.segment ?? [ALL_VALUE], options: ['enterprise', 'smb', 'consumer', 'pro', 'trial', 'basic'] },
+  { name: 'topic', current: filters.topic ?? [ALL_VALUE], options: ['billing', 'login', 'refunds', 'shipping'] },
 ];
+
+/** Per filter variable: a selection no seeded row matches, and a real one short of All. */
+const FILTER_CHECKS: Record<string, { none: string[]; some: string[] }> = {
+  channel: { none: ['fax'], some: ['email', 'chat'] },
+  segment: { none: ['no-such-segment'], some: ['enterprise', 'smb', 'pro', 'trial'] },
+  topic: { none: ['no-such-topic'], some: ['billing', 'login'] },
+};
 
 const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
 const TIME = /^(Nullable\()?DateTime/;
@@ -264,6 +323,7 @@ const LABEL = /^(LowCardinality\()?(Nullable\()?String/;
 let ch: ClickHouse;
 let dataDir: string;
 let acmeSeed: SeededTenant;
+const learningSeeds: Record<string, SeededLearning> = {};
 
 async function runPanel(rawSql: string, variables: VariableState[], context: QueryContext = CONTEXT): Promise<{ sql: string; columns: Column[]; rows: Row[] }> {
   const sql = renderPanelSql(rawSql, variables, context);
@@ -276,11 +336,12 @@ const numberOf = (value: unknown) => (value === null || value === undefined ? nu
 /** The numbers a panel shows: every numeric cell, in row order. */
 const valuesOf = (columns: Column[], rows: Row[]) => rows.flatMap((row) => columns.filter((c) => NUMERIC.test(c.type)).map((c) => numberOf(row[c.name])));
 
-/** Expanded SQL's table references (FROM / JOIN), without its own CTE names. */
-function tablesRead(sql: string): string[] {
+/** Expanded SQL's table references (FROM / JOIN), without its own CTE names, and whether each reads FINAL. */
+function tableReferences(sql: string): { table: string; final: boolean }[] {
   const cteNames = new Set([...sql.matchAll(/(?:\bWITH|,)\s*(\w+)\s+AS\s*\(/gi)].map((m) => m[1]));
-  const references = [...sql.matchAll(/\b(?:FROM|JOIN)\s+(`[^`]+`|[A-Za-z_][\w.]*)/gi)].map((m) => m[1].replace(/`/g, ''));
-  return [...new Set(references.filter((name) => !cteNames.has(name)))];
+  return [...sql.matchAll(/\b(?:FROM|JOIN)\s+(`[^`]+`|[A-Za-z_][\w.]*)(?:\s+(?:AS\s+)?(?!FINAL\b)\w+)?(\s+FINAL\b)?/gi)]
+    .map((m) => ({ table: m[1].replace(/`/g, ''), final: Boolean(m[2]) }))
+    .filter((ref) => !cteNames.has(ref.table));
 }
 
 beforeAll(async () => {
@@ -291,9 +352,13 @@ beforeAll(async () => {
   await ch.command(`USE ${DATABASE}`);
   // Keep every inserted part apart, as recent data is before merges catch up: panels must read
   // the Replacing tables with FINAL to see one row per ticket and per event.
-  for (const table of [TABLES.tickets, TABLES.ticketEvents]) await ch.command(`SYSTEM STOP MERGES ${ch.table(table)}`);
+  for (const table of [TABLES.tickets, TABLES.ticketEvents, TABLES.suggestions, TABLES.corrections, TABLES.suggestionFeedback]) {
+    await ch.command(`SYSTEM STOP MERGES ${ch.table(table)}`);
+  }
   acmeSeed = await seedTenant(ch, ACME, 1);
   await seedTenant(ch, GLOBEX, 2);
+  learningSeeds.acme = await seedLearning(ch, ACME_LEARNING, DATA_END, randomSource(4));
+  learningSeeds.globex = await seedLearning(ch, GLOBEX_LEARNING, DATA_END, randomSource(5));
 });
 
 afterAll(async () => {
@@ -386,21 +451,23 @@ describe('Grafana provisioning', () => {
   });
 });
 
-describe.each(queryPanels)('panel $panel.title ($file)', ({ file, panel }) => {
+describe.each(queryPanels)('panel $panel.title ($file)', ({ file, dashboard, panel }) => {
   const name = panelName(file, panel);
+  const context = panelContext(panel, CONTEXT);
+  const filters = filterVariables(dashboard);
 
-  it('filters on the tenant, channel and segment variables', () => {
+  it('filters on the tenant and on every filter variable of its dashboard', () => {
     expect(panel.targets?.length, `${name} has no query`).toBeGreaterThan(0);
+    for (const filter of filters) expect(FILTER_CHECKS[filter], `the test has no selections for the ${filter} filter`).toBeDefined();
     for (const target of panel.targets ?? []) {
       expect(target.rawSql).toContain('tenant_id = ${tenant:singlequote}');
-      expect(target.rawSql).toContain('$channel)');
-      expect(target.rawSql).toContain('$segment)');
+      for (const filter of filters) expect(target.rawSql, `${name} ignores $${filter}`).toContain(`$${filter})`);
     }
   });
 
   it('runs on chDB and returns what its visualization needs on the seeded data', async () => {
     for (const target of panel.targets ?? []) {
-      const { sql, columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId));
+      const { sql, columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId), context);
       expect(rows.length, `${name} returned no rows:\n${sql}`).toBeGreaterThan(0);
       const numeric = columns.filter((c) => NUMERIC.test(c.type));
       expect(numeric.length, `${name} has no numeric value column: ${JSON.stringify(columns)}`).toBeGreaterThan(0);
@@ -412,11 +479,12 @@ describe.each(queryPanels)('panel $panel.title ($file)', ({ file, panel }) => {
         const times = rows.map((r) => Date.parse(`${String(r.time).replace(' ', 'T')}Z`));
         expect(times).toEqual([...times].sort((a, b) => a - b));
         for (const t of times) {
-          expect(t).toBeGreaterThanOrEqual(CONTEXT.range.from.getTime() - CONTEXT.intervalMs);
-          expect(t).toBeLessThanOrEqual(CONTEXT.range.to.getTime());
+          expect(t).toBeGreaterThanOrEqual(context.range.from.getTime() - context.intervalMs);
+          expect(t).toBeLessThanOrEqual(context.range.to.getTime());
+          expect(t % context.intervalMs, `${name}: buckets follow the panel's interval`).toBe(0);
         }
-      } else {
-        // Stat: one row with a value.
+      } else if (panel.type === 'stat') {
+        // Stat: one row with its values.
         expect(rows.length).toBe(1);
       }
       const values = valuesOf(columns, rows);
@@ -424,29 +492,36 @@ describe.each(queryPanels)('panel $panel.title ($file)', ({ file, panel }) => {
     }
   });
 
-  it('reads only tables the store defines', async () => {
+  it('reads only tables the store defines, and the ReplacingMergeTree ones with FINAL', async () => {
     const known = new Set<string>(Object.values(TABLES));
-    const existing = new Set((await ch.query<{ name: string }>(`SELECT name FROM system.tables WHERE database = {db:String}`, { db: DATABASE })).map((r) => r.name));
+    const engines = new Map(
+      (await ch.query<{ name: string; engine: string }>(`SELECT name, engine FROM system.tables WHERE database = {db:String}`, { db: DATABASE })).map((r) => [r.name, r.engine]),
+    );
     for (const target of panel.targets ?? []) {
-      const tables = tablesRead(renderPanelSql(target.rawSql, dashboardVariables(ACME.tenantId), CONTEXT));
-      expect(tables.length).toBeGreaterThan(0);
-      for (const table of tables) {
+      // Every variable set to a value, so no filter (and no subquery in one) drops out as All.
+      const sql = renderPanelSql(target.rawSql, dashboardVariables(ACME.tenantId, { channel: ['email'], segment: ['smb'], topic: ['billing'] }), context);
+      const references = tableReferences(sql);
+      expect(references.length).toBeGreaterThan(0);
+      for (const { table, final } of references) {
         expect(known.has(table), `${name} reads ${table}, which is not in store/tables.ts`).toBe(true);
-        expect(existing.has(table), `${name} reads ${table}, which migrations do not create`).toBe(true);
+        expect(engines.has(table), `${name} reads ${table}, which migrations do not create`).toBe(true);
+        if (engines.get(table)!.includes('ReplacingMergeTree')) expect(final, `${name} reads ${table} (${engines.get(table)}) without FINAL`).toBe(true);
       }
     }
   });
 
-  it('honours the channel and segment filters', async () => {
+  it('honours its dashboard’s filter variables', async () => {
     for (const target of panel.targets ?? []) {
-      for (const filters of [{ channel: ['fax'] }, { segment: ['no-such-segment'] }]) {
-        const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId, filters));
+      for (const filter of filters) {
+        const selection = { [filter]: FILTER_CHECKS[filter].none };
+        const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId, selection), context);
         const values = valuesOf(columns, rows).filter((v) => v !== null && v !== 0);
-        expect(values, `${name} ignores ${JSON.stringify(filters)}`).toEqual([]);
+        expect(values, `${name} ignores ${JSON.stringify(selection)}`).toEqual([]);
       }
       // A real selection still shows data.
-      const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId, { channel: ['email', 'chat'], segment: ['enterprise', 'smb', 'pro', 'trial'] }));
-      expect(valuesOf(columns, rows).some((v) => v !== null && v > 0), `${name} shows nothing for a real channel/segment selection`).toBe(true);
+      const selection = Object.fromEntries(filters.map((filter) => [filter, FILTER_CHECKS[filter].some]));
+      const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId, selection), context);
+      expect(valuesOf(columns, rows).some((v) => v !== null && v > 0), `${name} shows nothing for ${JSON.stringify(selection)}`).toBe(true);
     }
   });
 });
@@ -515,6 +590,74 @@ describe('Support operations shows the seeded numbers', () => {
   });
 });
 
+describe('Learning shows the seeded numbers', () => {
+  const learning = dashboards.find((d) => d.file === 'learning.json')?.dashboard;
+  const learningPanels = allPanels(learning?.panels ?? []).filter((p) => p.type !== 'row');
+  /** A month of the learning rows: after acme's install baseline window, overlapping globex's. */
+  const MONTH: QueryContext = { range: { from: new Date('2026-02-04T00:00:00Z'), to: new Date(DATA_END) }, intervalMs: HOUR };
+  const windows = [
+    { label: 'the ticket seed’s days', context: CONTEXT },
+    { label: 'a month', context: MONTH },
+    { label: 'a month, topic billing', context: MONTH, topics: ['billing'] },
+    { label: 'a month, every topic but billing', context: MONTH, topics: ['login', 'refunds', 'shipping'] },
+  ];
+  const cases = [ACME.tenantId, GLOBEX.tenantId].flatMap((tenant) => windows.map((window) => ({ tenant, ...window })));
+
+  /** Same rows, same columns, text equal and numbers equal to 1e-9 (ClickHouse sums in its own order). */
+  function expectRows(actual: Row[], expected: ExpectedRow[], name: string) {
+    expect(actual.length, `${name}: ${JSON.stringify(actual)}\nexpected ${JSON.stringify(expected)}`).toBe(expected.length);
+    expected.forEach((want, i) => {
+      const got = actual[i];
+      expect(Object.keys(got).sort(), `${name} row ${i} columns`).toEqual(Object.keys(want).sort());
+      for (const [column, value] of Object.entries(want)) {
+        const label = `${name} row ${i} ${column}: got ${JSON.stringify(got[column])}, expected ${JSON.stringify(value)}`;
+        if (value === null) expect(got[column], label).toBeNull();
+        else if (typeof value === 'string') expect(String(got[column]), label).toBe(value);
+        else {
+          expect(got[column], label).not.toBeNull();
+          expect(Math.abs(Number(got[column]) - value), label).toBeLessThan(1e-9);
+        }
+      }
+    });
+  }
+
+  it('has a panel for every figure computed from the seed, and figures for every panel', () => {
+    const figures = learningFigures(learningSeeds.acme, BASELINE_DAYS, { from: 0, to: 0, intervalMs: DAY });
+    expect(learningPanels.map((p) => p.title).sort()).toEqual(Object.keys(figures).filter((k) => k !== 'installedAt').sort());
+  });
+
+  it('the seed gives the install baseline something to show: tenants installed on different days, and acceptance moved since', () => {
+    const acme = learningFigures(learningSeeds.acme, BASELINE_DAYS, { from: MONTH.range.from.getTime(), to: DATA_END, intervalMs: DAY });
+    const globex = learningFigures(learningSeeds.globex, BASELINE_DAYS, { from: MONTH.range.from.getTime(), to: DATA_END, intervalMs: DAY });
+    expect(acme.installedAt).not.toBe(globex.installedAt);
+    for (const figures of [acme, globex]) {
+      const [{ acceptance_rate, install_baseline }] = figures['Acceptance vs install baseline'];
+      expect(acceptance_rate! - install_baseline!).toBeGreaterThan(0.1);
+      expect(figures['Draft acceptance rate'].length).toBeGreaterThan(20);
+    }
+  });
+
+  it('panels with an install baseline say how it is computed', () => {
+    for (const panel of learningPanels.filter((p) => p.targets?.some((t) => t.rawSql.includes('install_baseline')))) {
+      expect(panel.description, panel.title).toContain(`first ${BASELINE_DAYS} days of corrections`);
+    }
+    const automation = learningPanels.filter((p) => p.title.startsWith('Automation rate'));
+    expect(automation.length).toBe(2);
+    for (const panel of automation) expect(panel.description).toMatch(/escalations excluded.*accepted or lightly-edited/);
+  });
+
+  it.each(cases)('every panel matches the seeded rows: $tenant, $label', async ({ tenant, context, topics }) => {
+    for (const panel of learningPanels) {
+      const effective = panelContext(panel, context);
+      const figures = learningFigures(learningSeeds[tenant], BASELINE_DAYS, { from: effective.range.from.getTime(), to: effective.range.to.getTime(), intervalMs: effective.intervalMs, topics });
+      const expected = figures[panel.title as Exclude<keyof typeof figures, 'installedAt'>];
+      const { sql, rows } = await runPanel(panel.targets![0].rawSql, dashboardVariables(tenant, topics ? { topic: topics } : {}), effective);
+      expect(expected.length, `${panel.title}: the seed leaves nothing to compare`).toBeGreaterThan(0);
+      expectRows(rows, expected, `${tenant} › ${panel.title}\n${sql}\n`);
+    }
+  });
+});
+
 describe('template variables', () => {
   const variables = dashboards.flatMap(({ file, dashboard }) => dashboard.templating.list.filter((v) => v.type === 'query').map((variable) => ({ file, variable })));
 
@@ -537,6 +680,10 @@ describe('template variables', () => {
       expect(values).toEqual([...ACME.channels].sort());
       expect(globex).toEqual([...GLOBEX.channels].sort());
     }
+    if (variable.name === 'topic') {
+      expect(values).toEqual([...ACME_LEARNING.topics].sort());
+      expect(globex).toEqual([...GLOBEX_LEARNING.topics].sort());
+    }
   });
 });
 
@@ -546,7 +693,7 @@ describe('tenant isolation', () => {
       const results: Record<string, unknown> = {};
       for (const { file, panel } of queryPanels) {
         for (const target of panel.targets ?? []) {
-          const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(tenant));
+          const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(tenant), panelContext(panel, CONTEXT));
           results[`${panelName(file, panel)} ${target.refId}`] = { values: valuesOf(columns, rows), rows };
         }
       }
@@ -557,8 +704,10 @@ describe('tenant isolation', () => {
     const globexBefore = await runAll(GLOBEX.tenantId);
     for (const key of Object.keys(acmeBefore)) expect(acmeBefore[key], `${key} shows the same for acme and globex`).not.toEqual(globexBefore[key]);
 
-    // A third, busier tenant arrives in the same hours, channels and segments.
+    // A third, busier tenant arrives in the same hours, channels, segments and topics (and the same
+    // ticket and suggestion ids for its learning rows).
     await seedTenant(ch, INITECH, 3);
+    await seedLearning(ch, INITECH_LEARNING, DATA_END, randomSource(6));
     expect(await runAll(ACME.tenantId)).toEqual(acmeBefore);
     expect(await runAll(GLOBEX.tenantId)).toEqual(globexBefore);
     const initech = await runAll(INITECH.tenantId);
