@@ -1,0 +1,165 @@
+// npm run bench:nab — runs supportloop's streaming detector over every NAB data file, writes the
+// per-row scores as NAB-style CSVs, scores them with our port of NAB's scorer (all three profiles,
+// threshold swept over the corpus as NAB does for new detectors) and prints them next to the
+// published detectors: their scoreboard numbers and their own outputs (results/) rescored by the
+// same scorer on the same files, which is the fair comparison on a subset of NAB.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_DETECTOR_OPTIONS } from '../domain/detection/detectorOptions.js';
+import { createStreamingDetector } from '../domain/detection/streamingDetector.js';
+import { parseScoreColumn, parseSeriesCsv, type NabSeries } from '../domain/nab/csv.js';
+import { NAB_PROFILES, parseProfiles, PROFILE_NAMES, type CostMatrix, type ProfileName } from '../domain/nab/profiles.js';
+import {
+  normalizedScore, nullDetectorOutput, optimizeThreshold, perfectDetectorOutput, scoreFile, windowCount,
+  type LabelledFile, type ScoredFile,
+} from '../domain/nab/scorer.js';
+import { windowsToRows } from '../domain/nab/windows.js';
+
+const DETECTOR_NAME = 'supportloop';
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Published thresholds and dev-subset scores of the reference detectors, from SCORING.md. */
+const PUBLISHED: Record<string, { thresholds: Record<ProfileName, number>; atPublished: Record<ProfileName, number>; reoptimised: Record<ProfileName, number> }> = {
+  numenta: {
+    thresholds: { standard: 0.5421876907348634, reward_low_FP_rate: 0.5751955032348636, reward_low_FN_rate: 0.5421876907348634 },
+    atPublished: { standard: 63.76, reward_low_FP_rate: 57.58, reward_low_FN_rate: 68.94 },
+    reoptimised: { standard: 65.78, reward_low_FP_rate: 58.15, reward_low_FN_rate: 70.29 },
+  },
+  ARTime: {
+    thresholds: { standard: 0.317486, reward_low_FP_rate: 0.317585, reward_low_FN_rate: 0.317486 },
+    atPublished: { standard: 74.67, reward_low_FP_rate: 63.04, reward_low_FN_rate: 80.82 },
+    reoptimised: { standard: 76.24, reward_low_FP_rate: 66.43, reward_low_FN_rate: 81.86 },
+  },
+};
+/** NAB's full-corpus (58 files) standard-profile scoreboard, for context only (SCORING.md). */
+const FULL_CORPUS_STANDARD = 'ARTime 74.9, Numenta HTM 70.1–70.5, CAD OSE 69.9, Skyline (earthgecko) 58.2, KNN CAD 58.0, Relative Entropy 54.6, Random Cut Forest 51.7, Twitter ADVec 47.1, Windowed Gaussian 39.6, Etsy Skyline 35.7, Bayesian Changepoint 17.7, random ≈ 11–17, null 0';
+
+interface CorpusFile extends LabelledFile {
+  category: string;
+  fileName: string;
+  series: NabSeries;
+}
+
+function loadCorpus(dataDir: string): CorpusFile[] {
+  const labelPath = [join(dataDir, 'labels/dev_windows_and_labels.json'), join(dataDir, 'labels/combined_windows.json')].find(existsSync);
+  if (!labelPath) throw new Error(`no labels under ${dataDir}/labels (expected dev_windows_and_labels.json or combined_windows.json); pass --data <nab dir>`);
+  const parsed = JSON.parse(readFileSync(labelPath, 'utf8')) as Record<string, unknown>;
+  const windows = (parsed.windows ?? parsed) as Record<string, [string, string][]>;
+  const files: CorpusFile[] = [];
+  for (const category of readdirSync(join(dataDir, 'data')).sort()) {
+    for (const fileName of readdirSync(join(dataDir, 'data', category)).filter((f) => f.endsWith('.csv')).sort()) {
+      const name = `${category}/${fileName}`;
+      if (!windows[name]) throw new Error(`${name} has no entry in ${labelPath}`);
+      const series = parseSeriesCsv(readFileSync(join(dataDir, 'data', name), 'utf8'));
+      files.push({ name, category, fileName, series, rowCount: series.values.length, windows: windowsToRows(series.timestampsMs, windows[name]) });
+    }
+  }
+  return files;
+}
+
+function loadProfiles(dataDir: string): Record<ProfileName, CostMatrix> {
+  const path = join(dataDir, 'profiles.json');
+  return existsSync(path) ? parseProfiles(JSON.parse(readFileSync(path, 'utf8'))) : { ...NAB_PROFILES };
+}
+
+/** Runs a fresh detector over one file, point by point, and writes a NAB-style result CSV. */
+function runDetector(file: CorpusFile, outDir: string): number[] {
+  const detector = createStreamingDetector();
+  const lines = ['timestamp,value,anomaly_score,expected,lower,upper,is_anomaly'];
+  const scores = file.series.values.map((value, i) => {
+    const r = detector.update(file.series.timestampsMs[i], value);
+    lines.push(`${file.series.timestamps[i]},${value},${r.score},${r.expected},${r.lower},${r.upper},${r.isAnomaly ? 1 : 0}`);
+    return r.score;
+  });
+  const dir = join(outDir, DETECTOR_NAME, file.category);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${DETECTOR_NAME}_${file.fileName}`), `${lines.join('\n')}\n`);
+  return scores;
+}
+
+interface Row {
+  label: string;
+  thresholds: number[];
+  scores: number[];
+  reference?: number[];
+}
+
+function swept(label: string, files: ScoredFile[], profiles: Record<ProfileName, CostMatrix>): Row {
+  const windows = windowCount(files);
+  const best = PROFILE_NAMES.map((p) => optimizeThreshold(files, profiles[p]));
+  return { label, thresholds: best.map((b) => b.threshold), scores: best.map((b, k) => normalizedScore(b.score, windows, profiles[PROFILE_NAMES[k]])) };
+}
+
+function atThresholds(label: string, files: ScoredFile[], profiles: Record<ProfileName, CostMatrix>, thresholds: Record<ProfileName, number>): Row {
+  const windows = windowCount(files);
+  const scores = PROFILE_NAMES.map((p) => normalizedScore(files.reduce((sum, f) => sum + scoreFile(f, profiles[p], thresholds[p]).score, 0), windows, profiles[p]));
+  return { label, thresholds: PROFILE_NAMES.map((p) => thresholds[p]), scores };
+}
+
+function printTable(rows: Row[]): void {
+  const head = ['detector (this corpus)', 'thresholds std / lowFP / lowFN', 'standard', 'low FP', 'low FN'];
+  const cells = rows.map((r) => [
+    r.label,
+    r.thresholds.map((t) => (Number.isFinite(t) ? t.toFixed(4) : '∞')).join(' / '),
+    ...r.scores.map((s, k) => (r.reference ? `${s.toFixed(2)} (pub ${r.reference[k].toFixed(2)})` : s.toFixed(2))),
+  ]);
+  const widths = head.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
+  const line = (row: string[]) => row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of cells) console.log(line(row));
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' } } });
+  const dataDir = resolve(values.data ?? join(repoRoot, '../shared/data/nab'));
+  const outDir = resolve(values.out ?? './out/nab');
+  const started = Date.now();
+  const files = loadCorpus(dataDir);
+  const profiles = loadProfiles(dataDir);
+  const windows = windowCount(files);
+  const rowTotal = files.reduce((n, f) => n + f.rowCount, 0);
+  console.log(`NAB corpus ${dataDir}: ${files.length} files, ${rowTotal} rows, ${windows} windows; results → ${outDir}`);
+
+  const ours: ScoredFile[] = files.map((file, i) => {
+    const t0 = Date.now();
+    const scores = runDetector(file, outDir);
+    console.log(`[${String(i + 1).padStart(2)}/${files.length}] ${file.name.padEnd(58)} ${String(file.rowCount).padStart(6)} rows ${String(Date.now() - t0).padStart(5)} ms`);
+    return { ...file, scores };
+  });
+
+  const rows: Row[] = [swept(`${DETECTOR_NAME} (threshold swept)`, ours, profiles)];
+  const discrepancies: string[] = [];
+  for (const det of existsSync(join(dataDir, 'results')) ? readdirSync(join(dataDir, 'results')).sort() : []) {
+    const published: ScoredFile[] = files.map((f) => ({ ...f, scores: parseScoreColumn(readFileSync(join(dataDir, 'results', det, f.category, `${det}_${f.fileName}`), 'utf8')) }));
+    const ref = PUBLISHED[det];
+    const rescoredSweep = swept(`${det} output rescored, swept`, published, profiles);
+    if (ref) {
+      const atPub = atThresholds(`${det} output rescored at its published thresholds`, published, profiles, ref.thresholds);
+      rows.push({ ...atPub, reference: PROFILE_NAMES.map((p) => ref.atPublished[p]) });
+      rows.push({ ...rescoredSweep, reference: PROFILE_NAMES.map((p) => ref.reoptimised[p]) });
+      for (const [row, expected] of [[atPub, ref.atPublished], [rescoredSweep, ref.reoptimised]] as const) {
+        PROFILE_NAMES.forEach((p, k) => {
+          if (Math.abs(row.scores[k] - expected[p]) > 0.006) discrepancies.push(`${row.label} ${p}: ${row.scores[k].toFixed(4)} vs published ${expected[p]}`);
+        });
+      }
+    } else rows.push(rescoredSweep);
+  }
+  console.log('');
+  printTable(rows);
+
+  const perfect = swept('perfect', files.map((f) => ({ ...f, scores: perfectDetectorOutput(f) })), profiles).scores;
+  const nothing = swept('null', files.map((f) => ({ ...f, scores: nullDetectorOutput(f) })), profiles).scores;
+  console.log(`\nscorer sanity on this corpus: perfect detector = ${perfect.map((s) => s.toFixed(2)).join(' / ')}, null detector = ${nothing.map((s) => s.toFixed(2)).join(' / ')} (std / lowFP / lowFN)`);
+  console.log(discrepancies.length === 0
+    ? 'scorer validation: rescored published outputs match SCORING.md\'s dev-subset table (±0.006) for every profile'
+    : `scorer validation: MISMATCH\n  ${discrepancies.join('\n  ')}`);
+  console.log(`published full-corpus standard scoreboard (58 files, 116 windows; context only, not comparable to a subset): ${FULL_CORPUS_STANDARD}`);
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`runtime ${seconds.toFixed(1)} s for ${rowTotal} rows (${((rowTotal / seconds) | 0).toLocaleString('en')} rows/s incl. I/O and scoring)`);
+  writeFileSync(join(outDir, 'scores.json'), `${JSON.stringify({ corpus: dataDir, files: files.length, windows, detectorOptions: DEFAULT_DETECTOR_OPTIONS, rows, perfect, null: nothing, discrepancies, seconds }, null, 2)}\n`);
+}
+
+main();

@@ -1,0 +1,172 @@
+// The streaming anomaly detector: fed one (timestamp, value) at a time, no look-ahead, no clock, no
+// I/O. Cadence, count-likeness and seasonality are inferred from the data. Each point yields four
+// kinds of evidence (a spike, a sustained shift, an unusual level, a burst or collapse of
+// volatility), each judged by how rare it is for this series; an episode is reported when it starts
+// and again only if it gets much worse, not for every minute it lasts. The whole state is JSON so an activity can persist it between runs.
+import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
+import { forecast, learn, levelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
+import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
+import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
+
+/** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
+const MEAN_ABS_NORMAL = Math.sqrt(2 / Math.PI);
+const SD_ABS_NORMAL = Math.sqrt(1 - 2 / Math.PI);
+/** Single residuals are capped in the volatility average so one spike cannot pose as a burst. */
+const VOLATILITY_CAP = 10;
+
+export interface DetectionResult {
+  /** 0..1 anomaly likelihood of this point: a monotone map of its calibrated surprise, 0 when not reported. */
+  score: number;
+  /** What the baseline expected, and the band outside which a point is unusual (±bandScales·σ). */
+  expected: number;
+  lower: number;
+  upper: number;
+  /** score ≥ alertThreshold on the first such point of an incident (or when it escalates); never for a replayed point. */
+  isAnomaly: boolean;
+}
+
+export const SNAPSHOT_VERSION = 1;
+
+export interface DetectorSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  options: ResolvedOptions;
+  cadence: CadenceState;
+  /** Created once the cadence is known (its buckets depend on the step). */
+  baseline: BaselineState | null;
+  /** Recent standardised residuals (newest last), for the shift and volatility evidence. */
+  recentZ: number[];
+  /** One history per evidence stream: spike, shift, level, volatility. */
+  tails: TailState[];
+  /** Surprise of the last reported / alerted point, fading with peakHalfLifeMs. */
+  reportedSurprise: number;
+  alertedSurprise: number;
+  firstTimestampMs: number | null;
+  lastAlertMs: number | null;
+}
+
+export interface StreamingDetector {
+  update(timestampMs: number, value: number): DetectionResult;
+  /** A deep copy of the whole state, JSON-serialisable. */
+  snapshot(): DetectorSnapshot;
+}
+
+export function createStreamingDetector(options: DetectorOptions = {}): StreamingDetector {
+  return detectorFrom({
+    version: SNAPSHOT_VERSION, options: resolveOptions(options), cadence: newCadence(), baseline: null, recentZ: [],
+    tails: [newTail(), newTail(), newTail(), newTail()], reportedSurprise: 0, alertedSurprise: 0, firstTimestampMs: null, lastAlertMs: null,
+  });
+}
+
+/** Continues exactly where `snapshot()` left off (the snapshot is copied, never shared). */
+export function restoreStreamingDetector(snapshot: DetectorSnapshot): StreamingDetector {
+  if (snapshot?.version !== SNAPSHOT_VERSION) throw new Error(`unsupported detector snapshot version ${String(snapshot?.version)} (expected ${SNAPSHOT_VERSION})`);
+  const copy = structuredClone(snapshot);
+  copy.options = resolveOptions(copy.options);
+  return detectorFrom(copy);
+}
+
+function baselineParams(o: ResolvedOptions): BaselineParams {
+  return {
+    levelWindowMs: o.levelWindowMs, minLevelSamples: o.minLevelSamples, dailySeasonality: o.dailySeasonality,
+    weeklySeasonality: o.weeklySeasonality, dailyDepth: o.dailyDepth, weeklyDepth: o.weeklyDepth,
+    maxDailyBuckets: o.maxDailyBuckets, maxWeeklyBuckets: o.maxWeeklyBuckets, errorHalfLifeMs: o.errorHalfLifeMs,
+    selectionHalfLifeMs: o.selectionHalfLifeMs, clipScales: o.clipScales, minTrackRecordMs: o.minTrackRecordMs,
+    levelMemoryMs: o.levelMemoryMs, countScaling: o.countScaling,
+  };
+}
+
+/** Evidence oriented by the direction of interest: positive means anomalous that way. */
+function oriented(z: number, direction: ResolvedOptions['direction']): number {
+  return direction === 'up' ? z : direction === 'down' ? -z : Math.abs(z);
+}
+
+/**
+ * Surprise (−log10 p, Bonferroni-corrected over the streams) of the rarest evidence stream, each
+ * judged against its own history, which the evidence then joins. Evidence below `minEvidence`
+ * scales is never surprising: a perfectly quiet series must not alert on its first wobble.
+ */
+function calibratedSurprise(tails: TailState[], evidence: number[], o: ResolvedOptions, stepMs: number): number {
+  const decay = Math.pow(0.5, stepMs / o.calibrationHalfLifeMs);
+  const minCount = samplesIn(o.minHistoryMs, stepMs);
+  const maxRun = samplesIn(o.maxIncidentMs, stepMs);
+  let best = 0;
+  evidence.forEach((e, k) => {
+    if (e >= o.minEvidence) best = Math.max(best, tailSurprise(tails[k], e, minCount, o));
+    observeTail(tails[k], e, o.minEvidence, maxRun, decay);
+  });
+  return Math.max(0, best - Math.log10(evidence.length));
+}
+
+/**
+ * What a departure is measured from. Watching one direction, a value must clear both the recent
+ * expectation and every long-run normal: climbing back to normal after an outage is no spike.
+ * Watching both, the return is itself a change worth scoring.
+ */
+function baselineFor(direction: ResolvedOptions['direction'], expected: number, [low, high]: [number, number]): number {
+  return direction === 'up' ? Math.max(expected, high) : direction === 'down' ? Math.min(expected, low) : expected;
+}
+
+function detectorFrom(state: DetectorSnapshot): StreamingDetector {
+  const o = state.options;
+  const params = baselineParams(o);
+
+  function evidenceOf(z: number, fcChosen: number, timestampMs: number, value: number, scale: number, stepMs: number): number[] {
+    state.recentZ.push(z);
+    while (state.recentZ.length > samplesIn(o.shortWindowMs, stepMs)) state.recentZ.shift();
+    const n = state.recentZ.length;
+    const shift = (state.recentZ.reduce((a, b) => a + b, 0) / n) * Math.sqrt(n);
+    // Point-to-point jitter (|Δz|/√2, which is |z| for independent residuals): a level shift is one
+    // jump, so it stays the shift stream's business; bursts raise it and flatlines sink it.
+    let jitter = 0;
+    for (let i = 1; i < n; i++) jitter += Math.min(Math.abs(state.recentZ[i] - state.recentZ[i - 1]) / Math.SQRT2, VOLATILITY_CAP);
+    const volatility = n > 1 ? ((jitter / (n - 1) - MEAN_ABS_NORMAL) / SD_ABS_NORMAL) * Math.sqrt(n - 1) : 0;
+    const level = levelDeviation(state.baseline!, fcChosen, timestampMs, value, scale);
+    // Volatility has no direction of its own: for 'up' only bursts count, otherwise flatlines too.
+    return [oriented(z, o.direction), oriented(shift, o.direction), oriented(level, o.direction), o.direction === 'up' ? volatility : Math.abs(volatility)];
+  }
+
+  function update(timestampMs: number, value: number): DetectionResult {
+    if (!Number.isFinite(timestampMs) || !Number.isFinite(value)) throw new Error(`detector input must be finite numbers (got ${timestampMs}, ${value})`);
+    state.firstTimestampMs ??= timestampMs;
+    observeTimestamp(state.cadence, timestampMs, o.cadenceGaps);
+    const stepMs = state.cadence.stepMs;
+    if (stepMs === null) return { score: 0, expected: value, lower: value, upper: value, isAnomaly: false };
+    state.baseline ??= newBaseline(params, stepMs);
+
+    const fc = forecast(state.baseline, params, timestampMs, stepMs);
+    // Warm-up: the first day's baselines are still guesses; their errors must not enter the histories.
+    const warm = timestampMs - state.firstTimestampMs >= o.warmupMs;
+    let surprise = 0;
+    if (fc && warm) {
+      const centre = baselineFor(o.direction, fc.expected, fc.normalRange);
+      const z = (value - centre) / fc.scaleAt(centre);
+      surprise = calibratedSurprise(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs);
+    }
+    learn(state.baseline, params, timestampMs, stepMs, value, fc);
+
+    // Report an episode once, then again only if it gets `escalation`× more surprising than the last
+    // report; the bar fades with peakHalfLifeMs so tomorrow's incident is judged afresh. Alerts keep
+    // their own bar the same way, so a slowly worsening incident alerts when it crosses the alert
+    // level even if its first report was below it (that point is reported too, without raising the
+    // report bar). A replayed point (at or before the last alert) never re-fires.
+    const fade = Math.pow(0.5, stepMs / o.peakHalfLifeMs);
+    state.reportedSurprise *= fade;
+    state.alertedSurprise *= fade;
+    const surpriseScore = surprise / (surprise + o.scoreScale);
+    const replay = state.lastAlertMs !== null && timestampMs <= state.lastAlertMs;
+    const escalated = surprise > 0 && surprise > state.reportedSurprise * o.escalation;
+    const isAnomaly = !replay && surpriseScore >= o.alertThreshold && surprise > state.alertedSurprise * o.escalation;
+    const reported = escalated || isAnomaly;
+    if (escalated) state.reportedSurprise = surprise;
+    if (isAnomaly) {
+      state.alertedSurprise = surprise;
+      state.lastAlertMs = timestampMs;
+    }
+    const score = reported ? surpriseScore : 0;
+    const expected = fc?.expected ?? value;
+    const band = o.bandScales * (fc?.scale ?? 0);
+    return { score, expected, lower: expected - band, upper: expected + band, isAnomaly };
+  }
+
+  return { update, snapshot: () => structuredClone(state) };
+}
