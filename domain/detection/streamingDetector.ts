@@ -2,7 +2,8 @@
 // I/O. Cadence, count-likeness and seasonality are inferred from the data. Each point yields four
 // kinds of evidence (a spike, a sustained shift, an unusual level, a burst or collapse of
 // volatility), each judged by how rare it is for this series; an episode is reported when it starts
-// and again only if it gets much worse, not for every minute it lasts. The whole state is JSON so an activity can persist it between runs.
+// and again only if it gets much worse, not for every minute it lasts. The whole state is JSON, so
+// an activity can persist it between scheduled runs and a restart resumes without re-alerting.
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
@@ -45,6 +46,11 @@ export interface DetectorSnapshot {
 }
 
 export interface StreamingDetector {
+  /**
+   * Scores one point, then learns from it. Feed points in time order; a run resumed from a snapshot
+   * should start after `snapshot.cadence.lastTimestampMs` (a replayed point is learned again, though
+   * it can never re-raise an alert).
+   */
   update(timestampMs: number, value: number): DetectionResult;
   /** A deep copy of the whole state, JSON-serialisable. */
   snapshot(): DetectorSnapshot;
