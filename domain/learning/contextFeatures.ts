@@ -36,7 +36,8 @@ export function contextFeatures(message: TicketMessage, text: TextFeatures): Con
     tenure: tenureBucket(customer.signupAt, message.at),
     lifecycle: clean(customer.lifecycleStage ?? customer.custom?.lifecycleStage ?? customer.custom?.lifecycle_stage),
     channel: clean(message.channel),
-    sentiment: text.frustration.level === 'frustrated' ? 'frustrated' : text.sentiment.label,
+    // Annoyed and frustrated are one value: agents treat upset customers alike, and splitting them would halve the evidence for either.
+    sentiment: text.frustration.level === 'calm' ? text.sentiment.label : 'frustrated',
     language: text.language.language === 'und' ? undefined : text.language.language,
   };
   const present: ContextValues = {};

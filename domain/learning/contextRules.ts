@@ -4,6 +4,12 @@
 // replies, across enough different topics, in most X=v replies since it first appeared, and mostly
 // for X=v customers (see thresholds.ts). Active rules apply to every topic, including topics never
 // corrected for X=v, which is the point. Written here: this mining is the product's core.
+//
+// Overlapping features (every trial customer is also new) make several rules claim one content. The
+// rule with the best recall is the content's primary rule; another rule applies to customers the
+// primary does not cover only once it has earned it on exactly those customers (its residual
+// evidence, counted from the moment the primary was chosen). So "trial → workflow paragraph" does
+// not drag "new customer → workflow paragraph" along for new customers who are not on a trial.
 import type { ContentCluster } from './contentClusters.js';
 import type { LearnerThresholds } from './thresholds.js';
 
@@ -28,6 +34,13 @@ export interface ContextRule {
   position: number;
 }
 
+interface Residual {
+  /** The primary rule the residual evidence is counted against. */
+  primary: string;
+  /** Per context value, replies not covered by the primary: how many, and how many had the content. */
+  counts: Map<string, { support: number; opportunities: number }>;
+}
+
 interface Evidence {
   support: number;
   topics: Map<string, number>;
@@ -42,6 +55,7 @@ export class ContextRuleBook {
   private readonly appearances = new Map<number, number>();
   private readonly rejections = new Map<string, number>();
   private readonly active = new Map<string, ContextRule>();
+  private readonly residuals = new Map<number, Residual>();
 
   constructor(
     private readonly thresholds: LearnerThresholds,
@@ -53,6 +67,7 @@ export class ContextRuleBook {
    * adds support but no topic) and the content clusters present in it.
    */
   observe(featureKeys: readonly string[], topic: string | undefined, present: readonly ContentCluster[]): void {
+    this.countResiduals(featureKeys, new Set(present.map((cluster) => cluster.id)));
     this.corrections += 1;
     for (const key of featureKeys) this.opportunities.set(key, (this.opportunities.get(key) ?? 0) + 1);
     const touched: Array<[number, string]> = [];
@@ -76,6 +91,42 @@ export class ContextRuleBook {
     }
     const activeBefore = [...this.active.values()].map((r) => [r.clusterId, `${r.feature}=${r.value}`] as [number, string]);
     for (const [clusterId, key] of [...touched, ...activeBefore]) this.evaluate(clusterId, key);
+    this.choosePrimaries();
+  }
+
+  /** Residual evidence of each content with a primary rule, from a reply the primary does not cover. */
+  private countResiduals(featureKeys: readonly string[], present: ReadonlySet<number>): void {
+    for (const [clusterId, residual] of this.residuals) {
+      const primary = this.active.get(residual.primary);
+      if (!primary || featureKeys.includes(`${primary.feature}=${primary.value}`)) continue;
+      for (const key of featureKeys) {
+        const counts = residual.counts.get(key) ?? { support: 0, opportunities: 0 };
+        counts.opportunities += 1;
+        if (present.has(clusterId)) counts.support += 1;
+        residual.counts.set(key, counts);
+      }
+    }
+  }
+
+  /** Primary rule per content: best recall, then support, then id; a new primary restarts the residual counts. */
+  private choosePrimaries(): void {
+    const best = new Map<number, ContextRule>();
+    for (const rule of this.active.values()) {
+      const current = best.get(rule.clusterId);
+      if (!current || rule.recall > current.recall || (rule.recall === current.recall && (rule.support > current.support || (rule.support === current.support && rule.ruleId < current.ruleId)))) best.set(rule.clusterId, rule);
+    }
+    for (const clusterId of this.residuals.keys()) if (!best.has(clusterId)) this.residuals.delete(clusterId);
+    for (const [clusterId, rule] of best) {
+      if (this.residuals.get(clusterId)?.primary !== rule.ruleId) this.residuals.set(clusterId, { primary: rule.ruleId, counts: new Map() });
+    }
+  }
+
+  /** A rule applies when it is its content's primary rule, or has earned it on the customers the primary does not cover. */
+  private applies(rule: ContextRule): boolean {
+    const residual = this.residuals.get(rule.clusterId);
+    if (!residual || residual.primary === rule.ruleId) return true;
+    const counts = residual.counts.get(`${rule.feature}=${rule.value}`);
+    return counts !== undefined && counts.support >= this.thresholds.ruleMinSupport && counts.support / counts.opportunities >= this.thresholds.ruleMinRecall;
   }
 
   /** A thumbs-down on a draft that applied these rules counts against them like a reply without the content. */
@@ -85,6 +136,7 @@ export class ContextRuleBook {
       const rule = this.active.get(ruleId);
       if (rule) this.evaluate(rule.clusterId, `${rule.feature}=${rule.value}`);
     }
+    this.choosePrimaries();
   }
 
   /** Content clusters were forgotten (capacity): drop their evidence. */
@@ -94,11 +146,12 @@ export class ContextRuleBook {
       this.appearances.delete(id);
       for (const [ruleId, rule] of this.active) if (rule.clusterId === id) this.active.delete(ruleId);
     }
+    this.choosePrimaries();
   }
 
-  /** Active rules, ordered by position in a reply, then rule id (deterministic). */
+  /** Rules that apply, ordered by position in a reply, then rule id (deterministic). */
   activeRules(): ContextRule[] {
-    return [...this.active.values()].sort((a, b) => a.position - b.position || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+    return [...this.active.values()].filter((rule) => this.applies(rule)).sort((a, b) => a.position - b.position || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
   }
 
   /** Opportunities per context value (how many replies each value was seen in). */

@@ -11,7 +11,7 @@ import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { mineCorrection } from './correctionMining.js';
 import { composeSuggestion } from './draftComposer.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
-import { ResolutionTemplates } from './resolutionTemplates.js';
+import { ResolutionTemplates, type ResolutionTemplate } from './resolutionTemplates.js';
 import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
 import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -146,30 +146,37 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   function learnTicket(record: TicketRecord): LearnResult {
     const { message } = record;
     const features = extractTextFeatures(message.text, { priorContacts: message.priorContacts });
-    let correction: Correction | undefined;
     const sentReply = record.reply ?? (record.escalated ? '' : undefined);
-    if (sentReply !== undefined) {
-      const suggestion = record.suggestion ?? draftWith(message, features);
-      correction = mineCorrection({ suggestion, sentReply, topic: record.topic, escalated: record.escalated, thresholds });
+    const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features));
+    const correction = suggestion && mineCorrection({ suggestion, sentReply: sentReply!, topic: record.topic, escalated: record.escalated, thresholds });
+    if (suggestion && correction) {
       countCorrection(correction);
       if (suggestion.basis.kind !== 'none') {
         creditBasis(suggestion.basis, correction.accepted && !correction.escalatedWhileConfident);
         lastBasis.set(message.ticketId, suggestion.basis);
       }
-      if (sentReply.trim()) {
-        const topic = correction.topic === UNKNOWN_TOPIC ? undefined : correction.topic;
-        ruleBook.observe(featureKeys(contextFeatures(message, features)), topic, contentPresent(correction, sentReply, suggestion));
-      }
     }
+
     const prediction = classifier.scoreRaw(message.text);
     if (record.topic) {
       classifier.observe(prediction, record.topic);
       classifier.learn(message.text, record.topic);
     }
-    if (record.reply?.trim() && record.outcome !== 'bad') {
-      const topic = record.topic ?? classifier.classify(message.text).topic;
-      const template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic, text: record.reply });
-      index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic, templateId: template.id, question: message.text });
+    const resolutionTopic = record.topic ?? classifier.classify(message.text).topic;
+    const reply = record.reply?.trim() ? record.reply : undefined;
+    let template: ResolutionTemplate | undefined;
+    if (reply && record.outcome !== 'bad') {
+      template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
+      index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic: resolutionTopic, templateId: template.id, question: message.text });
+    } else if (reply) {
+      template = templates.match(resolutionTopic, reply);
+    }
+
+    if (suggestion && correction && reply) {
+      // Rules generalise across topics; without a topic label or a confident prediction, the reply's
+      // template (a group of replies worded alike) stands in for the topic.
+      const ruleTopic = record.topic ?? (suggestion.topic.topic !== UNKNOWN_TOPIC ? suggestion.topic.topic : template && `reply group ${template.id}`);
+      ruleBook.observe(featureKeys(contextFeatures(message, features)), ruleTopic, contentPresent(correction, reply, suggestion));
     }
     return { learned: true, correction };
   }

@@ -27,18 +27,21 @@ const TRIAL_PARAGRAPH: Record<Topic, string> = {
 };
 
 let clock = 0;
-function message(topic: Topic, plan: string, n: number): TicketMessage {
+const NEW_SIGNUP = '2026-01-25T00:00:00Z';
+const OLD_SIGNUP = '2024-01-01T00:00:00Z';
+
+function message(topic: Topic, plan: string, n: number, signupAt?: string): TicketMessage {
   const questions = TOPICS[topic].questions;
-  return { ticketId: `${topic}-${plan}-${n}-${clock}`, text: questions[n % questions.length]!, at: new Date(Date.UTC(2026, 1, 1) + (clock += 60_000)).toISOString(), channel: 'email', customer: { plan } };
+  return { ticketId: `${topic}-${plan}-${n}-${clock}`, text: questions[n % questions.length]!, at: new Date(Date.UTC(2026, 1, 1) + (clock += 60_000)).toISOString(), channel: 'email', customer: { plan, ...(signupAt ? { signupAt } : {}) } };
 }
 
 /** What an agent sends: the topic's answer, plus the trial paragraph for trial customers. */
 const agentReply = (topic: Topic, plan: string): string => (plan === 'Trial' ? `${TOPICS[topic].reply}\n\n${TRIAL_PARAGRAPH[topic]}` : TOPICS[topic].reply);
 
-function handle(learner: Learner, topic: Topic, plan: string, n: number) {
-  const m = message(topic, plan, n);
+function handle(learner: Learner, topic: Topic, plan: string, n: number, signupAt?: string, labelled = true) {
+  const m = message(topic, plan, n, signupAt);
   const suggestion = learner.draft(m);
-  const { correction } = learner.learn({ kind: 'ticket', id: m.ticketId, at: m.at, message: m, topic, reply: agentReply(topic, plan), suggestion });
+  const { correction } = learner.learn({ kind: 'ticket', id: m.ticketId, at: m.at, message: m, ...(labelled ? { topic } : {}), reply: agentReply(topic, plan), suggestion });
   return { suggestion, correction: correction! };
 }
 
@@ -102,5 +105,35 @@ describe('generalisation across topics', () => {
     const { suggestion } = handle(learner, 'integrations', 'Trial', 0);
     for (let i = 0; i < 8; i += 1) learner.feedback(suggestion, 'down', { id: `down-${i}`, at: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString() });
     expect(learner.activeRules().filter((r) => r.value === 'trial')).toEqual([]);
+  });
+
+  it('does not let an overlapping feature (every trial customer is new) carry the content to new customers on other plans', () => {
+    const learner = createLearner();
+    for (let n = 0; n < 4; n += 1) for (const topic of Object.keys(TOPICS) as Topic[]) handle(learner, topic, 'Pro', n, OLD_SIGNUP);
+    for (let n = 0; n < 4; n += 1) {
+      for (const topic of ['billing', 'exports'] as const) {
+        handle(learner, topic, 'Trial', n, NEW_SIGNUP);
+        handle(learner, topic, 'Pro', n, NEW_SIGNUP);
+      }
+    }
+    const applying = learner.activeRules().map((r) => `${r.feature}=${r.value}`);
+    expect(applying).toContain('plan=trial');
+    expect(applying).not.toContain('tenure=under-30d');
+    expect(handle(learner, 'integrations', 'Pro', 0, NEW_SIGNUP).suggestion.draft).toBe(TOPICS.integrations.reply);
+    expect(handle(learner, 'integrations', 'Trial', 1, NEW_SIGNUP).suggestion.draft).toContain('import one real project first');
+  });
+
+  it('generalises without topic labels, taking groups of alike replies for topics', () => {
+    const learner = createLearner();
+    for (let n = 0; n < 4; n += 1) for (const topic of Object.keys(TOPICS) as Topic[]) handle(learner, topic, 'Pro', n, undefined, false);
+    for (let n = 0; n < 3; n += 1) for (const topic of ['billing', 'exports'] as const) handle(learner, topic, 'Trial', n, undefined, false);
+    const rules = learner.activeRules().filter((r) => r.feature === 'plan' && r.value === 'trial');
+    expect(rules).toHaveLength(2);
+    expect(rules[0]!.topics).toHaveLength(2);
+    expect(rules[0]!.topics.every((t) => t.startsWith('reply group '))).toBe(true);
+    const { suggestion } = handle(learner, 'integrations', 'Trial', 0, undefined, false);
+    expect(suggestion.topic.topic).toBe('unknown');
+    expect(suggestion.draft).toContain(TOPICS.integrations.reply);
+    expect(suggestion.draft).toContain('import one real project first');
   });
 });
