@@ -61,8 +61,11 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     args.push('--db-filename', path.join(options.dataDir, 'temporal.sqlite'), '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The first lines say why a start failed (a Go panic's reason precedes its long stack trace).
+  let head = '';
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
+    if (head.length < 3000) head += chunk.toString().slice(0, 3000 - head.length);
     output.push(chunk.toString());
     if (output.length > 50) output.shift();
   };
@@ -82,7 +85,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
 
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (exited) throw new Error(`the Temporal dev server exited during start-up:\n${output.join('').slice(-2000)}`);
+    if (exited) throw new Error(`the Temporal dev server exited during start-up:\n${head}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {

@@ -8,7 +8,11 @@ import type { ClickHouse } from './clickhouse.js';
 import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 export interface RecordWindow {
-  /** Only rows recorded after this (incremental refresh); omit for all. */
+  /**
+   * Only rows recorded at or after this (incremental refresh); omit for all. Inclusive because a
+   * row written in the same millisecond may not have been visible to the previous read; the
+   * learner ignores record ids it has already learned.
+   */
   recordedAfter?: string;
   /** Only records whose time is before this (asOf). */
   before?: string;
@@ -48,7 +52,7 @@ async function ticketRecords(ch: ClickHouse, tenantId: string, w: RecordWindow):
      FROM (
        SELECT ticket_id, event_id, occurred_at, recorded_at FROM ${events} FINAL
        WHERE tenant_id = {tenantId:String} AND kind = 'ticket.solved'
-         AND recorded_at > {after:DateTime64(3)} AND occurred_at < {before:DateTime64(3)}
+         AND recorded_at >= {after:DateTime64(3)} AND occurred_at < {before:DateTime64(3)}
      ) AS s
      INNER JOIN (
        SELECT ticket_id,
@@ -68,7 +72,7 @@ async function ticketRecords(ch: ClickHouse, tenantId: string, w: RecordWindow):
          countIf(kind = 'ticket.escalated') AS escalations
        FROM ${events} FINAL
        WHERE tenant_id = {tenantId:String} AND ticket_id IN (
-         SELECT ticket_id FROM ${events} WHERE tenant_id = {tenantId:String} AND kind = 'ticket.solved' AND recorded_at > {after:DateTime64(3)}
+         SELECT ticket_id FROM ${events} WHERE tenant_id = {tenantId:String} AND kind = 'ticket.solved' AND recorded_at >= {after:DateTime64(3)}
        )
        GROUP BY ticket_id
        HAVING countIf(kind = 'message.customer') > 0
@@ -123,7 +127,7 @@ interface OutcomeRow {
 async function outcomeRecords(ch: ClickHouse, tenantId: string, w: RecordWindow): Promise<{ records: LearningRecord[]; maxRecordedAt: string }> {
   const rows = await ch.query<OutcomeRow>(
     `SELECT event_id, ticket_id, occurred_at AS at, recorded_at, details FROM ${ch.table(TABLES.ticketEvents)} FINAL
-     WHERE tenant_id = {tenantId:String} AND kind = 'ticket.outcome' AND recorded_at > {after:DateTime64(3)} AND occurred_at < {before:DateTime64(3)}
+     WHERE tenant_id = {tenantId:String} AND kind = 'ticket.outcome' AND recorded_at >= {after:DateTime64(3)} AND occurred_at < {before:DateTime64(3)}
      ORDER BY at, event_id`,
     { tenantId, after: w.recordedAfter ? toClickHouseTime(w.recordedAfter) : EPOCH, before: w.before ? toClickHouseTime(w.before) : FAR_FUTURE },
   );
@@ -141,7 +145,7 @@ async function feedbackRecords(ch: ClickHouse, tenantId: string, w: RecordWindow
   const rows = await ch.query<{ feedback_id: string; at: string; rating: 'up' | 'down'; comment: string; suggestion_json: string }>(
     `SELECT f.feedback_id AS feedback_id, f.created_at AS at, f.rating AS rating, f.comment AS comment, s.suggestion_json AS suggestion_json
      FROM (SELECT * FROM ${ch.table(TABLES.suggestionFeedback)} FINAL WHERE tenant_id = {tenantId:String}
-           AND created_at > {after:DateTime64(3)} AND created_at < {before:DateTime64(3)}) AS f
+           AND created_at >= {after:DateTime64(3)} AND created_at < {before:DateTime64(3)}) AS f
      INNER JOIN (SELECT suggestion_id, argMax(suggestion_json, created_at) AS suggestion_json FROM ${ch.table(TABLES.suggestions)} FINAL
                  WHERE tenant_id = {tenantId:String} GROUP BY suggestion_id) AS s ON s.suggestion_id = f.suggestion_id
      ORDER BY at, feedback_id`,

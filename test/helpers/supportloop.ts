@@ -16,20 +16,25 @@ export interface TestTenant {
   webhookSecrets: Record<string, string>;
 }
 
+/**
+ * Start the product on a free port. Another process can take that port between the probe and the
+ * dev server's bind (suites run beside other work), so a failed start is retried on a new port.
+ */
+export async function startOnFreePort(overrides: Partial<Config>): Promise<Supportloop> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startSupportloop(
+        loadConfig({ host: '127.0.0.1', port: 0, temporalDevPort: await freePort(), temporalDevUiPort: 0, adminKey: ADMIN_KEY, logLevel: 'warn', writerFlushMs: 20, ...overrides }),
+      );
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('Temporal dev server')) throw err;
+    }
+  }
+}
+
 export async function startTestSupportloop(overrides: Partial<Config> = {}): Promise<Supportloop & { cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-test-'));
-  const config = loadConfig({
-    dataDir,
-    host: '127.0.0.1',
-    port: 0,
-    temporalDevPort: await freePort(),
-    temporalDevUiPort: 0,
-    adminKey: ADMIN_KEY,
-    logLevel: 'warn',
-    writerFlushMs: 20,
-    ...overrides,
-  });
-  const running = await startSupportloop(config);
+  const running = await startOnFreePort({ dataDir, ...overrides });
   return {
     ...running,
     cleanup: async () => {

@@ -4,18 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../runtime/config.js';
-import { startSupportloop, type Supportloop } from '../../runtime/supportloop.js';
-import { freePort } from '../../runtime/temporalDevServer.js';
+import type { Supportloop } from '../../runtime/supportloop.js';
 import { ticketStateQuery, ticketWorkflowId } from '../../workflows/messages.js';
-import { ADMIN_KEY, createTenant, eventually, signGeneric } from '../helpers/supportloop.js';
+import { createTenant, eventually, signGeneric, startOnFreePort } from '../helpers/supportloop.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-restart-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function start(): Promise<Supportloop> {
-  return startSupportloop(loadConfig({ dataDir, host: '127.0.0.1', port: 0, temporalDevPort: await freePort(), temporalDevUiPort: 0, adminKey: ADMIN_KEY, logLevel: 'warn' }));
-}
+const start = () => startOnFreePort({ dataDir });
 
 async function postMessage(sl: Supportloop, secret: string, eventId: string) {
   const body = JSON.stringify({ eventId, kind: 'message.customer', ticketId: 'R-1', occurredAt: new Date().toISOString(), channel: 'chat', tags: [], body: `message ${eventId}` });
