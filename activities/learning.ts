@@ -61,8 +61,8 @@ export function createLearningActivities(deps: LearningDeps) {
     /** Compare the draft the agent saw with what they sent (or escalated instead) and store the correction. */
     async recordCorrection(input: { ticket: TicketState; event: TicketEvent }): Promise<boolean> {
       const { ticket, event } = input;
-      const shown = await latestSuggestion(deps.ch, ticket.tenantId, ticket.ticketId);
-      if (!shown || Date.parse(shown.suggestion.messageAt) > Date.parse(event.occurredAt)) return false;
+      const shown = await latestSuggestion(deps.ch, ticket.tenantId, ticket.ticketId, event.occurredAt);
+      if (!shown) return false;
       const learner = await deps.learners.current(ticket.tenantId);
       const escalated = event.kind === 'ticket.escalated';
       const correction = learner.compare(shown.suggestion, escalated ? '' : (event.body ?? ''), { escalated });

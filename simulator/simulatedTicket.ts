@@ -96,7 +96,8 @@ export async function playTicket(plan: TicketPlan, connection: HelpdeskConnectio
     advance(plan.dice.minutes.thanks);
     const thanks = event('message.customer', { body: thanksMessage(rng), authorId: customer.customerId });
     advance(plan.dice.minutes.solve);
-    await post(thanks, event('ticket.solved', { status: 'solved', authorId: agentId }));
+    // Agents categorise the ticket when they solve it (the topic label the learner learns from).
+    await post(thanks, event('ticket.solved', { status: 'solved', authorId: agentId, tags: [...topic.tags, `topic:${topic.id}`] }));
   };
   await solve();
 

@@ -31,13 +31,17 @@ export interface StoredSuggestion {
   message: TicketMessage;
 }
 
-/** The ticket's latest suggestion (the one an agent replying now has seen) and the message it answered. */
-export async function latestSuggestion(ch: ClickHouse, tenantId: string, ticketId: string): Promise<StoredSuggestion | undefined> {
+/**
+ * The ticket's latest suggestion and the message it answered; with `notAfter`, the latest for a
+ * message at or before that time (what an agent replying then had seen, even if a later message
+ * has been drafted for since).
+ */
+export async function latestSuggestion(ch: ClickHouse, tenantId: string, ticketId: string, notAfter?: string): Promise<StoredSuggestion | undefined> {
   const rows = await ch.query<{ suggestion_json: string; message_json: string }>(
     `SELECT suggestion_json, message_json FROM ${ch.table(TABLES.suggestions)} FINAL
-     WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String}
+     WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String} AND message_at <= {notAfter:DateTime64(3)}
      ORDER BY message_at DESC, created_at DESC LIMIT 1`,
-    { tenantId, ticketId },
+    { tenantId, ticketId, notAfter: toClickHouseTime(notAfter ?? '2999-01-01T00:00:00Z') },
   );
   return rows[0] ? { suggestion: JSON.parse(rows[0].suggestion_json) as Suggestion, message: JSON.parse(rows[0].message_json) as TicketMessage } : undefined;
 }

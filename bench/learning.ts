@@ -1,0 +1,175 @@
+// npm run bench:learning — the learning targets, measured through the real product:
+//  A. The simulator (hidden agent rules, one rule held out of some topics) plays N tickets through
+//     the webhooks of an embedded supportloop; acceptance of the first 500 vs the last 1,000 drafts,
+//     and how often the held-out rule is in drafts for topics it was never corrected on.
+//  B. Suggestion latency with P past tickets learned by one tenant's learner, next to the bare query
+//     time of the retrieval library (MiniSearch) over the same texts, measured in the same run.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import MiniSearch from 'minisearch';
+import { quantileSorted } from 'simple-statistics';
+import { createLearner } from '../domain/learning/learner.js';
+import { loadConfig } from '../runtime/config.js';
+import { startSupportloop } from '../runtime/supportloop.js';
+import { freePort } from '../runtime/temporalDevServer.js';
+import { writeLineChartPng } from '../reporting/lineChart.js';
+import { renderReply } from '../simulator/agentRules.js';
+import type { TicketTruth } from '../simulator/groundTruth.js';
+import { runSimulation } from '../simulator/simulation.js';
+import { planSimulation } from '../simulator/ticketPlan.js';
+import { TABLES } from '../store/tables.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const opts = new Command('bench:learning')
+  .option('--tickets <n>', 'simulated tickets played through the product', '5000')
+  .option('--past <n>', 'past tickets learned for the latency measurement', '100000')
+  .option('--queries <n>', 'drafts timed for latency', '1000')
+  .option('--held-out <ruleId>', "the simulator's rule kept away from some topics in the first half", 'trial-workflow')
+  .option('--seed <n>', 'seed of the simulated world', '7')
+  .option('--concurrency <n>', 'tickets in flight at once', '8')
+  .option('--skip-latency', 'only part A')
+  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-learning'))
+  .parse()
+  .opts<{ tickets: string; past: string; queries: string; heldOut: string; seed: string; concurrency: string; skipLatency?: boolean; out: string }>();
+
+const share = (xs: TicketTruth[], f: (t: TicketTruth) => boolean) => (xs.length ? xs.filter(f).length / xs.length : NaN);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+async function productPath(): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-bench-learning-'));
+  const sl = await startSupportloop(
+    loadConfig({ dataDir, host: '127.0.0.1', port: await freePort(), temporalDevPort: await freePort(), temporalDevUiPort: 0, adminKey: 'bench-admin-key-000000', logLevel: 'error', detectionEnabled: false }),
+  );
+  try {
+    const created = await fetch(`${sl.url}/v1/admin/tenants`, { method: 'POST', headers: { authorization: 'Bearer bench-admin-key-000000', 'content-type': 'application/json' }, body: JSON.stringify({ tenantId: 'bench' }) });
+    const tenant = (await created.json()) as { apiKey: string; webhookSecrets: { generic: string } };
+    const total = Number(opts.tickets);
+    const bar = new SingleBar({ format: 'simulate [{bar}] {value}/{total} · acceptance(last 100) {acc}' });
+    bar.start(total, 0, { acc: '-' });
+    const recent: boolean[] = [];
+    const { tickets, summary } = await runSimulation({
+      url: sl.url!,
+      tenants: [{ tenantId: 'bench', apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecrets.generic }],
+      tickets: total,
+      seed: Number(opts.seed),
+      concurrency: Number(opts.concurrency),
+      heldOut: { ruleIds: [opts.heldOut] },
+      outDir: path.join(opts.out, 'simulation'),
+      onTicket: (t, done) => {
+        recent.push(t.accepted);
+        if (recent.length > 100) recent.shift();
+        bar.update(done, { acc: pct(recent.filter(Boolean).length / recent.length) });
+      },
+    });
+    bar.stop();
+    const first500 = tickets.slice(0, 500);
+    const last1000 = tickets.slice(-1000);
+    const transfer = tickets.flatMap((t) => t.transfer.filter((c) => c.ruleId === opts.heldOut).map((c) => ({ t, c })));
+    const firstOnTopic = transfer.filter(({ c }) => c.priorOnTopic === 0);
+    const applied = (xs: typeof transfer) => (xs.length ? xs.filter(({ t }) => t.rulesInDraft.includes(opts.heldOut)).length / xs.length : NaN);
+    // The product's own view of the same thing: corrections it mined, oldest reply first.
+    const corrections = await sl.ch.query<{ accepted: number }>(`SELECT accepted FROM ${sl.ch.table(TABLES.corrections)} FINAL WHERE tenant_id = {tenantId:String} ORDER BY replied_at`, { tenantId: 'bench' });
+    const productAcceptance = (xs: { accepted: number }[]) => (xs.length ? xs.filter((c) => Number(c.accepted) === 1).length / xs.length : NaN);
+    const windows = Array.from({ length: Math.ceil(tickets.length / 100) }, (_, i) => ({ x: (i + 1) * 100, y: share(tickets.slice(i * 100, (i + 1) * 100), (t) => t.accepted) }));
+    await writeLineChartPng(path.join(opts.out, 'acceptance.png'), [{ name: 'draft acceptance (per 100 tickets)', points: windows }], {
+      title: `Draft acceptance through the product, ${total} simulated tickets`,
+      xTitle: 'tickets',
+      yTitle: 'acceptance',
+    });
+    return {
+      tickets: tickets.length,
+      acceptanceFirst50: share(tickets.slice(0, 50), (t) => t.accepted),
+      acceptanceFirst500: share(first500, (t) => t.accepted),
+      acceptanceLast1000: share(last1000, (t) => t.accepted),
+      ratioLast1000ToFirst500: share(last1000, (t) => t.accepted) / share(first500, (t) => t.accepted),
+      productCorrections: corrections.length,
+      productAcceptanceFirst500: productAcceptance(corrections.slice(0, 500)),
+      productAcceptanceLast1000: productAcceptance(corrections.slice(-1000)),
+      heldOutRule: opts.heldOut,
+      transferDrafts: transfer.length,
+      transferApplied: applied(transfer),
+      firstOnTopicDrafts: firstOnTopic.length,
+      firstOnTopicApplied: applied(firstOnTopic),
+      wallSeconds: summary.wallSeconds,
+    };
+  } finally {
+    await sl.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function latency(): Promise<Record<string, unknown>> {
+  const past = Number(opts.past);
+  const queries = Number(opts.queries);
+  const plan = planSimulation({ seed: Number(opts.seed) + 1, tenantIds: ['bench'], tickets: past + queries, ticketsPerDay: 2000 });
+  const learner = createLearner();
+  const bar = new SingleBar({ format: 'learn past tickets [{bar}] {value}/{total} {eta_formatted}' });
+  bar.start(past, 0);
+  for (const t of plan.tickets.slice(0, past)) {
+    learner.learn({
+      kind: 'ticket',
+      id: t.ticketId,
+      at: t.openedAt,
+      message: { ticketId: t.ticketId, text: `${t.subject}\n${t.body}`, at: t.openedAt, channel: t.channel, customer: t.customer },
+      topic: t.topicId,
+      reply: renderReply(t.ideal),
+      outcome: 'good',
+    });
+    if (t.index % 500 === 0) bar.update(t.index);
+  }
+  bar.update(past);
+  bar.stop();
+  const probes = plan.tickets.slice(past);
+  const draftMs: number[] = [];
+  for (const t of probes) {
+    const t0 = performance.now();
+    learner.draft({ ticketId: t.ticketId, text: `${t.subject}\n${t.body}`, at: t.openedAt, channel: t.channel, customer: t.customer });
+    draftMs.push(performance.now() - t0);
+  }
+  // The retrieval library alone, over the same past texts.
+  const bare = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
+  bare.addAll(plan.tickets.slice(0, past).map((t) => ({ id: t.ticketId, text: `${t.subject}\n${t.body}` })));
+  const searchMs: number[] = [];
+  for (const t of probes) {
+    const t0 = performance.now();
+    bare.search(`${t.subject}\n${t.body}`, { fuzzy: 0.2, prefix: true });
+    searchMs.push(performance.now() - t0);
+  }
+  draftMs.sort((a, b) => a - b);
+  searchMs.sort((a, b) => a - b);
+  return {
+    pastTickets: past,
+    queries,
+    draftP50Ms: quantileSorted(draftMs, 0.5),
+    draftP99Ms: quantileSorted(draftMs, 0.99),
+    bareMiniSearchP50Ms: quantileSorted(searchMs, 0.5),
+    bareMiniSearchP99Ms: quantileSorted(searchMs, 0.99),
+    p99RatioDraftToBareSearch: quantileSorted(draftMs, 0.99) / quantileSorted(searchMs, 0.99),
+  };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(opts.out, { recursive: true });
+  const a = await productPath();
+  console.log('\nA. through the product (simulator → webhooks → Temporal → learner → drafts)');
+  console.log(`  acceptance: first 50 ${pct(a.acceptanceFirst50 as number)}, first 500 ${pct(a.acceptanceFirst500 as number)}, last 1000 ${pct(a.acceptanceLast1000 as number)} → ratio ${(a.ratioLast1000ToFirst500 as number).toFixed(2)}× (target ≥ 3×)`);
+  console.log(`  product's own corrections: ${a.productCorrections}, acceptance first 500 ${pct(a.productAcceptanceFirst500 as number)}, last 1000 ${pct(a.productAcceptanceLast1000 as number)}`);
+  console.log(`  held-out rule "${a.heldOutRule}" in drafts for topics never corrected for it: ${pct(a.transferApplied as number)} of ${a.transferDrafts}; first on its topic ${pct(a.firstOnTopicApplied as number)} of ${a.firstOnTopicDrafts} (target ≥ 80%)`);
+  const b = opts.skipLatency ? undefined : await latency();
+  if (b) {
+    console.log(`\nB. suggestion latency with ${b.pastTickets} past tickets (one tenant)`);
+    console.log(`  learner.draft p50 ${(b.draftP50Ms as number).toFixed(2)} ms, p99 ${(b.draftP99Ms as number).toFixed(2)} ms (target p99 ≤ 50 ms)`);
+    console.log(`  bare MiniSearch query p50 ${(b.bareMiniSearchP50Ms as number).toFixed(2)} ms, p99 ${(b.bareMiniSearchP99Ms as number).toFixed(2)} ms → draft/bare p99 ${(b.p99RatioDraftToBareSearch as number).toFixed(2)}×`);
+  }
+  writeFileSync(path.join(opts.out, 'learning.json'), JSON.stringify({ productPath: a, latency: b }, null, 2));
+  console.log(`\nresults: ${path.join(opts.out, 'learning.json')}, chart: ${path.join(opts.out, 'acceptance.png')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
