@@ -1,22 +1,24 @@
 // Builds the Grafana dashboards from code and writes the committed JSON (`npx tsx dashboards/build.ts`):
-// supportOperations.ts and learning.ts describe one dashboard each, panels.ts holds the Grafana JSON
-// they share. Every panel queries the provisioned ClickHouse datasource
+// supportOperations.ts, learning.ts and anomalies.ts describe one dashboard each, panels.ts holds the
+// Grafana JSON they share. Every panel queries the provisioned ClickHouse datasource
 // (infra/grafana/provisioning/datasources/clickhouse.yaml) by its fixed uid and filters on the tenant
 // variable. test/integration/dashboards.test.ts runs every panel's SQL on chDB and checks the
 // committed JSON is exactly what this file builds.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { anomaliesDashboard } from './anomalies.js';
 import { learningDashboard } from './learning.js';
 import { supportOperationsDashboard } from './supportOperations.js';
 
 export { DATASOURCE } from './panels.js';
-export { learningDashboard, supportOperationsDashboard };
+export { anomaliesDashboard, learningDashboard, supportOperationsDashboard };
 
 /** Every dashboard this folder holds: file name → builder. */
 export const DASHBOARDS: Readonly<Record<string, () => object>> = {
   'support-operations.json': supportOperationsDashboard,
   'learning.json': learningDashboard,
+  'anomalies.json': anomaliesDashboard,
 };
 
 export const DASHBOARDS_DIR = path.dirname(fileURLToPath(import.meta.url));

@@ -1,6 +1,6 @@
-// Grafana JSON shared by the dashboard builders (supportOperations.ts, learning.ts): the provisioned
-// datasource, query targets, stat / time series / table panels, query variables and the dashboard
-// envelope. Options a dashboard does not set are left out of the JSON, so adding one here does not
+// Grafana JSON shared by the dashboard builders (supportOperations.ts, learning.ts, anomalies.ts):
+// the provisioned datasource, query targets, stat / time series / table panels, annotation queries,
+// query variables and the dashboard envelope. Options a dashboard does not set are left out of the JSON, so adding one here does not
 // change the dashboards already committed.
 
 export const DATASOURCE = { type: 'grafana-clickhouse-datasource', uid: 'supportloop-clickhouse' } as const;
@@ -33,6 +33,12 @@ export const displayNameOf = (field: string, name: string): FieldOverride => ({
 export const colorOf = (field: string, color: string): FieldOverride => ({
   matcher: { id: 'byName', options: field },
   properties: [{ id: 'color', value: { mode: 'fixed', fixedColor: color } }],
+});
+
+/** Fields whose display name matches `pattern` (a /regex/; long-format series are named "<column> <label value>"). */
+export const matchingFields = (pattern: string, properties: FieldOverride['properties']): FieldOverride => ({
+  matcher: { id: 'byRegexp', options: pattern },
+  properties,
 });
 
 /** Table column `field` shown as `name`, with `unit`, `decimals` when given, and any further properties. */
@@ -199,6 +205,21 @@ export function tablePanel(id: number, spec: TableSpec) {
   };
 }
 
+/**
+ * A dashboard annotation query on the ClickHouse datasource (Grafana's standard annotation mapping:
+ * columns named `time`, `timeEnd` (a region when present), `text` and `tags`, comma-separated).
+ */
+export function annotationQuery(spec: { name: string; sql: string; iconColor: string }) {
+  return {
+    name: spec.name,
+    enable: true,
+    hide: false,
+    iconColor: spec.iconColor,
+    datasource: DATASOURCE,
+    target: { ...target(spec.sql, FORMAT.table), refId: 'Anno' },
+  };
+}
+
 export function queryVariable(spec: { name: string; label: string; description: string; sql: string; multi: boolean }) {
   return {
     type: 'query',
@@ -222,7 +243,7 @@ export function queryVariable(spec: { name: string; label: string; description: 
 }
 
 /** The dashboard envelope every supportloop dashboard shares. */
-export function dashboardJson(spec: { uid: string; title: string; description: string; time: { from: string; to: string }; variables: object[]; panels: object[] }) {
+export function dashboardJson(spec: { uid: string; title: string; description: string; time: { from: string; to: string }; variables: object[]; panels: object[]; annotations?: object[] }) {
   return {
     uid: spec.uid,
     title: spec.title,
@@ -239,7 +260,7 @@ export function dashboardJson(spec: { uid: string; title: string; description: s
     fiscalYearStartMonth: 0,
     liveNow: false,
     links: [],
-    annotations: { list: [] },
+    annotations: { list: spec.annotations ?? [] },
     templating: { list: spec.variables },
     panels: spec.panels,
   };

@@ -1,8 +1,9 @@
-// Every panel of every dashboard in dashboards/ runs, as Grafana would send it, on a real chDB
-// seeded with several tenants' tickets and learning rows (suggestions, corrections, feedback): its
-// SQL expands (variables + the plugin's macros), runs, returns the columns its visualization needs
-// and data on the seeded rows, reads only tables the store defines (the Replacing ones with FINAL),
-// uses only the provisioned datasource uid, honours its dashboard's filter variables, and shows one
+// Every panel and annotation query of every dashboard in dashboards/ runs, as Grafana would send
+// it, on a real chDB seeded with several tenants' tickets, learning rows (suggestions, corrections,
+// feedback) and spike-detection rows (classified customer messages, alerts, deliveries): its SQL
+// expands (variables + the plugin's macros), runs, returns the columns its visualization needs and
+// data on the seeded rows, reads only tables the store defines (the Replacing ones with FINAL), uses
+// only the provisioned datasource uid, honours its dashboard's filter variables, and shows one
 // tenant's numbers only. Each dashboard's numbers are checked against figures computed from the
 // seeded rows.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BAND_SCALES, BAND_WEEKS, RISING_MIN_MESSAGES } from '../../dashboards/anomalies.js';
 import { DASHBOARDS, renderDashboard } from '../../dashboards/build.js';
 import { BASELINE_DAYS } from '../../dashboards/learning.js';
 import { ALL_VALUE, applyConditionalAll, expandMacros, renderPanelSql, replaceTemplateVariables, type QueryContext, type VariableState } from '../../dashboards/macros.js';
@@ -21,6 +23,7 @@ import { migrate } from '../../store/migrate.js';
 import { TABLES } from '../../store/tables.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import { writeTicketState } from '../../store/tickets.js';
+import { anomalyFigures, seedAnomalies, type AnomalyProfile, type SeededAnomalies } from './anomaliesSeed.js';
 import { DAY, learningFigures, seedLearning, type ExpectedRow, type LearningProfile, type SeededLearning } from './learningSeed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,11 +59,19 @@ interface Variable {
   multi?: boolean;
   includeAll?: boolean;
 }
+/** A dashboard annotation query (Grafana maps its columns time, timeEnd, text, tags by name). */
+interface Annotation {
+  name: string;
+  enable: boolean;
+  datasource?: { type?: string; uid?: string };
+  target?: Target;
+}
 interface Dashboard {
   uid: string;
   title: string;
   panels: Panel[];
   templating: { list: Variable[] };
+  annotations?: { list: Annotation[] };
 }
 
 const dashboardFiles = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort();
@@ -74,6 +85,8 @@ const queryPanels = dashboards.flatMap(({ file, dashboard }) =>
     .map((panel) => ({ file, dashboard, panel })),
 );
 const panelName = (file: string, panel: Panel) => `${file} › ${panel.title}`;
+/** Annotation queries on a datasource (not Grafana's built-in one). */
+const annotationQueries = dashboards.flatMap(({ file, dashboard }) => (dashboard.annotations?.list ?? []).filter((a) => a.target?.rawSql).map((annotation) => ({ file, dashboard, annotation })));
 const variableSql = (v: Variable) => (typeof v.query === 'string' ? v.query : (v.query?.rawSql ?? ''));
 /** A dashboard's filter variables: its multi-value query variables (All by default). */
 const filterVariables = (dashboard: Dashboard) => dashboard.templating.list.filter((v) => v.type === 'query' && v.multi).map((v) => v.name);
@@ -145,6 +158,81 @@ const INITECH_LEARNING: LearningProfile = {
   acceptance: { atInstall: 0.4, atEnd: 0.6 },
   escalationShare: 0.15,
   feedbackShare: 0.3,
+};
+
+// Spike-detection rows: five weeks of classified customer messages before the ticket seed's last
+// day (the expected band looks three weeks back from the range start), spikes before and inside the
+// test's range and one in its last hour that is still firing, a topic first seen inside the range,
+// and subscriptions whose endpoints deliver, fail, come back or answer 410 Gone.
+const ANOMALY_FROM = Date.parse('2026-02-01T00:00:00Z');
+/** A spike's extra messages per minute: up to `peak` in three minutes, then easing off to 40%. */
+const spikeShape = (peak: number, minutes: number) =>
+  Array.from({ length: minutes }, (_, i) => Math.round(peak * (i < 3 ? (i + 1) / 3 : Math.max(0.4, 1 - (i - 3) / minutes))));
+const ACME_ANOMALIES: AnomalyProfile = {
+  tenantId: 'acme',
+  from: ANOMALY_FROM,
+  channels: ['email', 'chat', 'web'],
+  segments: ['enterprise', 'smb'],
+  topics: [
+    { name: 'billing', peakPerHour: 24, tag: { name: 'checkout', share: 0.3 } },
+    { name: 'login', peakPerHour: 14 },
+    { name: 'shipping', peakPerHour: 10 },
+    { name: 'data-export', peakPerHour: 6, since: Date.parse('2026-03-04T09:00:00Z') },
+  ],
+  spikes: [
+    { topic: 'shipping', channel: 'email', at: Date.parse('2026-02-25T14:20:00Z'), perMinute: spikeShape(9, 6), series: ['topic=shipping'] },
+    { topic: 'login', channel: 'web', at: Date.parse('2026-03-03T10:05:00Z'), perMinute: spikeShape(14, 8), series: ['topic=login', 'channel=web'] },
+    { topic: 'login', channel: 'chat', at: Date.parse('2026-03-04T16:30:00Z'), perMinute: [4, 4], series: ['topic=login'] },
+    { topic: 'billing', channel: 'web', tag: 'checkout', at: Date.parse('2026-03-05T23:20:00Z'), perMinute: spikeShape(30, 40), series: ['topic=billing', 'tag=checkout', 'channel=web', 'all'] },
+  ],
+  subscriptions: [
+    { id: 'billing-team', name: 'Billing team', dimension: 'topic', values: ['billing'], minSeverity: 'low', target: { kind: 'ok' } },
+    { id: 'on-call', name: 'On call', dimension: '', values: [], minSeverity: 'medium', target: { kind: 'flaky', failures: 2 } },
+    { id: 'legacy-hook', name: 'Legacy hook', dimension: 'tag', values: [], minSeverity: 'low', target: { kind: 'gone' } },
+    { id: 'status-page', name: 'Status page', dimension: '', values: [], minSeverity: 'high', target: { kind: 'down-from', at: Date.parse('2026-03-05T22:00:00Z') } },
+  ],
+};
+const GLOBEX_ANOMALIES: AnomalyProfile = {
+  tenantId: 'globex',
+  from: ANOMALY_FROM,
+  channels: ['email', 'phone'],
+  segments: ['consumer'],
+  topics: [
+    { name: 'billing', peakPerHour: 12 },
+    { name: 'refunds', peakPerHour: 8 },
+    { name: 'gift-cards', peakPerHour: 5, since: Date.parse('2026-03-03T12:00:00Z') },
+  ],
+  spikes: [
+    { topic: 'billing', channel: 'email', at: Date.parse('2026-03-04T15:00:00Z'), perMinute: spikeShape(10, 6), series: ['topic=billing'] },
+    { topic: 'refunds', channel: 'phone', at: Date.parse('2026-03-05T23:35:00Z'), perMinute: spikeShape(16, 25), series: ['topic=refunds', 'all'] },
+  ],
+  subscriptions: [
+    { id: 'finance', name: 'Finance', dimension: 'topic', values: ['refunds', 'billing'], minSeverity: 'low', target: { kind: 'ok' } },
+    { id: 'pager', name: 'Pager', dimension: '', values: [], minSeverity: 'high', target: { kind: 'gone' } },
+  ],
+};
+/** Inserted only by the isolation test: the other tenants' topics (data-export long before their range), busier. */
+const INITECH_ANOMALIES: AnomalyProfile = {
+  tenantId: 'initech',
+  from: ANOMALY_FROM,
+  channels: ['email', 'chat', 'web', 'phone'],
+  segments: ['enterprise', 'smb', 'consumer'],
+  topics: [
+    { name: 'billing', peakPerHour: 30, tag: { name: 'checkout', share: 0.2 } },
+    { name: 'login', peakPerHour: 20 },
+    { name: 'refunds', peakPerHour: 12 },
+    { name: 'shipping', peakPerHour: 16 },
+    { name: 'data-export', peakPerHour: 8 },
+    { name: 'gift-cards', peakPerHour: 6, since: Date.parse('2026-03-05T06:00:00Z') },
+  ],
+  spikes: [
+    { topic: 'login', channel: 'chat', at: Date.parse('2026-03-02T09:30:00Z'), perMinute: spikeShape(20, 10), series: ['topic=login'] },
+    { topic: 'shipping', channel: 'web', at: Date.parse('2026-03-05T23:10:00Z'), perMinute: spikeShape(25, 50), series: ['topic=shipping', 'channel=web'] },
+  ],
+  subscriptions: [
+    { id: 'ops', name: 'Ops', dimension: '', values: [], minSeverity: 'low', target: { kind: 'flaky', failures: 1 } },
+    { id: 'shipping-team', name: 'Shipping team', dimension: 'topic', values: ['shipping'], minSeverity: 'medium', target: { kind: 'down-from', at: Date.parse('2026-03-05T23:00:00Z') } },
+  ],
 };
 
 /** mulberry32: small deterministic generator, so every run seeds the same tickets. */
@@ -306,14 +394,15 @@ const dashboardVariables = (tenant: string, filters: Filters = {}): VariableStat
   { name: 'tenant', current: tenant, options: [tenant] },
   { name: 'channel', current: filters.channel ?? [ALL_VALUE], options: ['email', 'chat', 'web', 'phone'] },
   { name: 'segment', current: filters.segment ?? [ALL_VALUE], options: ['enterprise', 'smb', 'consumer', 'pro', 'trial', 'basic'] },
-  { name: 'topic', current: filters.topic ?? [ALL_VALUE], options: ['billing', 'login', 'refunds', 'shipping'] },
+  { name: 'topic', current: filters.topic ?? [ALL_VALUE], options: ['billing', 'data-export', 'gift-cards', 'login', 'refunds', 'shipping'] },
 ];
 
 /** Per filter variable: a selection no seeded row matches, and a real one short of All. */
 const FILTER_CHECKS: Record<string, { none: string[]; some: string[] }> = {
   channel: { none: ['fax'], some: ['email', 'chat'] },
   segment: { none: ['no-such-segment'], some: ['enterprise', 'smb', 'pro', 'trial'] },
-  topic: { none: ['no-such-topic'], some: ['billing', 'login'] },
+  // data-export: the Anomalies dashboard's New topics panel shows only topics first seen in the range.
+  topic: { none: ['no-such-topic'], some: ['billing', 'login', 'data-export'] },
 };
 
 const NUMERIC = /^(Nullable\()?(U?Int\d+|Float\d+|Decimal)/;
@@ -324,6 +413,7 @@ let ch: ClickHouse;
 let dataDir: string;
 let acmeSeed: SeededTenant;
 const learningSeeds: Record<string, SeededLearning> = {};
+const anomalySeeds: Record<string, SeededAnomalies> = {};
 
 async function runPanel(rawSql: string, variables: VariableState[], context: QueryContext = CONTEXT): Promise<{ sql: string; columns: Column[]; rows: Row[] }> {
   const sql = renderPanelSql(rawSql, variables, context);
@@ -335,6 +425,41 @@ async function runPanel(rawSql: string, variables: VariableState[], context: Que
 const numberOf = (value: unknown) => (value === null || value === undefined ? null : Number(value));
 /** The numbers a panel shows: every numeric cell, in row order. */
 const valuesOf = (columns: Column[], rows: Row[]) => rows.flatMap((row) => columns.filter((c) => NUMERIC.test(c.type)).map((c) => numberOf(row[c.name])));
+
+/** Same rows, same columns, text equal and numbers equal to 1e-9 (ClickHouse sums in its own order). */
+function expectRows(actual: Row[], expected: ExpectedRow[], name: string) {
+  expect(actual.length, `${name}: ${JSON.stringify(actual)}\nexpected ${JSON.stringify(expected)}`).toBe(expected.length);
+  expected.forEach((want, i) => {
+    const got = actual[i];
+    expect(Object.keys(got).sort(), `${name} row ${i} columns`).toEqual(Object.keys(want).sort());
+    for (const [column, value] of Object.entries(want)) {
+      const label = `${name} row ${i} ${column}: got ${JSON.stringify(got[column])}, expected ${JSON.stringify(value)}`;
+      if (value === null) expect(got[column], label).toBeNull();
+      else if (typeof value === 'string') expect(String(got[column]), label).toBe(value);
+      else {
+        expect(got[column], label).not.toBeNull();
+        expect(Math.abs(Number(got[column]) - value), label).toBeLessThan(1e-9);
+      }
+    }
+  });
+}
+
+/** Every table a query reads is one the store defines and migrations create; the ReplacingMergeTree ones are read with FINAL. */
+async function expectStoreTablesWithFinal(name: string, rawSql: string, context: QueryContext) {
+  const known = new Set<string>(Object.values(TABLES));
+  const engines = new Map(
+    (await ch.query<{ name: string; engine: string }>(`SELECT name, engine FROM system.tables WHERE database = {db:String}`, { db: DATABASE })).map((r) => [r.name, r.engine]),
+  );
+  // Every variable set to a value, so no filter (and no subquery in one) drops out as All.
+  const sql = renderPanelSql(rawSql, dashboardVariables(ACME.tenantId, { channel: ['email'], segment: ['smb'], topic: ['billing'] }), context);
+  const references = tableReferences(sql);
+  expect(references.length).toBeGreaterThan(0);
+  for (const { table, final } of references) {
+    expect(known.has(table), `${name} reads ${table}, which is not in store/tables.ts`).toBe(true);
+    expect(engines.has(table), `${name} reads ${table}, which migrations do not create`).toBe(true);
+    if (engines.get(table)!.includes('ReplacingMergeTree')) expect(final, `${name} reads ${table} (${engines.get(table)}) without FINAL`).toBe(true);
+  }
+}
 
 /** Expanded SQL's table references (FROM / JOIN), without its own CTE names, and whether each reads FINAL. */
 function tableReferences(sql: string): { table: string; final: boolean }[] {
@@ -352,13 +477,15 @@ beforeAll(async () => {
   await ch.command(`USE ${DATABASE}`);
   // Keep every inserted part apart, as recent data is before merges catch up: panels must read
   // the Replacing tables with FINAL to see one row per ticket and per event.
-  for (const table of [TABLES.tickets, TABLES.ticketEvents, TABLES.suggestions, TABLES.corrections, TABLES.suggestionFeedback]) {
+  for (const table of [TABLES.tickets, TABLES.ticketEvents, TABLES.suggestions, TABLES.corrections, TABLES.suggestionFeedback, TABLES.alerts, TABLES.alertDeliveries]) {
     await ch.command(`SYSTEM STOP MERGES ${ch.table(table)}`);
   }
   acmeSeed = await seedTenant(ch, ACME, 1);
   await seedTenant(ch, GLOBEX, 2);
   learningSeeds.acme = await seedLearning(ch, ACME_LEARNING, DATA_END, randomSource(4));
   learningSeeds.globex = await seedLearning(ch, GLOBEX_LEARNING, DATA_END, randomSource(5));
+  anomalySeeds.acme = await seedAnomalies(ch, ACME_ANOMALIES, DATA_END, randomSource(7));
+  anomalySeeds.globex = await seedAnomalies(ch, GLOBEX_ANOMALIES, DATA_END, randomSource(8));
 });
 
 afterAll(async () => {
@@ -445,6 +572,7 @@ describe('Grafana provisioning', () => {
         .filter((p) => p.type !== 'row')
         .flatMap((p) => [p.datasource?.uid, ...(p.targets ?? []).map((t) => t.datasource?.uid)]),
       ...dashboard.templating.list.filter((v) => v.type === 'query').map((v) => v.datasource?.uid),
+      ...(dashboard.annotations?.list ?? []).flatMap((a) => [a.datasource?.uid, a.target?.datasource?.uid]),
     ];
     expect(uids.length).toBeGreaterThan(0);
     for (const uid of uids) expect(uid).toBe(provisionedUid);
@@ -493,21 +621,7 @@ describe.each(queryPanels)('panel $panel.title ($file)', ({ file, dashboard, pan
   });
 
   it('reads only tables the store defines, and the ReplacingMergeTree ones with FINAL', async () => {
-    const known = new Set<string>(Object.values(TABLES));
-    const engines = new Map(
-      (await ch.query<{ name: string; engine: string }>(`SELECT name, engine FROM system.tables WHERE database = {db:String}`, { db: DATABASE })).map((r) => [r.name, r.engine]),
-    );
-    for (const target of panel.targets ?? []) {
-      // Every variable set to a value, so no filter (and no subquery in one) drops out as All.
-      const sql = renderPanelSql(target.rawSql, dashboardVariables(ACME.tenantId, { channel: ['email'], segment: ['smb'], topic: ['billing'] }), context);
-      const references = tableReferences(sql);
-      expect(references.length).toBeGreaterThan(0);
-      for (const { table, final } of references) {
-        expect(known.has(table), `${name} reads ${table}, which is not in store/tables.ts`).toBe(true);
-        expect(engines.has(table), `${name} reads ${table}, which migrations do not create`).toBe(true);
-        if (engines.get(table)!.includes('ReplacingMergeTree')) expect(final, `${name} reads ${table} (${engines.get(table)}) without FINAL`).toBe(true);
-      }
-    }
+    for (const target of panel.targets ?? []) await expectStoreTablesWithFinal(name, target.rawSql, context);
   });
 
   it('honours its dashboard’s filter variables', async () => {
@@ -523,6 +637,51 @@ describe.each(queryPanels)('panel $panel.title ($file)', ({ file, dashboard, pan
       const { columns, rows } = await runPanel(target.rawSql, dashboardVariables(ACME.tenantId, selection), context);
       expect(valuesOf(columns, rows).some((v) => v !== null && v > 0), `${name} shows nothing for ${JSON.stringify(selection)}`).toBe(true);
     }
+  });
+});
+
+describe.each(annotationQueries)('annotation $annotation.name ($file)', ({ file, dashboard, annotation }) => {
+  const name = `${file} › annotation ${annotation.name}`;
+  const rawSql = annotation.target!.rawSql;
+  const filters = filterVariables(dashboard);
+  const seconds = (text: unknown) => Date.parse(`${String(text).replace(' ', 'T')}Z`);
+
+  it('is enabled, queries as a table and filters on the tenant and on every filter variable of its dashboard', () => {
+    expect(annotation.enable).toBe(true);
+    expect(annotation.target!.format, `${name}: Grafana maps annotation columns from a table frame`).toBe(1);
+    expect(rawSql).toContain('tenant_id = ${tenant:singlequote}');
+    for (const filter of filters) expect(rawSql, `${name} ignores $${filter}`).toContain(`$${filter})`);
+  });
+
+  it('runs on chDB and returns the columns Grafana maps to annotations: time, timeEnd, text, tags', async () => {
+    const { sql, columns, rows } = await runPanel(rawSql, dashboardVariables(ACME.tenantId), CONTEXT);
+    expect(rows.length, `${name} returned no rows:\n${sql}`).toBeGreaterThan(0);
+    expect(columns.map((c) => c.name)).toEqual(['time', 'timeEnd', 'text', 'tags']);
+    expect(columns[0].type).toMatch(TIME);
+    expect(columns[1].type).toMatch(TIME);
+    expect(columns[2].type).toMatch(LABEL);
+    expect(columns[3].type).toMatch(LABEL);
+    for (const row of rows) {
+      // A region overlapping the range, with text and comma-separated tags.
+      expect(seconds(row.time)).toBeLessThanOrEqual(seconds(row.timeEnd));
+      expect(seconds(row.time)).toBeLessThanOrEqual(CONTEXT.range.to.getTime());
+      expect(seconds(row.timeEnd)).toBeGreaterThanOrEqual(CONTEXT.range.from.getTime());
+      expect(String(row.text).length).toBeGreaterThan(0);
+      expect(String(row.tags).split(',').length).toBeGreaterThan(1);
+    }
+  });
+
+  it('reads only tables the store defines, and the ReplacingMergeTree ones with FINAL', async () => {
+    await expectStoreTablesWithFinal(name, rawSql, CONTEXT);
+  });
+
+  it('honours its dashboard’s filter variables', async () => {
+    for (const filter of filters) {
+      const selection = { [filter]: FILTER_CHECKS[filter].none };
+      expect((await runPanel(rawSql, dashboardVariables(ACME.tenantId, selection), CONTEXT)).rows, `${name} ignores ${JSON.stringify(selection)}`).toEqual([]);
+    }
+    const selection = Object.fromEntries(filters.map((filter) => [filter, FILTER_CHECKS[filter].some]));
+    expect((await runPanel(rawSql, dashboardVariables(ACME.tenantId, selection), CONTEXT)).rows.length, `${name} shows nothing for ${JSON.stringify(selection)}`).toBeGreaterThan(0);
   });
 });
 
@@ -603,24 +762,6 @@ describe('Learning shows the seeded numbers', () => {
   ];
   const cases = [ACME.tenantId, GLOBEX.tenantId].flatMap((tenant) => windows.map((window) => ({ tenant, ...window })));
 
-  /** Same rows, same columns, text equal and numbers equal to 1e-9 (ClickHouse sums in its own order). */
-  function expectRows(actual: Row[], expected: ExpectedRow[], name: string) {
-    expect(actual.length, `${name}: ${JSON.stringify(actual)}\nexpected ${JSON.stringify(expected)}`).toBe(expected.length);
-    expected.forEach((want, i) => {
-      const got = actual[i];
-      expect(Object.keys(got).sort(), `${name} row ${i} columns`).toEqual(Object.keys(want).sort());
-      for (const [column, value] of Object.entries(want)) {
-        const label = `${name} row ${i} ${column}: got ${JSON.stringify(got[column])}, expected ${JSON.stringify(value)}`;
-        if (value === null) expect(got[column], label).toBeNull();
-        else if (typeof value === 'string') expect(String(got[column]), label).toBe(value);
-        else {
-          expect(got[column], label).not.toBeNull();
-          expect(Math.abs(Number(got[column]) - value), label).toBeLessThan(1e-9);
-        }
-      }
-    });
-  }
-
   it('has a panel for every figure computed from the seed, and figures for every panel', () => {
     const figures = learningFigures(learningSeeds.acme, BASELINE_DAYS, { from: 0, to: 0, intervalMs: DAY });
     expect(learningPanels.map((p) => p.title).sort()).toEqual(Object.keys(figures).filter((k) => k !== 'installedAt').sort());
@@ -658,6 +799,83 @@ describe('Learning shows the seeded numbers', () => {
   });
 });
 
+describe('Anomalies shows the seeded numbers', () => {
+  const anomalies = dashboards.find((d) => d.file === 'anomalies.json')?.dashboard;
+  const anomalyPanels = allPanels(anomalies?.panels ?? []).filter((p) => p.type !== 'row');
+  const alertAnnotation = anomalies?.annotations?.list.find((a) => a.name === 'Alerts');
+  const DEFINITIONS = { bandWeeks: BAND_WEEKS, bandScales: BAND_SCALES, risingMinMessages: RISING_MIN_MESSAGES };
+  /** The last four hours minute by minute: the end spike, and the alerts' own figures at their minutes. */
+  const LAST_HOURS: QueryContext = { range: { from: new Date(DATA_END - 4 * HOUR), to: new Date(DATA_END) }, intervalMs: MINUTE };
+  /** Two weeks at 6-hour intervals, acme's shipping spike before the ticket seed's days included. */
+  const WEEKS: QueryContext = { range: { from: new Date('2026-02-20T00:00:00Z'), to: new Date(DATA_END) }, intervalMs: 6 * HOUR };
+  /** A range starting and ending mid-minute, ending inside the end spikes: partial first and last intervals. */
+  const RAGGED: QueryContext = { range: { from: new Date('2026-03-03T08:07:30Z'), to: new Date('2026-03-05T23:41:10Z') }, intervalMs: 15 * MINUTE };
+  const windows = [
+    { label: 'the ticket seed’s days', context: CONTEXT },
+    { label: 'the last four hours, per minute', context: LAST_HOURS },
+    { label: 'two weeks, 6-hourly', context: WEEKS },
+    { label: 'a ragged range, 15-minute intervals', context: RAGGED },
+    { label: 'the ticket seed’s days, topic billing', context: CONTEXT, topics: ['billing'] },
+    { label: 'a ragged range, every topic but billing', context: RAGGED, topics: ['data-export', 'gift-cards', 'login', 'refunds', 'shipping'] },
+  ];
+  const cases = [ACME.tenantId, GLOBEX.tenantId].flatMap((tenant) => windows.map((window) => ({ tenant, ...window })));
+  const figuresFor = (tenant: string, context: QueryContext, topics?: string[]) =>
+    anomalyFigures(anomalySeeds[tenant], DEFINITIONS, { from: context.range.from.getTime(), to: context.range.to.getTime(), intervalMs: context.intervalMs, topics });
+
+  it('has a panel (or the alert annotations) for every figure computed from the seed, and figures for every one', () => {
+    expect(alertAnnotation?.target?.rawSql).toBeTruthy();
+    expect([...anomalyPanels.map((p) => p.title), alertAnnotation!.name].sort()).toEqual(Object.keys(figuresFor('acme', CONTEXT)).sort());
+  });
+
+  it('the seed gives every panel something to show: spikes over the band, every severity and delivery outcome, firing and resolved alerts, a new topic', () => {
+    for (const tenant of [ACME.tenantId, GLOBEX.tenantId]) {
+      const figures = figuresFor(tenant, CONTEXT);
+      for (const [title, rows] of Object.entries(figures)) expect(rows.length, `${tenant} › ${title}`).toBeGreaterThan(0);
+      const seed = anomalySeeds[tenant];
+      expect(new Set(seed.alerts.map((a) => a.status))).toEqual(new Set(['firing', 'resolved']));
+      // The end spike rises above its band at the alert's minute, which carries the alert's figures.
+      const minutes = figuresFor(tenant, LAST_HOURS)['Volume with expected band per topic'];
+      const spikes = minutes.filter((r) => r.alert_upper !== null);
+      expect(spikes.length).toBeGreaterThan(0);
+      for (const r of spikes) expect(r.observed as number, JSON.stringify(r)).toBeGreaterThan(Math.max(r.upper as number, r.alert_upper as number));
+    }
+    const acme = anomalySeeds.acme;
+    expect(new Set(acme.alerts.map((a) => a.severity))).toEqual(new Set(['low', 'medium', 'high']));
+    expect(new Set(acme.deliveries.map((d) => d.status))).toEqual(new Set(['delivered', 'failed', 'abandoned']));
+    expect(acme.deliveries.some((d) => d.status === 'delivered' && d.attempts > 1), 'a delivery that succeeded after retries').toBe(true);
+    expect(new Set(acme.notices.map((n) => n.kind))).toEqual(new Set(['firing', 'escalated', 'resolved']));
+    // Weeks of messages behind the band, not a handful.
+    expect(acme.messages.length).toBeGreaterThan(10_000);
+  });
+
+  it('the volume panel says its band is an SQL approximation, and where the alert points come from', () => {
+    const volume = anomalyPanels.find((p) => p.title === 'Volume with expected band per topic');
+    expect(volume?.description).toContain("SQL approximation of the detector's band");
+    expect(volume?.description).toContain('last anomalous minute');
+    expect(volume?.interval).toBe('1m');
+  });
+
+  it('reads alerts and deliveries that were written in several versions', async () => {
+    for (const table of [TABLES.alerts, TABLES.alertDeliveries]) {
+      const [{ rows, keys }] = await ch.query<{ rows: string; keys: string }>(
+        `SELECT count() AS rows, uniqExact(tenant_id, ${table === TABLES.alerts ? 'alert_id' : 'delivery_id'}) AS keys FROM ${ch.table(table)} WHERE tenant_id = 'acme'`,
+      );
+      expect(Number(rows), `${table} holds more rows than keys (versions not yet merged)`).toBeGreaterThan(Number(keys));
+    }
+  });
+
+  it.each(cases)('every panel and the alert annotations match the seeded rows: $tenant, $label', async ({ tenant, context, topics }) => {
+    const variables = dashboardVariables(tenant, topics ? { topic: topics } : {});
+    const queries = [...anomalyPanels.map((p) => ({ title: p.title, rawSql: p.targets![0].rawSql, context: panelContext(p, context) })), { title: alertAnnotation!.name, rawSql: alertAnnotation!.target!.rawSql, context }];
+    for (const query of queries) {
+      const figures = figuresFor(tenant, query.context, topics);
+      const expected = figures[query.title as keyof typeof figures];
+      const { sql, rows } = await runPanel(query.rawSql, variables, query.context);
+      expectRows(rows, expected, `${tenant} › ${query.title}\n${sql}\n`);
+    }
+  });
+});
+
 describe('template variables', () => {
   const variables = dashboards.flatMap(({ file, dashboard }) => dashboard.templating.list.filter((v) => v.type === 'query').map((variable) => ({ file, variable })));
 
@@ -665,7 +883,7 @@ describe('template variables', () => {
     for (const { dashboard } of dashboards) expect(dashboard.templating.list.map((v) => v.name)).toContain('tenant');
   });
 
-  it.each(variables)('$variable.name ($file) runs and lists the selected tenant’s values only', async ({ variable }) => {
+  it.each(variables)('$variable.name ($file) runs and lists the selected tenant’s values only', async ({ file, variable }) => {
     const sql = renderPanelSql(variableSql(variable), dashboardVariables(ACME.tenantId), CONTEXT);
     const values = (await ch.query<Row>(sql)).map((row) => String(Object.values(row)[0]));
     if (variable.name === 'tenant') {
@@ -680,7 +898,11 @@ describe('template variables', () => {
       expect(values).toEqual([...ACME.channels].sort());
       expect(globex).toEqual([...GLOBEX.channels].sort());
     }
-    if (variable.name === 'topic') {
+    if (variable.name === 'topic' && file === 'anomalies.json') {
+      // Topics of customer messages (events_per_minute), not of corrections.
+      expect(values).toEqual(ACME_ANOMALIES.topics.map((t) => t.name).sort());
+      expect(globex).toEqual(GLOBEX_ANOMALIES.topics.map((t) => t.name).sort());
+    } else if (variable.name === 'topic') {
       expect(values).toEqual([...ACME_LEARNING.topics].sort());
       expect(globex).toEqual([...GLOBEX_LEARNING.topics].sort());
     }
@@ -697,6 +919,11 @@ describe('tenant isolation', () => {
           results[`${panelName(file, panel)} ${target.refId}`] = { values: valuesOf(columns, rows), rows };
         }
       }
+      for (const { file, annotation } of annotationQueries) {
+        const { rows } = await runPanel(annotation.target!.rawSql, dashboardVariables(tenant), CONTEXT);
+        // An annotation query has no numbers: how many annotations it draws stands in.
+        results[`${file} › annotation ${annotation.name}`] = { values: [rows.length], rows };
+      }
       return results;
     };
 
@@ -705,9 +932,10 @@ describe('tenant isolation', () => {
     for (const key of Object.keys(acmeBefore)) expect(acmeBefore[key], `${key} shows the same for acme and globex`).not.toEqual(globexBefore[key]);
 
     // A third, busier tenant arrives in the same hours, channels, segments and topics (and the same
-    // ticket and suggestion ids for its learning rows).
+    // ticket and suggestion ids for its learning rows, the same event ids for its customer messages).
     await seedTenant(ch, INITECH, 3);
     await seedLearning(ch, INITECH_LEARNING, DATA_END, randomSource(6));
+    await seedAnomalies(ch, INITECH_ANOMALIES, DATA_END, randomSource(9));
     expect(await runAll(ACME.tenantId)).toEqual(acmeBefore);
     expect(await runAll(GLOBEX.tenantId)).toEqual(globexBefore);
     const initech = await runAll(INITECH.tenantId);

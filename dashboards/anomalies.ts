@@ -1,0 +1,292 @@
+// The "Anomalies" dashboard: customer-message volume per topic against an expected band, the spike
+// detector's alerts (as annotations, firing now, over time by severity), what their notices did
+// (deliveries), and which topics are rising or new. Every query filters on the tenant variable and
+// honours the topic filter.
+//
+// Sources: events_per_minute (store/migrations/001_spine.ts; AggregatingMergeTree, distinct event
+// ids per minute, so no FINAL), alerts and alert_deliveries (store/migrations/003_detection.ts;
+// ReplacingMergeTree, always read with FINAL: an alert keeps its latest version, a delivery its
+// latest attempt). The detector watches customer messages (store/spikeSeries.ts VOLUME_KIND).
+//
+// What the detector's band looked like minute by minute is not stored: detector_state keeps only
+// each series' latest snapshot, and an alert keeps the expected level and band of its last
+// anomalous minute. The volume panel therefore draws an SQL approximation of the band (same
+// interval in earlier weeks, Poisson width) and overlays the alerts' own figures as points.
+import { DEFAULT_DETECTOR_OPTIONS } from '../domain/detection/detectorOptions.js';
+import { SEVERITIES } from '../domain/alerts.js';
+import { VOLUME_KIND } from '../store/spikeSeries.js';
+import { TABLES } from '../store/tables.js';
+import { annotationQuery, colorOf, columnOf, dashboardJson, displayNameOf, matchingFields, queryVariable, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
+
+// ---------------------------------------------------------------------------------------------
+// Filters and definitions shared by the panels
+
+const TENANT = 'tenant_id = ${tenant:singlequote}';
+/** Customer messages with a topic: the per-topic series the detector watches ('topic=' is never one). */
+const TOPIC_MESSAGES = `${TENANT}\n  AND kind = '${VOLUME_KIND}'\n  AND topic != ''\n  AND $__conditionalAll(topic IN (\${topic:singlequote}), $topic)`;
+/** Alerts in scope: every series while the topic filter is All, else the selected topics' series only. */
+const ALERT_TOPIC = "$__conditionalAll(dimension = 'topic' AND value IN (${topic:singlequote}), $topic)";
+
+/** Weeks of history behind the expected level: the detector's weekly depth. */
+export const BAND_WEEKS = DEFAULT_DETECTOR_OPTIONS.weeklyDepth;
+/** Half-width of the band in residual scales: the detector's bandScales. */
+export const BAND_SCALES = DEFAULT_DETECTOR_OPTIONS.bandScales;
+/** A rising topic needs at least this many messages in the last hour. */
+export const RISING_MIN_MESSAGES = 5;
+/** Hours in the rising topics' baseline: the 7 days before the last hour. */
+const BASELINE_HOURS = 7 * 24;
+
+const BAND_TEXT = `Dashed: expected level and band, an SQL approximation of the detector's band, not the detector's own. Expected: the median of the same interval 1 to ${BAND_WEEKS} weeks earlier (missing weeks count as no messages), like the detector's weekly seasonal reference without its level adjustment. Band: expected ± ${BAND_SCALES}·√max(expected count, 1), the narrowest band the detector draws for a count series (its own widens when its recent errors are larger); lower edge at 0.`;
+const ALERT_POINTS_TEXT = "The detector's band per minute is not stored (only its latest state per series, and per alert the expected level and band of the alert's last anomalous minute). Those alert figures are the points (alert expected, alert upper), drawn in the interval that contains that minute; above a 1-minute interval they are single-minute values beside per-minute averages.";
+const ALERT_SCOPE_TEXT = 'With the topic filter on All every series counts (topic, tag, channel, segment, all); with topics selected, only those topics’ alerts.';
+
+// ---------------------------------------------------------------------------------------------
+// Panel SQL
+
+/**
+ * Observed volume per topic and interval beside the SQL band, plus the alerts' own figures. Every
+ * minute is also counted 1..BAND_WEEKS weeks later (k), so one pass over the rollup yields each
+ * interval's count this week (k = 0) and in the earlier weeks, over exactly the same minutes.
+ * Values are messages per minute: an interval's count over the minutes of it inside the range (so a
+ * partly elapsed last interval is not understated). Intervals are whole minutes (min interval 1m).
+ */
+const volumeWithBand = `WITH shifted AS (
+  SELECT topic, minute + toIntervalWeek(k) AS at, k, events
+  FROM ${TABLES.eventsPerMinute}
+  ARRAY JOIN [${Array.from({ length: BAND_WEEKS + 1 }, (_, k) => k).join(', ')}] AS k
+  WHERE ${TOPIC_MESSAGES.replace(/\n/g, '\n  ')}
+    AND minute >= $__fromTime - INTERVAL ${BAND_WEEKS} WEEK
+    AND minute <= $__toTime
+),
+weekly AS (
+  SELECT $__timeInterval(at) AS time, topic, k, uniqExactMerge(events) AS messages
+  FROM shifted
+  WHERE $__timeFilter(at)
+  GROUP BY time, topic, k
+),
+volume AS (
+  SELECT time, topic,
+    sumIf(messages, k = 0) AS observed_count,
+    arraySort(arrayResize(groupArrayIf(messages, k > 0), ${BAND_WEEKS}))[${Math.floor(BAND_WEEKS / 2) + 1}] AS expected_count,
+    intDiv(least(toUnixTimestamp(time) + $__interval_s - 60, intDiv(toUnixTimestamp($__toTime), 60) * 60) - greatest(toUnixTimestamp(time), intDiv(toUnixTimestamp($__fromTime) + 59, 60) * 60), 60) + 1 AS minutes
+  FROM weekly
+  GROUP BY time, topic
+),
+alert_points AS (
+  SELECT $__timeInterval(last_anomaly_at) AS time, value AS topic,
+    argMax(expected, last_anomaly_at) AS alert_expected,
+    argMax(upper, last_anomaly_at) AS alert_upper
+  FROM ${TABLES.alerts} FINAL
+  WHERE ${TENANT}
+    AND dimension = 'topic'
+    AND $__conditionalAll(value IN (\${topic:singlequote}), $topic)
+    AND $__timeFilter(last_anomaly_at)
+  GROUP BY time, topic
+)
+SELECT time, topic, max(observed) AS observed, max(expected) AS expected, max(lower) AS lower, max(upper) AS upper,
+  max(alert_expected) AS alert_expected, max(alert_upper) AS alert_upper
+FROM (
+  SELECT time, topic,
+    toNullable(observed_count / minutes) AS observed,
+    toNullable(expected_count / minutes) AS expected,
+    toNullable(greatest(0, expected_count - ${BAND_SCALES} * sqrt(greatest(expected_count, 1))) / minutes) AS lower,
+    toNullable((expected_count + ${BAND_SCALES} * sqrt(greatest(expected_count, 1))) / minutes) AS upper,
+    CAST(NULL AS Nullable(Float64)) AS alert_expected,
+    CAST(NULL AS Nullable(Float64)) AS alert_upper
+  FROM volume
+  UNION ALL
+  SELECT time, topic, NULL, NULL, NULL, NULL, toNullable(alert_expected), toNullable(alert_upper)
+  FROM alert_points
+)
+GROUP BY time, topic
+ORDER BY time, topic`;
+
+/** Alerts as annotation regions: from the first anomalous minute to the resolve (a firing one to the range end). */
+const alertAnnotations = `SELECT started_at AS time, ifNull(resolved_at, $__toTime) AS timeEnd,
+  concat(series, ': ', severity, ' alert, ', status, '. Reported at up to ', toString(observed), ' messages/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2)), '; score ', toString(round(score, 2)), '.') AS text,
+  concat(status, ',', severity, ',', replaceAll(series, ',', ' ')) AS tags
+FROM ${TABLES.alerts} FINAL
+WHERE ${TENANT}
+  AND ${ALERT_TOPIC}
+  AND started_at <= $__toTime
+  AND ifNull(resolved_at, $__toTime) >= $__fromTime
+ORDER BY time, series`;
+
+const firingNow = `SELECT series, severity, score, observed, expected, upper, started_at, last_anomaly_at
+FROM ${TABLES.alerts} FINAL
+WHERE ${TENANT}
+  AND status = 'firing'
+  AND ${ALERT_TOPIC}
+ORDER BY indexOf([${SEVERITIES.map((s) => `'${s}'`).join(', ')}], severity) DESC, score DESC, series`;
+
+const risingTopics = `SELECT topic,
+  uniqExactMergeIf(events, minute >= $__toTime - INTERVAL 1 HOUR) AS last_hour,
+  uniqExactMergeIf(events, minute < $__toTime - INTERVAL 1 HOUR) / ${BASELINE_HOURS} AS baseline_per_hour,
+  last_hour / baseline_per_hour AS ratio
+FROM ${TABLES.eventsPerMinute}
+WHERE ${TOPIC_MESSAGES}
+  AND minute >= $__toTime - INTERVAL ${BASELINE_HOURS + 1} HOUR
+  AND minute < $__toTime
+GROUP BY topic
+HAVING last_hour >= ${RISING_MIN_MESSAGES} AND baseline_per_hour > 0
+ORDER BY ratio DESC, topic
+LIMIT 10`;
+
+const newTopics = `SELECT topic, min(minute) AS first_seen, uniqExactMergeIf(events, $__timeFilter(minute)) AS messages
+FROM ${TABLES.eventsPerMinute}
+WHERE ${TOPIC_MESSAGES}
+  AND minute <= $__toTime
+GROUP BY topic
+HAVING first_seen >= $__fromTime
+ORDER BY first_seen DESC, topic`;
+
+const SEVERITY_COLORS: Record<(typeof SEVERITIES)[number], string> = { low: 'yellow', medium: 'orange', high: 'red' };
+
+const alertsOverTime = `SELECT $__timeInterval(started_at) AS time,
+${SEVERITIES.map((s) => `  countIf(severity = '${s}') AS ${s}`).join(',\n')}
+FROM ${TABLES.alerts} FINAL
+WHERE ${TENANT}
+  AND ${ALERT_TOPIC}
+  AND $__timeFilter(started_at)
+GROUP BY time
+ORDER BY time`;
+
+const DELIVERY_STATUSES = [
+  { value: 'delivered', color: 'green' },
+  { value: 'failed', color: 'orange' },
+  { value: 'abandoned', color: 'red' },
+] as const;
+
+const deliveries = `SELECT $__timeInterval(at) AS time,
+${DELIVERY_STATUSES.map((s) => `  countIf(status = '${s.value}') AS ${s.value}`).join(',\n')}
+FROM ${TABLES.alertDeliveries} FINAL
+WHERE ${TENANT}
+  AND $__conditionalAll(alert_id IN (SELECT alert_id FROM ${TABLES.alerts} FINAL WHERE ${TENANT} AND dimension = 'topic' AND value IN (\${topic:singlequote})), $topic)
+  AND $__timeFilter(at)
+GROUP BY time
+ORDER BY time`;
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+const grid = (x: number, y: number, w: number, h: number): GridPos => ({ x, y, w, h });
+const DASHED = { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } };
+const BAND_EDGE = [{ id: 'custom.lineStyle', value: { fill: 'dot', dash: [2, 6] } }, { id: 'custom.lineWidth', value: 1 }, { id: 'custom.fillOpacity', value: 0 }];
+const ALERT_POINT = [
+  { id: 'custom.drawStyle', value: 'points' },
+  { id: 'custom.pointSize', value: 10 },
+  { id: 'custom.showPoints', value: 'always' },
+  { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
+];
+
+export function anomaliesDashboard() {
+  const panels = [
+    timeSeriesPanel(1, {
+      title: 'Volume with expected band per topic',
+      description: `Customer messages per minute for each topic (the interval's count over its minutes in the range; per-minute rollup, distinct event ids; messages without a topic left out). ${BAND_TEXT} ${ALERT_POINTS_TEXT}`,
+      sql: volumeWithBand,
+      unit: 'short',
+      decimals: 2,
+      drawStyle: 'line',
+      minInterval: '1m',
+      overrides: [
+        matchingFields('/^observed /', [{ id: 'displayName', value: '${__field.labels.topic}' }]),
+        matchingFields('/^expected /', [{ id: 'displayName', value: '${__field.labels.topic} expected' }, DASHED, { id: 'custom.fillOpacity', value: 0 }]),
+        matchingFields('/^lower /', [{ id: 'displayName', value: '${__field.labels.topic} band low' }, ...BAND_EDGE]),
+        matchingFields('/^upper /', [{ id: 'displayName', value: '${__field.labels.topic} band high' }, ...BAND_EDGE]),
+        matchingFields('/^alert_expected /', [{ id: 'displayName', value: '${__field.labels.topic} alert expected' }, ...ALERT_POINT, { id: 'custom.pointSymbol', value: 'circle' }]),
+        matchingFields('/^alert_upper /', [{ id: 'displayName', value: '${__field.labels.topic} alert upper' }, ...ALERT_POINT]),
+      ],
+      gridPos: grid(0, 0, 16, 10),
+    }),
+    tablePanel(2, {
+      title: 'Firing alerts now',
+      description: `Alerts still firing, whatever the time range, most severe first. Observed: the highest per-minute count among the minutes the detector reported (the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. ${ALERT_SCOPE_TEXT}`,
+      sql: firingNow,
+      unit: 'short',
+      sortBy: { displayName: 'Score', desc: true },
+      overrides: [
+        columnOf('series', 'Series', 'string'),
+        columnOf('severity', 'Severity', 'string', undefined, [
+          { id: 'custom.cellOptions', value: { type: 'color-background' } },
+          { id: 'mappings', value: [{ type: 'value', options: Object.fromEntries(SEVERITIES.map((s, index) => [s, { color: SEVERITY_COLORS[s], index }])) }] },
+        ]),
+        columnOf('score', 'Score', 'none', 2),
+        columnOf('observed', 'Observed /min', 'short', 0),
+        columnOf('expected', 'Expected /min', 'short', 2),
+        columnOf('upper', 'Band high /min', 'short', 2),
+        columnOf('started_at', 'Started', 'dateTimeAsLocal'),
+        columnOf('last_anomaly_at', 'Last anomaly', 'dateTimeAsLocal'),
+      ],
+      gridPos: grid(16, 0, 8, 10),
+    }),
+    tablePanel(3, {
+      title: 'Top rising topics',
+      description: `As of the end of the time range: topics ranked by their last hour's customer messages over their average hour in the 7 days before it (no time-of-day adjustment). Topics need at least ${RISING_MIN_MESSAGES} messages in the last hour; topics with none in the 7 days are under New topics.`,
+      sql: risingTopics,
+      unit: 'short',
+      sortBy: { displayName: 'Ratio', desc: true },
+      overrides: [
+        columnOf('topic', 'Topic', 'string'),
+        columnOf('last_hour', 'Last hour', 'short', 0),
+        columnOf('baseline_per_hour', 'Avg hour, previous 7 days', 'short', 1),
+        columnOf('ratio', 'Ratio', 'none', 1, [{ id: 'custom.cellOptions', value: { type: 'color-text' } }, { id: 'thresholds', value: { mode: 'absolute', steps: [{ color: 'text', value: null }, { color: 'orange', value: 2 }, { color: 'red', value: 5 }] } }]),
+      ],
+      gridPos: grid(0, 10, 8, 8),
+    }),
+    tablePanel(4, {
+      title: 'New topics',
+      description: 'Topics whose first customer message arrived inside the time range (none before its start), newest first, with their messages in the range.',
+      sql: newTopics,
+      unit: 'short',
+      sortBy: { displayName: 'First seen', desc: true },
+      overrides: [columnOf('topic', 'Topic', 'string'), columnOf('first_seen', 'First seen', 'dateTimeAsLocal'), columnOf('messages', 'Messages', 'short', 0)],
+      gridPos: grid(8, 10, 8, 8),
+    }),
+    timeSeriesPanel(5, {
+      title: 'Alerts by severity',
+      description: `Alerts that started per interval, stacked by severity (the highest the alert reached). ${ALERT_SCOPE_TEXT}`,
+      sql: alertsOverTime,
+      unit: 'short',
+      drawStyle: 'bars',
+      stacked: true,
+      overrides: SEVERITIES.map((s) => colorOf(s, SEVERITY_COLORS[s])),
+      gridPos: grid(16, 10, 8, 8),
+    }),
+    timeSeriesPanel(6, {
+      title: 'Alert deliveries',
+      description: `Alert notices posted to subscribers, each counted once at its latest attempt by its outcome so far: delivered; failed (the last attempt failed, retried with backoff for up to a day); abandoned (410 Gone, or the subscription was deleted). ${ALERT_SCOPE_TEXT}`,
+      sql: deliveries,
+      unit: 'short',
+      drawStyle: 'bars',
+      stacked: true,
+      overrides: DELIVERY_STATUSES.flatMap((s) => [displayNameOf(s.value, s.value[0].toUpperCase() + s.value.slice(1)), colorOf(s.value, s.color)]),
+      gridPos: grid(0, 18, 24, 8),
+    }),
+  ];
+
+  return dashboardJson({
+    uid: 'supportloop-anomalies',
+    title: 'Anomalies',
+    description: "Customer-message volume per topic against an expected band, the spike detector's alerts and their deliveries, and rising and new topics, for one tenant.",
+    time: { from: 'now-24h', to: 'now' },
+    variables: [
+      queryVariable({
+        name: 'tenant',
+        label: 'Tenant',
+        description: 'The tenant every panel shows (a filter, not an access boundary): tenants with customer messages.',
+        sql: `SELECT DISTINCT tenant_id FROM ${TABLES.eventsPerMinute} WHERE kind = '${VOLUME_KIND}' ORDER BY tenant_id`,
+        multi: false,
+      }),
+      queryVariable({
+        name: 'topic',
+        label: 'Topic',
+        description: "Topics of the tenant's customer messages.",
+        sql: `SELECT DISTINCT topic FROM ${TABLES.eventsPerMinute} WHERE ${TENANT} AND kind = '${VOLUME_KIND}' AND topic != '' ORDER BY topic`,
+        multi: true,
+      }),
+    ],
+    annotations: [annotationQuery({ name: 'Alerts', sql: alertAnnotations, iconColor: 'red' })],
+    panels,
+  });
+}

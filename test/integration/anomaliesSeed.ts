@@ -1,0 +1,432 @@
+// Spike-detection rows for the dashboard test: per tenant, weeks of classified customer messages
+// per topic with a daily and weekly pattern, spikes on top, a topic that appears only recently, the
+// alerts those spikes raise (stepped minute by minute through the product's own alert lifecycle,
+// domain/alerts.ts stepAlert, every changed version stored), the subscriptions they notify and every
+// delivery attempt (delivered, retried, abandoned, still failing). All written with the store's own
+// functions (writeTicketEvents through a BatchingWriter, writeAlerts, saveSubscription,
+// writeDeliveryAttempt). Some messages are delivered twice (same event id, a later insert), alert
+// versions and delivery attempts land in separate inserts, so panels must count distinct event ids
+// and read alerts and deliveries with FINAL. Alongside, the figures each Anomalies panel should
+// show, computed from the seeded records in plain TypeScript.
+import { createHash } from 'node:crypto';
+import { DEFAULT_ALERT_POLICY, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
+import type { Channel, TicketEvent } from '../../domain/events.js';
+import { writeDeliveryAttempt, type DeliveryAttempt } from '../../store/alertDeliveries.js';
+import { writeAlerts } from '../../store/alerts.js';
+import { saveSubscription } from '../../store/alertSubscriptions.js';
+import { BatchingWriter } from '../../store/batchingWriter.js';
+import type { ClickHouse } from '../../store/clickhouse.js';
+import { writeTicketEvents } from '../../store/ticketEvents.js';
+import type { ExpectedRow, Random } from './learningSeed.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+/** Messages reach ClickHouse in one insert per window of simulated time. */
+const MESSAGE_WINDOW_MS = 2 * DAY;
+/** Alert versions and delivery attempts: one insert per window, so versions of one alert land in different parts. */
+const ALERT_WINDOW_MS = 10 * MINUTE;
+
+export interface TopicProfile {
+  name: string;
+  /** Messages per hour at the weekday peak (early afternoon UTC). */
+  peakPerHour: number;
+  /** Whole hour of its first possible message (default: the seed's start). */
+  since?: number;
+  /** Share of its messages carrying a tag. */
+  tag?: { name: string; share: number };
+}
+
+export interface SpikeProfile {
+  topic: string;
+  channel: Channel;
+  tag?: string;
+  /** First minute of the spike. */
+  at: number;
+  /** Extra messages in each minute from `at`. */
+  perMinute: number[];
+  /** Series whose alert lifecycle the spike drives (each also sees the spike in its counts). */
+  series: string[];
+}
+
+/** How a subscriber's endpoint answers. */
+export type TargetBehaviour = { kind: 'ok' } | { kind: 'flaky'; failures: number } | { kind: 'gone' } | { kind: 'down-from'; at: number };
+
+export interface SubscriptionProfile {
+  id: string;
+  name: string;
+  dimension: string;
+  values: string[];
+  minSeverity: Severity;
+  target: TargetBehaviour;
+}
+
+export interface AnomalyProfile {
+  tenantId: string;
+  /** First hour of messages. */
+  from: number;
+  channels: Channel[];
+  segments: string[];
+  topics: TopicProfile[];
+  spikes: SpikeProfile[];
+  subscriptions: SubscriptionProfile[];
+}
+
+export interface SeededMessage {
+  eventId: string;
+  topic: string;
+  channel: Channel;
+  segment: string;
+  tags: string[];
+  at: number;
+}
+
+export interface SeededDelivery {
+  deliveryId: string;
+  alertId: string;
+  status: DeliveryAttempt['status'];
+  attempts: number;
+  /** The latest attempt (what FINAL keeps). */
+  atMs: number;
+}
+
+export interface SeededAnomalies {
+  /** Each message once (some were written twice). */
+  messages: SeededMessage[];
+  /** Every alert's latest version. */
+  alerts: AlertState[];
+  /** Every delivery's latest attempt. */
+  deliveries: SeededDelivery[];
+  /** Notices sent, by kind (for the seed's own sanity checks). */
+  notices: { kind: NoticeKind; alertId: string; severity: Severity }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The volume model: a daily curve (quiet nights, an early-afternoon peak), weekends at 40%.
+
+const dailyShape = (at: number) => {
+  const hour = new Date(at).getUTCHours();
+  return 0.15 + 0.85 * Math.max(0, Math.sin((Math.PI * (hour - 7)) / 13));
+};
+const weekFactor = (at: number) => ([0, 6].includes(new Date(at).getUTCDay()) ? 0.4 : 1);
+
+/** A topic's mean messages per hour in the hour starting at `hourStart`. */
+export function hourlyRate(topic: TopicProfile, hourStart: number): number {
+  if (topic.since !== undefined && hourStart < topic.since) return 0;
+  return topic.peakPerHour * dailyShape(hourStart) * weekFactor(hourStart);
+}
+
+/** Whether a message counts in a detector series ("topic=billing", "tag=checkout", "channel=web", "segment=smb", "all"). */
+export function inSeries(series: string, m: Pick<SeededMessage, 'topic' | 'channel' | 'segment' | 'tags'>): boolean {
+  const { dimension, value } = parseSeries(series);
+  if (dimension === 'all') return true;
+  if (dimension === 'topic') return m.topic === value;
+  if (dimension === 'channel') return m.channel === value;
+  if (dimension === 'segment') return m.segment === value;
+  if (dimension === 'tag') return m.tags.includes(value);
+  throw new Error(`unknown series ${series}`);
+}
+
+/** What a well-fitted detector expects per minute for a series: the model's mean rate. */
+function expectedPerMinute(profile: AnomalyProfile, series: string, minute: number): number {
+  const hourStart = Math.floor(minute / HOUR) * HOUR;
+  const { dimension, value } = parseSeries(series);
+  let perHour = 0;
+  for (const topic of profile.topics) {
+    const rate = hourlyRate(topic, hourStart);
+    if (dimension === 'all') perHour += rate;
+    else if (dimension === 'topic') perHour += topic.name === value ? rate : 0;
+    else if (dimension === 'channel') perHour += profile.channels.includes(value as Channel) ? rate / profile.channels.length : 0;
+    else if (dimension === 'segment') perHour += profile.segments.includes(value) ? rate / profile.segments.length : 0;
+    else if (dimension === 'tag') perHour += topic.tag?.name === value ? rate * topic.tag.share : 0;
+  }
+  return perHour / 60;
+}
+
+const BAND = 3;
+/** The detector's score for a minute z scales above its expectation (0 inside the band). */
+const scoreOf = (z: number) => (z > BAND ? Math.round((1 - Math.exp(-z / 8)) * 10_000) / 10_000 : 0);
+
+/** Standard Webhooks delivery id, as activities/detection.ts derives it. */
+const deliveryIdOf = (alertId: string, kind: NoticeKind, subscriptionId: string) =>
+  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}`).digest('hex').slice(0, 32)}`;
+
+/** The attempts a notice posted at `at` makes against a target, until `end`. */
+function attemptsFor(target: TargetBehaviour, at: number, end: number): { status: DeliveryAttempt['status']; httpStatus: number; error: string; at: number }[] {
+  const attempts: { status: DeliveryAttempt['status']; httpStatus: number; error: string; at: number }[] = [];
+  const retries = (count: number, status: DeliveryAttempt['status'], httpStatus: number, error: string) => {
+    let t = at;
+    let delay = MINUTE;
+    for (let i = 0; i < count && t < end; i++) {
+      attempts.push({ status, httpStatus, error, at: t });
+      t += delay;
+      delay = Math.min(delay * 2, 10 * MINUTE);
+    }
+    return t;
+  };
+  if (target.kind === 'ok' || (target.kind === 'down-from' && at < target.at)) attempts.push({ status: 'delivered', httpStatus: 200, error: '', at });
+  else if (target.kind === 'gone') attempts.push({ status: 'abandoned', httpStatus: 410, error: 'target answered 410 Gone', at });
+  else if (target.kind === 'flaky') {
+    const next = retries(target.failures, 'failed', 503, 'HTTP 503');
+    if (next < end) attempts.push({ status: 'delivered', httpStatus: 200, error: '', at: next });
+  } else retries(Number.MAX_SAFE_INTEGER, 'failed', 0, 'TypeError: fetch failed');
+  return attempts.filter((a) => a.at < end);
+}
+
+/** Seeds one tenant's messages, alerts, subscriptions and deliveries up to `end`. */
+export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end: number, random: Random): Promise<SeededAnomalies> {
+  const writer = new BatchingWriter(ch, { maxRows: 1_000_000, flushMs: 60_000 });
+  const messages: SeededMessage[] = [];
+  const add = (topic: string, at: number, channel: Channel, tags: string[]) => {
+    if (at >= end) return;
+    // Event ids repeat across tenants (helpdesk ids are per tenant).
+    messages.push({ eventId: `m${messages.length}:0`, topic, channel, segment: random.pick(profile.segments), tags, at });
+  };
+  for (let hour = profile.from; hour < end; hour += HOUR) {
+    for (const topic of profile.topics) {
+      const count = Math.floor(hourlyRate(topic, hour) * random.between(0.7, 1.3) + random.next());
+      for (let i = 0; i < count; i++) {
+        const tags = topic.tag && random.chance(topic.tag.share) ? [topic.tag.name] : [];
+        add(topic.name, hour + Math.floor(random.next() * HOUR), random.pick(profile.channels), tags);
+      }
+    }
+  }
+  for (const spike of profile.spikes) {
+    spike.perMinute.forEach((count, i) => {
+      for (let j = 0; j < count; j++) add(spike.topic, spike.at + i * MINUTE + Math.floor(random.next() * MINUTE), spike.channel, spike.tag ? [spike.tag] : []);
+    });
+  }
+  messages.sort((a, b) => a.at - b.at);
+
+  // Messages, one insert per window; about one in ten delivered again in the next window.
+  const batches = new Map<number, SeededMessage[]>();
+  const toBatch = (window: number, m: SeededMessage) => batches.set(window, [...(batches.get(window) ?? []), m]);
+  for (const m of messages) {
+    const window = Math.floor(m.at / MESSAGE_WINDOW_MS);
+    toBatch(window, m);
+    if (random.chance(0.1)) toBatch(window + 1, m);
+  }
+  const context = { channel: '', provider: 'generic', segment: '', plan: '', topic: '' };
+  for (const [window, batch] of [...batches.entries()].sort(([a], [b]) => a - b)) {
+    const inbound = batch.map((m) => {
+      const event: TicketEvent = {
+        eventId: m.eventId,
+        kind: 'message.customer',
+        tenantId: profile.tenantId,
+        ticketId: m.eventId.split(':')[0].toUpperCase(),
+        occurredAt: new Date(m.at).toISOString(),
+        provider: 'generic',
+        channel: m.channel,
+        tags: m.tags,
+        body: `Question about ${m.topic}`,
+        customer: { customerId: `${m.eventId}-customer`, segment: m.segment },
+      };
+      return { event, classification: { topic: m.topic, topicConfidence: 0.9, sentiment: 0, frustration: 0, language: 'en' } };
+    });
+    const done = writeTicketEvents(writer, { inbound, derived: [], context }, Math.min((window + 1) * MESSAGE_WINDOW_MS, end));
+    await writer.flush();
+    await done;
+  }
+
+  // Each spike's series stepped minute by minute through the alert lifecycle, as a detection pass
+  // running every minute would: the detector's expectation is the model's mean rate, its band ±3√.
+  const later: { at: number; write: () => Promise<void> }[] = [];
+  const latest = new Map<string, AlertState>();
+  const notices: SeededAnomalies['notices'] = [];
+  const deliveries = new Map<string, SeededDelivery>();
+  for (const spike of profile.spikes) {
+    const spikeEnd = spike.at + spike.perMinute.length * MINUTE;
+    for (const series of spike.series) {
+      const counts = new Map<number, number>();
+      for (const m of messages) if (inSeries(series, m)) counts.set(Math.floor(m.at / MINUTE) * MINUTE, (counts.get(Math.floor(m.at / MINUTE) * MINUTE) ?? 0) + 1);
+      let alert: AlertState | undefined;
+      let reported = 0;
+      // Every complete minute up to the end, as a pass at each minute's end would see it.
+      for (let minute = spike.at - 5 * MINUTE; minute < Math.min(spikeEnd + 30 * MINUTE, end); minute += MINUTE) {
+        const expected = expectedPerMinute(profile, series, minute);
+        const scale = Math.sqrt(Math.max(expected, 1));
+        const observed = counts.get(minute) ?? 0;
+        const score = scoreOf((observed - expected) / scale);
+        // Reported when the episode starts and again only when it gets clearly worse.
+        const isAnomaly = minute >= spike.at && minute < spikeEnd && score > 0 && score >= reported + 0.1;
+        if (isAnomaly) reported = score;
+        const passAt = minute + MINUTE;
+        const step = stepAlert(series, alert, { minuteMs: minute, observed, score, expected, lower: Math.max(0, expected - BAND * scale), upper: expected + BAND * scale, isAnomaly }, passAt, DEFAULT_ALERT_POLICY);
+        alert = step.alert;
+        if (!alert || !step.changed) continue;
+        const version = { ...alert };
+        latest.set(version.alertId, version);
+        later.push({ at: passAt, write: () => writeAlerts(writer, profile.tenantId, [version], passAt) });
+        if (!step.notice) continue;
+        const kind = step.notice;
+        notices.push({ kind, alertId: version.alertId, severity: version.severity });
+        for (const subscription of profile.subscriptions.filter((s) => subscriptionMatches(s, version))) {
+          const deliveryId = deliveryIdOf(version.alertId, kind, subscription.id);
+          attemptsFor(subscription.target, passAt + 2000, end).forEach((attempt, i) => {
+            const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: version.alertId, subscriptionId: subscription.id, notice: kind, status: attempt.status, attempts: i + 1, httpStatus: attempt.httpStatus, error: attempt.error, atMs: attempt.at };
+            later.push({ at: attempt.at, write: () => writeDeliveryAttempt(writer, row) });
+            deliveries.set(deliveryId, { deliveryId, alertId: version.alertId, status: attempt.status, attempts: i + 1, atMs: attempt.at });
+          });
+        }
+      }
+    }
+  }
+
+  for (const s of profile.subscriptions) {
+    await saveSubscription(
+      ch,
+      profile.tenantId,
+      { subscriptionId: s.id, name: s.name, dimension: s.dimension, values: s.values, minSeverity: s.minSeverity, targetUrl: `https://hooks.example.com/${profile.tenantId}/${s.id}`, format: 'json', secret: 'whsec_c2VlZA==', createdAt: new Date(profile.from).toISOString() },
+      false,
+      profile.from,
+    );
+  }
+  later.sort((a, b) => a.at - b.at);
+  for (let i = 0; i < later.length; ) {
+    const windowEnd = (Math.floor(later[i].at / ALERT_WINDOW_MS) + 1) * ALERT_WINDOW_MS;
+    const batch: Promise<void>[] = [];
+    while (i < later.length && later[i].at < windowEnd) batch.push(later[i++].write());
+    await writer.flush();
+    await Promise.all(batch);
+  }
+  await writer.close();
+  return { messages, alerts: [...latest.values()], deliveries: [...deliveries.values()], notices };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The figures the Anomalies panels (and its alert annotations) should show
+
+export interface Window {
+  from: number;
+  to: number;
+  /** Grafana's interval for the panel (at least the panel's min interval). */
+  intervalMs: number;
+  /** The topic filter; undefined = All. */
+  topics?: string[];
+}
+
+export interface Definitions {
+  bandWeeks: number;
+  bandScales: number;
+  risingMinMessages: number;
+}
+
+/** ClickHouse's text form of a DateTime. */
+const text = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+/** ClickHouse round(x, 2) on a Float64: scale, round half to even, unscale. */
+function round2(x: number): number {
+  const scaled = x * 100;
+  const floor = Math.floor(scaled);
+  const rounded = scaled - floor === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(scaled);
+  return rounded / 100;
+}
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Window) {
+  // The macros' view of the range and interval: whole seconds.
+  const from = Math.floor(w.from / 1000) * 1000;
+  const to = Math.floor(w.to / 1000) * 1000;
+  const intervalS = Math.trunc(Math.max(w.intervalMs / 1000, 1));
+  const interval = intervalS * 1000;
+  const bucketOf = (ms: number) => Math.floor(ms / interval) * interval;
+  const minuteOf = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
+  const inTopics = (topic: string) => !w.topics || w.topics.includes(topic);
+  const messages = seeded.messages.filter((m) => inTopics(m.topic));
+  /** The alerts panels show: all series while the topic filter is All, else the selected topics'. */
+  const alertInScope = (a: AlertState) => {
+    if (!w.topics) return true;
+    const { dimension, value } = parseSeries(a.series);
+    return dimension === 'topic' && w.topics.includes(value);
+  };
+  const alerts = seeded.alerts.filter(alertInScope);
+
+  // Volume with expected band: each minute counted this week (k = 0) and 1..bandWeeks weeks later.
+  const weekly = new Map<string, { time: number; topic: string; counts: number[] }>();
+  for (const m of messages) {
+    for (let k = 0; k <= d.bandWeeks; k++) {
+      const at = minuteOf(m.at) + k * WEEK;
+      if (at < from || at > to) continue;
+      const key = `${bucketOf(at)}|${m.topic}`;
+      const entry = weekly.get(key) ?? { time: bucketOf(at), topic: m.topic, counts: new Array<number>(d.bandWeeks + 1).fill(0) };
+      entry.counts[k]++;
+      weekly.set(key, entry);
+    }
+  }
+  const firstMinute = Math.floor((from / 1000 + 59) / 60) * 60;
+  const lastMinute = Math.floor(to / 1000 / 60) * 60;
+  const volume = new Map<string, ExpectedRow & { time: string; topic: string }>();
+  const empty = { observed: null, expected: null, lower: null, upper: null, alert_expected: null, alert_upper: null };
+  for (const [key, { time, topic, counts }] of weekly) {
+    const minutes = Math.floor((Math.min(time / 1000 + intervalS - 60, lastMinute) - Math.max(time / 1000, firstMinute)) / 60) + 1;
+    const median = counts.slice(1).sort((a, b) => a - b)[Math.floor(d.bandWeeks / 2)];
+    const half = d.bandScales * Math.sqrt(Math.max(median, 1));
+    volume.set(key, { ...empty, time: text(time), topic, observed: counts[0] / minutes, expected: median / minutes, lower: Math.max(0, median - half) / minutes, upper: (median + half) / minutes });
+  }
+  const points = new Map<string, AlertState>();
+  for (const a of alerts) {
+    const { dimension, value } = parseSeries(a.series);
+    if (dimension !== 'topic' || a.lastAnomalyAtMs < from || a.lastAnomalyAtMs > to) continue;
+    const key = `${bucketOf(a.lastAnomalyAtMs)}|${value}`;
+    if (!points.has(key) || points.get(key)!.lastAnomalyAtMs < a.lastAnomalyAtMs) points.set(key, a);
+  }
+  for (const [key, a] of points) {
+    const [time, topic] = key.split('|');
+    volume.set(key, { ...empty, time: text(Number(time)), topic, ...volume.get(key), alert_expected: a.expected, alert_upper: a.upper });
+  }
+
+  const severityOrder = (a: AlertState, b: AlertState) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || byText(a.series, b.series);
+  const windowOf = (minutes: number[], lo: number, hi: number) => minutes.filter((m) => m >= lo && m < hi).length;
+
+  return {
+    'Volume with expected band per topic': [...volume.values()].sort((a, b) => byText(a.time, b.time) || byText(a.topic, b.topic)),
+    Alerts: alerts
+      .filter((a) => a.startedAtMs <= to && (a.resolvedAtMs ?? to) >= from)
+      .sort((a, b) => a.startedAtMs - b.startedAtMs || byText(a.series, b.series))
+      .map((a) => ({
+        time: text(a.startedAtMs),
+        timeEnd: text(a.resolvedAtMs ?? to),
+        text: `${a.series}: ${a.severity} alert, ${a.status}. Reported at up to ${a.observed} messages/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}; score ${round2(a.score)}.`,
+        tags: `${a.status},${a.severity},${a.series.replace(/,/g, ' ')}`,
+      })),
+    'Firing alerts now': alerts
+      .filter((a) => a.status === 'firing')
+      .sort(severityOrder)
+      .map((a) => ({ series: a.series, severity: a.severity, score: a.score, observed: a.observed, expected: a.expected, upper: a.upper, started_at: text(a.startedAtMs), last_anomaly_at: text(a.lastAnomalyAtMs) })),
+    'Top rising topics': [...new Set(messages.map((m) => m.topic))]
+      .map((topic) => {
+        const minutes = messages.filter((m) => m.topic === topic).map((m) => minuteOf(m.at));
+        const lastHour = windowOf(minutes, to - HOUR, to);
+        const baselinePerHour = windowOf(minutes, to - HOUR - WEEK, to - HOUR) / (WEEK / HOUR);
+        return { topic, last_hour: lastHour, baseline_per_hour: baselinePerHour, ratio: lastHour / baselinePerHour };
+      })
+      .filter((r) => r.last_hour >= d.risingMinMessages && r.baseline_per_hour > 0)
+      .sort((a, b) => b.ratio - a.ratio || byText(a.topic, b.topic))
+      .slice(0, 10),
+    'New topics': [...new Set(messages.map((m) => m.topic))]
+      .map((topic) => {
+        const minutes = messages.filter((m) => m.topic === topic && minuteOf(m.at) <= to).map((m) => minuteOf(m.at));
+        return { topic, first: Math.min(...minutes), messages: minutes.filter((m) => m >= from && m <= to).length };
+      })
+      .filter((r) => r.first >= from)
+      .sort((a, b) => b.first - a.first || byText(a.topic, b.topic))
+      .map((r) => ({ topic: r.topic, first_seen: text(r.first), messages: r.messages })),
+    'Alerts by severity': [...new Set(alerts.filter((a) => a.startedAtMs >= from && a.startedAtMs <= to).map((a) => bucketOf(a.startedAtMs)))]
+      .sort((a, b) => a - b)
+      .map((time) => {
+        const started = alerts.filter((a) => a.startedAtMs >= from && a.startedAtMs <= to && bucketOf(a.startedAtMs) === time);
+        return { time: text(time), ...Object.fromEntries(SEVERITIES.map((s) => [s, started.filter((a) => a.severity === s).length])) };
+      }),
+    'Alert deliveries': (() => {
+      const inScope = new Set(alerts.map((a) => a.alertId));
+      const shown = seeded.deliveries.filter((x) => inScope.has(x.alertId) && x.atMs >= from && x.atMs <= to);
+      const bucket = (x: SeededDelivery) => bucketOf(Math.floor(x.atMs / 1000) * 1000);
+      return [...new Set(shown.map(bucket))]
+        .sort((a, b) => a - b)
+        .map((time) => {
+          const group = shown.filter((x) => bucket(x) === time);
+          return { time: text(time), delivered: group.filter((x) => x.status === 'delivered').length, failed: group.filter((x) => x.status === 'failed').length, abandoned: group.filter((x) => x.status === 'abandoned').length };
+        });
+    })(),
+  } satisfies Record<string, ExpectedRow[]>;
+}
