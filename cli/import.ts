@@ -15,8 +15,10 @@ import { parseMappings, readRows } from './datasetFile.js';
 
 const BATCH_LIMIT = 2000;
 
+/** History is recorded as it was: values the dataset reader would synthesise (customers, plans) are left out. */
 function toImportTicket(t: DatasetTicket): ImportTicket {
-  const customer = Object.fromEntries(Object.entries(t.customer).filter(([, v]) => v !== undefined && v !== '')) as ImportTicket['customer'];
+  const observed = { ...t.customer, customerId: t.synthesized.customerId ? undefined : t.customer.customerId, plan: t.synthesized.plan ? undefined : t.customer.plan };
+  const customer = Object.fromEntries(Object.entries(observed).filter(([, v]) => v !== undefined && v !== '')) as ImportTicket['customer'];
   return {
     id: t.id,
     createdAt: t.at,
@@ -54,9 +56,10 @@ export async function importCommand(argv: string[]): Promise<void> {
 
   const rows = await readRows(file);
   const mapping = resolveMapping(rows, parseMappings(opts.map));
+  if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (created_at, createdAt, timestamp, date) — history's times are not invented on import; name it with --map createdAt=<column>`);
   const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: Number(opts.seed), datasetName: basename(file).replace(/\.[^.]+$/, '') });
   console.log(`${file}: ${rows.length} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
-  for (const note of synthesized) console.log(`  synthesised: ${note}`);
+  for (const note of synthesized) console.log(`  not in the file, left empty on import: ${note.replace(/ \(.*$/, '')}`);
 
   const bar = new SingleBar({ format: 'import [{bar}] {value}/{total} tickets · {rate}/min · {eta_formatted}' });
   bar.start(tickets.length, 0, { rate: 0 });

@@ -37,6 +37,8 @@ export interface DatasetTicket {
   customer: { customerId: string; plan?: string; segment?: string; role?: string; signupAt?: string };
   priorContacts: number;
   escalated: boolean;
+  /** Which values were drawn by the seeded generator rather than read from the row. */
+  synthesized: { at: boolean; customerId: boolean; plan: boolean };
 }
 
 export interface SynthesisOptions {
@@ -161,6 +163,7 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
       customer: { customerId, plan, segment: field(row, 'segment'), role: field(row, 'role'), signupAt: field(row, 'signupAt') },
       priorContacts: 0,
       escalated: field(row, 'escalated') === 'true',
+      synthesized: { at: !mapping.createdAt, customerId: !field(row, 'customerId'), plan: plan !== undefined && !field(row, 'plan') },
     };
   });
   tickets.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));

@@ -62,6 +62,12 @@ describe('history import', () => {
     expect(await countEvents()).toBe(events);
   });
 
+  it('refuses an export without timestamps rather than inventing them', async () => {
+    const noTimes = path.join(dir, 'no-times.jsonl');
+    writeFileSync(noTimes, JSON.stringify({ ticket_id: 'N-1', body: 'hello', reply: 'hi' }));
+    await expect(importCommand([noTimes, '--url', sl.url!, '--api-key', acme.apiKey])).rejects.toThrow(/timestamp/);
+  });
+
   it('rejects a bad batch as a whole, naming the ticket and field, and writes nothing', async () => {
     const before = await countEvents();
     const res = await sl.app!.inject({
