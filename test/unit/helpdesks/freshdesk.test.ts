@@ -1,33 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidPayloadError, WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
+import { fixturesOf, eventsOf, fieldOf } from './adapterTestKit.js';
+import { WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
 import { freshdeskAdapter } from '../../../helpdesks/freshdesk.js';
-import type { TicketEvent } from '../../../domain/events.js';
 
 const adapter = freshdeskAdapter();
 const SECRET = 'fd_3kP9vQ2wX7mZ4tB8nR1cY6hJ0sL5aE';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/helpdesks/freshdesk/${name}`, import.meta.url));
-const load = (name: string) => JSON.parse(fixture(name).toString('utf8'));
+const { fixture, load } = fixturesOf('freshdesk');
 
 const request = (headers: Record<string, string | undefined>, rawBody = fixture('customer_reply.json')): WebhookRequest =>
   ({ rawBody, receivedAt: new Date('2025-05-02T09:30:00Z'), headers: { 'content-type': 'application/json', ...headers } });
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const map = (payload: unknown): MapResult => adapter.map(payload, request({ 'x-supportloop-token': SECRET }), 'acme');
-function events(payload: unknown): TicketEvent[] {
-  const result = map(payload);
-  if (result.outcome !== 'events') throw new Error(`expected events, got ignored: ${result.reason}`);
-  return result.events;
-}
-const fieldOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidPayloadError) return err.field;
-    throw err;
-  }
-  throw new Error('expected InvalidPayloadError');
-};
+const events = (payload: unknown) => eventsOf(map(payload));
 
 describe('freshdesk verify (shared secret: header or Basic password)', () => {
   it('accepts the secret in X-Supportloop-Token', () => {

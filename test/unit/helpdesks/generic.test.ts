@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
-import { InvalidPayloadError, WebhookAuthError, type WebhookRequest } from '../../../helpdesks/adapter.js';
+import { fixturesOf, fieldOf } from './adapterTestKit.js';
+import { WebhookAuthError, type WebhookRequest } from '../../../helpdesks/adapter.js';
 import { genericAdapter, GenericWebhookBody } from '../../../helpdesks/generic.js';
 
 const adapter = genericAdapter({ toleranceSeconds: 300 });
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const RECEIVED_AT = new Date('2025-04-01T12:00:05Z');
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/helpdesks/generic/${name}`, import.meta.url));
-const load = (name: string) => JSON.parse(fixture(name).toString('utf8'));
+const { fixture, load } = fixturesOf('generic');
 
 function signed(rawBody: Buffer, options: { secret?: string; signedAt?: Date; id?: string } = {}): WebhookRequest {
   const signedAt = options.signedAt ?? new Date('2025-04-01T12:00:03Z');
@@ -26,15 +25,6 @@ function signed(rawBody: Buffer, options: { secret?: string; signedAt?: Date; id
     },
   };
 }
-const fieldOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidPayloadError) return err.field;
-    throw err;
-  }
-  throw new Error('expected InvalidPayloadError');
-};
 const map = (payload: unknown) => adapter.map(payload, signed(Buffer.from(JSON.stringify(payload))), 'acme');
 
 describe('generic verify (Standard Webhooks)', () => {

@@ -1,15 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidPayloadError, WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
+import { fixturesOf, eventsOf, fieldOf } from './adapterTestKit.js';
+import { WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
 import { helpscoutAdapter } from '../../../helpdesks/helpscout.js';
-import type { TicketEvent } from '../../../domain/events.js';
 
 const adapter = helpscoutAdapter();
 const SECRET = 'Xq3vR8mZp2LwT6yK9bN4cH7jD1fG5sA0eU2iO8lP'; // Help Scout secrets are at most 40 characters
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/helpdesks/helpscout/${name}`, import.meta.url));
-const load = (name: string) => JSON.parse(fixture(name).toString('utf8'));
+const { fixture, load } = fixturesOf('helpscout');
 
 function signed(rawBody: Buffer, event: string, secret = SECRET): WebhookRequest {
   return {
@@ -23,20 +21,7 @@ function signed(rawBody: Buffer, event: string, secret = SECRET): WebhookRequest
   };
 }
 const map = (payload: unknown, event: string): MapResult => adapter.map(payload, signed(Buffer.from(JSON.stringify(payload)), event), 'acme');
-function events(payload: unknown, event: string): TicketEvent[] {
-  const result = map(payload, event);
-  if (result.outcome !== 'events') throw new Error(`expected events, got ignored: ${result.reason}`);
-  return result.events;
-}
-const fieldOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidPayloadError) return err.field;
-    throw err;
-  }
-  throw new Error('expected InvalidPayloadError');
-};
+const events = (payload: unknown, event: string) => eventsOf(map(payload, event));
 
 describe('helpscout verify', () => {
   const body = fixture('convo.created.json');

@@ -1,35 +1,20 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidPayloadError, WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
+import { fixturesOf, eventsOf, fieldOf } from './adapterTestKit.js';
+import { WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
 import { intercomAdapter } from '../../../helpdesks/intercom.js';
-import type { TicketEvent } from '../../../domain/events.js';
 
 const adapter = intercomAdapter();
 const SECRET = 'a1b2c3d4e5f6client_secret_for_tests';
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/helpdesks/intercom/${name}`, import.meta.url));
-const load = (name: string) => JSON.parse(fixture(name).toString('utf8'));
+const { fixture, load } = fixturesOf('intercom');
 
 function signed(rawBody: Buffer, secret = SECRET): WebhookRequest {
   const signature = `sha1=${createHmac('sha1', secret).update(rawBody).digest('hex')}`;
   return { rawBody, receivedAt: new Date('2023-11-15T00:00:00Z'), headers: { 'content-type': 'application/json', 'x-hub-signature': signature } };
 }
 const map = (payload: unknown): MapResult => adapter.map(payload, signed(Buffer.from(JSON.stringify(payload))), 'acme');
-function events(payload: unknown): TicketEvent[] {
-  const result = map(payload);
-  if (result.outcome !== 'events') throw new Error(`expected events, got ignored: ${result.reason}`);
-  return result.events;
-}
-const fieldOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidPayloadError) return err.field;
-    throw err;
-  }
-  throw new Error('expected InvalidPayloadError');
-};
+const events = (payload: unknown) => eventsOf(map(payload));
 
 describe('intercom verify', () => {
   const body = fixture('conversation_user_replied.json');

@@ -1,15 +1,14 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidPayloadError, WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
+import { fixturesOf, eventsOf, fieldOf } from './adapterTestKit.js';
+import { WebhookAuthError, type MapResult, type WebhookRequest } from '../../../helpdesks/adapter.js';
 import { zendeskAdapter } from '../../../helpdesks/zendesk.js';
-import type { TicketEvent } from '../../../domain/events.js';
 
 const adapter = zendeskAdapter({ toleranceSeconds: 300 });
 const SECRET = 'dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==';
 const RECEIVED_AT = new Date('2025-01-08T14:25:31Z');
 
-const fixture = (name: string) => readFileSync(new URL(`../../fixtures/helpdesks/zendesk/${name}`, import.meta.url));
+const { fixture, load } = fixturesOf('zendesk');
 
 function signed(rawBody: Buffer, secret = SECRET, timestamp = '2025-01-08T14:25:30Z'): WebhookRequest {
   const signature = createHmac('sha256', secret).update(timestamp + rawBody.toString('utf8')).digest('base64');
@@ -29,21 +28,7 @@ function signed(rawBody: Buffer, secret = SECRET, timestamp = '2025-01-08T14:25:
 function map(payload: unknown): MapResult {
   return adapter.map(payload, signed(Buffer.from(JSON.stringify(payload))), 'acme');
 }
-function events(payload: unknown): TicketEvent[] {
-  const result = map(payload);
-  if (result.outcome !== 'events') throw new Error(`expected events, got ignored: ${result.reason}`);
-  return result.events;
-}
-const load = (name: string) => JSON.parse(fixture(name).toString('utf8'));
-const fieldOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof InvalidPayloadError) return err.field;
-    throw err;
-  }
-  throw new Error('expected InvalidPayloadError');
-};
+const events = (payload: unknown) => eventsOf(map(payload));
 
 describe('zendesk verify', () => {
   const body = fixture('comment_added_agent.json');
