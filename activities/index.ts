@@ -9,6 +9,7 @@ import { loadTicketState, writeTicketState } from '../store/tickets.js';
 import type { AlertPolicy } from '../domain/alerts.js';
 import { createDetectionActivities } from './detection.js';
 import { createLearningActivities } from './learning.js';
+import { createOutcomeActivities } from './outcomes.js';
 import type { TenantLearners } from './tenantLearners.js';
 
 export interface ActivityDeps {
@@ -32,6 +33,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createLearningActivities({ ch: deps.ch, writer: deps.writer, learners: deps.learners, now }),
     ...createDetectionActivities({ ch: deps.ch, writer: deps.writer, now, ...deps.detection }),
+    ...createOutcomeActivities({ ch: deps.ch, writer: deps.writer, now }),
     /** What a new run of a ticket's workflow starts from: its stored state and the event ids already recorded. */
     async resumeTicket(input: { tenantId: string; ticketId: string }): Promise<{ state: TicketState | undefined; seenEventIds: string[] }> {
       const [state, seenEventIds] = await Promise.all([

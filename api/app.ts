@@ -15,6 +15,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes, type DependencyChecks } from './routes/health.js';
 import { importRoutes } from './routes/import.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { outcomeRoutes } from './routes/outcomes.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(suggestionRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
     await tenantScoped.register(importRoutes, { writer: deps.writer });
     await tenantScoped.register(alertRoutes, { ch: deps.ch });
+    await tenantScoped.register(outcomeRoutes, { ch: deps.ch });
   });
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminAuth(deps.adminKey));

@@ -2,6 +2,7 @@
 // deterministic, so the workflow can hold it, query it and carry it across continueAsNew.
 import type { CustomerContext, DerivedEvent, TicketEvent, TicketStatus } from './events.js';
 import { topicFromTags } from './outcomeQuality.js';
+import { isThanksOnlyMessage } from './reward.js';
 
 export interface TicketState {
   tenantId: string;
@@ -29,6 +30,8 @@ export interface TicketState {
   agentReplies: number;
   /** Customer messages after the first agent reply: the customer had to come back. */
   followUps: number;
+  /** Follow-ups that only thanked or confirmed (not held against the reply). */
+  thanksFollowUps: number;
   reopens: number;
   escalations: number;
   slaBreached: boolean;
@@ -59,6 +62,7 @@ export function newTicketState(tenantId: string, ticketId: string): TicketState 
     customerMessages: 0,
     agentReplies: 0,
     followUps: 0,
+    thanksFollowUps: 0,
     reopens: 0,
     escalations: 0,
     slaBreached: false,
@@ -102,7 +106,10 @@ export function applyEvent(previous: TicketState, event: TicketEvent): TicketSta
       break;
     case 'message.customer':
       state.customerMessages++;
-      if (state.firstResponseAt) state.followUps++;
+      if (state.firstResponseAt) {
+        state.followUps++;
+        if (isThanksOnlyMessage(event.body ?? '')) state.thanksFollowUps = (state.thanksFollowUps ?? 0) + 1;
+      }
       else state.awaitingFirstResponseSince ??= event.occurredAt;
       if (isClosed(state.status)) reopen(state);
       else if (state.status === 'new' || state.status === 'pending') state.status = 'open';
@@ -191,6 +198,7 @@ export function outcomeEvent(state: TicketState, closedAtMs: number): DerivedEve
       resolutionSeconds: seconds(state.createdAt, state.solvedAt),
       firstResponseSeconds: seconds(state.createdAt, state.firstResponseAt),
       followUps: state.followUps,
+      thanksFollowUps: state.thanksFollowUps ?? 0,
       customerMessages: state.customerMessages,
       agentReplies: state.agentReplies,
       escalated: state.escalations > 0,

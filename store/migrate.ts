@@ -5,6 +5,7 @@ import { createDatabase, createTable, type DdlContext } from './ddl.js';
 import * as spine from './migrations/001_spine.js';
 import * as learning from './migrations/002_learning.js';
 import * as detection from './migrations/003_detection.js';
+import * as outcomes from './migrations/004_outcomes.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -13,7 +14,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes];
 
 /** The database and the table that records applied versions. */
 function bootstrapStatements(ctx: DdlContext): string[] {

@@ -18,6 +18,8 @@ export const TABLES = {
   alerts: 'alerts',
   alertSubscriptions: 'alert_subscriptions',
   alertDeliveries: 'alert_deliveries',
+  ticketRewards: 'ticket_rewards',
+  tenantSettings: 'tenant_settings',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

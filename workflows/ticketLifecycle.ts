@@ -12,7 +12,7 @@ import { ticketEventsSignal, ticketStateQuery, type TicketLifecycleInput } from 
 // bench:ingest as the difference that matters on a SQLite-backed server. A crashed worker's
 // task times out and re-runs them; the store collapses the repeat.
 const retry = { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
-const { resumeTicket, recordTicketChanges, recordCorrection } = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '30 seconds', retry });
+const { resumeTicket, recordTicketChanges, recordCorrection, recordReward } = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '30 seconds', retry });
 // Drafting may first build the tenant's learner from its whole history: allow it time.
 const { suggestReply, refreshLearner } = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '5 minutes', retry });
 
@@ -55,6 +55,7 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<void
           const outcome = outcomeEvent(current, Date.now());
           current = { ...current, outcomeRecorded: true, version: current.version + 1 };
           await record([], [outcome]);
+          await recordReward({ ticket: current, outcome });
           await refreshLearner({ tenantId: input.tenantId });
           // Done unless the customer wrote again while the outcome was being recorded.
           if (pending.length === 0) return;

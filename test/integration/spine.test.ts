@@ -164,8 +164,29 @@ describe('webhook → lifecycle → ClickHouse', () => {
     expect(details).toMatchObject({ followUps: 0, escalated: false, reopened: false, csat: 1, slaBreached: false });
     expect(details.resolutionSeconds).toBeGreaterThanOrEqual(59);
     const handle = sl.temporal.client.workflow.getHandle(ticketWorkflowId('acme', 'T-5'));
+    // Its reward, with the components that explain it (CSAT 1, solved on the first reply).
+    const reward = await eventually(async () => {
+      const res = await sl.app!.inject({ method: 'GET', url: '/v1/tickets/T-5/reward', headers: { authorization: `Bearer ${acme.apiKey}` } });
+      return res.statusCode === 200 ? (res.json() as { rewards: { reward: number; components: { name: string }[] }[] }) : undefined;
+    });
+    expect(reward.rewards[0]!.reward).toBeGreaterThan(0.85);
+    expect(reward.rewards[0]!.components.map((c) => c.name)).toEqual(expect.arrayContaining(['csat', 'escalation', 'resolvedOnFirstReply']));
     // The lifecycle completes once the outcome is recorded and learned from.
     expect(await eventually(async () => ((await handle.describe()).status.name === 'COMPLETED' ? 'COMPLETED' : undefined))).toBe('COMPLETED');
+  });
+
+  it('lets a leader configure reward weights, validating them', async () => {
+    const auth = { authorization: `Bearer ${acme.apiKey}` };
+    const bad = await sl.app!.inject({ method: 'PUT', url: '/v1/settings/reward-weights', headers: auth, payload: { escalation: -1 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toMatch(/escalation/);
+    const ok = await sl.app!.inject({ method: 'PUT', url: '/v1/settings/reward-weights', headers: auth, payload: { escalation: 0.5 } });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().effective.escalation).toBe(0.5);
+    const read = await sl.app!.inject({ method: 'GET', url: '/v1/settings/reward-weights', headers: auth });
+    expect(read.json().overrides).toEqual({ escalation: 0.5 });
+    const other = await sl.app!.inject({ method: 'GET', url: '/v1/settings/reward-weights', headers: { authorization: `Bearer ${globex.apiKey}` } });
+    expect(other.json().overrides).toEqual({});
   });
 
   it('acknowledges and records a delivery type it does not act on, without starting a ticket', async () => {
