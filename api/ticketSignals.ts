@@ -11,6 +11,7 @@ export interface TicketSignalOptions {
   client: Client;
   taskQueue: string;
   timers: LifecycleTimers;
+  historyLimit: number;
   /** Give up (→ 503, the helpdesk retries) rather than hold the webhook open. */
   deadlineMs: number;
 }
@@ -23,7 +24,7 @@ export async function signalTicketEvents(options: TicketSignalOptions, events: T
       Promise.all(
         [...byTicket].map(([ticketId, ticketEvents]) => {
           const tenantId = ticketEvents[0]!.tenantId;
-          const input: TicketLifecycleInput = { tenantId, ticketId, timers: options.timers };
+          const input: TicketLifecycleInput = { tenantId, ticketId, timers: options.timers, historyLimit: options.historyLimit };
           return options.client.workflow.signalWithStart<typeof ticketLifecycle, [TicketEvent[]]>('ticketLifecycle', {
             workflowId: ticketWorkflowId(tenantId, ticketId),
             taskQueue: options.taskQueue,

@@ -42,6 +42,7 @@ export const SETTINGS = {
 
   slaFirstResponseSeconds: s({ env: 'SUPPORTLOOP_SLA_FIRST_RESPONSE_SECONDS', kind: 'int', default: 3600, doc: 'first-response SLA; a breach is recorded as sla.breached' }),
   outcomeWindowSeconds: s({ env: 'SUPPORTLOOP_OUTCOME_WINDOW_SECONDS', kind: 'int', default: 7 * 24 * 3600, doc: 'after solve, how long reopen and CSAT still count before ticket.outcome is recorded' }),
+  workflowHistoryLimit: s({ env: 'SUPPORTLOOP_WORKFLOW_HISTORY_LIMIT', kind: 'int', default: 2000, doc: 'a ticket lifecycle continues as new past this many history events (state carried over)' }),
   webhookMaxBodyBytes: s({ env: 'SUPPORTLOOP_WEBHOOK_MAX_BODY_BYTES', kind: 'int', default: 1024 * 1024, doc: 'larger webhook bodies get 413' }),
   webhookToleranceSeconds: s({ env: 'SUPPORTLOOP_WEBHOOK_TOLERANCE_SECONDS', kind: 'int', default: 300, doc: 'max clock skew for signed webhook timestamps (Zendesk, generic)' }),
   detectionEnabled: s({ env: 'SUPPORTLOOP_DETECTION', kind: 'bool', default: true, doc: 'run spike detection on a Temporal Schedule per tenant' }),

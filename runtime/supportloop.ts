@@ -140,6 +140,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
         client: temporal.client,
         taskQueue: config.taskQueue,
         timers: { slaFirstResponseMs: config.slaFirstResponseSeconds * 1000, outcomeWindowMs: config.outcomeWindowSeconds * 1000 },
+        historyLimit: config.workflowHistoryLimit,
         deadlineMs: 10_000,
       },
       checks: {

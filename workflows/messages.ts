@@ -14,6 +14,8 @@ export interface TicketLifecycleInput {
   ticketId: string;
   /** Fixed at start so a config change never alters a running history (determinism). */
   timers: LifecycleTimers;
+  /** Continue as new once the run's history is longer than this (keeps replays fast). */
+  historyLimit: number;
   /** Carried across continueAsNew. */
   carried?: { state: TicketState; seenEventIds: string[] };
 }

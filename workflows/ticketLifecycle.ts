@@ -16,9 +16,6 @@ const { resumeTicket, recordTicketChanges, recordCorrection, recordReward } = pr
 // Drafting may first build the tenant's learner from its whole history: allow it time.
 const { suggestReply, refreshLearner } = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '5 minutes', retry });
 
-/** Keep histories short enough to replay fast; the typed state carries over. */
-const MAX_HISTORY_EVENTS = 2_000;
-
 export async function ticketLifecycle(input: TicketLifecycleInput): Promise<void> {
   const pending: TicketEvent[] = [];
   /** The last recorded state, what the query answers. */
@@ -84,7 +81,7 @@ export async function ticketLifecycle(input: TicketLifecycleInput): Promise<void
       if (fresh.some((e) => e.kind === 'ticket.solved')) await refreshLearner({ tenantId: input.tenantId });
     }
 
-    if (pending.length === 0 && (workflowInfo().historyLength > MAX_HISTORY_EVENTS || workflowInfo().continueAsNewSuggested)) {
+    if (pending.length === 0 && (workflowInfo().historyLength > input.historyLimit || workflowInfo().continueAsNewSuggested)) {
       await continueAsNew<typeof ticketLifecycle>({ ...input, carried: { state: current, seenEventIds: [...seen] } });
     }
   }

@@ -11,7 +11,7 @@ let acme: TestTenant;
 let globex: TestTenant;
 
 beforeAll(async () => {
-  sl = await startTestSupportloop({ slaFirstResponseSeconds: 2, outcomeWindowSeconds: 3 });
+  sl = await startTestSupportloop({ slaFirstResponseSeconds: 2, outcomeWindowSeconds: 3, workflowHistoryLimit: 100 });
   acme = await createTenant(sl, 'acme');
   globex = await createTenant(sl, 'globex');
 });
@@ -136,6 +136,25 @@ describe('webhook → lifecycle → ClickHouse', () => {
     });
     expect(state.followUps).toBe(1);
     expect(await count('acme', 'T-3')).toBe(3);
+  });
+
+  it('continues as new on a long history, carrying state and de-duplication', async () => {
+    const handle = sl.temporal.client.workflow.getHandle(ticketWorkflowId('acme', 'T-long'));
+    for (let i = 0; i < 30; i++) {
+      expect((await post(acme, [event('T-long', `long-${i}`, i % 2 ? 'reply.agent' : 'message.customer', { body: `message ${i}` })])).statusCode).toBe(202);
+      await eventually(async () => ((await handle.query(ticketStateQuery))?.version === i + 1 ? true : undefined));
+    }
+    const runs = [];
+    for await (const w of sl.temporal.client.workflow.list({ query: `WorkflowId = '${ticketWorkflowId('acme', 'T-long')}'` })) runs.push(w.runId);
+    expect(runs.length).toBeGreaterThan(1);
+    // A duplicate of an event from the first run is still dropped after continueAsNew.
+    expect((await post(acme, [event('T-long', 'long-0', 'message.customer', { body: 'message 0' })])).statusCode).toBe(202);
+    expect((await post(acme, [event('T-long', 'long-30', 'message.customer', { body: 'message 30' })])).statusCode).toBe(202);
+    const state = await eventually(async () => {
+      const s = await handle.query(ticketStateQuery);
+      return s?.version === 31 ? s : undefined;
+    });
+    expect(state).toMatchObject({ customerMessages: 16, agentReplies: 15 });
   });
 
   it('records an SLA breach when no agent answers in time', async () => {
