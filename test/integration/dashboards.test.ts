@@ -1,6 +1,6 @@
 // Every panel and annotation query of every dashboard in dashboards/ runs, as Grafana would send
 // it, on a real chDB seeded with several tenants' tickets, learning rows (suggestions, corrections,
-// feedback) and spike-detection rows (classified customer messages, alerts, deliveries): its SQL
+// feedback, ticket rewards) and spike-detection rows (classified customer messages, alerts, deliveries): its SQL
 // expands (variables + the plugin's macros), runs, returns the columns its visualization needs and
 // data on the seeded rows, reads only tables the store defines (the Replacing ones with FINAL), uses
 // only the provisioned datasource uid, honours its dashboard's filter variables, and shows one
@@ -139,6 +139,9 @@ const ACME_LEARNING: LearningProfile = {
   acceptance: { atInstall: 0.3, atEnd: 0.8 },
   escalationShare: 0.12,
   feedbackShare: 0.3,
+  segments: ['enterprise', 'smb', ''],
+  plans: ['pro', 'trial'],
+  rewardWeights: {},
 };
 const GLOBEX_LEARNING: LearningProfile = {
   tenantId: 'globex',
@@ -148,6 +151,10 @@ const GLOBEX_LEARNING: LearningProfile = {
   acceptance: { atInstall: 0.2, atEnd: 0.6 },
   escalationShare: 0.2,
   feedbackShare: 0.4,
+  segments: ['consumer', ''],
+  plans: ['basic'],
+  // A leader who counts CSAT more and resolution time not at all.
+  rewardWeights: { csat: 0.5, slowResolution: 0 },
 };
 /** Inserted only by the isolation test, with the other tenants' topics. */
 const INITECH_LEARNING: LearningProfile = {
@@ -158,6 +165,9 @@ const INITECH_LEARNING: LearningProfile = {
   acceptance: { atInstall: 0.4, atEnd: 0.6 },
   escalationShare: 0.15,
   feedbackShare: 0.3,
+  segments: ['enterprise', 'smb', 'consumer'],
+  plans: ['pro'],
+  rewardWeights: { escalation: 0.5 },
 };
 
 // Spike-detection rows: five weeks of classified customer messages before the ticket seed's last
@@ -477,7 +487,7 @@ beforeAll(async () => {
   await ch.command(`USE ${DATABASE}`);
   // Keep every inserted part apart, as recent data is before merges catch up: panels must read
   // the Replacing tables with FINAL to see one row per ticket and per event.
-  for (const table of [TABLES.tickets, TABLES.ticketEvents, TABLES.suggestions, TABLES.corrections, TABLES.suggestionFeedback, TABLES.alerts, TABLES.alertDeliveries]) {
+  for (const table of [TABLES.tickets, TABLES.ticketEvents, TABLES.suggestions, TABLES.corrections, TABLES.suggestionFeedback, TABLES.ticketRewards, TABLES.alerts, TABLES.alertDeliveries]) {
     await ch.command(`SYSTEM STOP MERGES ${ch.table(table)}`);
   }
   acmeSeed = await seedTenant(ch, ACME, 1);
@@ -775,12 +785,33 @@ describe('Learning shows the seeded numbers', () => {
       const [{ acceptance_rate, install_baseline }] = figures['Acceptance vs install baseline'];
       expect(acceptance_rate! - install_baseline!).toBeGreaterThan(0.1);
       expect(figures['Draft acceptance rate'].length).toBeGreaterThan(20);
+      expect(figures['Mean reward'].length).toBeGreaterThan(20);
     }
+    // Rewards rose with acme's acceptance: the month's daily mean reward is above the rewards' own install baseline
+    // (globex's acceptance moved less, on fewer tickets a day: its rewards are within noise of its baseline).
+    const days = acme['Mean reward'];
+    const monthMean = days.reduce((sum, d) => sum + (d.mean_reward as number), 0) / days.length;
+    expect(monthMean - (days[0].install_baseline as number)).toBeGreaterThan(0.02);
+    for (const seed of [learningSeeds.acme, learningSeeds.globex]) {
+      // Rewards start later than corrections (an outcome window after the solve), and a few tickets reopened after their outcome have two.
+      expect(Math.min(...seed.rewards.map((r) => r.at))).toBeGreaterThan(Math.min(...seed.corrections.map((c) => c.at)));
+      expect(new Set(seed.rewards.map((r) => r.ticketId)).size).toBeLessThan(seed.rewards.length);
+      expect(new Set(seed.rewards.map((r) => r.segment)).size).toBeGreaterThan(1);
+    }
+  });
+
+  it('reads ticket rewards that were written in several versions', async () => {
+    const [{ rows, keys }] = await ch.query<{ rows: string; keys: string }>(
+      `SELECT count() AS rows, uniqExact(tenant_id, ticket_id, outcome_event_id) AS keys FROM ${ch.table(TABLES.ticketRewards)} WHERE tenant_id = 'acme'`,
+    );
+    expect(Number(rows), `${TABLES.ticketRewards} holds more rows than keys (versions not yet merged)`).toBeGreaterThan(Number(keys));
+    expect(Number(keys)).toBe(learningSeeds.acme.rewards.length);
   });
 
   it('panels with an install baseline say how it is computed', () => {
     for (const panel of learningPanels.filter((p) => p.targets?.some((t) => t.rawSql.includes('install_baseline')))) {
-      expect(panel.description, panel.title).toContain(`first ${BASELINE_DAYS} days of corrections`);
+      const counted = panel.targets!.some((t) => t.rawSql.includes(TABLES.ticketRewards)) ? 'rewards' : 'corrections';
+      expect(panel.description, panel.title).toContain(`first ${BASELINE_DAYS} days of ${counted}`);
     }
     const automation = learningPanels.filter((p) => p.title.startsWith('Automation rate'));
     expect(automation.length).toBe(2);

@@ -1,24 +1,32 @@
 // Learning-loop rows for the dashboard test: per tenant, weeks of customer messages with the draft
 // served for each (suggestions), what the agent then did with it (corrections, plus the reply or
-// escalation event in the event log) and some thumbs up/down (suggestion_feedback), written by the
-// store's own row mappers. Acceptance improves from the install onwards, so the install baseline
-// differs from later ranges. Some rows are written twice, in later inserts (a retried activity or
+// escalation event in the event log), some thumbs up/down (suggestion_feedback) and, for the tickets
+// that got solved, the reward of their outcome (ticket_rewards, computed by the domain's reward from
+// the ticket's outcome event, as the outcome activity does; a few tickets reopen after their outcome
+// and are rewarded again), written by the store's own row mappers. Acceptance improves from the
+// install onwards, and tickets whose draft was sent end better, so the install baselines differ
+// from later ranges. Some rows are written twice, in later inserts (a retried activity or
 // insert), so panels must read with FINAL. Alongside, the figures each Learning panel should show,
 // computed from the seeded records in plain TypeScript.
 import type { TicketEvent } from '../../domain/events.js';
 import type { Correction, CorrectionClass, Suggestion } from '../../domain/learning/records.js';
+import { computeReward, outcomeSignalsFromDetails, rewardWeightsFor, type RewardWeightOverrides } from '../../domain/reward.js';
+import { newTicketState, outcomeEvent, type TicketState } from '../../domain/ticketState.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { writeCorrection } from '../../store/corrections.js';
 import { writeFeedback } from '../../store/suggestionFeedback.js';
 import { writeSuggestion } from '../../store/suggestions.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
+import { writeTicketReward } from '../../store/ticketRewards.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 /** Rows reach ClickHouse in one insert per table per window of simulated time. */
 const INSERT_WINDOW_MS = 2 * DAY;
+/** A solved ticket's outcome is recorded (and rewarded) when this window closes without a reopen. */
+const OUTCOME_WINDOW_MS = DAY;
 
 export interface Random {
   next(): number;
@@ -37,6 +45,11 @@ export interface LearningProfile {
   acceptance: { atInstall: number; atEnd: number };
   escalationShare: number;
   feedbackShare: number;
+  /** Customer segments ('' = none, so the plan stands in) and plans of the tickets. */
+  segments: string[];
+  plans: string[];
+  /** The tenant's reward weights (defaults for the rest). */
+  rewardWeights: RewardWeightOverrides;
 }
 
 export interface SeededSuggestion {
@@ -60,10 +73,21 @@ export interface SeededFeedback {
   /** The rated suggestion's topic. */
   topic: string;
 }
+export interface SeededReward {
+  /** The outcome time (ms). */
+  at: number;
+  ticketId: string;
+  topic: string;
+  /** The segment the dashboard shows: the customer segment, else the plan. */
+  segment: string;
+  reward: number;
+}
 export interface SeededLearning {
   suggestions: SeededSuggestion[];
   corrections: SeededCorrection[];
   feedback: SeededFeedback[];
+  /** One per outcome (a ticket reopened after its outcome has two); retried writes not repeated. */
+  rewards: SeededReward[];
 }
 
 /** The learner's default class boundaries (domain/learning/thresholds.ts DEFAULT_THRESHOLDS). */
@@ -113,7 +137,9 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
     later(at, () => write(at));
     if (random.chance(0.2)) later(at + INSERT_WINDOW_MS, () => write(at + INSERT_WINDOW_MS));
   };
-  const seeded: SeededLearning = { suggestions: [], corrections: [], feedback: [] };
+  const seeded: SeededLearning = { suggestions: [], corrections: [], feedback: [], rewards: [] };
+  /** Tickets an agent acted on, for their outcomes (drawn after the loop, so the rows above stay as they were). */
+  const acted: { ticketId: string; topic: string; messageAt: number; actedAt: number; accepted: boolean; escalated: boolean }[] = [];
   const event = (ticketId: string, eventId: string, kind: TicketEvent['kind'], at: number, body: string): TicketEvent => ({
     eventId,
     kind,
@@ -172,6 +198,7 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
       maybeTwice(actedAt, (at) =>
         writeCorrection(writer, { tenantId: profile.tenantId, replyEventId: action.eventId, repliedAt: action.occurredAt, channel: 'email', segment: '', correction }, at),
       );
+      acted.push({ ticketId, topic, messageAt, actedAt, accepted: correction.accepted, escalated });
       seeded.corrections.push({
         at: actedAt,
         topic,
@@ -190,6 +217,56 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
         writeFeedback(writer, { tenantId: profile.tenantId, ticketId, suggestionId, feedbackId: `feedback-${n}`, rating, comment: '', authorId: 'agent-1', createdAtMs: ratedAt }),
       );
       seeded.feedback.push({ at: ratedAt, rating, topic });
+    }
+  }
+
+  // Outcomes: most acted-on tickets get solved; tickets whose draft was sent (accepted) resolve
+  // sooner, with fewer follow-ups and reopens and better CSAT. When the outcome window closes, the
+  // reward is computed from the outcome event's details under the tenant's weights and written, as
+  // activities/outcomes.ts does; a retried activity writes it again later (same key, later version).
+  const weights = rewardWeightsFor(profile.rewardWeights);
+  const within = ([min, max]: [number, number]) => random.between(min, max);
+  for (const ticket of acted) {
+    if (!random.chance(0.9)) continue;
+    const segment = random.pick(profile.segments);
+    let state: TicketState = {
+      ...newTicketState(profile.tenantId, ticket.ticketId),
+      status: 'solved',
+      provider: 'generic',
+      channel: 'email',
+      topic: ticket.topic,
+      customer: { customerId: `${ticket.ticketId}-customer`, plan: random.pick(profile.plans), ...(segment ? { segment } : {}) },
+      createdAt: new Date(ticket.messageAt).toISOString(),
+      firstResponseAt: ticket.escalated ? undefined : new Date(ticket.actedAt).toISOString(),
+    };
+    const good = ticket.accepted && !ticket.escalated;
+    const followUps = ticket.escalated ? (random.chance(0.4) ? 1 : 0) : good ? (random.chance(0.1) ? 1 : 0) : random.chance(0.6) ? (random.chance(0.5) ? 2 : 1) : 0;
+    const thanks = random.chance(0.25) ? 1 : 0;
+    const solvedAt = Math.round(ticket.actedAt + within(ticket.escalated ? [6, 60] : good ? [0.5, 20] : [2, 40]) * HOUR);
+    const csat = random.chance(0.6) ? Math.round(within(ticket.escalated ? [0.1, 0.7] : good ? [0.7, 1] : [0.1, 0.8]) * 100) / 100 : undefined;
+    state = {
+      ...state,
+      customerMessages: 1 + followUps + thanks,
+      agentReplies: 1 + followUps,
+      followUps: followUps + thanks,
+      thanksFollowUps: thanks,
+      escalations: ticket.escalated ? 1 : 0,
+      reopens: random.chance(good ? 0.04 : 0.15) ? 1 : 0,
+      slaBreached: random.chance(0.1),
+      csatScore: csat,
+      solvedAt: new Date(solvedAt).toISOString(),
+    };
+    // A few tickets reopen after their outcome was recorded and are solved (and rewarded) again.
+    const reopenedAfterOutcome = random.chance(0.05);
+    for (let closedAt = solvedAt + OUTCOME_WINDOW_MS, round = 0; closedAt < end && round < (reopenedAfterOutcome ? 2 : 1); round++) {
+      const outcome = outcomeEvent(state, closedAt);
+      const result = computeReward(outcomeSignalsFromDetails(outcome.details, Number(outcome.details.thanksFollowUps ?? 0)), weights);
+      const snapshot = state;
+      maybeTwice(closedAt, (at) => writeTicketReward(writer, snapshot, outcome.eventId, outcome.occurredAt, result, at));
+      seeded.rewards.push({ at: closedAt, ticketId: ticket.ticketId, topic: ticket.topic, segment: segment || state.customer.plan!, reward: result.reward });
+      const solvedAgain = closedAt + Math.round(random.between(2, 48) * HOUR);
+      state = { ...state, reopens: state.reopens + 1, customerMessages: state.customerMessages + 1, agentReplies: state.agentReplies + 1, solvedAt: new Date(solvedAgain).toISOString() };
+      closedAt = solvedAgain + OUTCOME_WINDOW_MS;
     }
   }
 
@@ -241,6 +318,13 @@ export function learningFigures(seeded: SeededLearning, baselineDays: number, w:
   const replies = corrections.filter((c) => !c.escalated);
   const baseline = corrections.filter((c) => c.at < installedAt + baselineDays * DAY);
   const inRangeCorrections = corrections.filter((c) => inRange(c.at));
+  // Rewards count from the tenant's first reward, whatever the topic filter.
+  const rewardsFrom = Math.min(...seeded.rewards.map((r) => r.at));
+  const rewards = seeded.rewards.filter((r) => inTopics(r.topic));
+  const rewardBaseline = mean(rewards.filter((r) => r.at < rewardsFrom + baselineDays * DAY).map((r) => r.reward));
+  const inRangeRewards = rewards.filter((r) => inRange(r.at));
+  const meanReward = (group: SeededReward[]) => mean(group.map((r) => r.reward));
+  const tickets = (group: SeededReward[]) => new Set(group.map((r) => r.ticketId)).size;
   const overTime = (items: SeededCorrection[], name: string, value: (group: SeededCorrection[]) => Figure, baselineValue: Figure): ExpectedRow[] =>
     groupBy(items.filter((c) => inRange(c.at)), (c) => bucketOf(c.at, w.intervalMs)).map(([time, group]) => ({ time, [name]: value(group), install_baseline: baselineValue }));
 
@@ -282,5 +366,15 @@ export function learningFigures(seeded: SeededLearning, baselineDays: number, w:
       thumbs_up: group.filter((f) => f.rating === 'up').length,
       thumbs_down: group.filter((f) => f.rating === 'down').length,
     })),
+    'Tickets with a reward': [{ tickets_rewarded: tickets(inRangeRewards) }],
+    'Mean reward': groupBy(inRangeRewards, (r) => bucketOf(r.at, w.intervalMs)).map(([time, group]) => ({ time, mean_reward: meanReward(group), install_baseline: rewardBaseline })),
+    'Mean reward by segment': groupBy(inRangeRewards, (r) => `${bucketOf(r.at, w.intervalMs)}|${r.segment}`).map(([key, group]) => ({
+      time: key.split('|')[0],
+      customer_segment: key.split('|')[1],
+      mean_reward: meanReward(group),
+    })),
+    'Mean reward by topic': groupBy(inRangeRewards, (r) => r.topic)
+      .map(([topic, group]) => ({ topic, tickets: tickets(group), mean_reward: meanReward(group) }))
+      .sort((a, b) => b.tickets - a.tickets || (a.topic < b.topic ? -1 : 1)),
   } satisfies Record<string, unknown>;
 }
