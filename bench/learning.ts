@@ -32,9 +32,10 @@ const opts = new Command('bench:learning')
   .option('--seed <n>', 'seed of the simulated world', '7')
   .option('--concurrency <n>', 'tickets in flight at once', '8')
   .option('--skip-latency', 'only part A')
+  .option('--skip-product', 'only part B')
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-learning'))
   .parse()
-  .opts<{ tickets: string; past: string; queries: string; heldOut: string; seed: string; concurrency: string; skipLatency?: boolean; out: string }>();
+  .opts<{ tickets: string; past: string; queries: string; heldOut: string; seed: string; concurrency: string; skipLatency?: boolean; skipProduct?: boolean; out: string }>();
 
 const share = (xs: TicketTruth[], f: (t: TicketTruth) => boolean) => (xs.length ? xs.filter(f).length / xs.length : NaN);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -154,11 +155,13 @@ async function latency(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
-  const a = await productPath();
-  console.log('\nA. through the product (simulator → webhooks → Temporal → learner → drafts)');
-  console.log(`  acceptance: first 50 ${pct(a.acceptanceFirst50 as number)}, first 500 ${pct(a.acceptanceFirst500 as number)}, last 1000 ${pct(a.acceptanceLast1000 as number)} → ratio ${(a.ratioLast1000ToFirst500 as number).toFixed(2)}× (target ≥ 3×)`);
-  console.log(`  product's own corrections: ${a.productCorrections}, acceptance first 500 ${pct(a.productAcceptanceFirst500 as number)}, last 1000 ${pct(a.productAcceptanceLast1000 as number)}`);
-  console.log(`  held-out rule "${a.heldOutRule}" in drafts for topics never corrected for it: ${pct(a.transferApplied as number)} of ${a.transferDrafts}; first on its topic ${pct(a.firstOnTopicApplied as number)} of ${a.firstOnTopicDrafts} (target ≥ 80%)`);
+  const a = opts.skipProduct ? undefined : await productPath();
+  if (a) {
+    console.log('\nA. through the product (simulator → webhooks → Temporal → learner → drafts)');
+    console.log(`  acceptance: first 50 ${pct(a.acceptanceFirst50 as number)}, first 500 ${pct(a.acceptanceFirst500 as number)}, last 1000 ${pct(a.acceptanceLast1000 as number)} → ratio ${(a.ratioLast1000ToFirst500 as number).toFixed(2)}× (target ≥ 3×)`);
+    console.log(`  product's own corrections: ${a.productCorrections}, acceptance first 500 ${pct(a.productAcceptanceFirst500 as number)}, last 1000 ${pct(a.productAcceptanceLast1000 as number)}`);
+    console.log(`  held-out rule "${a.heldOutRule}" in drafts for topics never corrected for it: ${pct(a.transferApplied as number)} of ${a.transferDrafts}; first on its topic ${pct(a.firstOnTopicApplied as number)} of ${a.firstOnTopicDrafts} (target ≥ 80%)`);
+  }
   const b = opts.skipLatency ? undefined : await latency();
   if (b) {
     console.log(`\nB. suggestion latency with ${b.pastTickets} past tickets (one tenant)`);
