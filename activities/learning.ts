@@ -1,6 +1,6 @@
 // Learning side effects of the ticket lifecycle: classify and draft on a customer message, mine the
 // correction when the agent replies (or escalates), keep the tenant's learner fresh after a solve.
-import type { TicketMessage } from '../domain/learning/records.js';
+import { messageText, type TicketMessage } from '../domain/learning/records.js';
 import type { MessageClassification, TicketEvent } from '../domain/events.js';
 import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
@@ -30,8 +30,7 @@ export interface SuggestResult {
 
 /** The customer message as the learner sees it: text plus the ticket's customer context. */
 export function ticketMessage(ticket: TicketState, event: TicketEvent): TicketMessage {
-  const text = ticket.subject && !(event.body ?? '').includes(ticket.subject) ? `${ticket.subject}\n${event.body ?? ''}` : (event.body ?? '');
-  return { ticketId: ticket.ticketId, text, at: event.occurredAt, channel: event.channel, customer: { ...ticket.customer, ...event.customer } };
+  return { ticketId: ticket.ticketId, text: messageText(ticket.subject, event.body ?? ''), at: event.occurredAt, channel: event.channel, customer: { ...ticket.customer, ...event.customer } };
 }
 
 export function createLearningActivities(deps: LearningDeps) {

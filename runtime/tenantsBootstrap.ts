@@ -6,8 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { newApiKey } from '../api/routes/admin.js';
-import { generateWebhookSecret, PROVIDERS } from '../helpdesks/index.js';
+import { provisionTenant } from '../api/routes/admin.js';
+import { PROVIDERS } from '../helpdesks/index.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { getTenant, hashApiKey, listTenants, saveTenant } from '../store/tenants.js';
 
@@ -57,19 +57,7 @@ export async function seedTenantsFromFile(ch: ClickHouse, file: string, log: (li
 /** On an install with no tenants, create "default"; returns the credentials file written, if any. */
 export async function ensureDefaultTenant(ch: ClickHouse, dataDir: string, log: (line: string) => void): Promise<string | undefined> {
   if ((await listTenants(ch)).length > 0) return undefined;
-  const apiKey = newApiKey();
-  const webhookSecrets = Object.fromEntries(PROVIDERS.map((p) => [p, generateWebhookSecret(p)]));
-  await saveTenant(
-    ch,
-    {
-      tenantId: 'default',
-      name: 'default',
-      apiKeyHashes: [hashApiKey(apiKey)],
-      webhookSecrets: Object.fromEntries(Object.entries(webhookSecrets).map(([p, secret]) => [p, [{ secret, notAfter: null }]])),
-      disabled: false,
-    },
-    Date.now(),
-  );
+  const { apiKey, webhookSecrets } = await provisionTenant(ch, 'default', 'default');
   const file = path.join(dataDir, 'default-tenant.json');
   writeFileSync(file, JSON.stringify({ tenantId: 'default', apiKey, webhookSecrets }, null, 2), { mode: 0o600 });
   log(`first start: created tenant "default"; its API key and webhook secrets are in ${file} (shown nowhere else)`);

@@ -3,10 +3,8 @@ import type { AlertState, Severity } from '../domain/alerts.js';
 import { parseSeries } from '../domain/alerts.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { clickHouseTimeMs, TABLES, toClickHouseSeconds, toClickHouseTime } from './tables.js';
 
-const minute = (ms: number) => toClickHouseTime(ms).slice(0, 19);
-const fromMinute = (s: string) => Date.parse(`${s.replace(' ', 'T')}Z`);
 
 export function writeAlerts(writer: BatchingWriter, tenantId: string, alerts: readonly AlertState[], nowMs: number): Promise<void> {
   return writer.write(
@@ -26,9 +24,9 @@ export function writeAlerts(writer: BatchingWriter, tenantId: string, alerts: re
         expected: a.expected,
         lower: a.lower,
         upper: a.upper,
-        started_at: minute(a.startedAtMs),
-        last_anomaly_at: minute(a.lastAnomalyAtMs),
-        resolved_at: a.resolvedAtMs === null ? null : minute(a.resolvedAtMs),
+        started_at: toClickHouseSeconds(a.startedAtMs),
+        last_anomaly_at: toClickHouseSeconds(a.lastAnomalyAtMs),
+        resolved_at: a.resolvedAtMs === null ? null : toClickHouseSeconds(a.resolvedAtMs),
         notified_severity: a.notifiedSeverity,
         quiet_minutes: a.quietMinutes,
         version: a.version,
@@ -66,9 +64,9 @@ const fromRow = (r: AlertRow): AlertState => ({
   expected: Number(r.expected),
   lower: Number(r.lower),
   upper: Number(r.upper),
-  startedAtMs: fromMinute(r.started_at),
-  lastAnomalyAtMs: fromMinute(r.last_anomaly_at),
-  resolvedAtMs: r.resolved_at ? fromMinute(r.resolved_at) : null,
+  startedAtMs: clickHouseTimeMs(r.started_at),
+  lastAnomalyAtMs: clickHouseTimeMs(r.last_anomaly_at),
+  resolvedAtMs: r.resolved_at ? clickHouseTimeMs(r.resolved_at) : null,
   notifiedSeverity: r.notified_severity,
   quietMinutes: Number(r.quiet_minutes),
   version: Number(r.version),

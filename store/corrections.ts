@@ -2,7 +2,7 @@
 import type { Correction } from '../domain/learning/records.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 export interface CorrectionRow {
   tenantId: string;
@@ -56,5 +56,5 @@ export async function acceptanceOverTime(ch: ClickHouse, tenantId: string, from:
      GROUP BY bucket ORDER BY bucket`,
     { tenantId, step: stepSeconds, from: toClickHouseTime(from), to: toClickHouseTime(to) },
   );
-  return rows.map((r) => ({ bucket: `${r.bucket.replace(' ', 'T')}Z`, corrections: Number(r.corrections), accepted: Number(r.accepted), meanEditDistance: Number(r.mean_edit) }));
+  return rows.map((r) => ({ bucket: fromClickHouseTime(r.bucket), corrections: Number(r.corrections), accepted: Number(r.accepted), meanEditDistance: Number(r.mean_edit) }));
 }

@@ -3,7 +3,7 @@
 import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { clickHouseTimeMs, TABLES, toClickHouseSeconds, toClickHouseTime } from './tables.js';
 
 export interface SeriesDetectorState {
   series: string;
@@ -16,7 +16,7 @@ export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Prom
     `SELECT series, last_minute, snapshot FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
     { tenantId },
   );
-  return rows.map((r) => ({ series: r.series, lastMinuteMs: Date.parse(`${r.last_minute.replace(' ', 'T')}Z`), snapshot: JSON.parse(r.snapshot) as DetectorSnapshot }));
+  return rows.map((r) => ({ series: r.series, lastMinuteMs: clickHouseTimeMs(r.last_minute), snapshot: JSON.parse(r.snapshot) as DetectorSnapshot }));
 }
 
 export function writeDetectorStates(writer: BatchingWriter, tenantId: string, states: readonly SeriesDetectorState[], nowMs: number): Promise<void> {
@@ -25,7 +25,7 @@ export function writeDetectorStates(writer: BatchingWriter, tenantId: string, st
     states.map((s) => ({
       tenant_id: tenantId,
       series: s.series,
-      last_minute: toClickHouseTime(s.lastMinuteMs).slice(0, 19),
+      last_minute: toClickHouseSeconds(s.lastMinuteMs),
       snapshot: JSON.stringify(s.snapshot),
       updated_at: toClickHouseTime(nowMs),
     })),

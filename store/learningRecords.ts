@@ -2,7 +2,7 @@
 // message, the agent's first reply, its topic label, the draft the agent saw), one per closed
 // outcome window, one per thumbs up/down. Both the live learner and `asOf` time travel are fed
 // from here, so "what it would have said on date D" is the same computation over events before D.
-import type { LearningRecord, Suggestion } from '../domain/learning/records.js';
+import { messageText, type LearningRecord, type Suggestion } from '../domain/learning/records.js';
 import { outcomeQuality, topicFromTags } from '../domain/outcomeQuality.js';
 import type { ClickHouse } from './clickhouse.js';
 import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
@@ -88,14 +88,13 @@ async function ticketRecords(ch: ClickHouse, tenantId: string, w: RecordWindow):
   const records: LearningRecord[] = rows.map((r) => {
     const recordedAt = fromClickHouseTime(r.recorded_at);
     if (recordedAt > maxRecordedAt) maxRecordedAt = recordedAt;
-    const text = r.subject && !r.message.includes(r.subject) ? `${r.subject}\n${r.message}` : r.message;
     return {
       kind: 'ticket',
       id: `solved:${r.solved_id}`,
       at: fromClickHouseTime(r.at),
       message: {
         ticketId: r.ticket_id,
-        text,
+        text: messageText(r.subject, r.message),
         at: fromClickHouseTime(r.message_at),
         channel: r.channel,
         customer: {

@@ -2,7 +2,7 @@
 // segment and tag, read from the per-minute rollups. Only non-zero minutes come back; the caller
 // fills the zeros (a count series is mostly zeros).
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { clickHouseTimeMs, TABLES, toClickHouseSeconds } from './tables.js';
 
 export const VOLUME_KIND = 'message.customer';
 
@@ -25,9 +25,9 @@ export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: nu
      SELECT concat('tag=', tag) AS series, minute, uniqExactMerge(events) AS count FROM ${ch.table(TABLES.tagEventsPerMinute)}
      WHERE tenant_id = {tenantId:String} AND kind = {kind:String} AND minute > {after:DateTime} AND minute <= {until:DateTime}
      GROUP BY tag, minute`,
-    { tenantId, kind: VOLUME_KIND, after: toClickHouseTime(afterMs).slice(0, 19), until: toClickHouseTime(untilMs).slice(0, 19) },
+    { tenantId, kind: VOLUME_KIND, after: toClickHouseSeconds(afterMs), until: toClickHouseSeconds(untilMs) },
   );
-  return rows.map((r) => ({ series: r.series, minuteMs: Date.parse(`${r.minute.replace(' ', 'T')}Z`), count: Number(r.count) }));
+  return rows.map((r) => ({ series: r.series, minuteMs: clickHouseTimeMs(r.minute), count: Number(r.count) }));
 }
 
 /** The first minute the tenant had any customer message: new series are zero back to here. */
@@ -36,5 +36,5 @@ export async function firstVolumeMinute(ch: ClickHouse, tenantId: string): Promi
     `SELECT min(minute) AS first, count() AS n FROM ${ch.table(TABLES.eventsPerMinute)} WHERE tenant_id = {tenantId:String} AND kind = {kind:String}`,
     { tenantId, kind: VOLUME_KIND },
   );
-  return row && Number(row.n) > 0 ? Date.parse(`${row.first.replace(' ', 'T')}Z`) : undefined;
+  return row && Number(row.n) > 0 ? clickHouseTimeMs(row.first) : undefined;
 }

@@ -29,7 +29,17 @@ export function toClickHouseTime(value: string | number | Date): string {
   return new Date(value).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** ClickHouse DateTime (seconds) text form in UTC, for minute/second columns and parameters. */
+export function toClickHouseSeconds(value: string | number | Date): string {
+  return toClickHouseTime(value).slice(0, 19);
+}
+
 /** Back from ClickHouse's UTC text form to ISO-8601. */
 export function fromClickHouseTime(value: string): string {
   return value.includes('T') ? value : `${value.replace(' ', 'T')}Z`;
+}
+
+/** Milliseconds since the epoch of a ClickHouse UTC text timestamp. */
+export function clickHouseTimeMs(value: string): number {
+  return Date.parse(fromClickHouseTime(value));
 }

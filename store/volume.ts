@@ -1,6 +1,6 @@
 // Ticket-event volume over time from the per-minute rollup (distinct event ids per bucket).
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 export const VOLUME_DIMENSIONS = ['kind', 'channel', 'segment', 'topic'] as const;
 export type VolumeDimension = (typeof VOLUME_DIMENSIONS)[number];
@@ -30,5 +30,5 @@ export async function volumeOverTime(ch: ClickHouse, tenantId: string, q: Volume
      GROUP BY bucket, key ORDER BY bucket, key`,
     { tenantId, step: q.stepSeconds, from: toClickHouseTime(q.from), to: toClickHouseTime(q.to), kind: q.kind ?? '' },
   );
-  return rows.map((r) => ({ bucket: `${r.bucket.replace(' ', 'T')}Z`, key: r.key, count: Number(r.count) }));
+  return rows.map((r) => ({ bucket: fromClickHouseTime(r.bucket), key: r.key, count: Number(r.count) }));
 }

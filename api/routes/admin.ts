@@ -11,6 +11,24 @@ import type { TenantDirectory } from '../tenantDirectory.js';
 
 export const newApiKey = () => `sl_${randomBytes(32).toString('base64url')}`;
 
+/** Store a new tenant with a fresh API key and one generated webhook secret per provider; returns them (shown once). */
+export async function provisionTenant(ch: ClickHouse, tenantId: string, name: string): Promise<{ apiKey: string; webhookSecrets: Record<Provider, string> }> {
+  const apiKey = newApiKey();
+  const webhookSecrets = Object.fromEntries(PROVIDERS.map((p) => [p, generateWebhookSecret(p)])) as Record<Provider, string>;
+  await saveTenant(
+    ch,
+    {
+      tenantId,
+      name,
+      apiKeyHashes: [hashApiKey(apiKey)],
+      webhookSecrets: Object.fromEntries(Object.entries(webhookSecrets).map(([p, secret]) => [p, [{ secret, notAfter: null }]])),
+      disabled: false,
+    },
+    Date.now(),
+  );
+  return { apiKey, webhookSecrets };
+}
+
 const TenantId = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' });
 const ProviderParam = Type.Union(PROVIDERS.map((p) => Type.Literal(p)));
 const Created = Type.Object({ tenantId: Type.String(), apiKey: Type.String(), webhookSecrets: Type.Record(Type.String(), Type.String()) });
@@ -41,19 +59,7 @@ export const adminRoutes: FastifyPluginAsync<{ ch: ClickHouse; tenants: TenantDi
     async (request, reply) => {
       const { tenantId, name } = request.body;
       if (await getTenant(ch, tenantId)) throw new ApiError(409, 'tenant_exists', `tenantId: tenant "${tenantId}" already exists`, 'tenantId');
-      const apiKey = newApiKey();
-      const webhookSecrets = Object.fromEntries(PROVIDERS.map((p) => [p, generateWebhookSecret(p)])) as Record<Provider, string>;
-      await saveTenant(
-        ch,
-        {
-          tenantId,
-          name: name ?? tenantId,
-          apiKeyHashes: [hashApiKey(apiKey)],
-          webhookSecrets: Object.fromEntries(Object.entries(webhookSecrets).map(([p, secret]) => [p, [{ secret, notAfter: null }]])),
-          disabled: false,
-        },
-        Date.now(),
-      );
+      const { apiKey, webhookSecrets } = await provisionTenant(ch, tenantId, name ?? tenantId);
       await tenants.refresh();
       await onTenantCreated(tenantId);
       return reply.status(201).send({ tenantId, apiKey, webhookSecrets });

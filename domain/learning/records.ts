@@ -189,3 +189,8 @@ export const Correction = Type.Object({
   context: Type.Record(Type.String(), Type.String()),
 });
 export type Correction = Static<typeof Correction>;
+
+/** The text the learner reads for a customer message: the subject first, unless the body already repeats it. */
+export function messageText(subject: string | undefined, body: string): string {
+  return subject && !body.includes(subject) ? `${subject}\n${body}` : body;
+}
