@@ -68,3 +68,12 @@ export function createMaterializedView(ctx: DdlContext, def: ViewDef): string {
   const select = def.select.replace('{from}', q(ctx.db, localName(ctx, def.from)));
   return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${q(ctx.db, def.name)}${onCluster(ctx)}\nTO ${q(ctx.db, localName(ctx, def.to))}\nAS ${select}`;
 }
+
+/**
+ * Columns added to an existing table (idempotent). On a cluster the replicated local table and the
+ * Distributed table in front of it both get the column, so inserts and reads see it.
+ */
+export function addColumns(ctx: DdlContext, table: string, columns: string[]): string[] {
+  const alter = (name: string) => `ALTER TABLE ${q(ctx.db, name)}${onCluster(ctx)}\n${columns.map((c) => `  ADD COLUMN IF NOT EXISTS ${c}`).join(',\n')}`;
+  return ctx.cluster ? [alter(localName(ctx, table)), alter(table)] : [alter(table)];
+}

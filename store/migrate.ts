@@ -6,6 +6,7 @@ import * as spine from './migrations/001_spine.js';
 import * as learning from './migrations/002_learning.js';
 import * as detection from './migrations/003_detection.js';
 import * as outcomes from './migrations/004_outcomes.js';
+import * as strategies from './migrations/005_strategies.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -14,7 +15,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies];
 
 /** The database and the table that records applied versions. */
 function bootstrapStatements(ctx: DdlContext): string[] {

@@ -1,10 +1,13 @@
-// Every draft shown to an agent, with everything behind it (the full Suggestion as JSON).
+// Every draft shown to an agent, with everything behind it (the full Suggestion as JSON) and the
+// strategy it was sent in: the strategy columns are what dashboards and credit assignment read; the
+// whole choice (runner-up, deciding features) rides in suggestion_json under "strategy".
+import type { StrategyChoice } from '../domain/bandit/strategyChoice.js';
 import type { Suggestion, TicketMessage } from '../domain/learning/records.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
-export function writeSuggestion(writer: BatchingWriter, tenantId: string, messageEventId: string, message: TicketMessage, suggestion: Suggestion, createdAtMs: number): Promise<void> {
+export function writeSuggestion(writer: BatchingWriter, tenantId: string, messageEventId: string, message: TicketMessage, suggestion: Suggestion, createdAtMs: number, strategy?: StrategyChoice): Promise<void> {
   return writer.write(TABLES.suggestions, [
     {
       tenant_id: tenantId,
@@ -20,8 +23,16 @@ export function writeSuggestion(writer: BatchingWriter, tenantId: string, messag
       basis: suggestion.basis.kind,
       draft: suggestion.draft,
       rule_ids: suggestion.rules.map((r) => r.ruleId),
-      suggestion_json: JSON.stringify(suggestion),
+      suggestion_json: JSON.stringify(strategy ? { ...suggestion, strategy } : suggestion),
       message_json: JSON.stringify(message),
+      ...(strategy && {
+        strategy: strategy.id,
+        policy: strategy.policy,
+        propensity: strategy.propensity,
+        explored: strategy.explored ? 1 : 0,
+        expected_reward: strategy.expectedReward,
+        bandit_features: strategy.features,
+      }),
     },
   ]);
 }
@@ -29,6 +40,13 @@ export function writeSuggestion(writer: BatchingWriter, tenantId: string, messag
 export interface StoredSuggestion {
   suggestion: Suggestion;
   message: TicketMessage;
+  /** Absent on suggestions stored before strategies existed. */
+  strategy?: StrategyChoice;
+}
+
+function parseStored(suggestionJson: string): { suggestion: Suggestion; strategy?: StrategyChoice } {
+  const { strategy, ...suggestion } = JSON.parse(suggestionJson) as Suggestion & { strategy?: StrategyChoice };
+  return { suggestion, strategy };
 }
 
 /**
@@ -43,7 +61,7 @@ export async function latestSuggestion(ch: ClickHouse, tenantId: string, ticketI
      ORDER BY message_at DESC, created_at DESC LIMIT 1`,
     { tenantId, ticketId, notAfter: toClickHouseTime(notAfter ?? '2999-01-01T00:00:00Z') },
   );
-  return rows[0] ? { suggestion: JSON.parse(rows[0].suggestion_json) as Suggestion, message: JSON.parse(rows[0].message_json) as TicketMessage } : undefined;
+  return rows[0] ? { ...parseStored(rows[0].suggestion_json), message: JSON.parse(rows[0].message_json) as TicketMessage } : undefined;
 }
 
 export async function suggestionById(ch: ClickHouse, tenantId: string, suggestionId: string): Promise<Suggestion | undefined> {
@@ -52,5 +70,5 @@ export async function suggestionById(ch: ClickHouse, tenantId: string, suggestio
      WHERE tenant_id = {tenantId:String} AND suggestion_id = {suggestionId:String} LIMIT 1`,
     { tenantId, suggestionId },
   );
-  return rows[0] ? (JSON.parse(rows[0].suggestion_json) as Suggestion) : undefined;
+  return rows[0] ? parseStored(rows[0].suggestion_json).suggestion : undefined;
 }
