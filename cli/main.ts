@@ -7,10 +7,11 @@ import { simulateCommand } from '../simulator/run.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { startSupportloop, type Role } from '../runtime/supportloop.js';
+import { startStore } from '../runtime/chdbHttpServer.js';
 
-async function runUntilSignal(role: Role): Promise<void> {
+async function runUntilSignal(role: Role | 'store'): Promise<void> {
   const config = loadConfig();
-  const running = await startSupportloop(config, role);
+  const running = role === 'store' ? await startStore(config) : await startSupportloop(config, role);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
@@ -52,6 +53,10 @@ program
   .action(() => runUntilSignal('all'));
 program.command('api').description('run only the HTTP API (needs CLICKHOUSE_URL and TEMPORAL_ADDRESS)').action(() => runUntilSignal('api'));
 program.command('worker').description('run only the Temporal worker (needs CLICKHOUSE_URL and TEMPORAL_ADDRESS)').action(() => runUntilSignal('worker'));
+program
+  .command('store')
+  .description('serve the ClickHouse HTTP interface from embedded chDB, so api and worker processes on this host can share it (CLICKHOUSE_URL=http://127.0.0.1:8123); not a ClickHouse server replacement')
+  .action(() => runUntilSignal('store'));
 program
   .command('config')
   .description('print the effective configuration (secrets masked)')

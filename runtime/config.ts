@@ -27,6 +27,8 @@ export const SETTINGS = {
   clickhouseUser: s({ env: 'CLICKHOUSE_USER', kind: 'string', default: 'default', doc: 'ClickHouse user (server mode)' }),
   clickhousePassword: s({ env: 'CLICKHOUSE_PASSWORD', kind: 'string', default: '', doc: 'ClickHouse password (server mode)', secret: true }),
   clickhouseDatabase: s({ env: 'CLICKHOUSE_DATABASE', kind: 'string', default: 'supportloop', doc: 'database holding every supportloop table' }),
+  storeHost: s({ env: 'SUPPORTLOOP_STORE_HOST', kind: 'string', default: '127.0.0.1', doc: '`supportloop store` (ClickHouse HTTP interface served by chDB, single host): listen address' }),
+  storePort: s({ env: 'SUPPORTLOOP_STORE_PORT', kind: 'int', default: 8123, doc: '`supportloop store`: port; point api/worker processes at it with CLICKHOUSE_URL' }),
   clickhouseCluster: s({ env: 'CLICKHOUSE_CLUSTER', kind: 'optional', default: undefined, doc: 'cluster name: DDL becomes ON CLUSTER with Replicated + Distributed tables' }),
 
   temporalAddress: s({ env: 'TEMPORAL_ADDRESS', kind: 'optional', default: undefined, doc: 'Temporal frontend host:port; unset = start the dev server as a child process' }),
