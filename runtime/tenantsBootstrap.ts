@@ -2,7 +2,7 @@
 // secrets rotated through the admin API are not overwritten), and on a brand-new install with no
 // tenant at all create "default" and write its credentials next to the data so `npm start` is
 // usable at once.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
@@ -57,6 +57,9 @@ export async function seedTenantsFromFile(ch: ClickHouse, file: string, log: (li
 /** On an install with no tenants, create "default"; returns the credentials file written, if any. */
 export async function ensureDefaultTenant(ch: ClickHouse, dataDir: string, log: (line: string) => void): Promise<string | undefined> {
   if ((await listTenants(ch)).length > 0) return undefined;
+  // With CLICKHOUSE_URL nothing else creates the data dir; create it before the tenant, or a failed
+  // write would leave a tenant whose credentials nobody ever saw.
+  mkdirSync(dataDir, { recursive: true });
   const { apiKey, webhookSecrets } = await provisionTenant(ch, 'default', 'default');
   const file = path.join(dataDir, 'default-tenant.json');
   writeFileSync(file, JSON.stringify({ tenantId: 'default', apiKey, webhookSecrets }, null, 2), { mode: 0o600 });
