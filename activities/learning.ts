@@ -1,11 +1,18 @@
-// Learning side effects of the ticket lifecycle: classify and draft on a customer message, mine the
-// correction when the agent replies (or escalates), keep the tenant's learner fresh after a solve.
+// Learning side effects of the ticket lifecycle: classify and draft on a customer message (content
+// from the learner, strategy from the tenant's bandit), mine the correction when the agent replies
+// (or escalates), keep the tenant's learner and bandit fresh after a solve and an outcome.
+import { banditContextOf, banditFeatures } from '../domain/bandit/banditContext.js';
+import { assessRisk } from '../domain/bandit/highRisk.js';
+import { chooseStrategy } from '../domain/bandit/strategyChoice.js';
+import { suggestionInStrategy } from '../domain/learning/explanation.js';
 import { messageText, type TicketMessage } from '../domain/learning/records.js';
+import type { FrustrationLevel } from '../domain/text/frustration.js';
 import type { MessageClassification, TicketEvent } from '../domain/events.js';
 import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { writeCorrection } from '../store/corrections.js';
+import { priorContacts } from '../store/customerHistory.js';
 import { latestSuggestion, writeSuggestion } from '../store/suggestions.js';
 import type { TenantLearners } from './tenantLearners.js';
 
@@ -36,7 +43,8 @@ export function ticketMessage(ticket: TicketState, event: TicketEvent): TicketMe
 export function createLearningActivities(deps: LearningDeps) {
   return {
     async suggestReply(input: SuggestInput): Promise<SuggestResult> {
-      const learner = await deps.learners.current(input.ticket.tenantId);
+      const { tenantId } = input.ticket;
+      const [learner, bandit] = await Promise.all([deps.learners.current(tenantId), deps.learners.bandits.current(tenantId)]);
       const classifications: Record<string, MessageClassification> = {};
       let last: { suggestionId: string; topic: string } | undefined;
       for (const [i, event] of input.messages.entries()) {
@@ -50,8 +58,22 @@ export function createLearningActivities(deps: LearningDeps) {
           language: suggestion.features.language,
         };
         if (i === input.messages.length - 1) {
-          await writeSuggestion(deps.writer, input.ticket.tenantId, event.eventId, message, suggestion, deps.now());
-          last = { suggestionId: suggestion.suggestionId, topic: suggestion.topic.topic };
+          const { customerId } = message.customer ?? {};
+          const prior = customerId ? await priorContacts(deps.ch, tenantId, customerId, input.ticket.ticketId, message.at) : undefined;
+          const frustration = suggestion.features.frustrationLevel as FrustrationLevel;
+          const choice = chooseStrategy({
+            ...bandit,
+            features: banditFeatures(banditContextOf({ ...message, priorContacts: prior }, frustration, suggestion.topic.topic)),
+            tenantId,
+            ticketId: input.ticket.ticketId,
+            suggestionId: suggestion.suggestionId,
+            risk: assessRisk({ frustrationLevel: frustration, frustrationSignals: suggestion.features.frustrationSignals, escalations: input.ticket.escalations, reopens: input.ticket.reopens, priority: input.ticket.priority, priorContacts: prior }),
+          });
+          // The control arm's content comes from the install-time model; its classification stays the live one.
+          const content = choice.policy === 'control' ? (await deps.learners.atInstall(tenantId)).draft(message) : suggestion;
+          const shown = suggestionInStrategy(content, choice, input.ticket.ticketId);
+          await writeSuggestion(deps.writer, tenantId, event.eventId, message, shown, deps.now(), choice);
+          last = { suggestionId: shown.suggestionId, topic: suggestion.topic.topic };
         }
       }
       return { classifications, suggestionId: last!.suggestionId, topic: last!.topic };
@@ -73,9 +95,9 @@ export function createLearningActivities(deps: LearningDeps) {
       return true;
     },
 
-    /** After a solve or a closed outcome window: learn it now rather than at the next draft. */
+    /** After a solve or a closed outcome window: learn it now rather than at the next draft (content and strategy). */
     async refreshLearner(input: { tenantId: string }): Promise<void> {
-      await deps.learners.current(input.tenantId, { force: true });
+      await Promise.all([deps.learners.current(input.tenantId, { force: true }), deps.learners.bandits.current(input.tenantId, { force: true })]);
     },
   };
 }

@@ -1,12 +1,13 @@
 // When a ticket's outcome window closes: its reward under the tenant's weights, stored with the
-// components that explain it.
+// components that explain it and credited to the suggestion the agent's first reply was built from
+// (store/ticketRewards.ts rewardCredit). The lifecycle then refreshes the tenant's bandit.
 import type { DerivedEvent } from '../domain/events.js';
 import { computeReward, outcomeSignalsFromDetails, rewardWeightsFor, type RewardResult } from '../domain/reward.js';
 import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { rewardWeightOverrides } from '../store/tenantSettings.js';
-import { writeTicketReward } from '../store/ticketRewards.js';
+import { rewardCredit, writeTicketReward } from '../store/ticketRewards.js';
 
 export function createOutcomeActivities(deps: { ch: ClickHouse; writer: BatchingWriter; now: () => number }) {
   return {
@@ -14,7 +15,8 @@ export function createOutcomeActivities(deps: { ch: ClickHouse; writer: Batching
       const weights = rewardWeightsFor(await rewardWeightOverrides(deps.ch, input.ticket.tenantId));
       const thanks = Number(input.outcome.details.thanksFollowUps ?? 0);
       const result = computeReward(outcomeSignalsFromDetails(input.outcome.details, thanks), weights);
-      await writeTicketReward(deps.writer, input.ticket, input.outcome.eventId, input.outcome.occurredAt, result, deps.now());
+      const credit = await rewardCredit(deps.ch, input.ticket.tenantId, input.ticket.ticketId);
+      await writeTicketReward(deps.writer, input.ticket, input.outcome.eventId, input.outcome.occurredAt, result, deps.now(), credit);
       return { reward: result.reward };
     },
   };

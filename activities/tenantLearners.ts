@@ -2,9 +2,14 @@
 // then topped up incrementally (records recorded since the last watermark). No retraining step:
 // every solved ticket, outcome and thumbs is learned at the next refresh. `asOf` learners are the
 // same computation restricted to records before a date (time travel), kept in a small cache.
+// The install-time learner (the control arm's content model) is the learner as of the tenant's first
+// draft: everything imported or learned before supportloop first drafted for the tenant, nothing after.
+// The tenant's strategy bandits live beside the learners (`bandits`).
 import { createLearner, learnerAsOf, type Learner } from '../domain/learning/learner.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
+import { firstSuggestionAt } from '../store/suggestions.js';
+import { TenantBandits } from './tenantBandits.js';
 
 interface LiveLearner {
   learner: Learner;
@@ -16,13 +21,33 @@ interface LiveLearner {
 export class TenantLearners {
   private readonly live = new Map<string, LiveLearner>();
   private readonly past = new Map<string, Promise<Learner>>();
+  private readonly installTime = new Map<string, Promise<Learner>>();
+  readonly bandits: TenantBandits;
 
   constructor(
     private readonly ch: ClickHouse,
     /** A learner younger than this is used without a refresh (bounds the cost added to a draft). */
     private readonly maxStalenessMs = 1_000,
     private readonly pastCacheSize = 16,
-  ) {}
+  ) {
+    this.bandits = new TenantBandits(ch, maxStalenessMs, pastCacheSize);
+  }
+
+  /**
+   * The install-time learner: as of the tenant's first draft (built once per worker and kept; history
+   * imported later with earlier timestamps joins it at the next worker start). Before any draft it is
+   * the current learner: nothing has been learned live yet.
+   */
+  async atInstall(tenantId: string): Promise<Learner> {
+    const cached = this.installTime.get(tenantId);
+    if (cached) return cached;
+    const installedAt = await firstSuggestionAt(this.ch, tenantId);
+    if (installedAt === undefined) return this.current(tenantId);
+    const learner = loadLearningRecords(this.ch, tenantId, { before: installedAt }).then(({ records }) => learnerAsOf(records, installedAt));
+    learner.catch(() => this.installTime.delete(tenantId));
+    this.installTime.set(tenantId, learner);
+    return learner;
+  }
 
   /** The tenant's learner, refreshed if older than the staleness bound (or always with force). */
   async current(tenantId: string, options: { force?: boolean } = {}): Promise<Learner> {

@@ -15,6 +15,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { healthRoutes, type DependencyChecks } from './routes/health.js';
 import { importRoutes } from './routes/import.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { learningRoutes } from './routes/learning.js';
 import { outcomeRoutes } from './routes/outcomes.js';
 import { suggestionRoutes } from './routes/suggestions.js';
 import { ticketRoutes } from './routes/tickets.js';
@@ -84,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(importRoutes, { writer: deps.writer });
     await tenantScoped.register(alertRoutes, { ch: deps.ch });
     await tenantScoped.register(outcomeRoutes, { ch: deps.ch });
+    await tenantScoped.register(learningRoutes, { ch: deps.ch });
   });
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminAuth(deps.adminKey));

@@ -5,7 +5,7 @@ import type { StrategyChoice } from '../domain/bandit/strategyChoice.js';
 import type { Suggestion, TicketMessage } from '../domain/learning/records.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 export function writeSuggestion(writer: BatchingWriter, tenantId: string, messageEventId: string, message: TicketMessage, suggestion: Suggestion, createdAtMs: number, strategy?: StrategyChoice): Promise<void> {
   return writer.write(TABLES.suggestions, [
@@ -71,4 +71,13 @@ export async function suggestionById(ch: ClickHouse, tenantId: string, suggestio
     { tenantId, suggestionId },
   );
   return rows[0] ? parseStored(rows[0].suggestion_json).suggestion : undefined;
+}
+
+/** Time of the first message the product drafted for (the control arm's install time, on the event clock the learner uses); undefined before any. */
+export async function firstSuggestionAt(ch: ClickHouse, tenantId: string): Promise<string | undefined> {
+  const rows = await ch.query<{ first: string; n: string }>(
+    `SELECT min(message_at) AS first, count() AS n FROM ${ch.table(TABLES.suggestions)} WHERE tenant_id = {tenantId:String}`,
+    { tenantId },
+  );
+  return rows[0] && Number(rows[0].n) > 0 ? fromClickHouseTime(rows[0].first) : undefined;
 }

@@ -1,13 +1,21 @@
-// The draft for a ticket with its explanation, time travel (?asOf=), and explicit thumbs up/down.
+// The draft for a ticket with its explanation and strategy, time travel (?asOf=: content and strategy
+// as learned before the date), and explicit thumbs up/down.
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import type { TenantBandit } from '../../activities/tenantBandits.js';
 import type { TenantLearners } from '../../activities/tenantLearners.js';
+import { banditContextOf, banditFeatures } from '../../domain/bandit/banditContext.js';
+import { assessRisk } from '../../domain/bandit/highRisk.js';
+import { chooseStrategy, StrategyChoice } from '../../domain/bandit/strategyChoice.js';
+import { suggestionInStrategy } from '../../domain/learning/explanation.js';
+import type { Learner } from '../../domain/learning/learner.js';
 import { Suggestion } from '../../domain/learning/records.js';
+import type { FrustrationLevel } from '../../domain/text/frustration.js';
 import { suggestionDifference } from '../../domain/learning/suggestionDifference.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
-import { latestSuggestion, suggestionById } from '../../store/suggestions.js';
+import { latestSuggestion, suggestionById, type StoredSuggestion } from '../../store/suggestions.js';
 import { writeFeedback } from '../../store/suggestionFeedback.js';
 import { ApiError, ErrorResponse } from '../errors.js';
 
@@ -30,6 +38,8 @@ const Difference = Type.Object({
 const SuggestionResponse = Type.Object({
   /** What the agent was shown when the message arrived. */
   suggestion: Suggestion,
+  /** The strategy it was sent in and why (null for drafts made before strategies existed). */
+  strategy: Type.Union([StrategyChoice, Type.Null()]),
   asOf: Type.Optional(
     Type.Object({
       date: Type.String(),
@@ -38,17 +48,34 @@ const SuggestionResponse = Type.Object({
       /** The same message drafted with everything learned until now. */
       today: Suggestion,
       difference: Difference,
+      /** The strategy the bandit as of `date` would choose for the same context and draw, against today's. */
+      strategy: Type.Object({ then: StrategyChoice, today: StrategyChoice, changed: Type.Boolean(), expectedRewardDelta: Type.Number() }),
     }),
   ),
 });
+
+/** Draft the stored message again with a learner and a bandit (same context, same seeded draw). */
+function redraft(stored: StoredSuggestion, learner: Learner, bandit: TenantBandit, tenantId: string): { suggestion: Suggestion; strategy: StrategyChoice } {
+  const content = learner.draft(stored.message);
+  const frustration = content.features.frustrationLevel as FrustrationLevel;
+  const choice = chooseStrategy({
+    ...bandit,
+    features: stored.strategy?.features ?? banditFeatures(banditContextOf(stored.message, frustration, content.topic.topic)),
+    tenantId,
+    ticketId: stored.suggestion.ticketId,
+    suggestionId: stored.suggestion.suggestionId,
+    risk: stored.strategy ? { highRisk: stored.strategy.highRisk, reasons: stored.strategy.highRiskReasons } : assessRisk({ frustrationLevel: frustration, frustrationSignals: content.features.frustrationSignals }),
+  });
+  return { suggestion: suggestionInStrategy(content, choice, stored.suggestion.ticketId), strategy: choice };
+}
 
 export const suggestionRoutes: FastifyPluginAsync<SuggestionRouteDeps> = async (app, deps) => {
   app.get<{ Params: { ticketId: string }; Querystring: { asOf?: string } }>(
     '/v1/tickets/:ticketId/suggestion',
     {
       schema: {
-        summary: "The draft reply for the ticket's latest customer message, with its explanation",
-        description: 'With `asOf`, the same message is drafted again from only what was learned before that date, and compared with today.',
+        summary: "The draft reply for the ticket's latest customer message, with its explanation and response strategy",
+        description: 'With `asOf`, the same message is drafted again from only what was learned before that date (content and strategy bandit), and compared with today.',
         tags: ['suggestions'],
         security: [{ apiKey: [] }],
         params: Type.Object({ ticketId: Type.String({ minLength: 1, maxLength: 200 }) }),
@@ -61,11 +88,27 @@ export const suggestionRoutes: FastifyPluginAsync<SuggestionRouteDeps> = async (
       const stored = await latestSuggestion(deps.ch, tenantId, request.params.ticketId);
       if (!stored) throw new ApiError(404, 'suggestion_not_found', `ticketId: no suggestion for ticket "${request.params.ticketId}" (yet)`, 'ticketId');
       const { asOf } = request.query;
-      if (!asOf) return { suggestion: stored.suggestion };
-      const [past, current] = await Promise.all([deps.learners.asOf(tenantId, asOf), deps.learners.current(tenantId)]);
-      const then = past.draft(stored.message);
-      const today = current.draft(stored.message);
-      return { suggestion: stored.suggestion, asOf: { date: asOf, then, today, difference: suggestionDifference(then, today) } };
+      const strategy = stored.strategy ?? null;
+      if (!asOf) return { suggestion: stored.suggestion, strategy };
+      const [past, current, pastBandit, currentBandit] = await Promise.all([
+        deps.learners.asOf(tenantId, asOf),
+        deps.learners.current(tenantId),
+        deps.learners.bandits.asOf(tenantId, asOf),
+        deps.learners.bandits.current(tenantId),
+      ]);
+      const then = redraft(stored, past, pastBandit, tenantId);
+      const today = redraft(stored, current, currentBandit, tenantId);
+      return {
+        suggestion: stored.suggestion,
+        strategy,
+        asOf: {
+          date: asOf,
+          then: then.suggestion,
+          today: today.suggestion,
+          difference: suggestionDifference(then.suggestion, today.suggestion),
+          strategy: { then: then.strategy, today: today.strategy, changed: then.strategy.id !== today.strategy.id, expectedRewardDelta: today.strategy.expectedReward - then.strategy.expectedReward },
+        },
+      };
     },
   );
 

@@ -3,7 +3,7 @@
 // propensity, whether it explored, the expected reward of the chosen arm and of the runner-up, and
 // the context features that made the difference between them.
 import { Type, type Static } from '@sinclair/typebox';
-import { parseStrategyId, STRATEGY_IDS } from '../strategies.js';
+import { LENGTHS, OPENINGS, parseStrategyId, STRATEGY_IDS, TONES } from '../strategies.js';
 import { allowedFeatures, isControlTicket, modelConfig, type BanditSettings } from './banditSettings.js';
 import type { BanditState } from './banditState.js';
 import { chooseArm, predictArms } from './chooseArm.js';
@@ -16,9 +16,9 @@ export type Policy = (typeof POLICIES)[number];
 export const StrategyChoice = Type.Object({
   /** Strategy id, e.g. "answer.concise.plain". */
   id: Type.String(),
-  opening: Type.String(),
-  length: Type.String(),
-  tone: Type.String(),
+  opening: Type.Union(OPENINGS.map((o) => Type.Literal(o))),
+  length: Type.Union(LENGTHS.map((l) => Type.Literal(l))),
+  tone: Type.Union(TONES.map((t) => Type.Literal(t))),
   /** bandit: the contextual bandit chose; control: the randomized control arm (install-time model, default strategy). */
   policy: Type.Union(POLICIES.map((p) => Type.Literal(p))),
   /** Probability the policy gave this strategy (1 on the control arm and on high-risk tickets). */

@@ -1,5 +1,8 @@
 // The "why" of a draft, for a person: which past tickets and articles it came from, which context
-// values changed it (naming the learned rules), and how sure the system is.
+// values changed it (naming the learned rules), how sure the system is, and which response strategy it
+// is sent in and why.
+import { describeStrategyChoice, type StrategyChoice } from '../bandit/strategyChoice.js';
+import { applyStrategy } from '../strategies.js';
 import type { CandidateGroup } from './draftComposer.js';
 import type { Explanation, Suggestion } from './records.js';
 import type { ResolutionTemplates } from './resolutionTemplates.js';
@@ -53,4 +56,13 @@ export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, b
   parts.push(`Confidence ${percent(suggestion.confidence)}.`);
 
   return { summary: parts.join(' '), topic, similarTickets, articles, contextFeatures, rules, confidence: suggestion.confidence };
+}
+
+/**
+ * The suggestion as the agent sees it: the content draft rewritten in the chosen strategy (an empty
+ * draft stays empty: there is no answer to shape) and the strategy's reason added to the explanation.
+ */
+export function suggestionInStrategy(suggestion: Suggestion, choice: StrategyChoice, seed: string): Suggestion {
+  const draft = suggestion.draft.trim() === '' ? suggestion.draft : applyStrategy(suggestion.draft, choice, { topic: suggestion.topic.topic, seed });
+  return { ...suggestion, draft, explanation: { ...suggestion.explanation, summary: `${suggestion.explanation.summary} ${describeStrategyChoice(choice)}` } };
 }
