@@ -61,6 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
+      // 3.1: its Schema Object is JSON Schema 2020-12, what TypeBox emits (numeric exclusiveMinimum, null types); 3.0 readers reject those.
+      openapi: '3.1.0',
       info: { title: 'supportloop API', version: '0.1.0', description: 'Helpdesk webhooks in; ticket state, metrics and learning out.' },
       components: {
         securitySchemes: {
