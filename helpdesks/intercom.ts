@@ -97,7 +97,7 @@ function mapNotification(root: PayloadReader, topic: Topic, topicName: string, r
 
   const messageParts = (kind: 'message.customer' | 'reply.agent' | 'note.internal', select: (p: PayloadReader) => boolean) => {
     const selected = parts.filter(select);
-    if (selected.length === 0) throw new InvalidPayloadError(partsPath, `${topicName} needs a matching conversation part`);
+    if (selected.length === 0) throw new InvalidPayloadError(partsPath, `${partsPath}: ${topicName} needs a matching conversation part`);
     for (const part of selected) {
       const body = part.optStr('body');
       drafts.push({
