@@ -8,8 +8,13 @@
 // Two human imperfections, decided by the ticket's dice: a lapse (reusing a draft, the agent does
 // not add missing rule sentences) and forgetting (writing from scratch, the agent leaves the rule
 // sentences out). Both are what make customers follow up.
+// The form of a reused draft is the product's choice (its response strategy), which the agent
+// respects: draft sentences that are no content at all (an acknowledgement, a clarifying question,
+// "in the meantime", next steps) stay where they are — before the content when the draft has them
+// before it, after it otherwise — and a concise draft is not padded with the answer sentences it
+// left out (rule additions that apply are still added: they are about the customer, not the form).
 import { renderReply, type ReplySentence } from './agentRules.js';
-import { findSentence, normalisedEditDistance, rulesInText, splitSentences } from './replyMatching.js';
+import { findSentence, isContentSentence, normalisedEditDistance, rulesInText, splitSentences } from './replyMatching.js';
 
 /** The simulator's view of acceptance: draft sent with a light edit at most (the product's "lightly edited" boundary). */
 export const ACCEPTED_MAX_EDIT_DISTANCE = 0.3;
@@ -35,7 +40,12 @@ export interface AgentImperfection {
   forgets: boolean;
 }
 
-export function agentReply(draft: string, ideal: readonly ReplySentence[], imperfection: AgentImperfection = { lapse: false, forgets: false }): AgentDecision {
+export interface DraftForm {
+  /** The draft is concise on purpose: missing answer sentences are not added back. */
+  concise: boolean;
+}
+
+export function agentReply(draft: string, ideal: readonly ReplySentence[], imperfection: AgentImperfection = { lapse: false, forgets: false }, form: DraftForm = { concise: false }): AgentDecision {
   const draftSentences = splitSentences(draft);
   const taken = new Set<number>();
   const matches = ideal.map((sentence) => {
@@ -56,12 +66,17 @@ export function agentReply(draft: string, ideal: readonly ReplySentence[], imper
     sent = renderReply(imperfection.forgets ? withoutRules : ideal);
     action = 'rewritten';
   } else {
-    const merged = ideal.flatMap((sentence, i): { source: string; text: string; draftIndex: number | undefined }[] => {
+    type Part = { source: string; text: string; draftIndex: number | undefined };
+    const content = ideal.flatMap((sentence, i): Part[] => {
       const index = matches[i];
       if (index !== undefined) return [{ source: sentence.source, text: draftSentences[index]!, draftIndex: index }];
       if (imperfection.lapse && sentence.source !== 'answer') return [];
+      if (form.concise && sentence.source === 'answer') return [];
       return [{ source: sentence.source, text: sentence.text, draftIndex: undefined }];
     });
+    const firstContent = Math.min(...matches.filter((m): m is number => m !== undefined));
+    const framing = draftSentences.flatMap((text, i): Part[] => (taken.has(i) || isContentSentence(text) ? [] : [{ source: `framing:${i < firstContent ? 'opening' : 'closing'}`, text, draftIndex: i }]));
+    const merged = [...framing.filter((f) => f.draftIndex! < firstContent), ...content, ...framing.filter((f) => f.draftIndex! > firstContent)];
     const unchanged = merged.length === draftSentences.length && merged.every((m, i) => m.draftIndex === i);
     sent = unchanged ? draft : renderReply(merged);
     action = unchanged ? 'accepted' : 'edited';

@@ -3,7 +3,7 @@
 // (`standardwebhooks` Webhook.sign; a retry keeps its webhook-id and is signed again with a fresh
 // timestamp) and are retried on 429/5xx/network errors with exponential backoff, honouring
 // Retry-After. Drafts are read from GET {url}/v1/tickets/{ticketId}/suggestion, answered as
-// `{suggestion: {suggestionId, draft, messageAt, …}}` (a flat `{suggestionId, draft}` is read too):
+// `{suggestion: {suggestionId, draft, messageAt, strategy?, …}}` (a flat `{suggestionId, draft}` is read too):
 // polled until a suggestion for the message just sent appears — a suggestionId other than the last
 // one used and, when the product says which message it drafted for, a messageAt no older than that
 // message (so the draft for a "thanks" never stands in for the next question). 404 means "not
@@ -32,7 +32,15 @@ export interface WebhookEvent {
   status?: 'open' | 'pending' | 'solved';
   escalationTier?: string;
   csat?: { score: number; raw: number | string };
-  customer?: { customerId: string; accountId: string; plan: string; segment: string; role: string; signupAt: string };
+  customer?: { customerId: string; accountId: string; plan: string; segment: string; role: string; signupAt: string; custom?: Record<string, string> };
+}
+
+/** The response strategy the product chose for a draft (GET …/suggestion `strategy`), as far as the simulator reads it. */
+export interface DraftStrategy {
+  id: string;
+  policy?: string;
+  propensity?: number;
+  explored?: boolean;
 }
 
 export interface DraftResult {
@@ -41,6 +49,8 @@ export interface DraftResult {
   suggestionId: string | undefined;
   draft: string;
   waitedMs: number;
+  /** The draft's response strategy, when the product says which it chose. */
+  strategy?: DraftStrategy;
 }
 
 export interface ClientOptions {
@@ -68,6 +78,20 @@ interface SuggestionBody {
   suggestionId?: unknown;
   draft?: unknown;
   messageAt?: unknown;
+  strategy?: unknown;
+}
+
+/** The strategy block of a suggestion, if it is there and well-formed. */
+export function draftStrategy(value: unknown): DraftStrategy | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const s = value as Record<string, unknown>;
+  if (typeof s.id !== 'string') return undefined;
+  return {
+    id: s.id,
+    ...(typeof s.policy === 'string' ? { policy: s.policy } : {}),
+    ...(typeof s.propensity === 'number' ? { propensity: s.propensity } : {}),
+    ...(typeof s.explored === 'boolean' ? { explored: s.explored } : {}),
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -146,7 +170,7 @@ export class SupportloopClient {
   /** The product's draft for the customer message sent at `messageAt`: a suggestion other than `previousSuggestionId`. */
   async fetchDraft(tenantId: string, ticketId: string, previousSuggestionId?: string, messageAt?: string): Promise<DraftResult> {
     const started = Date.now();
-    const result = (status: DraftResult['status'], suggestionId?: string, draft = ''): DraftResult => ({ status, suggestionId, draft, waitedMs: Date.now() - started });
+    const result = (status: DraftResult['status'], suggestionId?: string, draft = '', strategy?: DraftStrategy): DraftResult => ({ status, suggestionId, draft, waitedMs: Date.now() - started, ...(strategy ? { strategy } : {}) });
     if (this.suggestionsUnavailable) return result('unavailable');
     const tenant = this.tenant(tenantId);
     const deadline = started + (this.options.draftTimeoutMs ?? 5_000);
@@ -165,7 +189,7 @@ export class SupportloopClient {
           const forOlderMessage = messageAt !== undefined && typeof body.messageAt === 'string' && Date.parse(body.messageAt) < Date.parse(messageAt);
           if (suggestionId && suggestionId !== previousSuggestionId && !forOlderMessage) {
             this.stats.draftsFetched++;
-            return result('drafted', suggestionId, typeof body.draft === 'string' ? body.draft : '');
+            return result('drafted', suggestionId, typeof body.draft === 'string' ? body.draft : '', draftStrategy(body.strategy ?? parsed.strategy));
           }
         } else if (response.status === 404 && text.includes('route_not_found')) {
           this.suggestionsUnavailable = true;

@@ -4,10 +4,11 @@
 import { mean } from 'simple-statistics';
 import type { AgentAction } from './agentPolicy.js';
 import { AGENT_RULES } from './agentRules.js';
-import type { DraftResult } from './client.js';
+import type { DraftResult, DraftStrategy } from './client.js';
+import type { TicketOutcome } from './strategyOutcome.js';
 import type { PlannedCustomer, TransferCase } from './ticketPlan.js';
 
-export type ExchangeKind = 'first' | 'rule-follow-up' | 'topic-follow-up' | 'reopen';
+export type ExchangeKind = 'first' | 'clarification' | 'rule-follow-up' | 'strategy-follow-up' | 'topic-follow-up' | 'reopen';
 
 export interface ExchangeTruth {
   kind: ExchangeKind;
@@ -26,6 +27,24 @@ export interface ExchangeTruth {
   answerCoverage: number;
   rulesInDraft: string[];
   rulesInSent: string[];
+  /** The draft's response strategy, when the product said. */
+  strategy?: DraftStrategy;
+}
+
+/** The first reply's strategy against the hidden strategy rules (strategyOutcome.ts). */
+export interface StrategyTruth {
+  /** The first draft's strategy id (null when the product did not say). */
+  suggested: string | null;
+  /** 'bandit' or 'control' when the product said which policy chose. */
+  policy: string | null;
+  /** What the customer received: the draft's strategy when the agent sent the draft, else the agent's habit. */
+  received: string;
+  receivedExpectedReward: number;
+  /** The best strategy for this customer and content, and its expected reward. */
+  oracle: string;
+  oracleExpectedReward: number;
+  regret: number;
+  followUps: TicketOutcome['followUps'];
 }
 
 export interface TicketTruth {
@@ -58,6 +77,7 @@ export interface TicketTruth {
   csat: { stars: number; score: number } | null;
   solvedAt: string;
   eventsPosted: number;
+  strategy: StrategyTruth;
 }
 
 /** The rolling line a person watches: acceptance, edit distance and rule application over the last N tickets. */

@@ -5,6 +5,7 @@
 import { distance } from 'fastest-levenshtein';
 import { split } from 'sentence-splitter';
 import { AGENT_RULES, type AgentRule } from './agentRules.js';
+import { TOPICS } from './topics.js';
 
 /** Two sentences say the same thing when at most a quarter of their characters differ. */
 export const SAME_SENTENCE_MAX_DISTANCE = 0.25;
@@ -67,4 +68,24 @@ export function ruleInText(rule: AgentRule, sentences: readonly string[]): boole
 export function rulesInText(text: string, rules: readonly AgentRule[] = AGENT_RULES): string[] {
   const sentences = splitSentences(text);
   return rules.filter((rule) => ruleInText(rule, sentences)).map((rule) => rule.id);
+}
+
+// Every sentence an agent would recognise as content (a topic's answer or follow-up answer, a rule's
+// addition): anything else in a draft — a greeting, an acknowledgement, a clarifying question, next
+// steps — is framing the product chose.
+let contentVariants: readonly string[] | undefined;
+const contentMemo = new Map<string, boolean>();
+
+/** Whether a sentence says one of the simulator's content sentences (in any phrasing). */
+export function isContentSentence(sentence: string): boolean {
+  const cached = contentMemo.get(sentence);
+  if (cached !== undefined) return cached;
+  contentVariants ??= [
+    ...TOPICS.flatMap((t) => [...t.answer.flat(), ...t.followUp.answer.flat()]),
+    ...AGENT_RULES.flatMap((r) => r.sentences.flat()),
+  ];
+  const found = findSentence([sentence], contentVariants) !== undefined;
+  if (contentMemo.size >= MEMO_LIMIT) contentMemo.delete(contentMemo.keys().next().value!);
+  contentMemo.set(sentence, found);
+  return found;
 }

@@ -5,6 +5,7 @@ import { AGENT_RULES, applicableRules, composeIdealReply, ruleApplies, ruleById,
 import { generateArrivals, validateSpike, type Spike } from './arrivals.js';
 import { firstMessage } from './customerMessages.js';
 import { SeededRandom } from './seededRandom.js';
+import { CSAT_RATED_SHARE, TOPIC_FOLLOW_UP_SHARE, type StepMinutes } from './strategyOutcome.js';
 import { TOPICS, topicById } from './topics.js';
 import { createWorld, eligibleCustomers, tenureDays, writingWeight, type Customer, type World } from './world.js';
 
@@ -68,7 +69,9 @@ export interface TicketDice {
   csatRated: boolean;
   csat: number;
   /** Simulated minutes between the steps of the lifecycle. */
-  minutes: { firstReply: number; followUp: number; followUpReply: number; thanks: number; solve: number; csat: number; reopen: number; reopenReply: number };
+  minutes: StepMinutes & { csat: number };
+  /** Uniforms the strategy rules' chances are compared with (strategyOutcome.ts). */
+  strategy: { followUp: number; secondFollowUp: number; escalation: number; csatPenalty: number };
 }
 
 export interface TicketPlan {
@@ -104,13 +107,13 @@ export function defaultStart(tickets: number, ticketsPerDay: number, now: Date):
 }
 
 function rollDice(rng: SeededRandom, topicEscalation: number, frustrated: boolean): TicketDice {
-  return {
+  const dice: TicketDice = {
     agentLapse: rng.chance(0.1),
     agentForgets: rng.chance(0.03),
-    topicFollowUp: rng.chance(0.1),
-    escalate: rng.chance(topicEscalation * (frustrated ? 2 : 1)),
+    topicFollowUp: rng.chance(TOPIC_FOLLOW_UP_SHARE),
+    escalate: rng.chance(baseEscalation(topicEscalation, frustrated)),
     reopen: rng.float(),
-    csatRated: rng.chance(0.35),
+    csatRated: rng.chance(CSAT_RATED_SHARE),
     csat: rng.float(),
     minutes: {
       firstReply: rng.logUniform(5, 240),
@@ -121,9 +124,18 @@ function rollDice(rng: SeededRandom, topicEscalation: number, frustrated: boolea
       csat: rng.logUniform(10, 1440),
       reopen: rng.logUniform(120, 4320),
       reopenReply: rng.logUniform(5, 240),
+      // Drawn after the others so the earlier dice of a seed stay what they were.
+      clarifyAnswer: 0,
     },
+    strategy: { followUp: 0, secondFollowUp: 0, escalation: 0, csatPenalty: 0 },
   };
+  dice.minutes.clarifyAnswer = rng.logUniform(3, 60);
+  dice.strategy = { followUp: rng.float(), secondFollowUp: rng.float(), escalation: rng.float(), csatPenalty: rng.float() };
+  return dice;
 }
+
+/** A topic's escalation chance for a customer, doubled when they write in frustration. */
+export const baseEscalation = (topicEscalation: number, frustrated: boolean) => Math.min(1, topicEscalation * (frustrated ? 2 : 1));
 
 const contextOf = (customer: Customer, at: Date, frustrated: boolean): RuleContext => ({
   plan: customer.account.plan,

@@ -23,12 +23,13 @@ describe('agent policy', () => {
     expect(d).toMatchObject({ action: 'accepted', sent: draft, editDistance: 0, accepted: true, answerCoverage: 1, rulesInDraft: ['trial-workflow'] });
   });
 
-  it('a close draft gets a light edit: draft wording kept, stray sentence dropped', () => {
-    const draft = `Hello and thanks for reaching out to us today. ${answerText.replace('30 minutes', '30 mins')}`;
+  it('a close draft gets a light edit: draft wording kept, stray content sentence dropped', () => {
+    const stray = topicById('billing-invoice').answer[0]![0]!;
+    const draft = `${stray} ${answerText.replace('30 minutes', '30 mins')}`;
     const d = agentReply(draft, answerOnly);
     expect(d.action).toBe('edited');
     expect(d.sent).toContain('30 mins');
-    expect(d.sent).not.toContain('reaching out');
+    expect(d.sent).not.toContain(stray);
     expect(d.accepted).toBe(true);
     expect(d.editDistance).toBeGreaterThan(0);
     expect(d.editDistance).toBeLessThanOrEqual(0.3);
@@ -72,5 +73,29 @@ describe('agent policy', () => {
   it('recognises a rule addition in any of its phrasings', () => {
     const rule = ruleById('developer-api-reference');
     for (const variant of rule.sentences[0]!) expect(rulesInText(`${answerText} ${variant}`)).toEqual(['developer-api-reference']);
+  });
+
+  it("keeps the draft's framing (the product's strategy) where it is: acknowledgement and question before, next steps after", () => {
+    const opening = 'I understand how disruptive this is, and I want to get it resolved for you as quickly as possible.';
+    const question = 'To point you to the right fix, could you tell me which account it concerns?';
+    const closing = 'Next steps: if anything is still not working after this, reply here with what you see and we will take it from there.';
+    const draft = `${opening}\n\n${question}\n\nIn the meantime, here is what usually solves it:\n${answerText}\n\n${closing}`;
+    const sent = agentReply(draft, answerOnly);
+    expect(sent).toMatchObject({ action: 'accepted', sent: draft, accepted: true });
+    // Missing content is still added, between the framing.
+    const edited = agentReply(draft, withTrial);
+    expect(edited.action).toBe('edited');
+    expect(edited.sent.indexOf(opening)).toBe(0);
+    expect(edited.sent.trim().endsWith(closing)).toBe(true);
+    expect(edited.rulesInSent).toEqual(['trial-workflow']);
+  });
+
+  it('a concise draft is not padded with the answer sentences it left out, but missing rule additions are added', () => {
+    const concise = renderReply(answerOnly.slice(0, 2));
+    expect(agentReply(concise, answerOnly, undefined, { concise: true })).toMatchObject({ action: 'accepted', sent: concise });
+    expect(agentReply(concise, answerOnly, undefined, { concise: false }).action).toBe('edited');
+    const forTrial = agentReply(concise, withTrial, undefined, { concise: true });
+    expect(forTrial.rulesInSent).toEqual(['trial-workflow']);
+    expect(forTrial.sent).not.toContain(answerOnly[2]!.text);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertTicketEvent } from '../../../domain/events.js';
 import { renderReply } from '../../../simulator/agentRules.js';
 import type { DraftResult, WebhookEvent } from '../../../simulator/client.js';
-import { csatRating } from '../../../simulator/customerBehaviour.js';
+import { csatScore, csatStars } from '../../../simulator/strategyOutcome.js';
 import { summarise, RollingWindow, rollingLine } from '../../../simulator/groundTruth.js';
 import { playTicket, type HelpdeskConnection } from '../../../simulator/simulatedTicket.js';
 import { planSimulation, type TicketPlan } from '../../../simulator/ticketPlan.js';
@@ -27,7 +27,10 @@ function recordingConnection(draftFor: (ticketId: string, call: number) => strin
 }
 
 const { tickets } = planSimulation({ seed: 5, tenantIds: ['acme'], tickets: 400, start: new Date('2025-03-03T00:00:00Z') });
-const calm = (t: TicketPlan): TicketPlan => ({ ...t, dice: { ...t.dice, agentLapse: false, agentForgets: false, topicFollowUp: false, escalate: false, reopen: 1, csatRated: true, csat: 0.5 } });
+const calm = (t: TicketPlan): TicketPlan => ({
+  ...t,
+  dice: { ...t.dice, agentLapse: false, agentForgets: false, topicFollowUp: false, escalate: false, reopen: 1, csatRated: true, csat: 0.5, strategy: { followUp: 1, secondFollowUp: 1, escalation: 1, csatPenalty: 1 } },
+});
 const trialTicket = calm(tickets.find((t) => t.ruleIds.includes('trial-workflow') && !t.frustrated)!);
 const answerOnly = (t: TicketPlan) => renderReply(t.ideal.filter((s) => s.source === 'answer'));
 
@@ -85,11 +88,11 @@ describe('a simulated ticket against a helpdesk connection', () => {
 
 describe('customer satisfaction and summaries', () => {
   it('CSAT drops with misses, escalations and reopens', () => {
-    const dice = trialTicket.dice;
-    const good = csatRating(dice, { missed: false, escalated: false, reopened: false });
-    const bad = csatRating(dice, { missed: true, escalated: true, reopened: true });
-    expect(good.stars).toBeGreaterThan(bad.stars);
-    expect(bad.score).toBeGreaterThanOrEqual(0);
+    const good = csatStars({ contentFollowUp: false, escalated: false, reopened: false, csatPenalty: false, csatNoise: 0 });
+    const bad = csatStars({ contentFollowUp: true, escalated: true, reopened: true, csatPenalty: true, csatNoise: 0 });
+    expect(good).toBe(5);
+    expect(bad).toBe(1);
+    expect(csatScore(bad)).toBe(0);
   });
 
   it('summary and rolling line count acceptance, rule application and transfer cases', async () => {
