@@ -37,7 +37,9 @@ export function handleError(error: FastifyError | ApiError | Error, request: Fas
     const first = fe.validation[0];
     const where = fe.validationContext ?? 'body';
     const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.');
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    // A missing property or an unknown one ("additionalProperties: false") is named too.
+    const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+    const missing = params?.missingProperty ?? params?.additionalProperty;
     const field = [where === 'body' ? '' : where, path, missing].filter(Boolean).join('.') || where;
     void reply.status(400).send({ statusCode: 400, code: 'invalid_request', message: `${field}: ${first?.message ?? 'invalid'}`, field });
     return;
