@@ -67,7 +67,7 @@ export function createLearningActivities(deps: LearningDeps) {
             tenantId,
             ticketId: input.ticket.ticketId,
             suggestionId: suggestion.suggestionId,
-            risk: assessRisk({ frustrationLevel: frustration, frustrationSignals: suggestion.features.frustrationSignals, escalations: input.ticket.escalations, reopens: input.ticket.reopens, priority: input.ticket.priority, priorContacts: prior }),
+            risk: assessRisk({ frustrationSignals: suggestion.features.frustrationSignals, escalations: input.ticket.escalations, reopens: input.ticket.reopens, priority: input.ticket.priority, priorContacts: prior }),
           });
           // The control arm's content comes from the install-time model; its classification stays the live one.
           const content = choice.policy === 'control' ? (await deps.learners.atInstall(tenantId)).draft(message) : suggestion;

@@ -64,7 +64,7 @@ function redraft(stored: StoredSuggestion, learner: Learner, bandit: TenantBandi
     tenantId,
     ticketId: stored.suggestion.ticketId,
     suggestionId: stored.suggestion.suggestionId,
-    risk: stored.strategy ? { highRisk: stored.strategy.highRisk, reasons: stored.strategy.highRiskReasons } : assessRisk({ frustrationLevel: frustration, frustrationSignals: content.features.frustrationSignals }),
+    risk: stored.strategy ? { highRisk: stored.strategy.highRisk, reasons: stored.strategy.highRiskReasons } : assessRisk({ frustrationSignals: content.features.frustrationSignals }),
   });
   return { suggestion: suggestionInStrategy(content, choice, stored.suggestion.ticketId), strategy: choice };
 }
