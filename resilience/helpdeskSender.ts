@@ -116,13 +116,19 @@ export class HelpdeskSender {
     }
   }
 
-  /** Deliver every event with `concurrency` in flight. */
-  async deliverAll(events: PlannedEvent[], concurrency: number, onDelivered?: (delivery: Delivery) => void): Promise<Delivery[]> {
+  /**
+   * Deliver every event with at most `concurrency` in flight; with `ratePerSecond`, event i is not
+   * sent before i / rate seconds (a helpdesk's own pace; a backlog after an outage catches up).
+   */
+  async deliverAll(events: PlannedEvent[], concurrency: number, onDelivered?: (delivery: Delivery) => void, ratePerSecond?: number): Promise<Delivery[]> {
     const results: Delivery[] = new Array(events.length);
     let cursor = 0;
+    const start = Date.now();
     const lane = async () => {
       while (cursor < events.length) {
         const index = cursor++;
+        const due = ratePerSecond ? start + (index * 1000) / ratePerSecond : 0;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
         results[index] = await this.deliver(events[index]!);
         onDelivered?.(results[index]!);
       }
