@@ -65,6 +65,20 @@ export interface ResolvedOptions {
   alertThreshold: number;
   /** Half-width of the reported lower/upper band, in residual scales. */
   bandScales: number;
+  /**
+   * Count series whose long-run mean per step is below this also get the windowed count test
+   * (countWindows.ts): below about one event per step a single step's residual cannot show a ×3 rise.
+   */
+  sparseBelowPerStep: number;
+  /** Memory of a sparse series' rate level (windowed count test). */
+  rateHalfLifeMs: number;
+  /** Memory of a sparse series' hour-of-day / day-of-week profile. */
+  profileHalfLifeMs: number;
+  /**
+   * False alerts per series-week the windowed count test may spend: a stated budget (a topic team
+   * paged wrongly about once in ten weeks), not fitted; Bonferroni over a week's steps sets the level.
+   */
+  sparseFalseAlertsPerWeek: number;
 }
 
 export type DetectorOptions = Partial<ResolvedOptions>;
@@ -99,6 +113,10 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<ResolvedOptions> = {
   scoreScale: 4,
   alertThreshold: 0.64,
   bandScales: 3,
+  sparseBelowPerStep: 1,
+  rateHalfLifeMs: 3 * DAY_MS,
+  profileHalfLifeMs: 28 * DAY_MS,
+  sparseFalseAlertsPerWeek: 0.1,
 };
 
 const DIRECTIONS = ['up', 'down', 'both'] as const;
@@ -116,7 +134,7 @@ export function resolveOptions(options: DetectorOptions): ResolvedOptions {
   for (const key of ['cadenceGaps', 'minLevelSamples', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`detector option ${key} must be a positive integer (got ${o[key]})`);
   }
-  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'shortWindowMs', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'scoreScale'] as const) {
+  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'shortWindowMs', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
     if (o[key] <= 0) throw new Error(`detector option ${key} must be positive (got ${o[key]})`);
   }
   return o;

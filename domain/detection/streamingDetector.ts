@@ -7,6 +7,7 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
+import { learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
@@ -26,7 +27,8 @@ export interface DetectionResult {
   isAnomaly: boolean;
 }
 
-export const SNAPSHOT_VERSION = 1;
+/** Version 2 added `counts`; a version-1 snapshot resumes with a fresh count memory. */
+export const SNAPSHOT_VERSION = 2;
 
 export interface DetectorSnapshot {
   version: typeof SNAPSHOT_VERSION;
@@ -36,6 +38,8 @@ export interface DetectorSnapshot {
   baseline: BaselineState | null;
   /** Recent standardised residuals (newest last), for the shift and volatility evidence. */
   recentZ: number[];
+  /** Windowed count memory while the series is count-like (sparse series are tested with it). */
+  counts: CountWindowState | null;
   /** One history per evidence stream: spike, shift, level, volatility. */
   tails: TailState[];
   /** Surprise of the last reported / alerted point, fading with peakHalfLifeMs. */
@@ -58,17 +62,29 @@ export interface StreamingDetector {
 
 export function createStreamingDetector(options: DetectorOptions = {}): StreamingDetector {
   return detectorFrom({
-    version: SNAPSHOT_VERSION, options: resolveOptions(options), cadence: newCadence(), baseline: null, recentZ: [],
+    version: SNAPSHOT_VERSION, options: resolveOptions(options), cadence: newCadence(), baseline: null, recentZ: [], counts: null,
     tails: [newTail(), newTail(), newTail(), newTail()], reportedSurprise: 0, alertedSurprise: 0, firstTimestampMs: null, lastAlertMs: null,
   });
 }
 
 /** Continues exactly where `snapshot()` left off (the snapshot is copied, never shared). */
 export function restoreStreamingDetector(snapshot: DetectorSnapshot): StreamingDetector {
-  if (snapshot?.version !== SNAPSHOT_VERSION) throw new Error(`unsupported detector snapshot version ${String(snapshot?.version)} (expected ${SNAPSHOT_VERSION})`);
+  const version: number | undefined = snapshot?.version;
+  if (version !== SNAPSHOT_VERSION && version !== 1) throw new Error(`unsupported detector snapshot version ${String(version)} (expected ${SNAPSHOT_VERSION})`);
   const copy = structuredClone(snapshot);
+  copy.version = SNAPSHOT_VERSION;
+  copy.counts ??= null;
   copy.options = resolveOptions(copy.options);
   return detectorFrom(copy);
+}
+
+function countParams(o: ResolvedOptions): CountWindowParams {
+  return { rateHalfLifeMs: o.rateHalfLifeMs, profileHalfLifeMs: o.profileHalfLifeMs, falseAlertsPerWeek: o.sparseFalseAlertsPerWeek };
+}
+
+/** Surprise on the detector's own scale: the count test's alert level lands exactly on alertThreshold. */
+function alertSurpriseOf(o: ResolvedOptions): number {
+  return (o.scoreScale * o.alertThreshold) / Math.max(1 - o.alertThreshold, 1e-9);
 }
 
 function baselineParams(o: ResolvedOptions): BaselineParams {
@@ -115,6 +131,7 @@ function baselineFor(direction: ResolvedOptions['direction'], expected: number, 
 function detectorFrom(state: DetectorSnapshot): StreamingDetector {
   const o = state.options;
   const params = baselineParams(o);
+  const counting = countParams(o);
 
   function evidenceOf(z: number, fcChosen: number, timestampMs: number, value: number, scale: number, stepMs: number): number[] {
     state.recentZ.push(z);
@@ -149,6 +166,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
       surprise = calibratedSurprise(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs);
     }
     learn(state.baseline, params, timestampMs, stepMs, value, fc);
+    surprise = Math.max(surprise, sparseCountSurprise(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs));
 
     // Report an episode once, then again only if it gets `escalation`× more surprising than the last
     // report; the bar fades with peakHalfLifeMs so tomorrow's incident is judged afresh. Alerts keep
@@ -172,6 +190,23 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const expected = fc?.expected ?? value;
     const band = o.bandScales * (fc?.scale ?? 0);
     return { score, expected, lower: expected - band, upper: expected + band, isAnomaly };
+  }
+
+  /**
+   * The windowed count test, for a sparse count series watched upwards. It runs from the start so its
+   * dispersions learn, but counts only once `trusted` (after warm-up and the evidence history).
+   */
+  function sparseCountSurprise(timestampMs: number, stepMs: number, value: number, trusted: boolean): number {
+    if (!state.baseline!.countLike) {
+      state.counts = null;
+      return 0;
+    }
+    state.counts ??= newCountWindows(stepMs);
+    const tested = o.direction !== 'down' && meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
+    learnCounts(state.counts, counting, timestampMs, value, tested);
+    // Capped below the escalation bar: a window's evidence keeps growing while a spike lasts, which is
+    // accumulation, not a worse incident (the point and shift evidence escalate).
+    return tested && trusted ? Math.min(tested.surprise / tested.alertSurprise, 0.999 * o.escalation) * alertSurpriseOf(o) : 0;
   }
 
   return { update, snapshot: () => structuredClone(state) };

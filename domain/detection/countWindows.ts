@@ -1,0 +1,222 @@
+// Spike evidence for sparse count series (a topic at a few tickets an hour). Minute by minute such a
+// series is mostly zeros, and a ×4 rise is invisible in any single minute; it shows only as "N
+// tickets in the last W minutes where about M were expected". So every step, for a small ladder of
+// trailing windows (sliding: re-evaluated each step, so latency is not window-bound), the observed
+// count is tested against a negative-binomial predictive whose mean comes from a seasonal rate model
+// (level × hour-of-day × day-of-week, from decayed counts) and whose spread adds the rate's own
+// uncertainty (few events seen → wide) and the dispersion the series has shown at that window width.
+// A sliding count re-tested every step crosses a level k about k·P(X = k)/w times per step (the
+// upcrossing rate of a scan count: an arrival while the window holds k − 1), so that — never more
+// than P(X ≥ k) — is each width's false-alert rate; the rarest width is Bonferroni-corrected over the
+// widths, and the level that means "alert" is a stated false-alert budget per series-week.
+// The model learns a step only once it has left the widest window, so a window's own counts never
+// raise its expectation. Plain JSON state, no look-ahead: a point is scored before it is learned.
+import { gammaln } from 'simple-statistics';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const WEEK_MS = 7 * DAY_MS;
+
+/** Trailing windows tested: a burst, a short rise, an hour, a few hours (≈3× apart). */
+export const COUNT_WINDOWS_MS = [5 * 60_000, 15 * 60_000, HOUR_MS, 3 * HOUR_MS] as const;
+/** Jeffreys prior on the rate (shape ½, no prior exposure): no history means no certainty. */
+const PRIOR_SHAPE = 0.5;
+/** Pseudo-events pulling each hour-of-day / day-of-week factor towards 1 until it has data. */
+const PROFILE_PSEUDO_EVENTS = 5;
+/** Pseudo weight (in expected events) of the Poisson assumption in each width's dispersion. */
+const DISPERSION_PRIOR = 10;
+/** A window adds at most this many Pearson units to its dispersion (one spike must not teach "spikes are normal"). */
+const DISPERSION_CLIP = 25;
+
+export interface CountWindowParams {
+  /** Memory of the rate level (follows slow growth; long enough to be a calm estimate). */
+  rateHalfLifeMs: number;
+  /** Memory of the hour-of-day and day-of-week profile. */
+  profileHalfLifeMs: number;
+  /** False alerts per series-week the count test may spend (sets its alert level). */
+  falseAlertsPerWeek: number;
+}
+
+export interface CountWindowState {
+  stepMs: number;
+  /** Window widths in steps (deduplicated, at least 1). */
+  widths: number[];
+  /** Decayed events and decayed seasonal exposure (Σ shape): the rate's gamma posterior. */
+  events: number;
+  exposure: number;
+  /**
+   * Decayed counts per UTC hour of day and per UTC day of week, and the exposure each had: steps
+   * weighted by the other factor (one online backfitting step), so a day seen only through its
+   * quiet night hours is not taken for a quiet day.
+   */
+  hourCounts: number[];
+  hourExposure: number[];
+  dayCounts: number[];
+  dayExposure: number[];
+  totalCounts: number;
+  totalSteps: number;
+  /** Step index of the first point (steps before it are not zeros, they are unknown). */
+  firstIndex: number | null;
+  /** Non-zero counts inside the widest window, not yet learned: [step index, count], oldest first. */
+  recent: [number, number][];
+  /** Per width: decayed Σ min((X − Λ)², clip·Λ) and Σ Λ (quasi-Poisson dispersion = their ratio). */
+  dispersionNum: number[];
+  dispersionDen: number[];
+}
+
+export interface WindowTest {
+  /** −log10 of the Bonferroni-corrected smallest p-value over the widths (0 when nothing is high). */
+  surprise: number;
+  /** Surprise at which the test alone spends its false-alert budget. */
+  alertSurprise: number;
+  /** The most surprising window: its width, observed and expected count. */
+  widthMs: number;
+  observed: number;
+  expected: number;
+  /** Expected count in the current step. */
+  expectedNow: number;
+}
+
+export function newCountWindows(stepMs: number): CountWindowState {
+  const widths = [...new Set(COUNT_WINDOWS_MS.map((w) => Math.max(1, Math.round(w / stepMs))))];
+  return {
+    stepMs, widths, events: 0, exposure: 0,
+    hourCounts: new Array<number>(24).fill(0), hourExposure: new Array<number>(24).fill(0),
+    dayCounts: new Array<number>(7).fill(0), dayExposure: new Array<number>(7).fill(0),
+    totalCounts: 0, totalSteps: 0, firstIndex: null, recent: [],
+    dispersionNum: widths.map(() => DISPERSION_PRIOR), dispersionDen: widths.map(() => DISPERSION_PRIOR),
+  };
+}
+
+/** Long-run mean count per step. */
+export function meanPerStep(s: CountWindowState): number {
+  return s.totalSteps > 0 ? s.totalCounts / s.totalSteps : 0;
+}
+
+const hourFactor = (s: CountWindowState, h: number): number => (s.hourCounts[h] + PROFILE_PSEUDO_EVENTS) / (s.hourExposure[h] * meanPerStep(s) + PROFILE_PSEUDO_EVENTS);
+const dayFactor = (s: CountWindowState, d: number): number => (s.dayCounts[d] + PROFILE_PSEUDO_EVENTS) / (s.dayExposure[d] * meanPerStep(s) + PROFILE_PSEUDO_EVENTS);
+
+/** Seasonal shape at a time (≈1 on average): hour-of-day × day-of-week factors, shrunk towards 1. */
+function shapeAt(s: CountWindowState, timestampMs: number): number {
+  const date = new Date(timestampMs);
+  return hourFactor(s, date.getUTCHours()) * dayFactor(s, date.getUTCDay());
+}
+
+/** P(X ≥ k) for a negative binomial with mean μ and size r (Poisson when r is huge). */
+export function upperTail(k: number, mu: number, r: number): number {
+  return tailAndMass(k, mu, r).tail;
+}
+
+/**
+ * P(X ≥ k) and P(X = k) for a negative binomial with mean μ and size r (Poisson when r is huge),
+ * summed upwards from k so tiny tails keep their precision. simple-statistics has gammaln but no
+ * NB/Poisson upper tail (its poissonDistribution tabulates from 0 and stops short of 1e-5 tails).
+ */
+export function tailAndMass(k: number, mu: number, r: number): { tail: number; mass: number } {
+  if (k <= 0) return { tail: 1, mass: mu <= 0 ? 1 : Math.exp(-mu) };
+  if (mu <= 0) return { tail: 0, mass: 0 };
+  const poisson = !Number.isFinite(r) || r > 1e8;
+  let logTerm = poisson
+    ? k * Math.log(mu) - mu - gammaln(k + 1)
+    : gammaln(k + r) - gammaln(r) - gammaln(k + 1) + r * Math.log(r / (r + mu)) + k * Math.log(mu / (r + mu));
+  let term = Math.exp(logTerm);
+  const mass = term;
+  let sum = term;
+  for (let j = k; j < k + 100_000; j++) {
+    const ratio = poisson ? mu / (j + 1) : ((j + r) / (j + 1)) * (mu / (r + mu));
+    term *= ratio;
+    logTerm += Math.log(ratio);
+    sum += term;
+    if (term < sum * 1e-12 && ratio < 1) break;
+  }
+  return { tail: Math.min(1, sum), mass };
+}
+
+/**
+ * Scores the step at `timestampMs` with `value` counted in, before learning it. `window` sums go
+ * back over the previous steps kept in `recent` (no look-ahead).
+ */
+export interface WidthTest {
+  observed: number;
+  expected: number;
+  /** −log10 of this width's false-alert rate per step at the observed count. */
+  surprise: number;
+}
+
+export function testWindows(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number): WindowTest & { perWidth: WidthTest[] } {
+  const index = Math.round(timestampMs / s.stepMs);
+  const maxWidth = s.widths[s.widths.length - 1];
+  // Σ shape over each window, in one backward pass.
+  const shapeSums = new Array<number>(s.widths.length).fill(0);
+  let running = 0;
+  let w = 0;
+  for (let back = 0; back < maxWidth; back++) {
+    running += shapeAt(s, timestampMs - back * s.stepMs);
+    while (w < s.widths.length && s.widths[w] === back + 1) shapeSums[w++] = running;
+  }
+  const shape = s.events + PRIOR_SHAPE;
+  const rate = s.exposure > 0 ? shape / s.exposure : 0;
+  const alertSurprise = Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
+  let best = { surprise: 0, widthMs: s.widths[0] * s.stepMs, observed: value, expected: rate * shapeSums[0] };
+  const perWidth = s.widths.map((width, k): WidthTest => {
+    let observed = value;
+    for (const [i, c] of s.recent) if (i > index - width && i < index) observed += c;
+    const expected = rate * shapeSums[k];
+    let surprise = 0;
+    if (expected > 0 && observed > expected) {
+      // Moment-matched NB: variance = φΛ (dispersion at this width) + Λ²/shape (rate uncertainty).
+      const dispersion = Math.max(1, s.dispersionNum[k] / s.dispersionDen[k]);
+      const extra = (dispersion - 1) / expected + 1 / shape;
+      const { tail, mass } = tailAndMass(observed, expected, 1 / extra);
+      const perStep = Math.min(tail, (observed * mass) / width);
+      surprise = -Math.log10(Math.max(perStep, 1e-300));
+      if (surprise > best.surprise) best = { surprise, widthMs: width * s.stepMs, observed, expected };
+    }
+    return { observed, expected, surprise };
+  });
+  return { ...best, surprise: Math.max(0, best.surprise - Math.log10(s.widths.length)), alertSurprise, expectedNow: rate * shapeAt(s, timestampMs), perWidth };
+}
+
+/** Learns one step after it was scored (`tested` = the scoring's per-width windows and alert level, or null while not scoring). */
+export function learnCounts(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number, tested: { perWidth: WidthTest[]; alertSurprise: number } | null): void {
+  const rateDecay = Math.pow(0.5, s.stepMs / p.rateHalfLifeMs);
+  const profileDecay = Math.pow(0.5, s.stepMs / p.profileHalfLifeMs);
+  const dispersionDecay = rateDecay;
+  tested?.perWidth.forEach(({ observed, expected, surprise }, k) => {
+    // A window already halfway to an alert is not evidence of how noisy normal windows are.
+    if (expected <= 0 || surprise > tested.alertSurprise / 2) return;
+    s.dispersionNum[k] = s.dispersionNum[k] * dispersionDecay + Math.min((observed - expected) ** 2, DISPERSION_CLIP * expected);
+    s.dispersionDen[k] = s.dispersionDen[k] * dispersionDecay + expected;
+  });
+  const index = Math.round(timestampMs / s.stepMs);
+  s.firstIndex ??= index;
+  if (value > 0) s.recent.push([index, value]);
+  // The step leaving the widest window is learned now (counts skipped over by a gap in the timestamps too).
+  const leaving = index - s.widths[s.widths.length - 1];
+  let left = 0;
+  while (s.recent.length > 0 && s.recent[0][0] <= leaving) left += s.recent.shift()![1];
+  if (leaving >= s.firstIndex) learnStep(s, leaving * s.stepMs, left, rateDecay, profileDecay);
+}
+
+function learnStep(s: CountWindowState, timestampMs: number, value: number, rateDecay: number, profileDecay: number): void {
+  s.events = s.events * rateDecay + value;
+  s.exposure = s.exposure * rateDecay + shapeAt(s, timestampMs);
+  const date = new Date(timestampMs);
+  const h = date.getUTCHours();
+  const d = date.getUTCDay();
+  const [hour, day] = [hourFactor(s, h), dayFactor(s, d)];
+  for (let i = 0; i < 24; i++) {
+    s.hourCounts[i] *= profileDecay;
+    s.hourExposure[i] *= profileDecay;
+  }
+  for (let i = 0; i < 7; i++) {
+    s.dayCounts[i] *= profileDecay;
+    s.dayExposure[i] *= profileDecay;
+  }
+  s.hourCounts[h] += value;
+  s.hourExposure[h] += day;
+  s.dayCounts[d] += value;
+  s.dayExposure[d] += hour;
+  s.totalCounts = s.totalCounts * profileDecay + value;
+  s.totalSteps = s.totalSteps * profileDecay + 1;
+}

@@ -1,0 +1,131 @@
+// The windowed count test on constructed sparse series (a topic at a few tickets an hour): a ×4
+// rise is caught within the hour, a quiet week raises nothing, a strong daily rhythm is not a spike,
+// a topic appearing from nothing is. Seeded, so every run sees the same numbers.
+import { poissonDistribution } from 'simple-statistics';
+import { describe, expect, it } from 'vitest';
+import { tailAndMass, upperTail } from '../../../domain/detection/countWindows.js';
+import { createStreamingDetector, restoreStreamingDetector } from '../../../domain/detection/streamingDetector.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+/** A Monday, 00:00 UTC. */
+const START_MS = Date.UTC(2026, 0, 5);
+
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function poisson(random: () => number, mean: number): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = random();
+  while (p > limit) {
+    k++;
+    p *= random();
+  }
+  return k;
+}
+
+/** Office-hours rhythm, mean ≈ 1 over a day: 0.2 at night, up to 1.8 in the afternoon. */
+const daily = (t: number) => 1 + 0.8 * Math.sin((2 * Math.PI * (t % DAY_MS)) / DAY_MS - Math.PI / 2);
+/** Quiet weekends (days 5 and 6 from a Monday start). */
+const weekly = (t: number) => (Math.floor((t - START_MS) / DAY_MS) % 7 >= 5 ? 0.35 : 1.26);
+
+/** Minutes of alerts (since START) for a series with rate(t) per minute. */
+function alertMinutes(days: number, rate: (t: number) => number, seed: number): number[] {
+  const random = seededRandom(seed);
+  const detector = createStreamingDetector({ direction: 'up' });
+  const alerts: number[] = [];
+  for (let t = START_MS; t < START_MS + days * DAY_MS; t += MINUTE_MS) {
+    if (detector.update(t, poisson(random, rate(t))).isAnomaly) alerts.push((t - START_MS) / MINUTE_MS);
+  }
+  return alerts;
+}
+
+const SEEDS = [1, 2, 3, 4, 5];
+const BASE = 0.04; // tickets per minute: ~58 a day, a typical topic of an 800-ticket/day tenant
+
+describe('windowed count test on sparse series', () => {
+  it.each(SEEDS)('catches a 90-minute ×4 rise on a 0.04/min topic within the hour, and nothing else (seed %i)', (seed) => {
+    const spikeFrom = 9 * DAY_MS + 13 * HOUR_MS;
+    const inSpike = (t: number) => t - START_MS >= spikeFrom && t - START_MS < spikeFrom + 90 * MINUTE_MS;
+    const alerts = alertMinutes(10, (t) => BASE * daily(t) * weekly(t) * (inSpike(t) ? 4 : 1), seed);
+    expect(alerts.length).toBe(1);
+    const latency = alerts[0] - spikeFrom / MINUTE_MS;
+    expect(latency).toBeGreaterThanOrEqual(0);
+    expect(latency).toBeLessThan(60);
+  });
+
+  it.each(SEEDS)('raises nothing on three spike-free weeks of a seasonal 0.04/min topic (seed %i)', (seed) => {
+    expect(alertMinutes(21, (t) => BASE * daily(t) * weekly(t), seed)).toEqual([]);
+  });
+
+  it.each(SEEDS)('learns a strong daily rhythm instead of calling every afternoon a spike (seed %i)', (seed) => {
+    // Nights at 0.05× and afternoons at 3× the mean: a flat model would see a ×3 rise every day.
+    const rhythm = (t: number) => Math.max(0.05, 1 + 2 * Math.sin((2 * Math.PI * (t % DAY_MS)) / DAY_MS - Math.PI / 2));
+    expect(alertMinutes(14, (t) => 0.1 * rhythm(t), seed)).toEqual([]);
+  });
+
+  it.each(SEEDS)('flags a sparse topic that appears from nothing within half an hour (seed %i)', (seed) => {
+    const appearsAt = 4 * DAY_MS + 10 * HOUR_MS;
+    const alerts = alertMinutes(6, (t) => (t - START_MS >= appearsAt ? 0.2 : 0), seed);
+    expect(alerts.length).toBeGreaterThanOrEqual(1);
+    const latency = alerts[0] - appearsAt / MINUTE_MS;
+    expect(latency).toBeGreaterThanOrEqual(0);
+    expect(latency).toBeLessThan(30);
+  });
+
+  it('keeps its count memory in the JSON snapshot and resumes identically', () => {
+    const random = seededRandom(9);
+    const points = Array.from({ length: 4 * 1440 }, (_, i) => ({ t: START_MS + i * MINUTE_MS, v: poisson(random, BASE * (i > 3 * 1440 + 600 && i < 3 * 1440 + 700 ? 5 : 1)) }));
+    const straight = createStreamingDetector({ direction: 'up' });
+    const expected = points.map((p) => straight.update(p.t, p.v));
+    const first = createStreamingDetector({ direction: 'up' });
+    const half = 3 * 1440 + 650;
+    const before = points.slice(0, half).map((p) => first.update(p.t, p.v));
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot()));
+    expect(snapshot.counts.widths).toEqual([5, 15, 60, 180]);
+    const resumed = restoreStreamingDetector(snapshot);
+    expect([...before, ...points.slice(half).map((p) => resumed.update(p.t, p.v))]).toEqual(expected);
+  });
+
+  it('resumes a version-1 snapshot (from before the count memory) without losing the rest of its state', () => {
+    const detector = createStreamingDetector({ direction: 'up' });
+    for (let i = 0; i < 100; i++) detector.update(START_MS + i * MINUTE_MS, i % 7 === 0 ? 1 : 0);
+    const { counts: _dropped, ...rest } = detector.snapshot();
+    const restored = restoreStreamingDetector({ ...rest, version: 1 } as never);
+    expect(restored.snapshot().version).toBe(2);
+    expect(restored.snapshot().cadence.stepMs).toBe(MINUTE_MS);
+    expect(() => restored.update(START_MS + 100 * MINUTE_MS, 0)).not.toThrow();
+  });
+});
+
+describe('negative-binomial / Poisson upper tail', () => {
+  it('matches the Poisson table of simple-statistics (which stops once it has 99.999% of the mass)', () => {
+    for (const mu of [0.3, 2, 7.5]) {
+      const pmf = poissonDistribution(mu)!;
+      for (const k of [1, 3, 6]) {
+        const fromTable = 1 - pmf.slice(0, k).reduce((a, b) => a + b, 0);
+        expect(Math.abs(upperTail(k, mu, Infinity) - fromTable)).toBeLessThan(2e-5);
+      }
+    }
+    expect(tailAndMass(3, 2, Infinity).mass).toBeCloseTo(poissonDistribution(2)![3]!, 12);
+  });
+
+  it('keeps tiny tails precise and widens with overdispersion', () => {
+    // P(X ≥ 20 | Poisson 2) = 6.4e-14 (P(X = 20) = 5.8e-14): 1 − CDF would round it away.
+    expect(upperTail(20, 2, Infinity)).toBeGreaterThan(6.3e-14);
+    expect(upperTail(20, 2, Infinity)).toBeLessThan(6.5e-14);
+    expect(upperTail(20, 2, 5)).toBeGreaterThan(upperTail(20, 2, 1e6));
+    expect(upperTail(0, 2, 5)).toBe(1);
+    expect(upperTail(3, 0, 5)).toBe(0);
+  });
+});
