@@ -4,6 +4,9 @@
 //     and how often the held-out rule is in drafts for topics it was never corrected on.
 //  B. Suggestion latency with P past tickets learned by one tenant's learner, next to the bare query
 //     time of the retrieval library (MiniSearch) over the same texts, measured in the same run.
+//  C. Learning from outcomes (bench/learningStrategies.ts): the strategy bandit against the
+//     simulator's hidden strategy rules and oracle, beside a context-free bandit fed the same stream,
+//     with an off-policy vs on-policy check.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +20,7 @@ import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
+import { printStrategyReport, strategyPath } from './learningStrategies.js';
 import { renderReply } from '../simulator/agentRules.js';
 import type { TicketTruth } from '../simulator/groundTruth.js';
 import { runSimulation } from '../simulator/simulation.js';
@@ -31,11 +35,29 @@ const opts = new Command('bench:learning')
   .option('--held-out <ruleId>', "the simulator's rule kept away from some topics in the first half", 'trial-workflow')
   .option('--seed <n>', 'seed of the simulated world', '7')
   .option('--concurrency <n>', 'tickets in flight at once', '8')
-  .option('--skip-latency', 'only part A')
-  .option('--skip-product', 'only part B')
+  .option('--skip-latency', 'skip part B')
+  .option('--skip-product', 'skip part A')
+  .option('--skip-strategies', 'skip part C')
+  .option('--eval-tickets <n>', 'part C: fresh tickets the final bandit plays exploiting only (on-policy value)', '1000')
+  .option('--outcome-window <seconds>', 'part C: the product outcome window', '3600')
+  .option('--window <n>', 'part C: final tickets the reward targets are measured on', '1000')
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-learning'))
   .parse()
-  .opts<{ tickets: string; past: string; queries: string; heldOut: string; seed: string; concurrency: string; skipLatency?: boolean; skipProduct?: boolean; out: string }>();
+  .opts<{
+    tickets: string;
+    past: string;
+    queries: string;
+    heldOut: string;
+    seed: string;
+    concurrency: string;
+    skipLatency?: boolean;
+    skipProduct?: boolean;
+    skipStrategies?: boolean;
+    evalTickets: string;
+    outcomeWindow: string;
+    window: string;
+    out: string;
+  }>();
 
 const share = (xs: TicketTruth[], f: (t: TicketTruth) => boolean) => (xs.length ? xs.filter(f).length / xs.length : NaN);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -168,8 +190,21 @@ async function main(): Promise<void> {
     console.log(`  learner.draft p50 ${(b.draftP50Ms as number).toFixed(2)} ms, p99 ${(b.draftP99Ms as number).toFixed(2)} ms (target p99 ≤ 50 ms)`);
     console.log(`  bare MiniSearch query p50 ${(b.bareMiniSearchP50Ms as number).toFixed(2)} ms, p99 ${(b.bareMiniSearchP99Ms as number).toFixed(2)} ms → draft/bare p99 ${(b.p99RatioDraftToBareSearch as number).toFixed(2)}×`);
   }
-  writeFileSync(path.join(opts.out, 'learning.json'), JSON.stringify({ productPath: a, latency: b }, null, 2));
-  console.log(`\nresults: ${path.join(opts.out, 'learning.json')}, chart: ${path.join(opts.out, 'acceptance.png')}`);
+  const c = opts.skipStrategies
+    ? undefined
+    : await strategyPath({
+        tickets: Number(opts.tickets),
+        evalTickets: Number(opts.evalTickets),
+        seed: Number(opts.seed),
+        concurrency: Number(opts.concurrency),
+        out: opts.out,
+        outcomeWindowSeconds: Number(opts.outcomeWindow),
+        opeShare: 0.2,
+        window: Number(opts.window),
+      });
+  if (c) printStrategyReport(c);
+  writeFileSync(path.join(opts.out, 'learning.json'), JSON.stringify({ productPath: a, latency: b, strategies: c }, null, 2));
+  console.log(`\nresults: ${path.join(opts.out, 'learning.json')}, charts: ${path.join(opts.out, '*.png')}`);
 }
 
 main().catch((err: unknown) => {

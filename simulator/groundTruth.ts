@@ -44,6 +44,8 @@ export interface StrategyTruth {
   oracle: string;
   oracleExpectedReward: number;
   regret: number;
+  /** Expected reward of every strategy for this customer and content (the oracle's table). */
+  byStrategy: Record<string, number>;
   followUps: TicketOutcome['followUps'];
 }
 

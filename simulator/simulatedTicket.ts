@@ -177,6 +177,7 @@ export async function playTicket(plan: TicketPlan, connection: HelpdeskConnectio
       oracle: oracle.best.strategyId,
       oracleExpectedReward: oracle.best.expectedReward,
       regret: oracle.best.expectedReward - receivedReward,
+      byStrategy: oracle.byStrategy,
       followUps: outcome.followUps,
     },
   };

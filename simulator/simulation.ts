@@ -23,6 +23,14 @@ export interface SimulationOptions extends Omit<PlanOptions, 'tenantIds'> {
   onTicket?: (ticket: TicketTruth, done: number, total: number) => void;
   /** Stop starting new tickets; those in flight finish. */
   signal?: AbortSignal;
+  /**
+   * The simulated tenants the stream is planned for (default: the credentials' tenant ids); the i-th
+   * one's tickets go to tenants[i]. The same seed and planTenantIds give the same stream whichever
+   * product tenant plays it (two product tenants fed one stream to compare their settings).
+   */
+  planTenantIds?: string[];
+  /** Play only the planned tickets with index in [from, to) (e.g. the stream's continuation in a second phase). */
+  ticketRange?: { from: number; to: number };
 }
 
 export interface SimulationResult {
@@ -37,7 +45,15 @@ export const SUMMARY_FILE = 'summary.json';
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationResult> {
   const started = performance.now();
-  const plan = planSimulation({ ...options, tenantIds: options.tenants.map((t) => t.tenantId) });
+  const productTenants = options.tenants.map((t) => t.tenantId);
+  const planTenants = options.planTenantIds ?? productTenants;
+  if (planTenants.length !== productTenants.length) throw new Error(`planTenantIds has ${planTenants.length} tenants for ${productTenants.length} credentials`);
+  const planned = planSimulation({ ...options, tenantIds: planTenants });
+  const range = options.ticketRange ?? { from: 0, to: planned.tickets.length };
+  const plan: SimulationPlan = {
+    ...planned,
+    tickets: planned.tickets.slice(range.from, range.to).map((t) => ({ ...t, tenantId: productTenants[planTenants.indexOf(t.tenantId)]! })),
+  };
   const client = new SupportloopClient({ url: options.url, tenants: options.tenants, draftTimeoutMs: options.draftTimeoutMs });
   let out: WriteStream | undefined;
   if (options.outDir) {
