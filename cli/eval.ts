@@ -1,6 +1,7 @@
 // `supportloop eval --dataset <file>`: replays a support dataset in time order through the learner
 // (draft → compare with the agent's real reply → learn) and reports the learning curve per window of
 // tickets as a table, JSON, CSV and a PNG chart. Also runnable alone: `tsx cli/eval.ts --dataset …`.
+// `supportloop eval --policy …` instead evaluates a running server's strategy policy (cli/policyEval.ts).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { replayTicket, summariseWindow, summariseWindows, type TicketScore, type
 import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { parseMappings, readRows } from './datasetFile.js';
+import { policyEvalCommand } from './policyEval.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_DATASET = resolve(REPO_ROOT, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv');
@@ -51,6 +53,7 @@ function toCsv(windows: readonly WindowSummary[]): string {
 }
 
 export async function evalCommand(argv: string[]): Promise<void> {
+  if (argv.includes('--policy')) return policyEvalCommand(argv);
   const program = new Command('supportloop eval')
     .description('replay a support dataset in time order through the learner and report the learning curve')
     .option('--dataset <file>', 'CSV (header row) or JSON Lines; default the bitext development dataset', DEFAULT_DATASET)
@@ -59,6 +62,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     .option('--seed <n>', 'seed for what the dataset lacks (timestamps, customers)', positiveInteger, 20260101)
     .option('--limit <n>', 'replay only the first n tickets (after time ordering)', positiveInteger)
     .option('--map <field=column...>', `column for a field (repeatable); fields: ${DATASET_FIELDS.join(', ')}`, [])
+    .option('--policy', "instead: off-policy evaluation of a running server's strategy policy (see `eval --policy --help`)")
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const opts = program.opts<{ dataset: string; out: string; window: number; seed: number; limit?: number; map: string[] }>();

@@ -3,7 +3,11 @@
 // for the same context uses, with no manual step; control-arm tickets keep the default strategy;
 // high-risk tickets never explore; settings are validated and tenant-scoped; asOf shows what the
 // bandit chose before it learned; off-policy evaluation and clarify-by-topic read the same outcomes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { evalCommand } from '../../cli/eval.js';
 import type { StrategyChoice } from '../../domain/bandit/strategyChoice.js';
 import type { Suggestion } from '../../domain/learning/records.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
@@ -237,5 +241,24 @@ describe('learning which strategy works from outcomes', () => {
     const bad = await sl.app!.inject({ method: 'GET', url: '/v1/learning/policy-evaluation?trainShare=3', headers: auth(acme) });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field ?? bad.json().message).toMatch(/trainShare/);
+  });
+
+  it('`supportloop eval --policy` prints the evaluation of a running server and writes JSON + PNG', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'policy-eval-'));
+    const lines: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void lines.push(args.join(' ')));
+    const table = vi.spyOn(console, 'table').mockImplementation(() => {});
+    try {
+      await evalCommand(['--policy', '--url', sl.url!, '--api-key', acme.apiKey, '--tenant', 'acme', '--out', out]);
+    } finally {
+      log.mockRestore();
+      table.mockRestore();
+    }
+    expect(lines.join('\n')).toMatch(new RegExp(`tenant acme: ${TICKETS} credited outcomes`));
+    const written = JSON.parse(readFileSync(path.join(out, 'policy-evaluation.json'), 'utf8'));
+    expect(written.report.status).toBe('ok');
+    expect(readFileSync(path.join(out, 'policy-evaluation.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(existsSync(path.join(out, 'policy-evaluation.png'))).toBe(true);
+    rmSync(out, { recursive: true, force: true });
   });
 });
