@@ -46,6 +46,8 @@ export interface Attempt {
   /** HTTP status, or 0 for a timeout / refused connection. */
   status: number;
   error?: string;
+  /** The Retry-After header of a 429/503. */
+  retryAfter?: string;
 }
 
 export interface Delivery {
@@ -95,7 +97,8 @@ export class HelpdeskSender {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       const text = await response.text();
-      return { eventId: event.eventId, target, startedAt, ms: Date.now() - startedAt, status: response.status, ...(response.ok ? {} : { error: text.slice(0, 200) }) };
+      const retryAfter = response.headers.get('retry-after') ?? undefined;
+      return { eventId: event.eventId, target, startedAt, ms: Date.now() - startedAt, status: response.status, ...(response.ok ? {} : { error: text.slice(0, 200), retryAfter }) };
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       return { eventId: event.eventId, target, startedAt, ms: Date.now() - startedAt, status: 0, error: cause ?? (err as Error).name };
