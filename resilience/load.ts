@@ -1,0 +1,161 @@
+// npm run load — sustained webhook load on the embedded product over loopback. First the ingest
+// ceiling is measured in the same run (closed-loop burst of signed webhooks, as bench/ingest.ts
+// does: acknowledged webhooks per second with 32 senders), then each level (default 50% and 90% of
+// it) runs open-loop at a fixed rate for --duration-minutes, then drains. Prints a table per level
+// and writes PNGs over time and JSON (definitions of every figure: resilience/loadRun.ts).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { readRows } from '../cli/datasetFile.js';
+import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
+import { startEmbeddedProduct } from './embeddedProduct.js';
+import { runLoadLevel, type LoadLevelResult, type LoadSample } from './loadRun.js';
+import { signedHeaders } from './signedDeliveries.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const options = new Command('load')
+  .option('--dataset <file>', 'CSV with an instruction/body/message/text column, or JSONL with body: message texts', path.resolve(repoRoot, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv'))
+  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/load'))
+  .option('--duration-minutes <n>', 'minutes of load at each level', '10')
+  .option('--ceiling <perSecond>', 'ingest ceiling in webhooks/s (default: measured first, in this run)')
+  .option('--ceiling-events <n>', 'webhooks in the ceiling burst', '1500')
+  .option('--levels <list>', 'fractions of the ceiling to run at', '0.5,0.9')
+  .option('--tickets <n>', 'distinct tickets the load spreads over', '5000')
+  .option('--sample-seconds <n>', 'sampling interval', '5')
+  .option('--max-drain-minutes <n>', 'after each level, how long to wait for the worker to catch up', '10')
+  .option('--max-in-flight <n>', 'requests in flight at once before due ones count as errors', '2000')
+  .parse()
+  .opts<{ dataset: string; out: string; durationMinutes: string; ceiling?: string; ceilingEvents: string; levels: string; tickets: string; sampleSeconds: string; maxDrainMinutes: string; maxInFlight: string }>();
+
+async function loadBodies(file: string): Promise<string[]> {
+  const rows = await readRows(file);
+  const column = ['instruction', 'body', 'message', 'text'].find((c) => c in (rows[0] ?? {}));
+  if (!column) throw new Error(`${file}: no instruction/body/message/text column`);
+  return rows.map((r) => String(r[column] ?? '')).filter(Boolean);
+}
+
+/** Closed loop, 32 senders: acknowledged webhooks per second is the ceiling the levels are fractions of. */
+async function measureCeiling(url: string, tenantId: string, secret: string, events: number, bodies: readonly string[]): Promise<{ perSecond: number; errors: number }> {
+  const bar = new SingleBar({ format: 'ceiling burst [{bar}] {value}/{total}' });
+  bar.start(events, 0);
+  let next = 0;
+  let ok = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (next < events) {
+      const i = next++;
+      const body = JSON.stringify({ eventId: `ceiling-${i}`, kind: 'message.customer', ticketId: `C-${i % 600}`, occurredAt: new Date().toISOString(), channel: 'chat', tags: [], body: bodies[i % bodies.length] });
+      try {
+        const response = await fetch(`${url}/v1/webhooks/${tenantId}/generic`, { method: 'POST', headers: signedHeaders('generic', secret, body, { deliveryId: `c_${i}`, at: new Date() }), body });
+        await response.arrayBuffer();
+        if (response.status === 202) ok++;
+        else errors++;
+      } catch {
+        errors++;
+      }
+      bar.increment();
+    }
+  }));
+  bar.stop();
+  return { perSecond: ok / ((performance.now() - started) / 1000), errors };
+}
+
+const f = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? '–' : n.toFixed(digits));
+
+/** One row per minute (per drain minute too) so ten minutes fit on a screen; every sample is in the JSON. */
+function printLevel(result: LoadLevelResult): void {
+  console.log(`\n### ${result.label}: ${f(result.targetPerSecond, 1)} webhooks/s for ${result.durationSeconds / 60} min`);
+  console.log('| t (s) | phase | sent/s | acked/s | ack p50 ms | ack p99 ms | errors | worker lag s | pending | CH active parts | CH MemoryTracking MB | RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  const byMinute = new Map<string, LoadSample[]>();
+  for (const s of result.samples) {
+    const key = `${s.phase}-${Math.floor(s.t / 60)}`;
+    byMinute.set(key, [...(byMinute.get(key) ?? []), s]);
+  }
+  for (const group of byMinute.values()) {
+    const last = group.at(-1)!;
+    const mean = (pick: (s: LoadSample) => number) => group.reduce((n, s) => n + pick(s), 0) / group.length;
+    const p99s = group.map((s) => s.ackP99Ms).filter((v): v is number => v !== null);
+    const p50s = group.map((s) => s.ackP50Ms).filter((v): v is number => v !== null);
+    console.log(`| ${f(last.t)} | ${last.phase} | ${f(mean((s) => s.sentPerSecond), 1)} | ${f(mean((s) => s.ackedPerSecond), 1)} | ${p50s.length ? f(p50s.sort((a, b) => a - b)[Math.floor(p50s.length / 2)]!) : '–'} | ${p99s.length ? f(Math.max(...p99s)) : '–'} | ${group.reduce((n, s) => n + s.errors, 0)} | ${f(Math.max(...group.map((s) => s.workerLagSeconds)), 1)} | ${last.pending} | ${Math.max(...group.map((s) => s.clickhouseActiveParts))} | ${f(Math.max(...group.map((s) => s.clickhouseMemoryMb)))} | ${f(Math.max(...group.map((s) => s.rssMb)))} |`);
+  }
+  console.log(`sent ${result.sent}/${result.planned}, acked ${result.acked} (${f(result.achievedPerSecond, 1)}/s), errors ${result.errors} (rate ${(result.errorRate * 100).toFixed(2)}%${result.errors ? ` — ${JSON.stringify(result.errorKinds)}` : ''}), ack p50 ${f(result.ackP50Ms)} ms / p99 ${f(result.ackP99Ms)} ms`);
+  console.log(`worker lag max ${f(result.maxWorkerLagSeconds, 1)} s; ${result.drainedAfterSeconds === null ? `NOT drained: ${result.pendingAtEnd} acked events still missing from ClickHouse` : `drained ${f(result.drainedAfterSeconds, 1)} s after the last request`}; ClickHouse active parts max ${result.maxActiveParts}, MemoryTracking max ${f(result.maxClickhouseMemoryMb)} MB; RSS max ${f(result.maxRssMb)} MB`);
+}
+
+async function writeCharts(out: string, results: LoadLevelResult[]): Promise<string[]> {
+  const series = (name: (r: LoadLevelResult) => string, pick: (s: LoadSample) => number | null) =>
+    results.map((r): LineSeries => ({ name: name(r), points: r.samples.filter((s) => pick(s) !== null).map((s) => ({ x: s.t, y: pick(s)! })) }));
+  const charts: [string, LineSeries[], string, string][] = [
+    ['load-ack.png', [...series((r) => `${r.label} p50`, (s) => s.ackP50Ms), ...series((r) => `${r.label} p99`, (s) => s.ackP99Ms)], 'Webhook ack latency per sample window', 'ms'],
+    ['load-lag.png', series((r) => r.label, (s) => s.workerLagSeconds), 'Worker lag: age of the oldest acked event not yet in ClickHouse', 's'],
+    ['load-throughput.png', [...series((r) => `${r.label} sent/s`, (s) => s.sentPerSecond), ...series((r) => `${r.label} acked/s`, (s) => s.ackedPerSecond)], 'Webhooks sent and acknowledged per second', 'per second'],
+    ['load-clickhouse.png', [...series((r) => `${r.label} active parts`, (s) => s.clickhouseActiveParts), ...series((r) => `${r.label} MemoryTracking MB`, (s) => s.clickhouseMemoryMb), ...series((r) => `${r.label} RSS MB`, (s) => s.rssMb)], 'ClickHouse active parts, chDB MemoryTracking and process RSS', 'parts / MB'],
+  ];
+  const files: string[] = [];
+  for (const [file, lines, title, yTitle] of charts) {
+    await writeLineChartPng(path.join(out, file), lines, { title, xTitle: 'seconds since the level started (load, then drain)', yTitle });
+    files.push(path.join(out, file));
+  }
+  return files;
+}
+
+async function main(): Promise<void> {
+  const levels = options.levels.split(',').map(Number);
+  if (levels.some((l) => !(l > 0 && l <= 2))) throw new Error(`--levels ${options.levels}: expected fractions of the ceiling like 0.5,0.9`);
+  const durationSeconds = Number(options.durationMinutes) * 60;
+  if (!(durationSeconds > 0)) throw new Error(`--duration-minutes ${options.durationMinutes}: expected a positive number`);
+  const bodies = await loadBodies(options.dataset);
+  mkdirSync(options.out, { recursive: true });
+  console.log('starting the embedded product (chDB + Temporal dev server) …');
+  const product = await startEmbeddedProduct();
+  const { url, tenant } = product;
+  const secret = tenant.webhookSecrets.generic;
+  try {
+    let ceiling = options.ceiling ? { perSecond: Number(options.ceiling), errors: 0, measured: false } : undefined;
+    if (!ceiling) {
+      const measured = await measureCeiling(url, tenant.tenantId, secret, Number(options.ceilingEvents), bodies);
+      ceiling = { ...measured, measured: true };
+      console.log(`ingest ceiling (closed loop, 32 senders, ${options.ceilingEvents} webhooks): ${f(ceiling.perSecond, 1)} acked webhooks/s, ${ceiling.errors} errors`);
+    }
+    const results: LoadLevelResult[] = [];
+    for (const level of levels) {
+      const rate = ceiling.perSecond * level;
+      const label = `${Math.round(level * 100)}%`;
+      console.log(`\nlevel ${label}: ${f(rate, 1)} webhooks/s for ${options.durationMinutes} min, then drain (≤ ${options.maxDrainMinutes} min)`);
+      const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} s  lag {lag} s  p99 {p99} ms  errors {errors}` });
+      bar.start(durationSeconds, 0, { lag: 0, p99: '–', errors: 0 });
+      let errors = 0;
+      const result = await runLoadLevel({
+        sl: product.sl, url, tenantId: tenant.tenantId, secret, label, ratePerSecond: rate, durationSeconds, tickets: Number(options.tickets), bodies,
+        sampleSeconds: Number(options.sampleSeconds), maxDrainSeconds: Number(options.maxDrainMinutes) * 60, maxInFlight: Number(options.maxInFlight),
+        onSample: (s) => {
+          errors += s.errors;
+          bar.update(Math.min(durationSeconds, Math.round(s.t)), { lag: f(s.workerLagSeconds, 1), p99: f(s.ackP99Ms), errors });
+        },
+      });
+      bar.stop();
+      results.push(result);
+      printLevel(result);
+    }
+    const charts = await writeCharts(options.out, results);
+    writeFileSync(path.join(options.out, 'load.json'), JSON.stringify({ ceiling, levels: results, durationSeconds }, null, 2));
+    console.log('\n| level | target /s | acked /s | × ceiling | ack p50 ms | ack p99 ms | error rate | max worker lag s | drained after s | max CH parts | max CH MemoryTracking MB | max RSS MB |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    for (const r of results) {
+      console.log(`| ${r.label} | ${f(r.targetPerSecond, 1)} | ${f(r.achievedPerSecond, 1)} | ${(r.achievedPerSecond / ceiling.perSecond).toFixed(2)} | ${f(r.ackP50Ms)} | ${f(r.ackP99Ms)} | ${(r.errorRate * 100).toFixed(2)}% | ${f(r.maxWorkerLagSeconds, 1)} | ${r.drainedAfterSeconds === null ? `not drained (${r.pendingAtEnd} pending)` : f(r.drainedAfterSeconds, 1)} | ${r.maxActiveParts} | ${f(r.maxClickhouseMemoryMb)} | ${f(r.maxRssMb)} |`);
+    }
+    console.log(`\nresults: ${path.join(options.out, 'load.json')}; charts: ${charts.join(', ')}`);
+    if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+  } finally {
+    await product.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
