@@ -3,8 +3,10 @@
 //  1. false alerts per topic-week on spike-free weeks (after a warm-up week), against a baseline
 //     measured in the same run: a fixed 3-sigma Poisson threshold on the trailing hour's mean;
 //  2. detection latency: minutes from the start of an injected spike (topic volume × factor) to the
-//     first firing alert on that topic's series, p50/p95, and the share of spikes caught.
-// Wall-clock end to end adds at most one schedule interval (default 60 s) plus the delivery time.
+//     first firing alert on that topic's series, p50/p95, and the share of spikes caught;
+//  3. the cost of one scheduled pass per series: restore the stored JSON state, feed one minute,
+//     serialise the state again (what runSpikeDetection does per series every minute).
+// `--live` measures wall-clock latency through the running product instead (bench/detectionLive.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +14,9 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { quantile } from 'simple-statistics';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts.js';
+import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
+import { writeLineChartPng } from '../reporting/lineChart.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TOPICS } from '../simulator/topics.js';
 
@@ -25,15 +29,20 @@ const opts = new Command('bench:detection')
   .option('--spike-minutes <n>', 'spike duration', '90')
   .option('--seed <n>', 'seed', '11')
   .option('--alert-threshold <x>', 'detector alertThreshold (default: the product default)')
+  .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
+  .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', '7')
+  .option('--gap-minutes <n>', 'live: spike-free minutes before and between spikes', '3')
+  .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', '60')
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: string; ticketsPerDay: string; spikes: string; factor: string; spikeMinutes: string; seed: string; alertThreshold?: string; out: string }>();
+  .opts<{ weeks: string; ticketsPerDay: string; spikes: string; factor: string; spikeMinutes: string; seed: string; alertThreshold?: string; live?: boolean; warmupDays: string; gapMinutes: string; detectionInterval: string; out: string }>();
 
 const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
 const weeks = Number(opts.weeks);
 const perDay = Number(opts.ticketsPerDay);
 const start = new Date(Date.UTC(2026, 0, 5));
 const now = new Date(start.getTime() + weeks * WEEK_MS);
+const detectorOptions = { ...VOLUME_DETECTOR_OPTIONS, ...(opts.alertThreshold ? { alertThreshold: Number(opts.alertThreshold) } : {}) };
 
 /** Per-topic minute counts of new tickets in a simulated stream. */
 function topicCounts(seed: number, spikes: { topicId: string; from: string; to: string; factor: number }[]): Map<string, Map<number, number>> {
@@ -55,7 +64,7 @@ function firings(series: string, counts: Map<number, number>): number[] {
     { series, counts, newSeriesFromMs: start.getTime(), untilMs: now.getTime() - MINUTE_MS, alert: undefined },
     now.getTime(),
     { ...DEFAULT_ALERT_POLICY, notifyWithinMinutes: Number.MAX_SAFE_INTEGER },
-    { ...VOLUME_DETECTOR_OPTIONS, ...(opts.alertThreshold ? { alertThreshold: Number(opts.alertThreshold) } : {}) },
+    detectorOptions,
   );
   return pass.notices.filter((n) => n.kind === 'firing').map((n) => n.alert.startedAtMs);
 }
@@ -80,7 +89,38 @@ function baselineFirings(counts: Map<number, number>): number[] {
   return out;
 }
 
-function main(): void {
+const ticketsIn = (counts: Map<number, number> | undefined, fromMs: number, toMs: number) => {
+  let n = 0;
+  for (const [m, c] of counts ?? []) if (m >= fromMs && m < toMs) n += c;
+  return n;
+};
+
+/**
+ * Per-series cost of one scheduled pass on a warmed series: JSON state in, one minute fed, JSON
+ * state out (the store's round trip included, ClickHouse I/O not). Median and p95 in µs.
+ */
+function passCost(counts: Map<number, number>): { medianUs: number; p95Us: number; snapshotBytes: number } {
+  const warmUntil = start.getTime() + WEEK_MS;
+  let state = runSeriesPass({ series: 'cost', counts, newSeriesFromMs: start.getTime(), untilMs: warmUntil, alert: undefined }, warmUntil, DEFAULT_ALERT_POLICY, detectorOptions);
+  let json = JSON.stringify(state.snapshot);
+  const times: number[] = [];
+  for (let i = 1; i <= 1000; i++) {
+    const untilMs = warmUntil + i * MINUTE_MS;
+    const t0 = process.hrtime.bigint();
+    const snapshot = JSON.parse(json) as DetectorSnapshot;
+    state = runSeriesPass({ series: 'cost', previous: { lastMinuteMs: state.lastMinuteMs, snapshot }, counts, newSeriesFromMs: start.getTime(), untilMs, alert: state.alert }, untilMs, DEFAULT_ALERT_POLICY, detectorOptions);
+    json = JSON.stringify(state.snapshot);
+    times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  return { medianUs: quantile(times, 0.5), p95Us: quantile(times, 0.95), snapshotBytes: json.length };
+}
+
+async function main(): Promise<void> {
+  if (opts.live) {
+    const { runLiveBench } = await import('./detectionLive.js');
+    await runLiveBench({ spikes: Number(opts.spikes), factor: Number(opts.factor), spikeMinutes: Number(opts.spikeMinutes), gapMinutes: Number(opts.gapMinutes), warmupDays: Number(opts.warmupDays), ticketsPerDay: perDay, seed: Number(opts.seed), detectionIntervalSeconds: Number(opts.detectionInterval), out: opts.out });
+    return;
+  }
   const afterWarmup = (ms: number) => ms >= start.getTime() + WEEK_MS;
   // 1. False alerts on spike-free weeks.
   const quiet = topicCounts(Number(opts.seed), []);
@@ -93,10 +133,8 @@ function main(): void {
   }
 
   // 2. Latency over injected spikes, one per stream, at seeded times after the warm-up week.
-  const latencies: number[] = [];
-  const baselineLatencies: number[] = [];
-  let missed = 0;
   const spikes = Number(opts.spikes);
+  const perSpike: { topic: string; startsAt: string; normalTickets: number; spikeTickets: number; latency: number | null; baselineLatency: number | null }[] = [];
   const bar = new SingleBar({ format: 'spikes [{bar}] {value}/{total}' });
   bar.start(spikes, 0);
   for (let i = 0; i < spikes; i++) {
@@ -105,28 +143,46 @@ function main(): void {
     const spikeEnd = spikeStart + Number(opts.spikeMinutes) * MINUTE_MS;
     const counts = topicCounts(Number(opts.seed) + 1 + i, [{ topicId: topic, from: new Date(spikeStart).toISOString(), to: new Date(spikeEnd).toISOString(), factor: Number(opts.factor) }]).get(topic) ?? new Map();
     const hit = firings(`topic=${topic}`, counts).find((ms) => ms >= spikeStart && ms <= spikeEnd);
-    if (hit === undefined) missed++;
-    else latencies.push((hit - spikeStart) / MINUTE_MS);
     const baseHit = baselineFirings(counts).find((ms) => ms >= spikeStart && ms <= spikeEnd);
-    if (baseHit !== undefined) baselineLatencies.push((baseHit - spikeStart) / MINUTE_MS);
+    perSpike.push({
+      topic, startsAt: new Date(spikeStart).toISOString(), normalTickets: ticketsIn(quiet.get(topic), spikeStart, spikeEnd), spikeTickets: ticketsIn(counts, spikeStart, spikeEnd),
+      latency: hit === undefined ? null : (hit - spikeStart) / MINUTE_MS, baselineLatency: baseHit === undefined ? null : (baseHit - spikeStart) / MINUTE_MS,
+    });
     bar.increment();
   }
   bar.stop();
 
+  // 3. Cost of one pass per series, on the busiest and the quietest topic.
+  const byVolume = [...quiet.entries()].sort((a, b) => ticketsIn(b[1], 0, Infinity) - ticketsIn(a[1], 0, Infinity));
+  const cost = { busiest: { topic: byVolume[0]![0], ...passCost(byVolume[0]![1]) }, quietest: { topic: byVolume.at(-1)![0], ...passCost(byVolume.at(-1)![1]) } };
+
+  const latencies = perSpike.flatMap((s) => (s.latency === null ? [] : [s.latency]));
+  const baselineLatencies = perSpike.flatMap((s) => (s.baselineLatency === null ? [] : [s.baselineLatency]));
   const q = (xs: number[], p: number) => (xs.length ? quantile(xs, p) : NaN);
   const result = {
-    streams: { weeks, ticketsPerDay: perDay, topics: quiet.size },
+    streams: { weeks, ticketsPerDay: perDay, topics: quiet.size, meanTicketsPerTopicMinute: perDay / 1440 / quiet.size },
     falseAlertsPerTopicWeek: falseAlerts / topicWeeks,
     baselineFalseAlertsPerTopicWeek: baselineFalse / topicWeeks,
-    spikes: { injected: spikes, factor: Number(opts.factor), minutes: Number(opts.spikeMinutes), caught: latencies.length, missed },
+    spikes: { injected: spikes, factor: Number(opts.factor), minutes: Number(opts.spikeMinutes), caught: latencies.length, missed: spikes - latencies.length },
     latencyMinutes: { p50: q(latencies, 0.5), p95: q(latencies, 0.95) },
     baseline: { caught: baselineLatencies.length, p50: q(baselineLatencies, 0.5), p95: q(baselineLatencies, 0.95) },
+    passCost: cost,
+    perSpike,
   };
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(path.join(opts.out, 'detection.json'), JSON.stringify(result, null, 2));
+  const caughtBy = (xs: number[]) => Array.from({ length: Number(opts.spikeMinutes) / 5 + 1 }, (_, k) => ({ x: k * 5, y: xs.filter((l) => l <= k * 5).length / spikes }));
+  await writeLineChartPng(path.join(opts.out, 'spikes-caught.png'), [{ name: 'supportloop', points: caughtBy(latencies) }, { name: '3σ Poisson baseline', points: caughtBy(baselineLatencies) }], {
+    title: `Share of ×${opts.factor} topic spikes alerted, by minutes since the spike began`, xTitle: 'minutes since spike start', yTitle: 'share of spikes alerted', yDomain: [0, 1],
+    subtitle: `${spikes} spikes; false alerts per topic-week: supportloop ${result.falseAlertsPerTopicWeek.toFixed(3)}, baseline ${result.baselineFalseAlertsPerTopicWeek.toFixed(1)}`,
+  });
+
+  console.log('\nspike  topic                start (UTC)        normal  in spike  supportloop  baseline');
+  perSpike.forEach((s, i) => console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} ${s.startsAt.slice(0, 16).replace('T', ' ')} ${new Date(s.startsAt).toUTCString().slice(0, 3)} ${String(s.normalTickets).padStart(4)} ${String(s.spikeTickets).padStart(9)} ${(s.latency === null ? 'missed' : `${s.latency} min`).padStart(12)} ${(s.baselineLatency === null ? 'missed' : `${s.baselineLatency} min`).padStart(9)}`));
   console.log(`\nspike-free weeks: ${falseAlerts} false alerts over ${topicWeeks} topic-weeks = ${result.falseAlertsPerTopicWeek.toFixed(3)} per topic-week (baseline 3σ Poisson rule: ${result.baselineFalseAlertsPerTopicWeek.toFixed(3)})`);
   console.log(`spikes ×${opts.factor} for ${opts.spikeMinutes} min: caught ${latencies.length}/${spikes}; detection latency p50 ${result.latencyMinutes.p50} min, p95 ${result.latencyMinutes.p95} min (baseline caught ${baselineLatencies.length}/${spikes}, p50 ${result.baseline.p50} min)`);
-  console.log(`wall-clock alert latency adds ≤ one detection interval (SUPPORTLOOP_DETECTION_INTERVAL_SECONDS, default 60 s) plus webhook delivery; results: ${path.join(opts.out, 'detection.json')}`);
+  console.log(`one scheduled pass per series (JSON state in, 1 minute, JSON state out): busiest topic median ${cost.busiest.medianUs.toFixed(0)} µs, p95 ${cost.busiest.p95Us.toFixed(0)} µs, state ${cost.busiest.snapshotBytes} B; quietest median ${cost.quietest.medianUs.toFixed(0)} µs, state ${cost.quietest.snapshotBytes} B`);
+  console.log(`wall-clock alert latency adds ≤ one detection interval (default 60 s) plus webhook delivery (--live measures it); results: ${path.join(opts.out, 'detection.json')}, spikes-caught.png`);
 }
 
-main();
+await main();

@@ -96,10 +96,27 @@ export function meanPerStep(s: CountWindowState): number {
 const hourFactor = (s: CountWindowState, h: number): number => (s.hourCounts[h] + PROFILE_PSEUDO_EVENTS) / (s.hourExposure[h] * meanPerStep(s) + PROFILE_PSEUDO_EVENTS);
 const dayFactor = (s: CountWindowState, d: number): number => (s.dayCounts[d] + PROFILE_PSEUDO_EVENTS) / (s.dayExposure[d] * meanPerStep(s) + PROFILE_PSEUDO_EVENTS);
 
+/** UTC hour of day and day of week (0 = Sunday; 1970-01-01 was a Thursday). */
+const utcHour = (timestampMs: number) => Math.floor(timestampMs / HOUR_MS) % 24;
+const utcDay = (timestampMs: number) => (Math.floor(timestampMs / DAY_MS) + 4) % 7;
+
 /** Seasonal shape at a time (≈1 on average): hour-of-day × day-of-week factors, shrunk towards 1. */
 function shapeAt(s: CountWindowState, timestampMs: number): number {
-  const date = new Date(timestampMs);
-  return hourFactor(s, date.getUTCHours()) * dayFactor(s, date.getUTCDay());
+  return hourFactor(s, utcHour(timestampMs)) * dayFactor(s, utcDay(timestampMs));
+}
+
+/** Σ shape over the `steps` steps ending at `endMs`, one term per clock hour the window touches (the shape is constant within an hour). */
+function shapeSum(s: CountWindowState, endMs: number, steps: number): number {
+  let sum = 0;
+  let remaining = steps;
+  let t = endMs;
+  while (remaining > 0) {
+    const inHour = Math.min(remaining, Math.floor((t - Math.floor(t / HOUR_MS) * HOUR_MS) / s.stepMs) + 1);
+    sum += inHour * shapeAt(s, t);
+    remaining -= inHour;
+    t -= inHour * s.stepMs;
+  }
+  return sum;
 }
 
 /** P(X ≥ k) for a negative binomial with mean μ and size r (Poisson when r is huge). */
@@ -145,15 +162,7 @@ export interface WidthTest {
 
 export function testWindows(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number): WindowTest & { perWidth: WidthTest[] } {
   const index = Math.round(timestampMs / s.stepMs);
-  const maxWidth = s.widths[s.widths.length - 1];
-  // Σ shape over each window, in one backward pass.
-  const shapeSums = new Array<number>(s.widths.length).fill(0);
-  let running = 0;
-  let w = 0;
-  for (let back = 0; back < maxWidth; back++) {
-    running += shapeAt(s, timestampMs - back * s.stepMs);
-    while (w < s.widths.length && s.widths[w] === back + 1) shapeSums[w++] = running;
-  }
+  const shapeSums = s.widths.map((width) => shapeSum(s, timestampMs, width));
   const shape = s.events + PRIOR_SHAPE;
   const rate = s.exposure > 0 ? shape / s.exposure : 0;
   const alertSurprise = Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
@@ -201,9 +210,8 @@ export function learnCounts(s: CountWindowState, p: CountWindowParams, timestamp
 function learnStep(s: CountWindowState, timestampMs: number, value: number, rateDecay: number, profileDecay: number): void {
   s.events = s.events * rateDecay + value;
   s.exposure = s.exposure * rateDecay + shapeAt(s, timestampMs);
-  const date = new Date(timestampMs);
-  const h = date.getUTCHours();
-  const d = date.getUTCDay();
+  const h = utcHour(timestampMs);
+  const d = utcDay(timestampMs);
   const [hour, day] = [hourFactor(s, h), dayFactor(s, d)];
   for (let i = 0; i < 24; i++) {
     s.hourCounts[i] *= profileDecay;

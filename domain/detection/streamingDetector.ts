@@ -193,16 +193,17 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
   }
 
   /**
-   * The windowed count test, for a sparse count series watched upwards. It runs from the start so its
-   * dispersions learn, but counts only once `trusted` (after warm-up and the evidence history).
+   * The windowed count test, for a sparse count series watched for rises only (ticket volume: on
+   * two-sided metrics such as NAB's sparse counts it lowered the score, 70.6 → 64.8). It runs from the
+   * start so its dispersions learn, but counts only once `trusted` (after warm-up and evidence history).
    */
   function sparseCountSurprise(timestampMs: number, stepMs: number, value: number, trusted: boolean): number {
-    if (!state.baseline!.countLike) {
+    if (!state.baseline!.countLike || o.direction !== 'up') {
       state.counts = null;
       return 0;
     }
     state.counts ??= newCountWindows(stepMs);
-    const tested = o.direction !== 'down' && meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
+    const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
     learnCounts(state.counts, counting, timestampMs, value, tested);
     // Capped below the escalation bar: a window's evidence keeps growing while a spike lasts, which is
     // accumulation, not a worse incident (the point and shift evidence escalate).
