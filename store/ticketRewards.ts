@@ -123,7 +123,7 @@ export interface CreditedOutcome {
   reward: number;
   policy: string;
   topic: string;
-  /** Time from creation to solve, from the outcome event; null when unknown. */
+  /** Time from creation to solve, from the outcome event (with `withResolution`); null when unknown. */
   resolutionSeconds: number | null;
 }
 
@@ -132,14 +132,22 @@ export interface CreditedOutcome {
  * order. `before` keeps outcomes before a date (asOf); `recordedFrom` only rows recorded since then
  * (an incremental refresh; inclusive, callers de-duplicate by id).
  */
-export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window: { before?: string; recordedFrom?: string } = {}): Promise<CreditedOutcome[]> {
+export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window: { before?: string; recordedFrom?: string; withResolution?: boolean } = {}): Promise<CreditedOutcome[]> {
+  // Resolution time comes from the outcome event; only the clarify report needs it, and the join
+  // scans the tenant's outcome events, so the bandit's frequent refreshes skip it.
+  const resolution = window.withResolution
+    ? {
+        column: `JSONExtract(e.details, 'resolutionSeconds', 'Nullable(Float64)')`,
+        join: `LEFT JOIN (SELECT event_id, any(details) AS details FROM ${ch.table(TABLES.ticketEvents)}
+                WHERE tenant_id = {tenantId:String} AND kind = 'ticket.outcome' GROUP BY event_id) AS e ON e.event_id = r.outcome_event_id`,
+      }
+    : { column: 'CAST(NULL AS Nullable(Float64))', join: '' };
   const rows = await ch.query<{ ticket_id: string; outcome_event_id: string; at: string; recorded_at: string; bandit_features: string[]; strategy: string; propensity: number; reward: number; policy: string; topic: string; resolution_seconds: number | null }>(
     `SELECT r.ticket_id AS ticket_id, r.outcome_event_id AS outcome_event_id, r.at AS at, r.recorded_at AS recorded_at, r.bandit_features AS bandit_features,
             r.strategy AS strategy, r.propensity AS propensity, r.reward AS reward, r.policy AS policy, r.topic AS topic,
-            JSONExtract(e.details, 'resolutionSeconds', 'Nullable(Float64)') AS resolution_seconds
+            ${resolution.column} AS resolution_seconds
      FROM ${ch.table(TABLES.ticketRewards)} AS r FINAL
-     LEFT JOIN (SELECT event_id, any(details) AS details FROM ${ch.table(TABLES.ticketEvents)}
-                WHERE tenant_id = {tenantId:String} AND kind = 'ticket.outcome' GROUP BY event_id) AS e ON e.event_id = r.outcome_event_id
+     ${resolution.join}
      WHERE r.tenant_id = {tenantId:String} AND r.credited = 1
        AND r.at < {before:DateTime64(3)} AND r.recorded_at >= {recordedFrom:DateTime64(3)}
      ORDER BY r.at, r.ticket_id, r.outcome_event_id`,

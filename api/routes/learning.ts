@@ -118,7 +118,7 @@ export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app
     },
     async (request) => {
       const { asOf, minTicketsPerOpening, confidence } = request.query;
-      const outcomes = await creditedOutcomes(ch, request.tenant.tenantId, { before: asOf });
+      const outcomes = await creditedOutcomes(ch, request.tenant.tenantId, { before: asOf, withResolution: true });
       const effects = clarifyEffectByTopic(
         outcomes.filter((o) => o.policy === 'bandit').map((o) => ({ topic: o.topic, strategyId: o.arm, reward: o.reward, resolutionSeconds: o.resolutionSeconds, propensity: o.propensity })),
         { minTicketsPerOpening, confidence },

@@ -233,10 +233,14 @@ describe('learning which strategy works from outcomes', () => {
 
     const clarify = await sl.app!.inject({ method: 'GET', url: '/v1/learning/clarify-by-topic?minTicketsPerOpening=2', headers: auth(acme) });
     expect(clarify.statusCode, clarify.body).toBe(200);
-    const topics = clarify.json().topics as { clarify: { tickets: number; meanReward: number }; answer: { tickets: number; meanReward: number } }[];
+    type Side = { tickets: number; meanReward: number; meanResolutionHours: number | null };
+    const topics = clarify.json().topics as { clarify: Side; answer: Side }[];
     expect(topics.reduce((n, t) => n + t.clarify.tickets + t.answer.tickets, 0)).toBe(TICKETS);
     const all = topics[0]!;
     expect(all.clarify.meanReward).toBeGreaterThan(all.answer.meanReward);
+    // Hours to resolve come from the outcome events: the answered tickets needed a second round.
+    expect(all.clarify.meanResolutionHours).toBeGreaterThan(0);
+    expect(all.answer.meanResolutionHours).toBeGreaterThan(all.clarify.meanResolutionHours!);
 
     const bad = await sl.app!.inject({ method: 'GET', url: '/v1/learning/policy-evaluation?trainShare=3', headers: auth(acme) });
     expect(bad.statusCode).toBe(400);
