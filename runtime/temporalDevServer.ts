@@ -1,7 +1,7 @@
 // The embedded Temporal: the official dev server as a child process, its state in a SQLite file
 // under the data dir so tickets survive a restart.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -47,9 +47,44 @@ export function freePort(): Promise<number> {
   });
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A supportloop process killed with SIGKILL (OOM killer, crash, `kill -9`) runs no exit handler, so
+ * its dev server lives on, holding the port and the SQLite file, and the next start would refuse.
+ * The pid file names that server; it is stopped only if /proc shows it is still the dev server on
+ * this very SQLite file (never an unrelated process that reused the pid).
+ */
+async function stopOrphanedDevServer(pidFile: string, dbFile: string, log?: (line: string) => void): Promise<void> {
+  let pid: number;
+  let cmdline: string;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || !cmdline.includes('start-dev') || !cmdline.includes(dbFile)) return;
+  log?.(`stopping the Temporal dev server (pid ${pid}) left running by a previous start that did not shut down`);
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; alive(pid) && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (let waited = 0; alive(pid) && waited < 5_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+}
+
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const address = `${ip}:${options.port}`;
+  const dbFile = options.dataDir ? path.join(options.dataDir, 'temporal.sqlite') : undefined;
+  const pidFile = options.dataDir ? path.join(options.dataDir, 'dev-server.pid') : undefined;
+  if (pidFile && dbFile) await stopOrphanedDevServer(pidFile, dbFile, options.log);
   if (await portInUse(options.port, ip)) {
     throw new Error(`port ${options.port} is already in use, so the embedded Temporal dev server cannot start: stop what holds it, or set SUPPORTLOOP_TEMPORAL_DEV_PORT (or TEMPORAL_ADDRESS to use that server)`);
   }
@@ -58,9 +93,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     // WAL + normal sync roughly doubles the dev server's signalWithStart ceiling (measured: ~150/s → ~300/s).
-    args.push('--db-filename', path.join(options.dataDir, 'temporal.sqlite'), '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+    args.push('--db-filename', dbFile!, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
   // The first lines say why a start failed (a Go panic's reason precedes its long stack trace).
   let head = '';
   const output: string[] = [];
@@ -78,6 +114,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   const exit = new Promise<void>((resolve) =>
     child.once('exit', () => {
       exited = true;
+      if (pidFile) rmSync(pidFile, { force: true });
       process.off('exit', killOnExit);
       resolve();
     }),
