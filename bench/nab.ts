@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DETECTOR_OPTIONS } from '../domain/detection/detectorOptions.js';
+import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../domain/detection/detectorOptions.js';
 import { createStreamingDetector } from '../domain/detection/streamingDetector.js';
 import { parseScoreColumn, parseSeriesCsv, type NabSeries } from '../domain/nab/csv.js';
 import { NAB_PROFILES, parseProfiles, PROFILE_NAMES, type CostMatrix, type ProfileName } from '../domain/nab/profiles.js';
@@ -16,6 +16,7 @@ import {
   type LabelledFile, type ScoredFile,
 } from '../domain/nab/scorer.js';
 import { windowsToRows } from '../domain/nab/windows.js';
+import { SPLIT_HALF_GRID, splitHalf, type SplitHalfReport } from './nabSplitHalf.js';
 
 const DETECTOR_NAME = 'supportloop';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,15 +65,16 @@ function loadProfiles(dataDir: string): Record<ProfileName, CostMatrix> {
   return existsSync(path) ? parseProfiles(JSON.parse(readFileSync(path, 'utf8'))) : { ...NAB_PROFILES };
 }
 
-/** Runs a fresh detector over one file, point by point, and writes a NAB-style result CSV. */
-function runDetector(file: CorpusFile, outDir: string): number[] {
-  const detector = createStreamingDetector();
+/** Runs a fresh detector over one file, point by point, and writes a NAB-style result CSV (when given a folder). */
+function runDetector(file: CorpusFile, outDir: string | null, options: DetectorOptions = {}): number[] {
+  const detector = createStreamingDetector(options);
   const lines = ['timestamp,value,anomaly_score,expected,lower,upper,is_anomaly'];
   const scores = file.series.values.map((value, i) => {
     const r = detector.update(file.series.timestampsMs[i], value);
     lines.push(`${file.series.timestamps[i]},${value},${r.score},${r.expected},${r.lower},${r.upper},${r.isAnomaly ? 1 : 0}`);
     return r.score;
   });
+  if (outDir === null) return scores;
   const dir = join(outDir, DETECTOR_NAME, file.category);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${DETECTOR_NAME}_${file.fileName}`), `${lines.join('\n')}\n`);
@@ -113,7 +115,7 @@ function printTable(rows: Row[]): void {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, 'split-half': { type: 'boolean' } } });
   const dataDir = resolve(values.data ?? join(repoRoot, '../shared/data/nab'));
   const outDir = resolve(values.out ?? './out/nab');
   const started = Date.now();
@@ -150,6 +152,28 @@ function main(): void {
   console.log('');
   printTable(rows);
 
+  let split: { supportloop: SplitHalfReport; published: Record<string, SplitHalfReport> } | undefined;
+  if (values['split-half']) {
+    console.log(`\nsplit-half: ${SPLIT_HALF_GRID.length} candidate default sets (levelWindowMs × minEvidence × calibrationHalfLifeMs) over all files…`);
+    const candidates = SPLIT_HALF_GRID.map((options, i) => {
+      process.stdout.write(`  [${i + 1}/${SPLIT_HALF_GRID.length}] ${JSON.stringify(options)}\r`);
+      return { options, files: files.map((f) => ({ ...f, scores: runDetector(f, null, options) })) };
+    });
+    const published = Object.fromEntries(
+      (existsSync(join(dataDir, 'results')) ? readdirSync(join(dataDir, 'results')).sort() : []).map((det) => [
+        det, splitHalf([{ options: {}, files: files.map((f) => ({ ...f, scores: parseScoreColumn(readFileSync(join(dataDir, 'results', det, f.category, `${det}_${f.fileName}`), 'utf8')) })) }], profiles),
+      ]),
+    );
+    split = { supportloop: splitHalf(candidates, profiles), published };
+    const fmt = (r: Record<ProfileName, number>) => PROFILE_NAMES.map((p) => r[p].toFixed(2).padStart(7)).join('  ');
+    console.log(`\nsplit-half (halves alternate within each category; defaults and threshold chosen on one half, scored on the other)`);
+    console.log(`${'detector'.padEnd(44)}  standard   low FP   low FN`);
+    console.log(`${'supportloop in-sample (defaults, swept)'.padEnd(44)}  ${fmt(Object.fromEntries(PROFILE_NAMES.map((p, k) => [p, rows[0]!.scores[k]])) as Record<ProfileName, number>)}`);
+    console.log(`${'supportloop out-of-sample (both halves)'.padEnd(44)}  ${fmt(split.supportloop.outOfSample)}`);
+    for (const r of split.supportloop.results) console.log(`  trained on ${r.trainedOn}: ${JSON.stringify(r.options)}, std threshold ${r.thresholds.standard.toFixed(4)}; train ${r.trainNormalized.standard.toFixed(2)} → held-out ${r.testNormalized.standard.toFixed(2)} (standard)`);
+    for (const [det, report] of Object.entries(published)) console.log(`${`${det} out-of-sample (threshold only)`.padEnd(44)}  ${fmt(report.outOfSample)}`);
+  }
+
   const perfect = swept('perfect', files.map((f) => ({ ...f, scores: perfectDetectorOutput(f) })), profiles).scores;
   const nothing = swept('null', files.map((f) => ({ ...f, scores: nullDetectorOutput(f) })), profiles).scores;
   console.log(`\nscorer sanity on this corpus: perfect detector = ${perfect.map((s) => s.toFixed(2)).join(' / ')}, null detector = ${nothing.map((s) => s.toFixed(2)).join(' / ')} (std / lowFP / lowFN)`);
@@ -159,7 +183,7 @@ function main(): void {
   console.log(`published full-corpus standard scoreboard (58 files, 116 windows; context only, not comparable to a subset): ${FULL_CORPUS_STANDARD}`);
   const seconds = (Date.now() - started) / 1000;
   console.log(`runtime ${seconds.toFixed(1)} s for ${rowTotal} rows (${((rowTotal / seconds) | 0).toLocaleString('en')} rows/s incl. I/O and scoring)`);
-  writeFileSync(join(outDir, 'scores.json'), `${JSON.stringify({ corpus: dataDir, files: files.length, windows, detectorOptions: DEFAULT_DETECTOR_OPTIONS, rows, perfect, null: nothing, discrepancies, seconds }, null, 2)}\n`);
+  writeFileSync(join(outDir, 'scores.json'), `${JSON.stringify({ corpus: dataDir, files: files.length, windows, detectorOptions: DEFAULT_DETECTOR_OPTIONS, rows, splitHalf: split, perfect, null: nothing, discrepancies, seconds }, null, 2)}\n`);
 }
 
 main();
