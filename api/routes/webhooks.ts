@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { InvalidPayloadError, WebhookAuthError, type HelpdeskAdapter, type WebhookRequest } from '../../helpdesks/adapter.js';
-import { PROVIDERS, type Provider } from '../../helpdesks/index.js';
+import { isProvider, PROVIDERS, type Provider } from '../../helpdesks/index.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
 import { writeIgnoredWebhook } from '../../store/ignoredWebhooks.js';
 import { activeWebhookSecrets } from '../../store/tenants.js';
@@ -49,7 +49,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteDeps> = async (app, d
     }
   };
   app.addHook('onResponse', async (request, reply) => {
-    const provider = (request.params as { provider?: string }).provider ?? 'unknown';
+    // Only known providers become label values: a label per unknown path segment grows the registry without bound.
+    const requested = (request.params as { provider?: string }).provider ?? '';
+    const provider = isProvider(requested) ? requested : 'unknown';
     deps.metrics.webhooks.inc({ provider, status: String(reply.statusCode) });
     deps.metrics.webhookAck.observe({ provider }, reply.elapsedTime / 1000);
   });
