@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     const rssBefore = process.memoryUsage().rss;
     const heapSamples: { requests: number; heapMb: number; rssMb: number }[] = [{ requests: 0, heapMb: mb(heapBefore), rssMb: mb(rssBefore) }];
 
-    const bar = new SingleBar({ format: 'webhook fuzz [{bar}] {value}/{total} {eta_formatted}' });
+    const bar = new SingleBar({ format: 'webhook fuzz [{bar}] {value}/{total} {eta_formatted}', noTTYOutput: true, notTTYSchedule: 10_000 });
     bar.start(perProvider * PROVIDERS.length, 0);
     const started = performance.now();
     const results = await runWebhookFuzz({

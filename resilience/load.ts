@@ -38,7 +38,7 @@ async function loadBodies(file: string): Promise<string[]> {
 
 /** Closed loop, 32 senders: acknowledged webhooks per second is the ceiling the levels are fractions of. */
 async function measureCeiling(url: string, tenantId: string, secret: string, events: number, bodies: readonly string[]): Promise<{ perSecond: number; errors: number }> {
-  const bar = new SingleBar({ format: 'ceiling burst [{bar}] {value}/{total}' });
+  const bar = new SingleBar({ format: 'ceiling burst [{bar}] {value}/{total}', noTTYOutput: true, notTTYSchedule: 10_000 });
   bar.start(events, 0);
   let next = 0;
   let ok = 0;
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       const rate = ceiling.perSecond * level;
       const label = `${Math.round(level * 100)}%`;
       console.log(`\nlevel ${label}: ${f(rate, 1)} webhooks/s for ${options.durationMinutes} min, then drain (≤ ${options.maxDrainMinutes} min)`);
-      const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} s  lag {lag} s  p99 {p99} ms  errors {errors}` });
+      const bar = new SingleBar({ format: `${label} [{bar}] {value}/{total} s  lag {lag} s  p99 {p99} ms  errors {errors}`, noTTYOutput: true, notTTYSchedule: 10_000 });
       bar.start(durationSeconds, 0, { lag: 0, p99: '–', errors: 0 });
       let errors = 0;
       const result = await runLoadLevel({

@@ -40,6 +40,10 @@ describe('webhook fuzz (short form)', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(snapshotChanges(before, await snapshotProduct(sl))).toEqual({});
     expect((await fetch(`${sl.url}/healthz`)).status).toBe(200);
+    // Unknown provider path segments must not become metric labels (one series each would grow memory without bound).
+    const labels = new Set([...(await (await fetch(`${sl.url}/metrics`)).text()).matchAll(/supportloop_webhooks_total\{provider="([^"]*)"/g)].map((m) => m[1]));
+    expect([...labels].filter((l) => ![...PROVIDERS, 'unknown'].includes(l!))).toEqual([]);
+    expect(labels.has('unknown')).toBe(true);
   });
 });
 
