@@ -1,5 +1,5 @@
 // Builds the Grafana dashboards from code and writes the committed JSON (`npx tsx dashboards/build.ts`):
-// supportOperations.ts, learning.ts and anomalies.ts describe one dashboard each, panels.ts holds the
+// supportOperations.ts, learning.ts, outcomes.ts and anomalies.ts describe one dashboard each, panels.ts holds the
 // Grafana JSON they share. Every panel queries the provisioned ClickHouse datasource
 // (infra/grafana/provisioning/datasources/clickhouse.yaml) by its fixed uid and filters on the tenant
 // variable. test/integration/dashboards.test.ts runs every panel's SQL on chDB and checks the
@@ -9,16 +9,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { anomaliesDashboard } from './anomalies.js';
 import { learningDashboard } from './learning.js';
+import { outcomesDashboard } from './outcomes.js';
 import { supportOperationsDashboard } from './supportOperations.js';
 
 export { DATASOURCE } from './panels.js';
-export { anomaliesDashboard, learningDashboard, supportOperationsDashboard };
+export { anomaliesDashboard, learningDashboard, outcomesDashboard, supportOperationsDashboard };
 
 /** Every dashboard this folder holds: file name → builder. */
 export const DASHBOARDS: Readonly<Record<string, () => object>> = {
   'support-operations.json': supportOperationsDashboard,
   'learning.json': learningDashboard,
   'anomalies.json': anomaliesDashboard,
+  'outcomes.json': outcomesDashboard,
 };
 
 export const DASHBOARDS_DIR = path.dirname(fileURLToPath(import.meta.url));

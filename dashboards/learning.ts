@@ -10,24 +10,17 @@
 // served; suggestion_feedback — explicit thumbs up/down. Every query filters on the tenant variable
 // and honours the topic filter.
 //
-// The Outcomes row reads ticket_rewards (store/migrations/004_outcomes.ts, ReplacingMergeTree(recorded_at),
-// read with FINAL: a retried reward activity writes its row again): one row per ticket outcome (the
-// `ticket.outcome` event when a solved ticket's outcome window closes; a ticket reopened after it gets
-// another), with the reward in 0..1 under the tenant's weights at the time, dated by the outcome (`at`).
-// Means are over outcomes; ticket counts are distinct tickets. Its baseline is the same idea as the
-// corrections': the tenant's first BASELINE_DAYS days of rewards. The topic filter applies to the
-// ticket's topic stored with the reward (the ticket's classified topic when it closed; the variable
-// lists the corrections' topics, which come from the same classifier): on every Outcomes panel,
-// baseline included, as on the panels above, so a topic's rewards sit beside its acceptance.
+// The outcomes of tickets (rewards, strategies, the control arm) are on the Outcomes dashboard
+// (outcomes.ts), which shares this file's filters and install-baseline SQL.
 import { TABLES } from '../store/tables.js';
 import { colorOf, columnOf, dashboardJson, displayNameOf, queryVariable, statPanel, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
 
 // ---------------------------------------------------------------------------------------------
 // Filters and definitions shared by the panels
 
-const TENANT = 'tenant_id = ${tenant:singlequote}';
+export const TENANT = 'tenant_id = ${tenant:singlequote}';
 /** Corrections and suggestions carry the topic themselves. */
-const TOPIC = '$__conditionalAll(topic IN (${topic:singlequote}), $topic)';
+export const TOPIC = '$__conditionalAll(topic IN (${topic:singlequote}), $topic)';
 const CORRECTION_FILTERS = `${TENANT}\n  AND ${TOPIC}`;
 
 /** The install baseline covers the tenant's first this-many days of corrections. */
@@ -48,33 +41,19 @@ const BASELINE_TEXT = `The install baseline (dashed) is the same figure over the
 const ACCEPTANCE_TEXT = 'Acceptance: share of corrections with accepted = 1, i.e. the agent sent the draft with an edit distance within the lightly-edited threshold. One correction per agent reply on a ticket that had a draft; an escalation instead of a reply counts as not accepted.';
 const AUTOMATION_TEXT = 'Automation rate: share of agent replies (escalations excluded) that were the draft sent unchanged or lightly edited (correction class accepted or lightly-edited). Replies without a draft shown have no correction and are not counted.';
 
-/** Rewards carry the ticket's topic. */
-const REWARD_FILTERS = `${TENANT}\n  AND ${TOPIC}`;
-/** The tenant's first reward (whatever the topic filter): when its tickets' outcomes started counting. */
-const REWARDS_FROM = `(SELECT minOrNull(at) FROM ${TABLES.ticketRewards} FINAL WHERE ${TENANT})`;
-/** A reward in the install baseline window. */
-const REWARD_IN_BASELINE = `at < ${REWARDS_FROM} + INTERVAL ${BASELINE_DAYS} DAY`;
-/** A ticket's segment: its customer segment, else its plan (as on Support operations), else (none). */
-const REWARD_SEGMENT = "if(segment != '', segment, if(plan != '', plan, '(none)'))";
-
-const REWARD_BASELINE_TEXT = `The install baseline (dashed) is the mean reward over the tenant's first ${BASELINE_DAYS} days of rewards, counted from its earliest ticket outcome with a reward (computed in SQL, whatever the time range; the topic filter applies to it too, the start date does not).`;
-const REWARD_TEXT =
-  "Reward: one number per ticket outcome in 0..1 (0.5-ish = nothing happened either way), computed when a solved ticket's outcome window closes, under the tenant's reward weights at the time: bonus for a first-reply resolution, penalties for follow-ups (thank-yous excluded), escalation, reopens, slow resolution and (if weighted) SLA breach, CSAT centred on 0.5. A ticket reopened after its outcome gets another reward. Dated by the outcome; the topic filter applies to the ticket's topic.";
-
 const indented = (sql: string) => sql.replace(/\n/g, '\n  ');
 
 /** Where a metric over time comes from: its table, time column, filters and install baseline window. */
-interface Source {
+export interface Source {
   table: string;
   time: string;
   filters: string;
   inBaseline: string;
 }
 const CORRECTIONS: Source = { table: TABLES.corrections, time: 'replied_at', filters: CORRECTION_FILTERS, inBaseline: IN_BASELINE };
-const REWARDS: Source = { table: TABLES.ticketRewards, time: 'at', filters: REWARD_FILTERS, inBaseline: REWARD_IN_BASELINE };
 
 /** A metric per interval, and the same metric over the install baseline as a constant second series. */
-function overTimeWithBaseline(value: { name: string; expression: string }, extraFilter?: string, source: Source = CORRECTIONS): string {
+export function overTimeWithBaseline(value: { name: string; expression: string }, extraFilter?: string, source: Source = CORRECTIONS): string {
   const filters = extraFilter ? `${source.filters}\n  AND ${extraFilter}` : source.filters;
   return `WITH baseline AS (
   SELECT avgOrNull(${value.expression}) AS install_baseline
@@ -173,31 +152,6 @@ WHERE ${TENANT}
 GROUP BY time
 ORDER BY time`;
 
-// Outcomes
-
-const MEAN_REWARD = { name: 'mean_reward', expression: 'reward' };
-
-const rewardOverTime = overTimeWithBaseline(MEAN_REWARD, undefined, REWARDS);
-
-const rewardBySegmentOverTime = `SELECT $__timeInterval(at) AS time, ${REWARD_SEGMENT} AS customer_segment, avg(reward) AS mean_reward
-FROM ${TABLES.ticketRewards} FINAL
-WHERE ${REWARD_FILTERS}
-  AND $__timeFilter(at)
-GROUP BY time, customer_segment
-ORDER BY time, customer_segment`;
-
-const rewardPerTopic = `SELECT topic, uniqExact(ticket_id) AS tickets, avg(reward) AS mean_reward
-FROM ${TABLES.ticketRewards} FINAL
-WHERE ${REWARD_FILTERS}
-  AND $__timeFilter(at)
-GROUP BY topic
-ORDER BY tickets DESC, topic`;
-
-const ticketsRewarded = `SELECT uniqExact(ticket_id) AS tickets_rewarded
-FROM ${TABLES.ticketRewards} FINAL
-WHERE ${REWARD_FILTERS}
-  AND $__timeFilter(at)`;
-
 // ---------------------------------------------------------------------------------------------
 // Layout: a row of stats, then two panels per row. Learning moves slowly: series are at least daily.
 
@@ -207,12 +161,7 @@ const MIN_INTERVAL = '1d';
 const stat = (x: number, w: number): GridPos => ({ x, y: 0, w, h: STAT_HEIGHT });
 const series = (row: number, column: number): GridPos => ({ x: column * SERIES.w, y: STAT_HEIGHT + row * SERIES.h, ...SERIES });
 const RATE_AXIS = { min: 0, max: 1 };
-/** The Outcomes row, below the four rows of series: a stat beside the mean reward, then segments and topics. */
-const OUTCOMES_Y = STAT_HEIGHT + 4 * SERIES.h;
-const outcomes = (x: number, line: number, w: number): GridPos => ({ x, y: OUTCOMES_Y + 1 + line * SERIES.h, w, h: SERIES.h });
-/** A Grafana row (expanded: the panels below it follow at the top level, up to the next row). */
-const row = (id: number, title: string, y: number) => ({ id, type: 'row', title, collapsed: false, gridPos: { x: 0, y, w: 24, h: 1 }, panels: [] });
-const BASELINE_STYLE = {
+export const BASELINE_STYLE = {
   matcher: { id: 'byName', options: 'install_baseline' },
   properties: [
     { id: 'displayName', value: 'Install baseline' },
@@ -354,61 +303,12 @@ export function learningDashboard() {
       overrides: [displayNameOf('thumbs_up', 'Thumbs up'), colorOf('thumbs_up', 'green'), displayNameOf('thumbs_down', 'Thumbs down'), colorOf('thumbs_down', 'red')],
       gridPos: series(3, 0),
     }),
-    row(13, 'Outcomes', OUTCOMES_Y),
-    statPanel(14, {
-      title: 'Tickets with a reward',
-      description: "Tickets with at least one reward whose outcome falls in the time range (a ticket reopened after its outcome and closed again counts once). Rewards are computed when a solved ticket's outcome window closes; the topic filter applies to the ticket's topic.",
-      sql: ticketsRewarded,
-      unit: 'short',
-      gridPos: outcomes(0, 0, 6),
-    }),
-    timeSeriesPanel(15, {
-      title: 'Mean reward',
-      description: `Mean reward of the ticket outcomes per interval. ${REWARD_TEXT} ${REWARD_BASELINE_TEXT}`,
-      sql: rewardOverTime,
-      unit: 'none',
-      decimals: 2,
-      axis: RATE_AXIS,
-      drawStyle: 'line',
-      minInterval: MIN_INTERVAL,
-      overrides: [displayNameOf('mean_reward', 'Mean reward'), BASELINE_STYLE],
-      gridPos: outcomes(6, 0, 18),
-    }),
-    timeSeriesPanel(16, {
-      title: 'Mean reward by segment',
-      description: `Mean reward per interval, one series per customer segment (the plan when the ticket's customer has no segment, (none) when neither is known). ${REWARD_TEXT}`,
-      sql: rewardBySegmentOverTime,
-      unit: 'none',
-      decimals: 2,
-      axis: RATE_AXIS,
-      drawStyle: 'line',
-      displayName: '${__field.labels.customer_segment}',
-      minInterval: MIN_INTERVAL,
-      gridPos: outcomes(0, 1, 12),
-    }),
-    tablePanel(17, {
-      title: 'Mean reward by topic',
-      description: `Per ticket topic over the time range: tickets with a reward and their mean reward (over outcomes). ${REWARD_TEXT}`,
-      sql: rewardPerTopic,
-      unit: 'short',
-      sortBy: { displayName: 'Tickets', desc: true },
-      overrides: [
-        columnOf('topic', 'Topic', 'string'),
-        columnOf('tickets', 'Tickets', 'short'),
-        columnOf('mean_reward', 'Mean reward', 'none', 2, [
-          { id: 'custom.cellOptions', value: { type: 'gauge', mode: 'basic' } },
-          { id: 'min', value: 0 },
-          { id: 'max', value: 1 },
-        ]),
-      ],
-      gridPos: outcomes(12, 1, 12),
-    }),
   ];
 
   return dashboardJson({
     uid: 'supportloop-learning',
     title: 'Learning',
-    description: `Whether drafts get better for one tenant: acceptance, edit distance, automation rate, correction classes and agent feedback, per topic, against the install baseline (first ${BASELINE_DAYS} days of corrections); and whether tickets end better: the reward of their outcomes, by segment and topic, against the first ${BASELINE_DAYS} days of rewards.`,
+    description: `Whether drafts get better for one tenant: acceptance, edit distance, automation rate, correction classes and agent feedback, per topic, against the install baseline (first ${BASELINE_DAYS} days of corrections). How tickets end is on the Outcomes dashboard.`,
     time: { from: 'now-90d', to: 'now' },
     variables: [
       queryVariable({

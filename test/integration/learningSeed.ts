@@ -7,10 +7,12 @@
 // install onwards, and tickets whose draft was sent end better, so the install baselines differ
 // from later ranges. Some rows are written twice, in later inserts (a retried activity or
 // insert), so panels must read with FINAL. Alongside, the figures each Learning panel should show,
-// computed from the seeded records in plain TypeScript.
+// computed from the seeded records in plain TypeScript (the Outcomes dashboard's: outcomesSeed.ts).
+// Every draft carries a response strategy and each reward the credit for it (outcomesSeed.ts draws
+// them from a stream of their own, so the rows above do not depend on them).
 import type { TicketEvent } from '../../domain/events.js';
 import type { Correction, CorrectionClass, Suggestion } from '../../domain/learning/records.js';
-import { computeReward, outcomeSignalsFromDetails, rewardWeightsFor, type RewardWeightOverrides } from '../../domain/reward.js';
+import { computeReward, outcomeSignalsFromDetails, rewardWeightsFor } from '../../domain/reward.js';
 import { newTicketState, outcomeEvent, type TicketState } from '../../domain/ticketState.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
@@ -19,6 +21,8 @@ import { writeFeedback } from '../../store/suggestionFeedback.js';
 import { writeSuggestion } from '../../store/suggestions.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import { writeTicketReward } from '../../store/ticketRewards.js';
+import type { LearningProfile, Random } from './learningProfiles.js';
+import { seededOracle, seededStrategyChoice, strategyRandom, type SeededReward } from './outcomesSeed.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,34 +32,12 @@ const INSERT_WINDOW_MS = 2 * DAY;
 /** A solved ticket's outcome is recorded (and rewarded) when this window closes without a reopen. */
 const OUTCOME_WINDOW_MS = DAY;
 
-export interface Random {
-  next(): number;
-  between(min: number, max: number): number;
-  pick<T>(items: readonly T[]): T;
-  chance(p: number): boolean;
-}
-
-export interface LearningProfile {
-  tenantId: string;
-  /** The first customer message with a draft. */
-  installedAt: number;
-  messagesPerDay: number;
-  topics: string[];
-  /** Share of replies sent as the draft (accepted or lightly edited): at install, and by the end (linear in between). */
-  acceptance: { atInstall: number; atEnd: number };
-  escalationShare: number;
-  feedbackShare: number;
-  /** Customer segments ('' = none, so the plan stands in) and plans of the tickets. */
-  segments: string[];
-  plans: string[];
-  /** The tenant's reward weights (defaults for the rest). */
-  rewardWeights: RewardWeightOverrides;
-}
-
 export interface SeededSuggestion {
   suggestionId: string;
   topic: string;
   at: number;
+  strategy: string;
+  policy: string;
 }
 export interface SeededCorrection {
   at: number;
@@ -72,15 +54,6 @@ export interface SeededFeedback {
   rating: 'up' | 'down';
   /** The rated suggestion's topic. */
   topic: string;
-}
-export interface SeededReward {
-  /** The outcome time (ms). */
-  at: number;
-  ticketId: string;
-  topic: string;
-  /** The segment the dashboard shows: the customer segment, else the plan. */
-  segment: string;
-  reward: number;
 }
 export interface SeededLearning {
   suggestions: SeededSuggestion[];
@@ -139,7 +112,8 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
   };
   const seeded: SeededLearning = { suggestions: [], corrections: [], feedback: [], rewards: [] };
   /** Tickets an agent acted on, for their outcomes (drawn after the loop, so the rows above stay as they were). */
-  const acted: { ticketId: string; topic: string; messageAt: number; actedAt: number; accepted: boolean; escalated: boolean }[] = [];
+  const acted: { ticketId: string; suggestionId: string; topic: string; messageAt: number; actedAt: number; accepted: boolean; escalated: boolean; choice: ReturnType<typeof seededStrategyChoice> }[] = [];
+  const strategies = strategyRandom(profile.tenantId);
   const event = (ticketId: string, eventId: string, kind: TicketEvent['kind'], at: number, body: string): TicketEvent => ({
     eventId,
     kind,
@@ -167,8 +141,9 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
       const message = event(ticketId, `${ticketId}:0`, 'message.customer', messageAt, `Question about ${topic}`);
       later(messageAt, () => writeTicketEvents(writer, { inbound: [{ event: message }], derived: [], context }, messageAt));
       const suggestion = suggestionOf(ticketId, suggestionId, message.occurredAt, topic, confidence);
-      maybeTwice(messageAt, (at) => writeSuggestion(writer, profile.tenantId, message.eventId, { ticketId, text: message.body!, at: message.occurredAt }, suggestion, at));
-      seeded.suggestions.push({ suggestionId, topic, at: messageAt });
+      const choice = seededStrategyChoice(strategies, topic);
+      maybeTwice(messageAt, (at) => writeSuggestion(writer, profile.tenantId, message.eventId, { ticketId, text: message.body!, at: message.occurredAt }, suggestion, at, choice));
+      seeded.suggestions.push({ suggestionId, topic, at: messageAt, strategy: choice.id, policy: choice.policy });
 
       // Some messages are still waiting for an agent.
       if (random.chance(0.06)) continue;
@@ -198,7 +173,7 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
       maybeTwice(actedAt, (at) =>
         writeCorrection(writer, { tenantId: profile.tenantId, replyEventId: action.eventId, repliedAt: action.occurredAt, channel: 'email', segment: '', correction }, at),
       );
-      acted.push({ ticketId, topic, messageAt, actedAt, accepted: correction.accepted, escalated });
+      acted.push({ ticketId, suggestionId, topic, messageAt, actedAt, accepted: correction.accepted, escalated, choice });
       seeded.corrections.push({
         at: actedAt,
         topic,
@@ -258,12 +233,35 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
     };
     // A few tickets reopen after their outcome was recorded and are solved (and rewarded) again.
     const reopenedAfterOutcome = random.chance(0.05);
+    // As the simulator does: every solve carries the ticket's oracle figures in the customer's custom fields.
+    const oracle = seededOracle(strategies, ticket.choice);
     for (let closedAt = solvedAt + OUTCOME_WINDOW_MS, round = 0; closedAt < end && round < (reopenedAfterOutcome ? 2 : 1); round++) {
       const outcome = outcomeEvent(state, closedAt);
       const result = computeReward(outcomeSignalsFromDetails(outcome.details, Number(outcome.details.thanksFollowUps ?? 0)), weights);
       const snapshot = state;
-      maybeTwice(closedAt, (at) => writeTicketReward(writer, snapshot, outcome.eventId, outcome.occurredAt, result, at));
-      seeded.rewards.push({ at: closedAt, ticketId: ticket.ticketId, topic: ticket.topic, segment: segment || state.customer.plan!, reward: result.reward });
+      // The draft reached the customer when the agent's first reply kept it: only then is the outcome credited to its strategy.
+      const credit = { suggestionId: ticket.suggestionId, strategy: ticket.choice.id, policy: ticket.choice.policy, propensity: ticket.choice.propensity, banditFeatures: ticket.choice.features, credited: good };
+      maybeTwice(closedAt, (at) => writeTicketReward(writer, snapshot, outcome.eventId, outcome.occurredAt, result, at, credit));
+      later(closedAt, () => writeTicketEvents(writer, { inbound: [], derived: [outcome], context: { ...context, topic: ticket.topic } }, closedAt));
+      const solveAt = Date.parse(snapshot.solvedAt!);
+      const solved: TicketEvent = { ...event(ticket.ticketId, `${ticket.ticketId}:solved:${round}`, 'ticket.solved', solveAt, ''), customer: { custom: oracle.custom } };
+      later(solveAt, () => writeTicketEvents(writer, { inbound: [{ event: solved }], derived: [], context }, solveAt));
+      const resolutionSeconds = outcome.details.resolutionSeconds;
+      seeded.rewards.push({
+        at: closedAt,
+        ticketId: ticket.ticketId,
+        topic: ticket.topic,
+        segment: segment || state.customer.plan!,
+        reward: result.reward,
+        strategy: credit.strategy,
+        policy: credit.policy,
+        propensity: Math.fround(credit.propensity),
+        credited: credit.credited,
+        resolutionHours: typeof resolutionSeconds === 'number' ? resolutionSeconds / 3600 : null,
+        solvedAt: solveAt,
+        oracle: oracle.oracle,
+        received: oracle.received,
+      });
       const solvedAgain = closedAt + Math.round(random.between(2, 48) * HOUR);
       state = { ...state, reopens: state.reopens + 1, customerMessages: state.customerMessages + 1, agentReplies: state.agentReplies + 1, solvedAt: new Date(solvedAgain).toISOString() };
       closedAt = solvedAgain + OUTCOME_WINDOW_MS;
@@ -293,17 +291,17 @@ export interface Window {
   topics?: string[];
 }
 
-type Figure = number | null;
+export type Figure = number | null;
 export type ExpectedRow = Record<string, string | Figure>;
 
-const mean = (values: number[]): Figure => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+export const mean = (values: number[]): Figure => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
 const share = <T>(items: T[], test: (item: T) => boolean): Figure => mean(items.map((item) => (test(item) ? 1 : 0)));
 const automated = (c: SeededCorrection) => c.class === 'accepted' || c.class === 'lightly-edited';
 /** ClickHouse's text form of a bucket start. */
-const bucketOf = (at: number, intervalMs: number) => new Date(Math.floor(at / intervalMs) * intervalMs).toISOString().slice(0, 19).replace('T', ' ');
+export const bucketOf = (at: number, intervalMs: number) => new Date(Math.floor(at / intervalMs) * intervalMs).toISOString().slice(0, 19).replace('T', ' ');
 
 /** Groups items by a key, keys in ascending order. */
-function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
+export function groupBy<T>(items: T[], key: (item: T) => string): [string, T[]][] {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
   return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -318,13 +316,6 @@ export function learningFigures(seeded: SeededLearning, baselineDays: number, w:
   const replies = corrections.filter((c) => !c.escalated);
   const baseline = corrections.filter((c) => c.at < installedAt + baselineDays * DAY);
   const inRangeCorrections = corrections.filter((c) => inRange(c.at));
-  // Rewards count from the tenant's first reward, whatever the topic filter.
-  const rewardsFrom = Math.min(...seeded.rewards.map((r) => r.at));
-  const rewards = seeded.rewards.filter((r) => inTopics(r.topic));
-  const rewardBaseline = mean(rewards.filter((r) => r.at < rewardsFrom + baselineDays * DAY).map((r) => r.reward));
-  const inRangeRewards = rewards.filter((r) => inRange(r.at));
-  const meanReward = (group: SeededReward[]) => mean(group.map((r) => r.reward));
-  const tickets = (group: SeededReward[]) => new Set(group.map((r) => r.ticketId)).size;
   const overTime = (items: SeededCorrection[], name: string, value: (group: SeededCorrection[]) => Figure, baselineValue: Figure): ExpectedRow[] =>
     groupBy(items.filter((c) => inRange(c.at)), (c) => bucketOf(c.at, w.intervalMs)).map(([time, group]) => ({ time, [name]: value(group), install_baseline: baselineValue }));
 
@@ -366,15 +357,5 @@ export function learningFigures(seeded: SeededLearning, baselineDays: number, w:
       thumbs_up: group.filter((f) => f.rating === 'up').length,
       thumbs_down: group.filter((f) => f.rating === 'down').length,
     })),
-    'Tickets with a reward': [{ tickets_rewarded: tickets(inRangeRewards) }],
-    'Mean reward': groupBy(inRangeRewards, (r) => bucketOf(r.at, w.intervalMs)).map(([time, group]) => ({ time, mean_reward: meanReward(group), install_baseline: rewardBaseline })),
-    'Mean reward by segment': groupBy(inRangeRewards, (r) => `${bucketOf(r.at, w.intervalMs)}|${r.segment}`).map(([key, group]) => ({
-      time: key.split('|')[0],
-      customer_segment: key.split('|')[1],
-      mean_reward: meanReward(group),
-    })),
-    'Mean reward by topic': groupBy(inRangeRewards, (r) => r.topic)
-      .map(([topic, group]) => ({ topic, tickets: tickets(group), mean_reward: meanReward(group) }))
-      .sort((a, b) => b.tickets - a.tickets || (a.topic < b.topic ? -1 : 1)),
   } satisfies Record<string, unknown>;
 }
