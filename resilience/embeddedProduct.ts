@@ -26,10 +26,16 @@ export async function startEmbeddedProduct(overrides: Partial<Config> = {}): Pro
   const sl = await startSupportloop(
     loadConfig({ dataDir, host: '127.0.0.1', port: 0, temporalDevPort: await freePort(), temporalDevUiPort: 0, adminKey, logLevel: 'error', detectionEnabled: false, ...overrides }),
   );
-  const stop = async () => {
-    await sl.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+      await sl.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    })());
+  // Ctrl-C mid-run still stops the dev server child and removes the temp data dir.
+  const interrupted = () => void stop().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const url = sl.url!;
     const created = await fetch(`${url}/v1/admin/tenants`, {
