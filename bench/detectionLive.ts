@@ -32,6 +32,8 @@ export interface LiveBenchOptions {
   /** Spike-free minutes before the first spike, and between spike starts. */
   gapMinutes: number;
   warmupDays: number;
+  /** Minutes between planning and the live start: the history import and the first (backfill) detection pass happen in it. */
+  leadMinutes: number;
   ticketsPerDay: number;
   seed: number;
   detectionIntervalSeconds: number;
@@ -107,7 +109,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     secret = sub.secret;
 
     // The timeline: history up to liveStart, then real time; spikes staggered on the heaviest topics.
-    const liveStart = Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+    const liveStart = Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS + o.leadMinutes * MINUTE_MS;
     const spikeTopics = [...TOPICS].sort((a, b) => b.weight - a.weight).slice(0, o.spikes).map((t) => t.id);
     const spikes = spikeTopics.map((topicId, i) => {
       const from = liveStart + (o.gapMinutes + i * o.gapMinutes) * MINUTE_MS;
@@ -116,14 +118,15 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     const endMs = Date.parse(spikes.at(-1)!.to) + 2 * MINUTE_MS;
     const startMs = liveStart - o.warmupDays * DAY_MS;
     const spanDays = (endMs - startMs) / DAY_MS;
-    const plan = planSimulation({ seed: o.seed, tenantIds: ['bench-live'], tickets: Math.ceil(o.ticketsPerDay * spanDays * 1.3), ticketsPerDay: o.ticketsPerDay, start: new Date(startMs), spikes, runId: `live-s${o.seed}-${liveStart}` });
+    const plan = planSimulation({ seed: o.seed, tenantIds: ['bench-live'], tickets: Math.ceil(o.ticketsPerDay * spanDays * 2) + 100, ticketsPerDay: o.ticketsPerDay, start: new Date(startMs), spikes, runId: `live-s${o.seed}-${liveStart}` });
     const history = plan.tickets.filter((t) => Date.parse(t.openedAt) < liveStart);
     const live = plan.tickets.filter((t) => Date.parse(t.openedAt) >= liveStart && Date.parse(t.openedAt) < endMs);
     if (Date.parse(plan.tickets.at(-1)!.openedAt) < endMs) throw new Error('the simulated stream ends before the run does (raise the ticket count)');
 
     console.log(`importing ${history.length} tickets of history (${o.warmupDays} days at ${o.ticketsPerDay}/day)…`);
     for (let i = 0; i < history.length; i += 2000) await api(`${url}/v1/import/tickets`, tenant.apiKey, 'POST', { tickets: history.slice(i, i + 2000).map(importRow) });
-    if (Date.now() > liveStart) throw new Error(`history import ran past the live start by ${((Date.now() - liveStart) / 1000).toFixed(0)} s; use fewer --warmup-days`);
+    if (Date.now() > liveStart) throw new Error(`history import ran past the live start by ${((Date.now() - liveStart) / 1000).toFixed(0)} s; use a longer --lead-minutes`);
+    await sleep(liveStart - Date.now());
 
     console.log(`live from ${new Date(liveStart).toISOString()} to ${new Date(endMs).toISOString()}: ${live.length} tickets in real time, spikes ×${o.factor} for ${o.spikeMinutes} min on ${spikeTopics.join(', ')}`);
     const client = new SupportloopClient({ url, tenants: [{ tenantId: tenant.tenantId, apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecrets.generic! }] });
