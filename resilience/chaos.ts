@@ -11,6 +11,7 @@ import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
 import { loadConfig } from '../runtime/config.js';
 import { ensureTemporalCli } from '../runtime/temporalCli.js';
 import { runChaos, type ChaosResult, type FaultKind } from './chaosRun.js';
+import { runEmbeddedChaos, type EmbeddedChaosResult } from './embeddedChaos.js';
 
 const FAULT_KINDS: readonly FaultKind[] = ['worker-sigkill', 'devserver-restart', 'full-restart'];
 export const LONG_FORM_FAULTS: FaultKind[] = ['worker-sigkill', 'devserver-restart', 'worker-sigkill', 'full-restart'];
@@ -43,6 +44,15 @@ export function chaosReport(result: ChaosResult): string[] {
     `ack latency p50 ${result.overall.p50LatencyMs} ms = ${(result.overall.p50LatencyMs / Math.max(1, result.baseline.p50LatencyMs)).toFixed(2)}× baseline (${result.baseline.p50LatencyMs} ms); p99 ${result.overall.p99LatencyMs} ms`,
   ];
   return lines;
+}
+
+export function embeddedReport(r: EmbeddedChaosResult): string[] {
+  return [
+    '',
+    `embedded \`supportloop start\`: ${r.events} events, SIGKILL at ${seconds(r.kill.at)} (${r.kill.ackedBefore} acknowledged), back up after ${seconds(r.kill.backUpAfterMs)}, next 2xx after ${seconds(r.kill.nextAckAfterMs)}`,
+    `acknowledged ${r.acknowledged}, undelivered ${r.undelivered}, needed a retry ${r.retriedDeliveries}, served from ClickHouse ${r.inClickHouse}, in workflow state ${r.inWorkflowState}`,
+    `LOST ${r.lost}   DUPLICATED ${r.duplicated}   (target 0 / 0)`,
+  ];
 }
 
 /** Fault markers as vertical two-point series. */
@@ -89,8 +99,9 @@ async function main(): Promise<void> {
     .option('--apis <n>', 'API processes', positiveInt, 2)
     .option('--down-ms <n>', 'how long a killed piece stays down', positiveInt, 3_000)
     .option('--faults <list>', `comma-separated, in order (${FAULT_KINDS.join(', ')})`, LONG_FORM_FAULTS.join(','))
+    .option('--embedded-events <n>', 'then the embedded form: this many events into `supportloop start`, SIGKILLed and restarted mid-stream (0 = skip)', (v) => (v === '0' ? 0 : positiveInt(v)), 2_000)
     .option('--keep-data', 'keep the processes\' data directories after the run');
-  const opts = program.parse().opts<{ events: number; tickets: number; out: string; concurrency: number; rate: number; apis: number; downMs: number; faults: string; keepData?: boolean }>();
+  const opts = program.parse().opts<{ events: number; tickets: number; out: string; concurrency: number; rate: number; embeddedEvents: number; apis: number; downMs: number; faults: string; keepData?: boolean }>();
   const faults = opts.faults.split(',').filter(Boolean) as FaultKind[];
   const unknown = faults.find((f) => !FAULT_KINDS.includes(f));
   if (unknown) throw new Error(`--faults: unknown fault "${unknown}" (known: ${FAULT_KINDS.join(', ')})`);
@@ -117,9 +128,27 @@ async function main(): Promise<void> {
   }).finally(() => bar.stop());
   console.log(chaosReport(result).join('\n'));
   await writeChaosOutputs(result, outDir);
+  let embedded: EmbeddedChaosResult | undefined;
+  if (opts.embeddedEvents > 0) {
+    const embeddedBar = new SingleBar({ format: 'embedded [{bar}] {value}/{total} acknowledged | {phase}', hideCursor: true });
+    embeddedBar.start(opts.embeddedEvents, 0, { phase: 'starting supportloop start' });
+    embedded = await runEmbeddedChaos({
+      events: opts.embeddedEvents,
+      tickets: Math.max(1, Math.round((opts.tickets * opts.embeddedEvents) / opts.events)),
+      workDir,
+      ratePerSecond: Math.min(opts.rate, 20),
+      concurrency: opts.concurrency,
+      downMs: opts.downMs,
+      settleTimeoutMs: 15 * 60_000,
+      onProgress: (acked, phase) => embeddedBar.update(acked, { phase }),
+    }).finally(() => embeddedBar.stop());
+    console.log(embeddedReport(embedded).join('\n'));
+    writeFileSync(path.join(outDir, 'chaos-embedded.json'), JSON.stringify(embedded, null, 2));
+  }
   if (!opts.keepData) rmSync(path.join(workDir, 'data'), { recursive: true, force: true });
   console.log(`\nwrote ${path.join(outDir, 'chaos.json')}, chaos-acks.png, chaos-latency.png; process logs in ${path.join(workDir, 'logs')}`);
-  if (result.counts.lost > 0 || result.counts.duplicated > 0 || result.counts.undelivered > 0) process.exitCode = 1;
+  const failed = (c: { lost: number; duplicated: number; undelivered: number } | undefined) => !!c && (c.lost > 0 || c.duplicated > 0 || c.undelivered > 0);
+  if (failed(result.counts) || failed(embedded)) process.exitCode = 1;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

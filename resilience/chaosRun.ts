@@ -37,7 +37,9 @@ export interface FaultRecord {
   ackedBefore: number;
   /** Fault → the piece(s) running again. */
   restartedAfterMs: number;
-  /** Fault → first 2xx to a delivery attempt started after the fault. */
+  /** When the piece(s) were down (a graceful stop drains requests first), ms since the run started. */
+  downAt: number;
+  /** Fault → first 2xx to a delivery attempt started once the piece(s) were down. */
   nextAckAfterMs: number | undefined;
   /** Fault → the first new event row written by the (new) worker. */
   processingAfterMs: number | undefined;
@@ -107,6 +109,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // Faults run beside the sender, each when its share of the stream has been acknowledged.
     const faults: FaultRecord[] = [];
     const sending = { done: false };
+    const recoveries: Promise<void>[] = [];
     const injectFaults = async () => {
       for (const { kind, atAcked } of faultSchedule(options.faults, options.events)) {
         while (acknowledged < atAcked && !sending.done) await sleep(100);
@@ -114,18 +117,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const ackedBefore = acknowledged;
         options.onProgress?.(acknowledged, kind);
         log(`fault: ${kind} at ${((at - t0) / 1000).toFixed(1)} s (${ackedBefore} acknowledged)`);
+        let downAt = at;
         if (kind === 'worker-sigkill') {
           await topology.worker!.kill();
+          downAt = Date.now();
           await sleep(options.downMs);
           await topology.startWorker();
         } else if (kind === 'devserver-restart') {
           await topology.devServer!.kill();
+          downAt = Date.now();
           await sleep(options.downMs);
           await topology.startDevServer();
         } else {
           // Every supportloop process, as `npm start` restarting would (graceful stop, then start).
           await Promise.all([...topology.apis.map((a) => a?.stop()), topology.worker?.stop()]);
           await topology.store!.stop();
+          downAt = Date.now();
           await sleep(options.downMs);
           await topology.startStore();
           for (let i = 0; i < options.apiCount; i++) await topology.startApi(i);
@@ -133,17 +140,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         }
         const restartedAt = Date.now();
         const rowsAtRestart = await eventRows(ch, tenantId).catch(() => 0);
-        const record: FaultRecord = { kind, at: at - t0, ackedBefore, restartedAfterMs: restartedAt - at, nextAckAfterMs: undefined, processingAfterMs: undefined };
+        const record: FaultRecord = { kind, at: at - t0, downAt: downAt - t0, ackedBefore, restartedAfterMs: restartedAt - at, nextAckAfterMs: undefined, processingAfterMs: undefined };
         faults.push(record);
-        // Processing is back when the worker writes a row it had not written at restart.
-        const deadline = Date.now() + 120_000;
-        while (Date.now() < deadline && !(sending.done && acknowledged === options.events && rowsAtRestart >= options.events)) {
-          if ((await eventRows(ch, tenantId).catch(() => 0)) > rowsAtRestart) {
-            record.processingAfterMs = Date.now() - at;
-            break;
-          }
-          await sleep(100);
-        }
+        // Processing is back when the worker writes a row it had not written at restart; measured
+        // beside the stream so the next fault is not held back.
+        recoveries.push(
+          (async () => {
+            const deadline = Date.now() + 180_000;
+            while (Date.now() < deadline && !(sending.done && acknowledged === options.events && rowsAtRestart >= options.events)) {
+              if ((await eventRows(ch, tenantId).catch(() => 0)) > rowsAtRestart) {
+                record.processingAfterMs = Date.now() - at;
+                return;
+              }
+              await sleep(100);
+            }
+          })(),
+        );
         options.onProgress?.(acknowledged, 'sending');
       }
     };
@@ -154,12 +166,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }, options.ratePerSecond);
     sending.done = true;
     await faultRun;
+    await Promise.all(recoveries);
     const sentAt = Date.now();
     log(`stream sent in ${((sentAt - t0) / 1000).toFixed(1)} s; waiting for processing to finish`);
 
     for (const fault of faults) {
       const faultAt = t0 + fault.at;
-      const next = attempts.filter((a) => a.status >= 200 && a.status < 300 && a.startedAt >= faultAt).sort((a, b) => a.startedAt + a.ms - (b.startedAt + b.ms))[0];
+      const next = attempts.filter((a) => a.status >= 200 && a.status < 300 && a.startedAt >= t0 + fault.downAt).sort((a, b) => a.startedAt + a.ms - (b.startedAt + b.ms))[0];
       fault.nextAckAfterMs = next ? next.startedAt + next.ms - faultAt : undefined;
     }
     options.onProgress?.(acknowledged, 'settling');

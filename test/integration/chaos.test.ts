@@ -21,7 +21,7 @@ describe('chaos (short form)', () => {
       temporalCli: loadConfig().temporalCli!,
       faults: ['worker-sigkill', 'devserver-restart', 'full-restart'],
       concurrency: 16,
-      ratePerSecond: 10,
+      ratePerSecond: 6,
       apiCount: 2,
       downMs: 2_000,
       settleTimeoutMs: 180_000,
