@@ -52,6 +52,12 @@ describe('simulate against the running product', () => {
     expect(result.summary.drafts.drafted).toBeGreaterThan(0);
     const drafted = result.tickets.flatMap((t) => t.exchanges).filter((e) => e.draftStatus === 'drafted');
     expect(drafted.every((e) => typeof e.suggestionId === 'string' && e.suggestionId.length > 0)).toBe(true);
+    // Each draft comes in a response strategy the product chose, and the ground truth weighs what the customer received against the oracle.
+    expect(drafted.every((e) => e.strategy !== undefined && /^(answer|clarify)\.(concise|detailed)\.(plain|acknowledge)$/.test(e.strategy.id) && ['bandit', 'control'].includes(e.strategy.policy!))).toBe(true);
+    for (const t of result.tickets) {
+      expect(t.strategy.regret).toBeGreaterThanOrEqual(0);
+      expect(t.strategy.oracleExpectedReward).toBeCloseTo(Math.max(...Object.values(t.strategy.byStrategy)), 12);
+    }
   });
 
   it("every posted event is in the product's history and the ticket state reflects it", async () => {
