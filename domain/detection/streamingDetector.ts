@@ -166,7 +166,8 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
       surprise = calibratedSurprise(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs);
     }
     learn(state.baseline, params, timestampMs, stepMs, value, fc);
-    surprise = Math.max(surprise, sparseCountSurprise(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs));
+    const sparse = sparseCountTest(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs);
+    surprise = Math.max(surprise, sparse.surprise);
 
     // Report an episode once, then again only if it gets `escalation`× more surprising than the last
     // report; the bar fades with peakHalfLifeMs so tomorrow's incident is judged afresh. Alerts keep
@@ -187,8 +188,9 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
       state.lastAlertMs = timestampMs;
     }
     const score = reported ? surpriseScore : 0;
-    const expected = fc?.expected ?? value;
-    const band = o.bandScales * (fc?.scale ?? 0);
+    // A sparse series' expectation comes from its seasonal rate model (the median-based baselines sit at 0).
+    const expected = sparse.expectedNow ?? fc?.expected ?? value;
+    const band = o.bandScales * (sparse.expectedNow !== null ? Math.sqrt(Math.max(sparse.expectedNow, 1)) : (fc?.scale ?? 0));
     return { score, expected, lower: expected - band, upper: expected + band, isAnomaly };
   }
 
@@ -197,17 +199,18 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
    * two-sided metrics such as NAB's sparse counts it lowered the score, 70.6 → 64.8). It runs from the
    * start so its dispersions learn, but counts only once `trusted` (after warm-up and evidence history).
    */
-  function sparseCountSurprise(timestampMs: number, stepMs: number, value: number, trusted: boolean): number {
+  function sparseCountTest(timestampMs: number, stepMs: number, value: number, trusted: boolean): { surprise: number; expectedNow: number | null } {
     if (!state.baseline!.countLike || o.direction !== 'up') {
       state.counts = null;
-      return 0;
+      return { surprise: 0, expectedNow: null };
     }
     state.counts ??= newCountWindows(stepMs);
     const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
     learnCounts(state.counts, counting, timestampMs, value, tested);
     // Capped below the escalation bar: a window's evidence keeps growing while a spike lasts, which is
     // accumulation, not a worse incident (the point and shift evidence escalate).
-    return tested && trusted ? Math.min(tested.surprise / tested.alertSurprise, 0.999 * o.escalation) * alertSurpriseOf(o) : 0;
+    if (!tested || !trusted) return { surprise: 0, expectedNow: null };
+    return { surprise: Math.min(tested.surprise / tested.alertSurprise, 0.999 * o.escalation) * alertSurpriseOf(o), expectedNow: tested.expectedNow };
   }
 
   return { update, snapshot: () => structuredClone(state) };

@@ -83,6 +83,20 @@ describe('windowed count test on sparse series', () => {
     expect(latency).toBeLessThan(30);
   });
 
+  it('reports the seasonal rate as the expectation of a sparse series', () => {
+    const random = seededRandom(21);
+    const detector = createStreamingDetector({ direction: 'up' });
+    const rate = (t: number) => BASE * daily(t) * weekly(t);
+    const expectedAt = new Map<number, number>();
+    for (let t = START_MS; t < START_MS + 15 * DAY_MS; t += MINUTE_MS) expectedAt.set(t, detector.update(t, poisson(random, rate(t))).expected);
+    // Day 14 is a Monday: the afternoon is busy, the night quiet, and the model knows both.
+    for (const hour of [3, 13]) {
+      const t = START_MS + 14 * DAY_MS + hour * HOUR_MS;
+      expect(expectedAt.get(t)! / rate(t)).toBeGreaterThan(0.7);
+      expect(expectedAt.get(t)! / rate(t)).toBeLessThan(1.3);
+    }
+  });
+
   it('keeps its count memory in the JSON snapshot and resumes identically', () => {
     const random = seededRandom(9);
     const points = Array.from({ length: 4 * 1440 }, (_, i) => ({ t: START_MS + i * MINUTE_MS, v: poisson(random, BASE * (i > 3 * 1440 + 600 && i < 3 * 1440 + 700 ? 5 : 1)) }));
