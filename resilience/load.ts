@@ -10,6 +10,8 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { readRows } from '../cli/datasetFile.js';
 import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
+import type { Supportloop } from '../runtime/supportloop.js';
+import { TABLES } from '../store/tables.js';
 import { startEmbeddedProduct } from './embeddedProduct.js';
 import { runLoadLevel, type LoadLevelResult, type LoadSample } from './loadRun.js';
 import { signedHeaders } from './signedDeliveries.js';
@@ -37,7 +39,7 @@ async function loadBodies(file: string): Promise<string[]> {
 }
 
 /** Closed loop, 32 senders: acknowledged webhooks per second is the ceiling the levels are fractions of. */
-async function measureCeiling(url: string, tenantId: string, secret: string, events: number, bodies: readonly string[]): Promise<{ perSecond: number; errors: number }> {
+async function measureCeiling(url: string, tenantId: string, secret: string, events: number, bodies: readonly string[]): Promise<{ perSecond: number; errors: number; seconds: number }> {
   const bar = new SingleBar({ format: 'ceiling burst [{bar}] {value}/{total}', noTTYOutput: true, notTTYSchedule: 10_000 });
   bar.start(events, 0);
   let next = 0;
@@ -60,7 +62,25 @@ async function measureCeiling(url: string, tenantId: string, secret: string, eve
     }
   }));
   bar.stop();
-  return { perSecond: ok / ((performance.now() - started) / 1000), errors };
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: ok / seconds, errors, seconds };
+}
+
+/** Wait until `expected` events with the id prefix are in ticket_events (bounded): how long that took, and the end-to-end rate over burst + wait. */
+async function waitForStored(sl: Supportloop, tenantId: string, prefix: string, expected: number, maxSeconds: number, burstSeconds: number) {
+  const started = Date.now();
+  let stored = 0;
+  while (Date.now() - started < maxSeconds * 1000) {
+    const [row] = await sl.ch.query<{ n: string }>(
+      `SELECT count() AS n FROM ${sl.ch.table(TABLES.ticketEvents)} FINAL WHERE tenant_id = {t:String} AND startsWith(event_id, {p:String})`,
+      { t: tenantId, p: prefix },
+    );
+    stored = Number(row?.n ?? 0);
+    if (stored >= expected) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  return { stored, seconds, perSecond: stored / (seconds + burstSeconds) };
 }
 
 const f = (n: number | null, digits = 0) => (n === null || Number.isNaN(n) ? '–' : n.toFixed(digits));
@@ -115,11 +135,15 @@ async function main(): Promise<void> {
   const { url, tenant } = product;
   const secret = tenant.webhookSecrets.generic;
   try {
-    let ceiling = options.ceiling ? { perSecond: Number(options.ceiling), errors: 0, measured: false } : undefined;
+    let ceiling: { perSecond: number; errors: number; measured: boolean; workerDrainSeconds?: number; storedPerSecondWhileDraining?: number } | undefined =
+      options.ceiling ? { perSecond: Number(options.ceiling), errors: 0, measured: false } : undefined;
     if (!ceiling) {
       const measured = await measureCeiling(url, tenant.tenantId, secret, Number(options.ceilingEvents), bodies);
-      ceiling = { ...measured, measured: true };
+      // The burst leaves a backlog in the worker; the levels start once it is in ClickHouse, or their lag would include it.
+      const drain = await waitForStored(product.sl, tenant.tenantId, 'ceiling-', Number(options.ceilingEvents) - measured.errors, Number(options.maxDrainMinutes) * 60, measured.seconds);
+      ceiling = { ...measured, measured: true, workerDrainSeconds: drain.seconds, storedPerSecondWhileDraining: drain.perSecond };
       console.log(`ingest ceiling (closed loop, 32 senders, ${options.ceilingEvents} webhooks): ${f(ceiling.perSecond, 1)} acked webhooks/s, ${ceiling.errors} errors`);
+      console.log(`the burst's backlog reached ClickHouse ${f(drain.seconds, 1)} s after the burst (${drain.stored} events; worker end to end ≈ ${f(drain.perSecond, 1)} events/s over burst + drain)`);
     }
     const results: LoadLevelResult[] = [];
     for (const level of levels) {
