@@ -2,7 +2,7 @@
 // each get the expected 4xx naming the problem, nothing is written, no workflow starts; and the
 // OpenAPI-driven fuzzer (schemathesis) finds no 5xx on any route.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../helpdesks/index.js';
+import { PROVIDERS, type Provider } from '../../helpdesks/index.js';
 import { snapshotChanges, snapshotProduct } from '../../resilience/productSnapshot.js';
 import { ensureSchemathesis, runSchemathesis } from '../../resilience/schemathesis.js';
 import { runWebhookFuzz } from '../../resilience/webhookFuzzRun.js';
@@ -23,7 +23,7 @@ describe('webhook fuzz (short form)', () => {
     const before = await snapshotProduct(sl);
     const results = await runWebhookFuzz({
       baseUrl: sl.url!,
-      ctx: { tenantId: acme.tenantId, secrets: acme.webhookSecrets as never, maxBodyBytes: sl.config.webhookMaxBodyBytes, toleranceSeconds: sl.config.webhookToleranceSeconds },
+      ctx: { tenantId: acme.tenantId, secrets: acme.webhookSecrets as Record<Provider, string>, maxBodyBytes: sl.config.webhookMaxBodyBytes, toleranceSeconds: sl.config.webhookToleranceSeconds },
       providers: PROVIDERS,
       perProvider: 300,
       seed: 7,
