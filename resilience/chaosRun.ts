@@ -3,6 +3,7 @@
 // restart on the same SQLite file, a restart of every supportloop process — then every event is
 // audited (nothing lost, nothing doubled) and the recovery after each fault is measured.
 import path from 'node:path';
+import { quantileSorted } from 'simple-statistics';
 import { createClickHouse, type ClickHouse } from '../store/clickhouse.js';
 import { TABLES } from '../store/tables.js';
 import { auditWhenSettled, type AuditCounts } from './deliveryAudit.js';
@@ -62,10 +63,7 @@ export interface ChaosResult {
 export const ADMIN_KEY = 'chaos-admin-key-0123456789abcdef';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
+const percentile = (sorted: number[], q: number) => (sorted.length === 0 ? 0 : Math.round(quantileSorted(sorted, q)));
 
 async function eventRows(ch: ClickHouse, tenantId: string): Promise<number> {
   const rows = await ch.query<{ n: string }>(`SELECT count() AS n FROM ${ch.table(TABLES.ticketEvents)} WHERE tenant_id = {tenantId:String}`, { tenantId });

@@ -138,7 +138,6 @@ export class SplitTopology {
   worker: RoleProcess | undefined;
   temporalClient: Client | undefined;
   private temporalConnection: Connection | undefined;
-  private workerSerial = 0;
   private serials = new Map<string, number>();
 
   private constructor(
@@ -221,7 +220,6 @@ export class SplitTopology {
 
   /** Starts the worker and waits until it polls the task queue (its pid is in the poller identity). */
   async startWorker(): Promise<void> {
-    this.workerSerial++;
     // The worker role must not listen: give it a port and check later that nothing answers there.
     const worker = spawnRole('worker', this.name('worker'), this.roleSettings({ port: this.ports.workerProbe }), this.options.logDir);
     this.worker = worker;
