@@ -41,6 +41,7 @@ const opts = new Command('bench:learning')
   .option('--eval-tickets <n>', 'part C: fresh tickets the final bandit plays exploiting only (on-policy value)', '1000')
   .option('--outcome-window <seconds>', 'part C: the product outcome window', '3600')
   .option('--window <n>', 'part C: final tickets the reward targets are measured on', '1000')
+  .option('--draft-timeout <ms>', 'part C: how long the simulated agent waits for a draft (a loaded machine drafts slowly)', '30000')
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-learning'))
   .parse()
   .opts<{
@@ -56,6 +57,7 @@ const opts = new Command('bench:learning')
     evalTickets: string;
     outcomeWindow: string;
     window: string;
+    draftTimeout: string;
     out: string;
   }>();
 
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
         outcomeWindowSeconds: Number(opts.outcomeWindow),
         opeShare: 0.2,
         window: Number(opts.window),
+        draftTimeoutMs: Number(opts.draftTimeout),
       });
   if (c) printStrategyReport(c);
   writeFileSync(path.join(opts.out, 'learning.json'), JSON.stringify({ productPath: a, latency: b, strategies: c }, null, 2));

@@ -47,6 +47,8 @@ export interface StrategyBenchOptions {
   opeShare: number;
   /** Tickets in the final window the reward targets are measured on. */
   window: number;
+  /** How long the simulated agent waits for each draft before writing the reply without it. */
+  draftTimeoutMs: number;
 }
 
 const ADMIN_KEY = 'bench-admin-key-000000';
@@ -126,7 +128,7 @@ export async function strategyPath(options: StrategyBenchOptions) {
     const total = options.tickets + options.evalTickets;
     // One start for both tenants, so both play exactly the same stream.
     const start = defaultStart(total, 60, new Date());
-    const common = { url: sl.url!, seed: options.seed, tickets: total, start, concurrency: options.concurrency, planTenantIds: [SIMULATED_TENANT], runId: `bench-s${options.seed}` };
+    const common = { url: sl.url!, seed: options.seed, tickets: total, start, concurrency: options.concurrency, draftTimeoutMs: options.draftTimeoutMs, planTenantIds: [SIMULATED_TENANT], runId: `bench-s${options.seed}` };
     // A bar per tenant on a terminal; otherwise (a log file) a line every tenth of the run.
     const interactive = Boolean(process.stderr.isTTY);
     const bars = new MultiBar({ format: '{label} [{bar}] {value}/{total} · regret/ticket (last 200) {regret}', hideCursor: true }, Presets.shades_classic);

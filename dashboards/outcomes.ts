@@ -162,6 +162,8 @@ const MIN_INTERVAL = '1d';
 const REWARD_AXIS = { min: 0, max: 1 };
 const stat = (x: number, w: number): GridPos => ({ x, y: 0, w, h: STAT_HEIGHT });
 const series = (row: number, column: number, w = SERIES.w): GridPos => ({ x: column * SERIES.w, y: STAT_HEIGHT + row * SERIES.h, w, h: SERIES.h });
+/** A table's mean reward as a 0..1 gauge. */
+const MEAN_REWARD_COLUMN = columnOf('mean_reward', 'Mean reward', 'none', 2, [{ id: 'custom.cellOptions', value: { type: 'gauge', mode: 'basic' } }, { id: 'min', value: 0 }, { id: 'max', value: 1 }]);
 const rewardSeries = { unit: 'none', decimals: 2, axis: REWARD_AXIS, drawStyle: 'line' as const, minInterval: MIN_INTERVAL };
 
 export function outcomesDashboard() {
@@ -235,7 +237,7 @@ export function outcomesDashboard() {
         columnOf('customer_segment', 'Segment', 'string'),
         columnOf('strategy', 'Strategy', 'string'),
         columnOf('tickets', 'Tickets', 'short'),
-        columnOf('mean_reward', 'Mean reward', 'none', 2, [{ id: 'custom.cellOptions', value: { type: 'gauge', mode: 'basic' } }, { id: 'min', value: 0 }, { id: 'max', value: 1 }]),
+        MEAN_REWARD_COLUMN,
       ],
       gridPos: series(2, 0),
     }),
@@ -248,7 +250,7 @@ export function outcomesDashboard() {
       overrides: [
         columnOf('topic', 'Topic', 'string'),
         columnOf('tickets', 'Tickets', 'short'),
-        columnOf('mean_reward', 'Mean reward', 'none', 2, [{ id: 'custom.cellOptions', value: { type: 'gauge', mode: 'basic' } }, { id: 'min', value: 0 }, { id: 'max', value: 1 }]),
+        MEAN_REWARD_COLUMN,
       ],
       gridPos: series(2, 1),
     }),
