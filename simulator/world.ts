@@ -38,6 +38,13 @@
 //   gets a follow-up asking exactly for it (the rule's question); 10% of tickets get a topic
 //   follow-up anyway. Then thanks, solve; reopens (3%, 12% after a miss), escalations (per topic,
 //   doubled when frustrated), CSAT for 35% of tickets, worse after misses, escalations and reopens.
+// Strategy rules (strategyRules.ts, strategyOutcome.ts). Customers also react to the form of the
+//   first reply — the product's response strategy when the agent sent its draft, else the agents'
+//   habit (answer.detailed.plain): frustrated customers want acknowledgement, frustrated enterprise
+//   customers acknowledgement with detailed next steps, developers and admins detail, first-week
+//   trial users brevity, vague topics a question first. Misfits add follow-ups, escalations, reopens
+//   and lost CSAT stars; the oracle is the exact expected reward (the product's reward, default
+//   weights) of the best strategy for the ticket, kept in the ground truth beside the received one's.
 // Ground truth (groundTruth.ts). One JSONL line per ticket: context, rules, transfer cases, every
 //   exchange's draft / ideal / sent / action / edit distance / rules in draft and in sent.
 import type { SeededRandom } from './seededRandom.js';
