@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ClickHouseError, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChdbHttpServer, type ChdbHttpServer } from '../../runtime/chdbHttpServer.js';
 import { createClickHouse } from '../../store/clickhouse.js';
@@ -17,7 +17,8 @@ let client: ClickHouseClient;
 
 beforeAll(async () => {
   store = await startChdbHttpServer({ dataDir, host: '127.0.0.1', port: 0, user: 'default', password: '' });
-  client = createClient({ url: store.url });
+  // Errors below are expected: keep the client's own error log quiet.
+  client = createClient({ url: store.url, log: { level: ClickHouseLogLevel.OFF } });
 });
 afterAll(async () => {
   await client?.close();
@@ -68,7 +69,7 @@ describe('supportloop store (ClickHouse HTTP interface on chDB)', () => {
 
   it('asks for the configured password when one is set', async () => {
     const guarded = await startChdbHttpServer({ dataDir, host: '127.0.0.1', port: 0, user: 'default', password: 's3cret' });
-    const wrong = createClient({ url: guarded.url, password: 'nope' });
+    const wrong = createClient({ url: guarded.url, password: 'nope', log: { level: ClickHouseLogLevel.OFF } });
     const right = createClient({ url: guarded.url, password: 's3cret' });
     try {
       const refused = await wrong.query({ query: 'SELECT 1' }).catch((e: unknown) => e);
