@@ -89,8 +89,8 @@ async function main(): Promise<void> {
     console.log(`heap used after GC: before ${mb(heapBefore).toFixed(1)} MB, after ${mb(heapAfter).toFixed(1)} MB (${heapGrowthMb >= 0 ? '+' : ''}${heapGrowthMb.toFixed(1)} MB; limit +${HEAP_GROWTH_LIMIT_MB} MB); RSS ${mb(rssBefore).toFixed(0)} → ${mb(rssAfter).toFixed(0)} MB (includes chDB)`);
     console.log(`rows written / workflows started during the run: ${Object.keys(changes).length === 0 ? 'none' : JSON.stringify(changes)}`);
     await writeLineChartPng(path.join(options.out, 'heap.png'), [
-      { name: 'V8 heap used after GC (MB)', points: heapSamples.map((s) => ({ x: s.requests, y: s.heapMb })) },
-      { name: 'process RSS (MB, includes chDB)', points: heapSamples.map((s) => ({ x: s.requests, y: s.rssMb })) },
+      { name: 'V8 heap after GC', points: heapSamples.map((s) => ({ x: s.requests, y: s.heapMb })) },
+      { name: 'RSS incl. chDB', points: heapSamples.map((s) => ({ x: s.requests, y: s.rssMb })) },
     ], { title: 'Memory across the webhook fuzz run', xTitle: 'bad requests sent', yTitle: 'MB' });
 
     let schemathesis;
