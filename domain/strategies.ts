@@ -63,6 +63,7 @@ export const ACKNOWLEDGEMENTS = [
   "Thank you for bearing with us. I know this isn't the experience you expected, and I'm on it.",
 ] as const;
 
+const MEANTIME = 'In the meantime, here is what usually solves it:';
 const GREETING = /^(hi|hello|hey|dear|good (morning|afternoon|evening))\b[^.!?]{0,40}[,!.:]?$/i;
 const SIGN_OFF = /^(thanks|thank you|many thanks|best|regards|kind regards|best regards|warm regards|cheers|sincerely|all the best|have a (great|good|nice) (day|week))\b[^.!?]{0,40}[,!.]?$/i;
 const NEXT_STEPS = /\b(next steps?|reply to this|let (us|me) know|get back to (us|me)|reach out)\b/i;
@@ -134,7 +135,7 @@ export function applyStrategy(draft: string, strategy: ResponseStrategy, context
   if (strategy.opening === 'clarify') blocks.push(clarifyingQuestion(context.topic));
   if (kept.length > 0) {
     const answer = joinSpans(draft, kept);
-    blocks.push(strategy.opening === 'clarify' ? `In the meantime, here is what usually solves it:\n${answer}` : answer);
+    blocks.push(strategy.opening === 'clarify' ? `${MEANTIME}\n${answer}` : answer);
   }
   if (strategy.length === 'detailed' && kept.length > 0 && !kept.some((s) => NEXT_STEPS.test(s.text))) blocks.push(nextStepsSentence(context.topic));
   if (signOff.length > 0) blocks.push(joinSpans(draft, signOff));
@@ -158,4 +159,19 @@ export function strategyCandidates(contents: readonly { contentId: string; text:
       return { candidateId: `${content.contentId}|${id}`, contentId: content.contentId, strategyId: id, strategy, text: applyStrategy(content.text, strategy, context) };
     }),
   );
+}
+
+const isStrategySentence = (text: string): boolean =>
+  (ACKNOWLEDGEMENTS as readonly string[]).includes(text) || text === MEANTIME || (text.startsWith('To point you to the right fix') && text.endsWith('?')) || text.startsWith('Next steps: if anything');
+
+/**
+ * The content of a draft without the sentences a strategy adds (acknowledgement, clarifying question,
+ * "in the meantime", next steps). Past replies sent in a strategy are what the learner drafts from
+ * later; without this, their strategy sentences would come back as content and be doubled (or
+ * contradict the next strategy: a clarifying question in an "answer directly" draft).
+ */
+export function strategyFreeContent(draft: string): string {
+  const spans = splitSentences(draft);
+  const kept = spans.filter((span) => !isStrategySentence(span.text));
+  return kept.length === spans.length ? draft : joinSpans(draft, kept);
 }

@@ -2,7 +2,7 @@
 // values changed it (naming the learned rules), how sure the system is, and which response strategy it
 // is sent in and why.
 import { describeStrategyChoice, type StrategyChoice } from '../bandit/strategyChoice.js';
-import { applyStrategy } from '../strategies.js';
+import { applyStrategy, strategyFreeContent } from '../strategies.js';
 import type { CandidateGroup } from './draftComposer.js';
 import type { Explanation, Suggestion } from './records.js';
 import type { ResolutionTemplates } from './resolutionTemplates.js';
@@ -59,10 +59,12 @@ export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, b
 }
 
 /**
- * The suggestion as the agent sees it: the content draft rewritten in the chosen strategy (an empty
- * draft stays empty: there is no answer to shape) and the strategy's reason added to the explanation.
+ * The suggestion as the agent sees it: the content draft, without sentences an earlier strategy put in
+ * the past reply it comes from, rewritten in the chosen strategy (an empty draft stays empty: there is
+ * no answer to shape), and the strategy's reason added to the explanation.
  */
 export function suggestionInStrategy(suggestion: Suggestion, choice: StrategyChoice, seed: string): Suggestion {
-  const draft = suggestion.draft.trim() === '' ? suggestion.draft : applyStrategy(suggestion.draft, choice, { topic: suggestion.topic.topic, seed });
+  const content = strategyFreeContent(suggestion.draft);
+  const draft = content.trim() === '' ? content : applyStrategy(content, choice, { topic: suggestion.topic.topic, seed });
   return { ...suggestion, draft, explanation: { ...suggestion.explanation, summary: `${suggestion.explanation.summary} ${describeStrategyChoice(choice)}` } };
 }
