@@ -163,9 +163,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       options.onProgress?.(acknowledged, 'sending');
     }, options.ratePerSecond);
     sending.done = true;
+    // The stream's span (rates, timeline) ends with its last acknowledgement, not with the recovery measurements.
+    const sentAt = Date.now();
     await faultRun;
     await Promise.all(recoveries);
-    const sentAt = Date.now();
     log(`stream sent in ${((sentAt - t0) / 1000).toFixed(1)} s; waiting for processing to finish`);
 
     for (const fault of faults) {
