@@ -8,7 +8,8 @@
 //   in-flight bound was reached, over requests due in the window.
 // - worker lag: now − ack time of the oldest event that got its 202 but has no row in ticket_events
 //   yet (so: how far the worker — classify, record, batching writer — is behind the API). Rows are
-//   found by polling ticket_events for event ids recorded since shortly before the previous poll.
+//   found by polling ticket_events for event ids recorded since shortly before the previous poll,
+//   and by looking the 500 oldest pending ids up directly.
 // - ClickHouse: active parts (system.parts) of the product's database, and MemoryTracking
 //   (system.metrics), which is chDB's own tracked memory; process RSS is reported beside it because
 //   chDB runs inside this process, so RSS covers Node, chDB and the load generator together.
@@ -133,6 +134,15 @@ export async function runLoadLevel(o: LoadLevelOptions): Promise<LoadLevelResult
       { t: o.tenantId, since: toClickHouseTime(pollFrom), prefix: `load-${o.label}-` },
     );
     for (const row of rows) pending.delete(row.event_id);
+    // The oldest pending ids are also looked up by id, so a row that became visible later than the look-back cannot stay "pending" forever.
+    const oldest = [...pending.keys()].slice(0, 500);
+    if (oldest.length) {
+      const found = await o.sl.ch.query<{ event_id: string }>(
+        `SELECT event_id FROM ${o.sl.ch.table(TABLES.ticketEvents)} WHERE tenant_id = {t:String} AND event_id IN {ids:Array(String)}`,
+        { t: o.tenantId, ids: oldest },
+      );
+      for (const row of found) pending.delete(row.event_id);
+    }
     // recorded_at is stamped before the batching writer flushes: look back far enough to cover a slow flush.
     pollFrom = polledAt - 30_000;
   };
