@@ -20,7 +20,7 @@ import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
-import { printStrategyReport, strategyPath } from './learningStrategies.js';
+import { printStrategyReport, reportFromGroundTruth, strategyPath } from './learningStrategies.js';
 import { renderReply } from '../simulator/agentRules.js';
 import type { TicketTruth } from '../simulator/groundTruth.js';
 import { runSimulation } from '../simulator/simulation.js';
@@ -41,6 +41,7 @@ const opts = new Command('bench:learning')
   .option('--eval-tickets <n>', 'part C: fresh tickets the final bandit plays exploiting only (on-policy value)', '1000')
   .option('--outcome-window <seconds>', 'part C: the product outcome window', '3600')
   .option('--window <n>', 'part C: final tickets the reward targets are measured on', '1000')
+  .option('--report-from <dir>', 'part C only: recompute the regret report and charts from a run\'s saved ground truth (<out>/strategies), e.g. of a run stopped early')
   .option('--draft-timeout <ms>', 'part C: how long the simulated agent waits for a draft (a loaded machine drafts slowly)', '30000')
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-learning'))
   .parse()
@@ -58,6 +59,7 @@ const opts = new Command('bench:learning')
     outcomeWindow: string;
     window: string;
     draftTimeout: string;
+    reportFrom?: string;
     out: string;
   }>();
 
@@ -179,6 +181,11 @@ async function latency(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
+  if (opts.reportFrom) {
+    const report = await reportFromGroundTruth(opts.reportFrom, Number(opts.window), opts.out);
+    writeFileSync(path.join(opts.out, 'strategies-from-ground-truth.json'), JSON.stringify(report, null, 2));
+    return;
+  }
   const a = opts.skipProduct ? undefined : await productPath();
   if (a) {
     console.log('\nA. through the product (simulator → webhooks → Temporal → learner → drafts)');

@@ -16,7 +16,7 @@
 // control arm) and plays the stream's next --eval-tickets fresh tickets: their credited rewards are
 // its on-policy value. The product keeps learning during that phase, so the policy is the final one,
 // nearly frozen (a few hundred rows on top of thousands).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
@@ -30,8 +30,8 @@ import { loadConfig } from '../runtime/config.js';
 import { startSupportloop, type Supportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
 import type { TenantCredentials } from '../simulator/client.js';
-import type { TicketTruth } from '../simulator/groundTruth.js';
-import { runSimulation } from '../simulator/simulation.js';
+import { parseGroundTruth, type TicketTruth } from '../simulator/groundTruth.js';
+import { GROUND_TRUTH_FILE, runSimulation } from '../simulator/simulation.js';
 import { defaultStart } from '../simulator/ticketPlan.js';
 import { creditedOutcomes, type CreditedOutcome } from '../store/ticketRewards.js';
 import { TABLES } from '../store/tables.js';
@@ -272,7 +272,26 @@ async function charts(out: string, a: readonly TicketTruth[], b: readonly Ticket
 const f3 = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
 const ci = (e: Estimate | null | undefined) => (e ? `${f3(e.value)} [${f3(e.lower)}, ${f3(e.upper)}]` : '–');
 
-export function printStrategyReport(c: Awaited<ReturnType<typeof strategyPath>>): void {
+/** The regret part again from a run's saved ground truth (<dir>/bandit, <dir>/context-free), on the tickets both tenants finished: for runs stopped early. */
+export async function reportFromGroundTruth(dir: string, windowSize: number, out: string): Promise<ReturnType<typeof regretReport>> {
+  const load = (tenant: string) => parseGroundTruth(readFileSync(path.join(dir, tenant, GROUND_TRUTH_FILE), 'utf8'));
+  const [a, b] = [load(BANDIT), load(CONTEXT_FREE)];
+  // Tickets are played in arrival order but finish out of order: keep the prefix of the stream both tenants completed.
+  const complete = (ts: TicketTruth[]) => {
+    const byIndex = new Map(ts.map((t) => [t.index, t]));
+    const prefix: TicketTruth[] = [];
+    while (byIndex.has(prefix.length)) prefix.push(byIndex.get(prefix.length)!);
+    return prefix;
+  };
+  const [pa, pb] = [complete(a), complete(b)];
+  const n = Math.min(pa.length, pb.length);
+  const report = regretReport(pa.slice(0, n), pb.slice(0, n), windowSize);
+  await charts(out, pa.slice(0, n), pb.slice(0, n), report.window);
+  printRegretTable(report);
+  return report;
+}
+
+function printRegretTable(c: ReturnType<typeof regretReport>): void {
   console.log(`\nC. learning from outcomes: ${c.tickets} tickets per tenant through the product (expected rewards from the simulator's oracle; last ${c.window} tickets)`);
   const rows: [string, string, string, string, string][] = [
     ['policy', 'reward (last window)', '÷ oracle', 'cumulative regret', 'log-log slope (2nd half)'],
@@ -286,7 +305,12 @@ export function printStrategyReport(c: Awaited<ReturnType<typeof strategyPath>>)
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(`  ${r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`);
   console.log(`  targets: bandit ≥ 0.9 × oracle → ${c.policy.fractionOfOracle >= 0.9 ? 'met' : 'NOT met'}; context-free ≤ 0.75 × oracle → ${c.contextFree.fractionOfOracle <= 0.75 ? 'met' : 'NOT met'}; regret sublinear (slope < 1) → ${c.policy.secondHalfSlope < 1 ? 'met' : 'NOT met'}`);
-  console.log(`  regret first half ${f3(c.policy.regretFirstHalf)}, second half ${f3(c.policy.regretSecondHalf)}; drafts sent in their strategy ${(100 * c.policy.sentAsDrafted).toFixed(1)}%; credited outcomes per ticket: bandit ${f3(c.creditedShare.bandit)}, context-free ${f3(c.creditedShare.contextFree)}`);
+  console.log(`  regret first half ${f3(c.policy.regretFirstHalf)}, second half ${f3(c.policy.regretSecondHalf)}; drafts sent in their strategy ${(100 * c.policy.sentAsDrafted).toFixed(1)}%`);
+}
+
+export function printStrategyReport(c: Awaited<ReturnType<typeof strategyPath>>): void {
+  printRegretTable(c);
+  console.log(`  credited outcomes per ticket: bandit ${f3(c.creditedShare.bandit)}, context-free ${f3(c.creditedShare.contextFree)}`);
   console.log(`  product-recorded mean reward, last ${c.window} outcomes: bandit ${f3(c.productRewardLastWindow.bandit)}, context-free ${f3(c.productRewardLastWindow.contextFree)}`);
   const o = c.offPolicy;
   console.log(`  off-policy (${o.trainingRows} training rows, ${o.evaluatedRows} evaluated): DR of the bandit as of the split ${ci(o.asOfSplit.doublyRobust)} (ESS ${o.asOfSplit.effectiveSampleSize.toFixed(0)}), of the final bandit ${ci(o.finalPolicy.doublyRobust)}`);
