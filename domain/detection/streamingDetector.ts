@@ -167,7 +167,6 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     }
     learn(state.baseline, params, timestampMs, stepMs, value, fc);
     const sparse = sparseCountTest(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs);
-    surprise = Math.max(surprise, sparse.surprise);
 
     // Report an episode once, then again only if it gets `escalation`× more surprising than the last
     // report; the bar fades with peakHalfLifeMs so tomorrow's incident is judged afresh. Alerts keep
@@ -177,6 +176,12 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const fade = Math.pow(0.5, stepMs / o.peakHalfLifeMs);
     state.reportedSurprise *= fade;
     state.alertedSurprise *= fade;
+    // A window's count evidence keeps growing for as long as its spike stays inside the window: that
+    // is accumulation, not a worse incident. So it may raise an alert, but never escalate one: while
+    // the last alert's bar is above the alert level, it stays just under that bar.
+    const alertLevel = alertSurpriseOf(o);
+    const countBar = state.alertedSurprise * o.escalation >= alertLevel ? state.alertedSurprise : alertLevel;
+    surprise = Math.max(surprise, Math.min(sparse.surprise, 0.999 * o.escalation * countBar));
     const surpriseScore = surprise / (surprise + o.scoreScale);
     const replay = state.lastAlertMs !== null && timestampMs <= state.lastAlertMs;
     const escalated = surprise > 0 && surprise > state.reportedSurprise * o.escalation;
@@ -207,10 +212,8 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     state.counts ??= newCountWindows(stepMs);
     const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
     learnCounts(state.counts, counting, timestampMs, value, tested);
-    // Capped below the escalation bar: a window's evidence keeps growing while a spike lasts, which is
-    // accumulation, not a worse incident (the point and shift evidence escalate).
     if (!tested || !trusted) return { surprise: 0, expectedNow: null };
-    return { surprise: Math.min(tested.surprise / tested.alertSurprise, 0.999 * o.escalation) * alertSurpriseOf(o), expectedNow: tested.expectedNow };
+    return { surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o), expectedNow: tested.expectedNow };
   }
 
   return { update, snapshot: () => structuredClone(state) };

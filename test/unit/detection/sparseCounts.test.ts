@@ -83,6 +83,19 @@ describe('windowed count test on sparse series', () => {
     expect(latency).toBeLessThan(30);
   });
 
+  it('alerts once for a burst, not again while the burst is still inside the longer windows', () => {
+    // One ticket every 4 minutes for two days, 30 a minute for 3 minutes, then quiet again for 4 hours.
+    const detector = createStreamingDetector({ direction: 'up' });
+    const burstAt = 2 * DAY_MS;
+    const alerts: number[] = [];
+    for (let m = 0; m * MINUTE_MS < burstAt + 4 * HOUR_MS; m++) {
+      const t = m * MINUTE_MS;
+      const value = t >= burstAt && t < burstAt + 3 * MINUTE_MS ? 30 : m % 4 === 0 ? 1 : 0;
+      if (detector.update(START_MS + t, value).isAnomaly) alerts.push(t);
+    }
+    expect(alerts).toEqual([burstAt]);
+  });
+
   it('reports the seasonal rate as the expectation of a sparse series', () => {
     const random = seededRandom(21);
     const detector = createStreamingDetector({ direction: 'up' });
