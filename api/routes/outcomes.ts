@@ -1,7 +1,7 @@
 // Learning from outcomes, the leader's side: configure the reward weights and the strategy bandit,
 // read a ticket's reward, the components behind it and the suggestion it was credited to.
-import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { BanditSettings, BanditSettingsOverrides, banditSettingsFor, DEFAULT_BANDIT_SETTINGS } from '../../domain/bandit/banditSettings.js';
 import { DEFAULT_REWARD_WEIGHTS, RewardWeightOverrides, RewardWeights, rewardWeightsFor } from '../../domain/reward.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
@@ -9,56 +9,70 @@ import { banditSettingsOverrides, rewardWeightOverrides, saveBanditSettingsOverr
 import { ticketRewards } from '../../store/ticketRewards.js';
 import { ApiError, ErrorResponse } from '../errors.js';
 
-const WeightsView = Type.Object({ overrides: RewardWeightOverrides, effective: RewardWeights, defaults: RewardWeights });
-const BanditSettingsView = Type.Object({ overrides: BanditSettingsOverrides, effective: BanditSettings, defaults: BanditSettings });
+/** A per-tenant settings kind: GET shows overrides, effective values and defaults; PUT replaces the overrides. */
+interface SettingsKind<O extends object> {
+  path: string;
+  what: string;
+  applies: string;
+  overrides: TSchema;
+  full: TSchema;
+  effective: (overrides: O) => unknown;
+  defaults: unknown;
+  load: (ch: ClickHouse, tenantId: string) => Promise<O>;
+  save: (ch: ClickHouse, tenantId: string, overrides: O, nowMs: number) => Promise<void>;
+}
+
+function settingsRoutes<O extends object>(app: FastifyInstance, ch: ClickHouse, kind: SettingsKind<O>): void {
+  const security = [{ apiKey: [] }];
+  const View = Type.Object({ overrides: kind.overrides, effective: kind.full, defaults: kind.full });
+  const view = (overrides: O) => ({ overrides, effective: kind.effective(overrides), defaults: kind.defaults });
+  app.get(kind.path, { schema: { summary: `The tenant's ${kind.what} (overrides, effective, defaults)`, tags: ['outcomes'], security, response: { 200: View, 401: ErrorResponse } } }, async (request) =>
+    view(await kind.load(ch, request.tenant.tenantId)),
+  );
+  app.put<{ Body: O }>(
+    kind.path,
+    {
+      schema: {
+        summary: `Set ${kind.what} overrides (unset keys keep their defaults); ${kind.applies}`,
+        tags: ['outcomes'],
+        security,
+        body: kind.overrides,
+        response: { 200: View, 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      // The body schema is kind.overrides, validated before this runs.
+      const overrides = request.body as O;
+      await kind.save(ch, request.tenant.tenantId, overrides, Date.now());
+      return view(overrides);
+    },
+  );
+}
 
 export const outcomeRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, { ch }) => {
   const security = [{ apiKey: [] }];
-  const view = (overrides: RewardWeightOverrides) => ({ overrides, effective: rewardWeightsFor(overrides), defaults: DEFAULT_REWARD_WEIGHTS });
-
-  app.get('/v1/settings/reward-weights', { schema: { summary: "The tenant's reward weights (overrides, effective, defaults)", tags: ['outcomes'], security, response: { 200: WeightsView, 401: ErrorResponse } } }, async (request) =>
-    view(await rewardWeightOverrides(ch, request.tenant.tenantId)),
-  );
-
-  app.put<{ Body: RewardWeightOverrides }>(
-    '/v1/settings/reward-weights',
-    {
-      schema: {
-        summary: 'Set reward weight overrides (unset keys keep their defaults); applies to outcomes recorded from now on',
-        tags: ['outcomes'],
-        security,
-        body: RewardWeightOverrides,
-        response: { 200: WeightsView, 400: ErrorResponse, 401: ErrorResponse },
-      },
-    },
-    async (request) => {
-      await saveRewardWeightOverrides(ch, request.tenant.tenantId, request.body, Date.now());
-      return view(request.body);
-    },
-  );
-
-  const banditView = (overrides: BanditSettingsOverrides) => ({ overrides, effective: banditSettingsFor(overrides), defaults: DEFAULT_BANDIT_SETTINGS });
-
-  app.get('/v1/settings/bandit', { schema: { summary: "The tenant's strategy-bandit settings (overrides, effective, defaults)", tags: ['outcomes'], security, response: { 200: BanditSettingsView, 401: ErrorResponse } } }, async (request) =>
-    banditView(await banditSettingsOverrides(ch, request.tenant.tenantId)),
-  );
-
-  app.put<{ Body: BanditSettingsOverrides }>(
-    '/v1/settings/bandit',
-    {
-      schema: {
-        summary: 'Set strategy-bandit overrides (unset keys keep their defaults): exploration, priors, context features read, control-arm share, default strategy; applies to drafts from now on',
-        tags: ['outcomes'],
-        security,
-        body: BanditSettingsOverrides,
-        response: { 200: BanditSettingsView, 400: ErrorResponse, 401: ErrorResponse },
-      },
-    },
-    async (request) => {
-      await saveBanditSettingsOverrides(ch, request.tenant.tenantId, request.body, Date.now());
-      return banditView(request.body);
-    },
-  );
+  settingsRoutes<RewardWeightOverrides>(app, ch, {
+    path: '/v1/settings/reward-weights',
+    what: 'reward weights',
+    applies: 'applies to outcomes recorded from now on',
+    overrides: RewardWeightOverrides,
+    full: RewardWeights,
+    effective: rewardWeightsFor,
+    defaults: DEFAULT_REWARD_WEIGHTS,
+    load: rewardWeightOverrides,
+    save: saveRewardWeightOverrides,
+  });
+  settingsRoutes<BanditSettingsOverrides>(app, ch, {
+    path: '/v1/settings/bandit',
+    what: 'strategy-bandit settings',
+    applies: 'exploration, priors (priorMean unset = the tenant\'s mean credited reward), context features read, control-arm share, default strategy; applies to drafts from now on',
+    overrides: BanditSettingsOverrides,
+    full: BanditSettings,
+    effective: banditSettingsFor,
+    defaults: DEFAULT_BANDIT_SETTINGS,
+    load: banditSettingsOverrides,
+    save: saveBanditSettingsOverrides,
+  });
 
   app.get<{ Params: { ticketId: string } }>(
     '/v1/tickets/:ticketId/reward',
