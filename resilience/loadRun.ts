@@ -53,6 +53,8 @@ export interface LoadLevelResult {
   /** Seconds after the last request until every acked event was in ClickHouse; null if it did not drain in time. */
   drainedAfterSeconds: number | null;
   pendingAtEnd: number;
+  /** The oldest acked events still missing from ClickHouse at the end (id, seconds since their ack). */
+  oldestPendingAtEnd: { eventId: string; ageSeconds: number }[];
   maxActiveParts: number;
   maxClickhouseMemoryMb: number;
   maxRssMb: number;
@@ -226,6 +228,7 @@ export async function runLoadLevel(o: LoadLevelOptions): Promise<LoadLevelResult
     achievedPerSecond: acked / loadSeconds,
     maxWorkerLagSeconds: Math.max(0, ...samples.map((s) => s.workerLagSeconds)),
     drainedAfterSeconds, pendingAtEnd: pending.size,
+    oldestPendingAtEnd: [...pending.entries()].slice(0, 10).map(([eventId, ackedAt]) => ({ eventId, ageSeconds: (Date.now() - ackedAt) / 1000 })),
     maxActiveParts: Math.max(0, ...samples.map((s) => s.clickhouseActiveParts)),
     maxClickhouseMemoryMb: Math.max(0, ...samples.map((s) => s.clickhouseMemoryMb)),
     maxRssMb: Math.max(0, ...samples.map((s) => s.rssMb)),
