@@ -19,8 +19,15 @@ export interface TicketSignalOptions {
 export async function signalTicketEvents(options: TicketSignalOptions, events: TicketEvent[]): Promise<string[]> {
   const byTicket = new Map<string, TicketEvent[]>();
   for (const event of events) byTicket.set(event.ticketId, [...(byTicket.get(event.ticketId) ?? []), event]);
+  // The gRPC deadline alone overshoots when Temporal is down: the client's retry backoff sleeps past
+  // it (measured 14.5 s for a 10 s deadline), so the answer is also bounded by a timer. A signal
+  // that still lands after the 503 is harmless: the helpdesk retries and event ids de-duplicate.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${options.deadlineMs} ms`)), options.deadlineMs);
+  });
   try {
-    await options.client.connection.withDeadline(Date.now() + options.deadlineMs, () =>
+    await Promise.race([timeout, options.client.connection.withDeadline(Date.now() + options.deadlineMs, () =>
       Promise.all(
         [...byTicket].map(([ticketId, ticketEvents]) => {
           const tenantId = ticketEvents[0]!.tenantId;
@@ -34,9 +41,11 @@ export async function signalTicketEvents(options: TicketSignalOptions, events: T
           });
         }),
       ),
-    );
+    )]);
   } catch (err) {
     throw new ApiError(503, 'temporal_unavailable', `could not hand the events to Temporal (${err instanceof Error ? err.message : String(err)}); retry later`, undefined, 5);
+  } finally {
+    clearTimeout(timer);
   }
   return [...byTicket.keys()];
 }
