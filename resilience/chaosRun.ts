@@ -89,13 +89,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   });
   const ch = createClickHouse({ url: topology.storeUrl, database: 'supportloop', dataDir: options.workDir });
   try {
-    const created = await fetch(`${topology.apiUrl(0)}/v1/admin/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ tenantId }),
-    });
-    if (created.status !== 201) throw new Error(`creating the chaos tenant failed: ${created.status} ${await created.text()}`);
-    const { webhookSecrets } = (await created.json()) as { webhookSecrets: Record<string, string> };
+    const { webhookSecrets } = await topology.createTenant(tenantId);
     log(`topology up: dev server ${topology.temporalAddress}, store ${topology.storeUrl}, APIs ${topology.apiUrls.join(' ')}, worker pid ${topology.worker!.pid}`);
 
     const t0 = Date.now();

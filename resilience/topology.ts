@@ -226,6 +226,17 @@ export class SplitTopology {
     await waitFor('supportloop worker', worker, async () => (await this.taskQueuePollers()).some((id) => id.startsWith(`${worker.pid}@`)), 180_000);
   }
 
+  /** Create a tenant through the first API's admin route; its API key and webhook secrets. */
+  async createTenant(tenantId: string): Promise<{ apiKey: string; webhookSecrets: Record<string, string> }> {
+    const created = await fetch(`${this.apiUrl(0)}/v1/admin/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.options.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId }),
+    });
+    if (created.status !== 201) throw new Error(`creating tenant ${tenantId} failed: ${created.status} ${await created.text()}`);
+    return (await created.json()) as { apiKey: string; webhookSecrets: Record<string, string> };
+  }
+
   /** Identities (`pid@host`) polling the ticket workflow task queue. */
   async taskQueuePollers(): Promise<string[]> {
     const taskQueue = this.options.settings?.taskQueue ?? SETTINGS.taskQueue.default;

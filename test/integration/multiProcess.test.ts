@@ -15,7 +15,7 @@ import { ADMIN_KEY } from '../helpers/supportloop.js';
 const root = mkdtempSync(path.join(os.tmpdir(), 'supportloop-multi-'));
 let topology: SplitTopology | undefined;
 let ch: ClickHouse;
-let tenant: { tenantId: string; apiKey: string; webhookSecrets: Record<string, string> };
+let tenant: { apiKey: string; webhookSecrets: Record<string, string> };
 
 beforeAll(async () => {
   topology = await SplitTopology.start({
@@ -27,13 +27,7 @@ beforeAll(async () => {
     settings: { detectionEnabled: false, writerFlushMs: 20 },
   });
   ch = createClickHouse({ url: topology.storeUrl, database: 'supportloop', dataDir: root });
-  const created = await fetch(`${topology.apiUrl(0)}/v1/admin/tenants`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantId: 'multi' }),
-  });
-  expect(created.status).toBe(201);
-  tenant = (await created.json()) as typeof tenant;
+  tenant = await topology.createTenant('multi');
 }, 300_000);
 
 afterAll(async () => {
