@@ -3,7 +3,7 @@
 // refreshes it right after recording a reward, and any draft refreshes it when it is older than the
 // staleness bound (so other workers' outcomes arrive too). `asOf` bandits are the fold of the rows
 // with outcome time before the date, kept in a small cache.
-import { banditSettingsFor, modelConfig, settingsWithState, type BanditSettings } from '../domain/bandit/banditSettings.js';
+import { banditSettingsFor, modelConfig, type BanditSettings } from '../domain/bandit/banditSettings.js';
 import { compareRows, emptyBanditState, foldBandit, updateBandit, type BanditRow, type BanditState } from '../domain/bandit/banditState.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { banditSettingsOverrides } from '../store/tenantSettings.js';
@@ -50,8 +50,7 @@ export class TenantBandits {
   private refresh(tenantId: string, entry: LiveBandit): Promise<void> {
     entry.refreshing ??= (async () => {
       const startedAt = Date.now();
-      const overrides = await banditSettingsOverrides(this.ch, tenantId);
-      const settings = banditSettingsFor(overrides);
+      const settings = banditSettingsFor(await banditSettingsOverrides(this.ch, tenantId));
       // maxValuesPerFeature shapes the fold's vocabulary: a change needs a refold.
       const refold = settings.maxValuesPerFeature !== entry.settings.maxValuesPerFeature;
       // A batch recorded a little before the watermark can become visible after it: look back a minute (learned ids are skipped).
@@ -76,7 +75,7 @@ export class TenantBandits {
       }
       const latest = fresh.reduce<string | undefined>((max, o) => (max === undefined || o.recordedAt > max ? o.recordedAt : max), entry.watermark);
       entry.watermark = latest;
-      entry.settings = settingsWithState(overrides, entry.state);
+      entry.settings = settings;
       entry.refreshedAt = startedAt;
     })().finally(() => (entry.refreshing = undefined));
     return entry.refreshing;
@@ -88,10 +87,9 @@ export class TenantBandits {
     let bandit = this.past.get(key);
     if (!bandit) {
       bandit = (async () => {
-        const overrides = await banditSettingsOverrides(this.ch, tenantId);
+        const settings = banditSettingsFor(await banditSettingsOverrides(this.ch, tenantId));
         const rows = (await creditedOutcomes(this.ch, tenantId, { before: asOf })).map(banditRow);
-        const state = foldBandit(rows, { asOf, config: modelConfig(banditSettingsFor(overrides)) });
-        return { state, settings: settingsWithState(overrides, state) };
+        return { state: foldBandit(rows, { asOf, config: modelConfig(settings) }), settings };
       })();
       bandit.catch(() => this.past.delete(key));
       this.past.set(key, bandit);

@@ -75,10 +75,9 @@ export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app
     async (request) => {
       const tenantId = request.tenant.tenantId;
       const { asOf, trainShare, confidence } = request.query;
-      const [overrides, outcomes] = await Promise.all([banditSettingsOverrides(ch, tenantId), creditedOutcomes(ch, tenantId, { before: asOf })]);
-      const settings = banditSettingsFor(overrides);
+      const [settings, outcomes] = await Promise.all([banditSettingsOverrides(ch, tenantId).then(banditSettingsFor), creditedOutcomes(ch, tenantId, { before: asOf })]);
       const rows = outcomes.map((o) => ({ id: o.id, at: o.at, features: o.features, arm: o.arm, propensity: o.propensity, reward: o.reward, policy: o.policy }));
-      const result = evaluatePolicies(rows, { config: modelConfig(settings), empiricalPriorMean: overrides.priorMean === undefined, defaultStrategy: settings.defaultStrategy, trainShare, confidence });
+      const result = evaluatePolicies(rows, { config: modelConfig(settings), defaultStrategy: settings.defaultStrategy, trainShare, confidence });
       const { defaultStrategy: defaultPolicy, ...rest } = result;
       return { ...rest, defaultPolicy, asOf: asOf ?? null, defaultStrategy: settings.defaultStrategy };
     },

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { STRATEGY_IDS } from '../strategies.js';
 import { BANDIT_CONTEXT_FEATURES, type BanditContextFeature } from './banditContext.js';
-import { BanditConfig, DEFAULT_BANDIT_CONFIG, type BanditState } from './banditState.js';
+import { BanditConfig, DEFAULT_BANDIT_CONFIG } from './banditState.js';
 
 export const BanditSettings = Type.Object(
   {
@@ -35,25 +35,6 @@ export const DEFAULT_BANDIT_SETTINGS: BanditSettings = {
 export function banditSettingsFor(overrides: BanditSettingsOverrides = {}): BanditSettings {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...DEFAULT_BANDIT_SETTINGS, ...defined };
-}
-
-/** Mean logged reward of a state's rows, or undefined when it has none. */
-export function meanLoggedReward(state: BanditState): number | undefined {
-  if (state.rows === 0) return undefined;
-  return Object.values(state.arms).reduce((sum, arm) => sum + arm.sumReward, 0) / state.rows;
-}
-
-/**
- * The settings a choice uses with a learned state. Unless the tenant set `priorMean`, a strategy
- * nothing is known about is expected to do as well as the tenant's average credited outcome
- * (empirical Bayes), so an untried strategy is neither favoured nor ruled out against the ones in
- * use; with a fixed 0.5 and typical rewards near 0.8, the default strategy would look better than
- * every untried one just for having been tried. Priors are read-time (banditState.ts): no refold.
- */
-export function settingsWithState(overrides: BanditSettingsOverrides, state: BanditState): BanditSettings {
-  const settings = banditSettingsFor(overrides);
-  const observed = overrides.priorMean === undefined ? meanLoggedReward(state) : undefined;
-  return observed === undefined ? settings : { ...settings, priorMean: Math.min(1, Math.max(0, observed)) };
 }
 
 /** The model configuration part of the settings (what chooseArm and the fold read). */

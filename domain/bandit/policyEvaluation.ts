@@ -21,8 +21,6 @@ export interface LoggedOutcome extends BanditRow {
 export interface PolicyEvaluationOptions {
   config?: BanditConfig;
   defaultStrategy: string;
-  /** Use the training rows' mean reward as the prior mean (as the product does unless priorMean is set: banditSettings.ts). */
-  empiricalPriorMean?: boolean;
   /** Share of rows (the earliest) the learned policy is folded from. Default 0.5. */
   trainShare?: number;
   confidence?: number;
@@ -68,7 +66,7 @@ function difference(a: Estimate | null, b: Estimate | null, z: number): Estimate
 }
 
 export function evaluatePolicies(outcomes: Iterable<LoggedOutcome>, options: PolicyEvaluationOptions): PolicyEvaluation {
-  const baseConfig = options.config ?? DEFAULT_BANDIT_CONFIG;
+  const config = options.config ?? DEFAULT_BANDIT_CONFIG;
   const confidence = options.confidence ?? 0.95;
   const z = zFor(confidence);
   const trainShare = options.trainShare ?? 0.5;
@@ -85,7 +83,6 @@ export function evaluatePolicies(outcomes: Iterable<LoggedOutcome>, options: Pol
   if (training.length < MIN_ROWS || evaluated.length < MIN_ROWS) {
     return { status: 'not-enough-data', rows: counts, splitAt, confidence, logged: null, learned: null, defaultStrategy: null, control: controlEstimate, learnedVsControl: null, learnedVsLogged: null };
   }
-  const config = options.empiricalPriorMean ? { ...baseConfig, priorMean: mean(training.map((r) => r.reward)) } : baseConfig;
   const state = foldBandit(training, { config });
   const common = { confidence, config, rewardModelRows: training };
   const learned = evaluateOffPolicy(evaluated, greedyPolicy(state, config), common);

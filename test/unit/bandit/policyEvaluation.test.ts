@@ -54,12 +54,6 @@ describe('policy evaluation from logged outcomes', () => {
     expect(Math.abs(report.control!.value - defaultTruth)).toBeLessThan(3 * report.control!.stdError + 0.02);
   });
 
-  it('with the empirical prior mean, the learned policy is estimated as well', () => {
-    const empirical = evaluatePolicies(rows, { defaultStrategy: DEFAULT, empiricalPriorMean: true });
-    expect(empirical.learned!.doublyRobust.value).toBeGreaterThan(empirical.logged!.value + 0.05);
-    expect(Math.abs(empirical.learned!.doublyRobust.value - report.learned!.doublyRobust.value)).toBeLessThan(0.03);
-  });
-
   it('says when there is not enough data, and rejects a bad split', () => {
     const few = evaluatePolicies(rows.slice(0, 3), { defaultStrategy: DEFAULT });
     expect(few.status).toBe('not-enough-data');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { banditFeatures } from '../../../domain/bandit/banditContext.js';
-import { allowedFeatures, banditSettingsFor, DEFAULT_BANDIT_SETTINGS, isControlTicket, meanLoggedReward, modelConfig, settingsWithState } from '../../../domain/bandit/banditSettings.js';
+import { allowedFeatures, banditSettingsFor, DEFAULT_BANDIT_SETTINGS, isControlTicket, modelConfig } from '../../../domain/bandit/banditSettings.js';
 import { emptyBanditState, foldBandit, type BanditRow } from '../../../domain/bandit/banditState.js';
 import { assessRisk } from '../../../domain/bandit/highRisk.js';
 import { armsWithDefaultFirst, chooseStrategy, describeStrategyChoice, type StrategyChoice } from '../../../domain/bandit/strategyChoice.js';
@@ -31,21 +31,6 @@ describe('bandit settings', () => {
     expect(banditSettingsFor({})).toEqual(DEFAULT_BANDIT_SETTINGS);
     expect(banditSettingsFor({ epsilon: 0.3, features: [] })).toMatchObject({ epsilon: 0.3, features: [], controlShare: 0.05 });
     expect(Object.keys(modelConfig(DEFAULT_BANDIT_SETTINGS)).sort()).toEqual(['epsilon', 'explorationFloor', 'maxValuesPerFeature', 'noise', 'priorMean', 'ridge']);
-  });
-
-  it("expects an untried strategy to do as well as the tenant's average outcome, unless priorMean is set", () => {
-    expect(meanLoggedReward(emptyBanditState())).toBeUndefined();
-    expect(settingsWithState({}, emptyBanditState()).priorMean).toBe(0.5);
-    expect(meanLoggedReward(learned)).toBeCloseTo(0.6, 10);
-    expect(settingsWithState({ epsilon: 0 }, learned)).toMatchObject({ priorMean: expect.closeTo(0.6, 10), epsilon: 0 });
-    expect(settingsWithState({ priorMean: 0.2 }, learned).priorMean).toBe(0.2);
-    // With high typical rewards, a well-tried strategy no longer beats every untried one by default.
-    const tried = foldBandit(rows(CALM_DEV, 'answer.detailed.plain', 0.8, 30));
-    const exploit = { epsilon: 0, explorationFloor: 0, controlShare: 0 };
-    const fixedPrior = choose(tried, { settings: banditSettingsFor(exploit) });
-    const empirical = choose(tried, { settings: settingsWithState(exploit, tried) });
-    expect(fixedPrior.runnerUp!.expectedReward).toBeCloseTo(0.5, 6);
-    expect(empirical.runnerUp!.expectedReward).toBeCloseTo(0.8, 6);
   });
 
   it('keeps only the allowed context features; [] is context-free', () => {
