@@ -113,7 +113,7 @@ async function writeCharts(out: string, results: LoadLevelResult[]): Promise<str
     ['load-ack.png', [...series((r) => `${r.label} p50`, (s) => s.ackP50Ms), ...series((r) => `${r.label} p99`, (s) => s.ackP99Ms)], 'Webhook ack latency per sample window', 'ms'],
     ['load-lag.png', series((r) => r.label, (s) => s.workerLagSeconds), 'Worker lag: age of the oldest acked event not yet in ClickHouse', 's'],
     ['load-throughput.png', [...series((r) => `${r.label} sent/s`, (s) => s.sentPerSecond), ...series((r) => `${r.label} acked/s`, (s) => s.ackedPerSecond)], 'Webhooks sent and acknowledged per second', 'per second'],
-    ['load-clickhouse.png', [...series((r) => `${r.label} active parts`, (s) => s.clickhouseActiveParts), ...series((r) => `${r.label} MemoryTracking MB`, (s) => s.clickhouseMemoryMb), ...series((r) => `${r.label} RSS MB`, (s) => s.rssMb)], 'ClickHouse active parts, chDB MemoryTracking and process RSS', 'parts / MB'],
+    ['load-clickhouse.png', [...series((r) => `${r.label} active parts`, (s) => s.clickhouseActiveParts), ...series((r) => `${r.label} chDB MB`, (s) => s.clickhouseMemoryMb), ...series((r) => `${r.label} RSS MB`, (s) => s.rssMb)], 'ClickHouse active parts, chDB MemoryTracking and process RSS', 'parts / MB'],
   ];
   const files: string[] = [];
   for (const [file, lines, title, yTitle] of charts) {
