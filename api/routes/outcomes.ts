@@ -65,7 +65,7 @@ export const outcomeRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app,
   settingsRoutes<BanditSettingsOverrides>(app, ch, {
     path: '/v1/settings/bandit',
     what: 'strategy-bandit settings',
-    applies: 'exploration, priors (priorMean unset = the tenant\'s mean credited reward), context features read, control-arm share, default strategy; applies to drafts from now on',
+    applies: 'exploration, priors, context features read, control-arm share, default strategy; applies to drafts from now on',
     overrides: BanditSettingsOverrides,
     full: BanditSettings,
     effective: banditSettingsFor,
