@@ -17,7 +17,8 @@ import { saveSubscription } from '../../store/alertSubscriptions.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
-import type { ExpectedRow, Random } from './learningSeed.js';
+import type { ExpectedRow } from './learningSeed.js';
+import type { Random } from './learningProfiles.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
