@@ -84,6 +84,15 @@ export async function latestAlertPerSeries(ch: ClickHouse, tenantId: string): Pr
   return new Map(rows.map((r) => [r.series, fromRow(r)]));
 }
 
+/** Whether the tenant has an alert with this id (another tenant's id is simply not found). */
+export async function alertExists(ch: ClickHouse, tenantId: string, alertId: string): Promise<boolean> {
+  const rows = await ch.query<{ n: string }>(
+    `SELECT count() AS n FROM ${ch.table(TABLES.alerts)} WHERE tenant_id = {tenantId:String} AND alert_id = {alertId:String}`,
+    { tenantId, alertId },
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
 export async function listAlerts(ch: ClickHouse, tenantId: string, q: { status?: string; limit: number }): Promise<AlertState[]> {
   const rows = await ch.query<AlertRow>(
     `SELECT ${COLUMNS} FROM ${ch.table(TABLES.alerts)} FINAL WHERE tenant_id = {tenantId:String} AND ({status:String} = '' OR status = {status:String})

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { NOTICE_FORMATS, type NoticeFormat } from '../../domain/alertNotice.js';
 import { SEVERITIES, type Severity } from '../../domain/alerts.js';
 import { listDeliveries } from '../../store/alertDeliveries.js';
-import { listAlerts } from '../../store/alerts.js';
+import { alertExists, listAlerts } from '../../store/alerts.js';
 import { getSubscription, listSubscriptions, saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { ApiError, ErrorResponse } from '../errors.js';
@@ -150,9 +150,13 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         tags: ['alerts'],
         security,
         params: Type.Object({ alertId: Type.String({ minLength: 1, maxLength: 500 }) }),
-        response: { 200: Type.Object({ deliveries: Type.Array(Type.Object({ deliveryId: Type.String(), subscriptionId: Type.String(), notice: Type.String(), status: Type.String(), attempts: Type.Integer(), at: Type.String() })) }), 401: ErrorResponse },
+        response: { 200: Type.Object({ deliveries: Type.Array(Type.Object({ deliveryId: Type.String(), subscriptionId: Type.String(), notice: Type.String(), status: Type.String(), attempts: Type.Integer(), at: Type.String() })) }), 401: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => ({ deliveries: await listDeliveries(ch, request.tenant.tenantId, request.params.alertId) }),
+    async (request) => {
+      const { tenantId } = request.tenant;
+      if (!(await alertExists(ch, tenantId, request.params.alertId))) throw new ApiError(404, 'alert_not_found', `alertId: no alert "${request.params.alertId}"`, 'alertId');
+      return { deliveries: await listDeliveries(ch, tenantId, request.params.alertId) };
+    },
   );
 };
