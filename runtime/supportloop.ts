@@ -104,7 +104,10 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
           observeLag: (tenantId, seconds) => metrics.detectionLag.set({ tenant: tenantId }, seconds),
         },
       },
-      onActivityFailure: (activity) => metrics.activityFailures.inc({ activity }),
+      onActivityFailure: (activity, workflowId, err) => {
+        metrics.activityFailures.inc({ activity });
+        logger.warn({ activity, workflowId, err }, 'activity failed; Temporal retries it');
+      },
     });
     worker = started;
     workerRun = started.run().catch((err: unknown) => logger.fatal({ err }, 'the Temporal worker stopped'));

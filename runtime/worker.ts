@@ -28,7 +28,8 @@ export interface TicketWorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   /** Counts failed activity executions (metrics). */
-  onActivityFailure?: (activityType: string) => void;
+  /** Called with the failed activity, its workflow id (ticket/<tenant>/<ticket>) and the error; Temporal retries it. */
+  onActivityFailure?: (activityType: string, workflowId: string, error: unknown) => void;
   /** Concurrency bounds; defaults suit a small machine. */
   maxConcurrentActivityTaskExecutions?: number;
 }
@@ -50,7 +51,7 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
               try {
                 return await next(input);
               } catch (err) {
-                options.onActivityFailure?.(ctx.info.activityType);
+                options.onActivityFailure?.(ctx.info.activityType, ctx.info.workflowExecution?.workflowId ?? '', err);
                 throw err;
               }
             },

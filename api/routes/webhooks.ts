@@ -111,6 +111,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteDeps> = async (app, d
         return reply.status(202).send({ status: 'ignored', eventIds: [], ticketIds: [], eventType: mapped.eventType, reason: mapped.reason });
       }
       const ticketIds = await signalTicketEvents(deps.signals, mapped.events);
+      // One line ties the request id to the tickets and events it carried (tracing a delivery through the logs).
+      request.log.info({ tenantId, provider, ticketIds, eventIds: mapped.events.map((e) => e.eventId) }, 'webhook accepted');
       return reply.status(202).send({ status: 'accepted', eventIds: mapped.events.map((e) => e.eventId), ticketIds });
     },
   );
