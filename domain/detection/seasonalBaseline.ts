@@ -5,36 +5,30 @@
 // trends and absorbs level shifts within half a window. State is plain JSON.
 import { median } from 'simple-statistics';
 import { ewmaWeight, samplesIn } from './cadence.js';
+import type { ResolvedOptions } from './detectorOptions.js';
 import { newPeriodicMemory, rememberValue, seasonalReference, type PeriodicMemoryState } from './periodicMemory.js';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 
-export interface BaselineParams {
-  /** Span of the offset median: how fast the baseline follows a new level. */
-  levelWindowMs: number;
-  /** At coarse cadences, the offset median still uses at least this many samples. */
-  minLevelSamples: number;
-  dailySeasonality: boolean;
-  weeklySeasonality: boolean;
-  /** Periods remembered per phase (days / weeks). */
-  dailyDepth: number;
-  weeklyDepth: number;
-  maxDailyBuckets: number;
-  maxWeeklyBuckets: number;
-  /** Half-life of each candidate's mean absolute error (model choice and residual scale). */
-  errorHalfLifeMs: number;
-  /** Half-life of the unclipped error that picks the baseline: long, so an anomaly does not flip the choice. */
-  selectionHalfLifeMs: number;
-  /** Errors beyond this many scales are clipped before updating the error average (Huber). */
-  clipScales: number;
-  /** A candidate competes only after this much time of its own predictions. */
-  minTrackRecordMs: number;
-  /** Memory of the level's long-run normal (drifts and slow collapses are judged against it). */
-  levelMemoryMs: number;
-  /** Measure count residuals in units of √λ (Pearson) rather than absolute counts. */
-  countScaling: boolean;
-}
+/** The detector options the baselines read (documented once, in detectorOptions.ts). */
+export type BaselineParams = Pick<
+  ResolvedOptions,
+  | 'levelWindowMs'
+  | 'minLevelSamples'
+  | 'dailySeasonality'
+  | 'weeklySeasonality'
+  | 'dailyDepth'
+  | 'weeklyDepth'
+  | 'maxDailyBuckets'
+  | 'maxWeeklyBuckets'
+  | 'errorHalfLifeMs'
+  | 'selectionHalfLifeMs'
+  | 'clipScales'
+  | 'minTrackRecordMs'
+  | 'levelMemoryMs'
+  | 'countScaling'
+>;
 
 export type BaselineKind = 'flat' | 'daily' | 'weekly';
 type Period = 'daily' | 'weekly';

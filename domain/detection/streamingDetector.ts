@@ -87,16 +87,6 @@ function alertSurpriseOf(o: ResolvedOptions): number {
   return (o.scoreScale * o.alertThreshold) / Math.max(1 - o.alertThreshold, 1e-9);
 }
 
-function baselineParams(o: ResolvedOptions): BaselineParams {
-  return {
-    levelWindowMs: o.levelWindowMs, minLevelSamples: o.minLevelSamples, dailySeasonality: o.dailySeasonality,
-    weeklySeasonality: o.weeklySeasonality, dailyDepth: o.dailyDepth, weeklyDepth: o.weeklyDepth,
-    maxDailyBuckets: o.maxDailyBuckets, maxWeeklyBuckets: o.maxWeeklyBuckets, errorHalfLifeMs: o.errorHalfLifeMs,
-    selectionHalfLifeMs: o.selectionHalfLifeMs, clipScales: o.clipScales, minTrackRecordMs: o.minTrackRecordMs,
-    levelMemoryMs: o.levelMemoryMs, countScaling: o.countScaling,
-  };
-}
-
 /** Evidence oriented by the direction of interest: positive means anomalous that way. */
 function oriented(z: number, direction: ResolvedOptions['direction']): number {
   return direction === 'up' ? z : direction === 'down' ? -z : Math.abs(z);
@@ -130,7 +120,8 @@ function baselineFor(direction: ResolvedOptions['direction'], expected: number, 
 
 function detectorFrom(state: DetectorSnapshot): StreamingDetector {
   const o = state.options;
-  const params = baselineParams(o);
+  // The baselines read their subset of the detector's options.
+  const params: BaselineParams = o;
   const counting = countParams(o);
 
   function evidenceOf(z: number, fcChosen: number, timestampMs: number, value: number, scale: number, stepMs: number): number[] {
