@@ -19,6 +19,7 @@ import type { ClickHouse } from '../../store/clickhouse.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import type { ExpectedRow } from './learningSeed.js';
 import type { Random } from './learningProfiles.js';
+import { writeInTimeOrder, type TimedWrite } from '../helpers/timedWrites.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -232,7 +233,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
 
   // Each spike's series stepped minute by minute through the alert lifecycle, as a detection pass
   // running every minute would: the detector's expectation is the model's mean rate, its band ±3√.
-  const later: { at: number; write: () => Promise<void> }[] = [];
+  const later: TimedWrite[] = [];
   const latest = new Map<string, AlertState>();
   const notices: SeededAnomalies['notices'] = [];
   const deliveries = new Map<string, SeededDelivery>();
@@ -283,14 +284,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
       profile.from,
     );
   }
-  later.sort((a, b) => a.at - b.at);
-  for (let i = 0; i < later.length; ) {
-    const windowEnd = (Math.floor(later[i].at / ALERT_WINDOW_MS) + 1) * ALERT_WINDOW_MS;
-    const batch: Promise<void>[] = [];
-    while (i < later.length && later[i].at < windowEnd) batch.push(later[i++].write());
-    await writer.flush();
-    await Promise.all(batch);
-  }
+  await writeInTimeOrder(writer, later, ALERT_WINDOW_MS);
   await writer.close();
   return { messages, alerts: [...latest.values()], deliveries: [...deliveries.values()], notices };
 }

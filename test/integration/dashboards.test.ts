@@ -26,6 +26,7 @@ import { writeTicketState } from '../../store/tickets.js';
 import { anomalyFigures, seedAnomalies, type AnomalyProfile, type SeededAnomalies } from './anomaliesSeed.js';
 import { ACME_LEARNING, GLOBEX_LEARNING, INITECH_LEARNING, randomSource } from './learningProfiles.js';
 import { DAY, learningFigures, seedLearning, type ExpectedRow, type SeededLearning } from './learningSeed.js';
+import { writeInTimeOrder, type TimedWrite } from '../helpers/timedWrites.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DASHBOARDS_DIR = path.join(ROOT, 'dashboards');
@@ -217,7 +218,7 @@ const INSERT_WINDOW_MS = 6 * HOUR;
 async function seedTenant(ch: ClickHouse, profile: TenantProfile, seed: number): Promise<SeededTenant> {
   const random = randomSource(seed);
   const writer = new BatchingWriter(ch, { maxRows: 100_000, flushMs: 60_000 });
-  const writes: { at: number; write: () => Promise<void> }[] = [];
+  const writes: TimedWrite[] = [];
   const later = (at: number, write: () => Promise<void>) => writes.push({ at, write });
   const seeded: SeededTenant = { tickets: [], events: [] };
   for (let n = 0; n < profile.tickets; n++) {
@@ -319,14 +320,7 @@ async function seedTenant(ch: ClickHouse, profile: TenantProfile, seed: number):
     live();
     seeded.tickets.push(state);
   }
-  writes.sort((a, b) => a.at - b.at);
-  for (let i = 0; i < writes.length; ) {
-    const windowEnd = (Math.floor(writes[i].at / INSERT_WINDOW_MS) + 1) * INSERT_WINDOW_MS;
-    const batch: Promise<void>[] = [];
-    while (i < writes.length && writes[i].at < windowEnd) batch.push(writes[i++].write());
-    await writer.flush();
-    await Promise.all(batch);
-  }
+  await writeInTimeOrder(writer, writes, INSERT_WINDOW_MS);
   await writer.close();
   return seeded;
 }

@@ -23,6 +23,7 @@ import { writeTicketEvents } from '../../store/ticketEvents.js';
 import { writeTicketReward } from '../../store/ticketRewards.js';
 import type { LearningProfile, Random } from './learningProfiles.js';
 import { seededOracle, seededStrategyChoice, strategyRandom, type SeededReward } from './outcomesSeed.js';
+import { writeInTimeOrder, type TimedWrite } from '../helpers/timedWrites.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -103,7 +104,7 @@ function agentEdit(random: Random, acceptance: number): { class: CorrectionClass
 /** Seeds one tenant's learning rows from its install to `end`. */
 export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end: number, random: Random): Promise<SeededLearning> {
   const writer = new BatchingWriter(ch, { maxRows: 100_000, flushMs: 60_000 });
-  const writes: { at: number; write: () => Promise<void> }[] = [];
+  const writes: TimedWrite[] = [];
   const later = (at: number, write: () => Promise<void>) => writes.push({ at, write });
   /** Written again in a later insert (same key, later version): only FINAL reads it once. */
   const maybeTwice = (at: number, write: (at: number) => Promise<void>) => {
@@ -268,14 +269,7 @@ export async function seedLearning(ch: ClickHouse, profile: LearningProfile, end
     }
   }
 
-  writes.sort((a, b) => a.at - b.at);
-  for (let i = 0; i < writes.length; ) {
-    const windowEnd = (Math.floor(writes[i].at / INSERT_WINDOW_MS) + 1) * INSERT_WINDOW_MS;
-    const batch: Promise<void>[] = [];
-    while (i < writes.length && writes[i].at < windowEnd) batch.push(writes[i++].write());
-    await writer.flush();
-    await Promise.all(batch);
-  }
+  await writeInTimeOrder(writer, writes, INSERT_WINDOW_MS);
   await writer.close();
   return seeded;
 }
