@@ -2,7 +2,6 @@
 // run (state and alerts persisted before any notice is planned), and one signed POST per notice.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { Webhook } from 'standardwebhooks';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
 import { subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
@@ -13,6 +12,7 @@ import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates, writeDetectorStates, type SeriesDetectorState } from '../store/detectorState.js';
 import { firstVolumeMinute, seriesCounts } from '../store/spikeSeries.js';
+import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 export interface DetectionDeps {
   ch: ClickHouse;
@@ -100,12 +100,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       try {
         response = await fetch(subscription.targetUrl, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'webhook-id': d.deliveryId,
-            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-            'webhook-signature': new Webhook(subscription.secret).sign(d.deliveryId, at, body),
-          },
+          headers: standardWebhookHeaders(subscription.secret, d.deliveryId, at, body),
           body,
           signal: AbortSignal.timeout(15_000),
         });

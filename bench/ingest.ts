@@ -15,6 +15,7 @@ import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
 import { TABLES } from '../store/tables.js';
+import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const defaultDataset = path.resolve(repoRoot, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv');
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
       const at = new Date();
       const response = await fetch(`${sl.url}/v1/webhooks/bench/generic`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'webhook-id': msgId, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': webhook.sign(msgId, at, body) },
+        headers: standardWebhookHeaders(webhook, msgId, at, body),
         body,
       });
       if (response.status !== 202) throw new Error(`HTTP ${response.status}`);

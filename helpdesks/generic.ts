@@ -37,6 +37,15 @@ function webhookFor(secret: string): Webhook | undefined {
   }
 }
 
+/**
+ * The headers of one signed Standard Webhooks delivery (JSON body): what helpdesks posting to the
+ * generic provider send, and what supportloop sends to alert subscribers.
+ */
+export function standardWebhookHeaders(secret: string | Webhook, id: string, at: Date, body: string | Buffer): Record<string, string> {
+  const signer = typeof secret === 'string' ? new Webhook(secret) : secret;
+  return { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signer.sign(id, at, body) };
+}
+
 export function genericAdapter(options: { toleranceSeconds: number }): HelpdeskAdapter {
   return {
     provider: 'generic',

@@ -3,6 +3,7 @@
 // exponential backoff and jitter, the same webhook-id, re-signed at each attempt — and spread
 // over several API replicas as a load balancer would.
 import { Webhook } from 'standardwebhooks';
+import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 export type EventKind = 'ticket.created' | 'message.customer' | 'reply.agent' | 'note.internal';
 
@@ -87,12 +88,7 @@ export class HelpdeskSender {
     try {
       const response = await fetch(`${this.options.targets[target]}/v1/webhooks/${this.options.tenantId}/generic`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': msgId,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': this.signer.sign(msgId, at, body),
-        },
+        headers: standardWebhookHeaders(this.signer, msgId, at, body),
         body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

@@ -3,8 +3,8 @@
 // test replays them and the load generator sends them. Shapes follow the fixtures in
 // test/fixtures/helpdesks and /work/shared/HELPDESKS.md; a customer message on one ticket each.
 import { createHmac } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
 import type { Provider } from '../helpdesks/index.js';
+import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 export interface Delivery {
   provider: Provider;
@@ -99,7 +99,7 @@ export function signedHeaders(provider: Provider, secret: string, body: string |
     case 'helpscout':
       return { ...json, 'x-helpscout-signature': createHmac('sha1', secret).update(body).digest('base64'), 'x-helpscout-event': 'convo.customer.reply.created' };
     case 'generic':
-      return { ...json, 'webhook-id': options.deliveryId, 'webhook-timestamp': String(Math.floor(options.at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(options.deliveryId, options.at, body) };
+      return { ...json, ...standardWebhookHeaders(secret, options.deliveryId, options.at, body) };
   }
 }
 

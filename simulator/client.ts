@@ -10,6 +10,7 @@
 // drafted yet"; if the route does not exist (404 route_not_found) or nothing arrives in time, the
 // draft is empty and the ticket goes on.
 import { Webhook } from 'standardwebhooks';
+import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 export interface TenantCredentials {
   tenantId: string;
@@ -137,12 +138,7 @@ export class SupportloopClient {
       try {
         const response = await fetch(target, {
           method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'webhook-id': msgId,
-            'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-            'webhook-signature': tenant.signer.sign(msgId, at, body),
-          },
+          headers: standardWebhookHeaders(tenant.signer, msgId, at, body),
           body,
           signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000),
         });

@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { loadConfig, type Config } from '../../runtime/config.js';
 import { startSupportloop, type Supportloop } from '../../runtime/supportloop.js';
 import { freePort } from '../../runtime/temporalDevServer.js';
+import { standardWebhookHeaders } from '../../helpdesks/generic.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -54,12 +54,7 @@ export async function createTenant(running: Supportloop, tenantId: string): Prom
 export function signGeneric(secret: string, body: string, options: { msgId?: string; at?: Date } = {}): Record<string, string> {
   const msgId = options.msgId ?? `msg_${Math.random().toString(36).slice(2)}`;
   const at = options.at ?? new Date();
-  return {
-    'content-type': 'application/json',
-    'webhook-id': msgId,
-    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-    'webhook-signature': new Webhook(secret).sign(msgId, at, body),
-  };
+  return standardWebhookHeaders(secret, msgId, at, body);
 }
 
 /** Poll until `check` returns a value that is not undefined (real engines are eventually consistent). */
