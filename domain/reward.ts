@@ -92,11 +92,14 @@ export function outcomeSignalsFromDetails(details: Record<string, number | strin
 // A short message that thanks or confirms and asks nothing: "Thanks, that worked!", "perfect, ty".
 const THANKS = /\b(thanks?|thank\s+you|thx|ty|cheers|appreciated?|much\s+appreciated|perfect|great|awesome|brilliant|that\s+(?:worked|did\s+it|fixed\s+it)|all\s+(?:good|sorted)|works\s+now|solved)\b/i;
 const STILL_A_PROBLEM = /\?|\b(but|still|not|n't|no\s+longer|doesn|didn|won|can't|cannot|however|again|issue|problem|error)\b/i;
+// Phrases that name a problem only to say it is gone ("problem solved", "issue fixed", "no problem"):
+// taken out before looking for signs of a remaining problem.
+const PROBLEM_GONE = /\b(?:(?:the|my|our|this|that)\s+)?(?:problem|issue|error)s?\s+(?:(?:is|are|was|were|has\s+been|have\s+been|now)\s+)*(?:solved|resolved|fixed|gone|sorted)\b|\bno\s+(?:problem|issue)s?\b|\bnot\s+a\s+problem\b/gi;
 
 /** Whether a customer follow-up is only a thank-you, so it should not count against the reply. */
 export function isThanksOnlyMessage(text: string): boolean {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  return words.length > 0 && words.length <= 15 && THANKS.test(text) && !STILL_A_PROBLEM.test(text);
+  return words.length > 0 && words.length <= 15 && THANKS.test(text) && !STILL_A_PROBLEM.test(text.replace(PROBLEM_GONE, ' '));
 }
 
 export const REWARD_COMPONENTS = ['resolvedOnFirstReply', 'followUps', 'escalation', 'reopens', 'csat', 'slowResolution', 'slaBreach'] as const;

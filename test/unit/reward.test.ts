@@ -96,7 +96,7 @@ describe('reward from outcome components', () => {
   });
 
   it('recognises thank-you messages and not problems', () => {
-    for (const text of ['Thanks, that worked!', 'thank you so much', 'Perfect, cheers', 'All sorted, much appreciated']) expect(isThanksOnlyMessage(text), text).toBe(true);
-    for (const text of ['Thanks, but it still does not work', 'thanks - any update?', 'I have another problem', '', 'Thank you. '.repeat(10)]) expect(isThanksOnlyMessage(text), text).toBe(false);
+    for (const text of ['Thanks, that worked!', 'thank you so much', 'Perfect, cheers', 'All sorted, much appreciated', 'Thank you, problem solved.', 'Great, the issue is resolved now, thanks', 'No problem, thanks!']) expect(isThanksOnlyMessage(text), text).toBe(true);
+    for (const text of ['Thanks, but it still does not work', 'thanks - any update?', 'I have another problem', '', 'Thank you. '.repeat(10), 'Thanks, problem solved but now I get an error', 'Thanks, the problem is not solved', 'thanks, the issue is back']) expect(isThanksOnlyMessage(text), text).toBe(false);
   });
 });
