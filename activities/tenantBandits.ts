@@ -15,7 +15,8 @@ export interface TenantBandit {
 }
 
 interface LiveBandit extends TenantBandit {
-  learned: Set<string>;
+  /** Ticket id → id of the row learned for it (one row per ticket: its latest outcome). */
+  learned: Map<string, string>;
   last: BanditRow | undefined;
   /** Rows recorded at or after this are fetched at the next refresh. */
   watermark: string | undefined;
@@ -40,7 +41,7 @@ export class TenantBandits {
   async current(tenantId: string, options: { force?: boolean } = {}): Promise<TenantBandit> {
     let entry = this.live.get(tenantId);
     if (!entry) {
-      entry = { state: emptyBanditState(), settings: banditSettingsFor(), learned: new Set(), last: undefined, watermark: undefined, refreshedAt: 0, refreshing: undefined };
+      entry = { state: emptyBanditState(), settings: banditSettingsFor(), learned: new Map(), last: undefined, watermark: undefined, refreshedAt: 0, refreshing: undefined };
       this.live.set(tenantId, entry);
     }
     if (options.force || Date.now() - entry.refreshedAt > this.maxStalenessMs) await this.refresh(tenantId, entry);
@@ -56,20 +57,24 @@ export class TenantBandits {
       // A batch recorded a little before the watermark can become visible after it: look back a minute (learned ids are skipped).
       const recordedFrom = refold || entry.watermark === undefined ? undefined : new Date(Date.parse(entry.watermark) - WATERMARK_LOOKBACK_MS).toISOString();
       const fresh = await creditedOutcomes(this.ch, tenantId, { recordedFrom });
-      const rows = fresh.filter((o) => refold || !entry.learned.has(o.id)).map(banditRow).sort(compareRows);
+      const unseen = fresh.filter((o) => refold || entry.learned.get(o.ticketId) !== o.id);
+      const rows = unseen.map(banditRow).sort(compareRows);
       const config = modelConfig(settings);
-      if (refold || (rows.length > 0 && entry.last && compareRows(rows[0]!, entry.last) < 0)) {
-        // An outcome arrived out of order (or the config changed): the fold is defined in (at, id)
-        // order, so rebuild it from every row rather than append.
+      // A reopened ticket's later outcome replaces the row learned for it.
+      const supersedes = unseen.some((o) => entry.learned.has(o.ticketId));
+      if (refold || supersedes || (rows.length > 0 && entry.last && compareRows(rows[0]!, entry.last) < 0)) {
+        // An outcome arrived out of order, replaces an earlier one, or the config changed: the fold is
+        // defined in (at, id) order over one row per ticket, so rebuild it rather than append.
         const all = refold ? fresh : await creditedOutcomes(this.ch, tenantId);
         const allRows = all.map(banditRow);
         entry.state = foldBandit(allRows, { config });
-        entry.learned = new Set(allRows.map((r) => r.id));
+        entry.learned = new Map(all.map((o) => [o.ticketId, o.id]));
         entry.last = allRows.sort(compareRows).at(-1);
       } else {
+        const ticketOf = new Map(unseen.map((o) => [o.id, o.ticketId]));
         for (const row of rows) {
           entry.state = updateBandit(entry.state, row, config);
-          entry.learned.add(row.id);
+          entry.learned.set(ticketOf.get(row.id)!, row.id);
           entry.last = row;
         }
       }

@@ -115,6 +115,7 @@ export async function ticketRewards(ch: ClickHouse, tenantId: string, ticketId: 
 export interface CreditedOutcome {
   /** `${ticketId}/${outcomeEventId}`: rows are learned in (at, id) order, i.e. by outcome time then ticket id. */
   id: string;
+  ticketId: string;
   at: string;
   recordedAt: string;
   features: string[];
@@ -128,9 +129,12 @@ export interface CreditedOutcome {
 }
 
 /**
- * The bandit's learning rows: `ticket_rewards FINAL WHERE credited = 1`, in (outcome time, ticket id)
- * order. `before` keeps outcomes before a date (asOf); `recordedFrom` only rows recorded since then
- * (an incremental refresh; inclusive, callers de-duplicate by id).
+ * The bandit's learning rows: per ticket its latest outcome in `ticket_rewards FINAL` (a reopened
+ * ticket is rewarded again when it closes again; that reward supersedes the first, so the suggestion
+ * is learned once, with what finally happened), kept when credited, in (outcome time, ticket id)
+ * order. `before` keeps outcomes before a date (asOf: the latest outcome known then); `recordedFrom`
+ * only rows recorded since then (an incremental refresh; inclusive, callers de-duplicate by id and
+ * replace a ticket's earlier row).
  */
 export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window: { before?: string; recordedFrom?: string; withResolution?: boolean } = {}): Promise<CreditedOutcome[]> {
   // Resolution time comes from the outcome event; only the clarify report needs it, and the join
@@ -146,15 +150,21 @@ export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window:
     `SELECT r.ticket_id AS ticket_id, r.outcome_event_id AS outcome_event_id, r.at AS at, r.recorded_at AS recorded_at, r.bandit_features AS bandit_features,
             r.strategy AS strategy, r.propensity AS propensity, r.reward AS reward, r.policy AS policy, r.topic AS topic,
             ${resolution.column} AS resolution_seconds
-     FROM ${ch.table(TABLES.ticketRewards)} AS r FINAL
+     FROM (
+       SELECT ticket_id, outcome_event_id, at, recorded_at, bandit_features, strategy, propensity, reward, policy, topic, credited
+       FROM ${ch.table(TABLES.ticketRewards)} FINAL
+       WHERE tenant_id = {tenantId:String} AND at < {before:DateTime64(3)}
+       ORDER BY ticket_id, at DESC, outcome_event_id DESC
+       LIMIT 1 BY ticket_id
+     ) AS r
      ${resolution.join}
-     WHERE r.tenant_id = {tenantId:String} AND r.credited = 1
-       AND r.at < {before:DateTime64(3)} AND r.recorded_at >= {recordedFrom:DateTime64(3)}
+     WHERE r.credited = 1 AND r.recorded_at >= {recordedFrom:DateTime64(3)}
      ORDER BY r.at, r.ticket_id, r.outcome_event_id`,
     { tenantId, before: toClickHouseTime(window.before ?? '2999-01-01T00:00:00Z'), recordedFrom: toClickHouseTime(window.recordedFrom ?? 0) },
   );
   return rows.map((r) => ({
     id: `${r.ticket_id}/${r.outcome_event_id}`,
+    ticketId: r.ticket_id,
     at: fromClickHouseTime(r.at),
     recordedAt: fromClickHouseTime(r.recorded_at),
     features: r.bandit_features,

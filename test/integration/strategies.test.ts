@@ -11,6 +11,7 @@ import { evalCommand } from '../../cli/eval.js';
 import type { StrategyChoice } from '../../domain/bandit/strategyChoice.js';
 import type { Suggestion } from '../../domain/learning/records.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
+import { creditedOutcomes } from '../../store/ticketRewards.js';
 import { TABLES } from '../../store/tables.js';
 import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
 
@@ -268,4 +269,30 @@ describe('learning which strategy works from outcomes', () => {
     expect(existsSync(path.join(out, 'policy-evaluation.png'))).toBe(true);
     rmSync(out, { recursive: true, force: true });
   });
+
+  it("a reopened ticket's second outcome replaces its first in what the bandit learns", async () => {
+    const id = [...shown.keys()].find((t) => shown.get(t)!.strategy.opening === 'clarify')!;
+    const [first] = await creditedOutcomes(sl.ch, 'acme').then((rows) => rows.filter((r) => r.ticketId === id));
+    expect(first).toBeDefined();
+    // "It's back": the customer writes again after the solve, the agent answers, solved again, bad rating.
+    await post(acme, id, 'message.customer', { body: 'The reset link stopped working again, I am locked out.', customer: CUSTOMER });
+    await post(acme, id, 'reply.agent', { body: 'Sorry about that, I have sent you a new link.' });
+    await post(acme, id, 'ticket.solved', { status: 'solved', tags: ['topic:password'] });
+    await post(acme, id, 'csat.rated', { csat: { score: 0, raw: 'bad' } });
+    const rewardRows = async () => Number((await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table(TABLES.ticketRewards)} FINAL WHERE tenant_id = 'acme' AND ticket_id = {id:String}`, { id }))[0]!.n);
+    await eventually(async () => ((await rewardRows()) === 2 ? true : undefined), 60_000, 250);
+
+    const learned = await creditedOutcomes(sl.ch, 'acme');
+    const forTicket = learned.filter((r) => r.ticketId === id);
+    expect(forTicket).toHaveLength(1);
+    expect(forTicket[0]!.id).not.toBe(first!.id);
+    expect(forTicket[0]!.reward).toBeLessThan(first!.reward);
+    // Still one learning row per ticket; as of before the reopen, the first outcome is what was known.
+    expect(new Set(learned.map((r) => r.ticketId)).size).toBe(learned.length);
+    const before = await creditedOutcomes(sl.ch, 'acme', { before: forTicket[0]!.at });
+    expect(before.find((r) => r.ticketId === id)?.id).toBe(first!.id);
+    // The live bandit refolds: the policy evaluation still counts one row per ticket.
+    const res = await sl.app!.inject({ method: 'GET', url: '/v1/learning/policy-evaluation', headers: auth(acme) });
+    expect(res.json().rows.total).toBe(learned.length);
+  }, 90_000);
 });
