@@ -171,6 +171,7 @@ export class SupportloopClient {
     const tenant = this.tenant(tenantId);
     const deadline = started + (this.options.draftTimeoutMs ?? 5_000);
     const target = `${this.url}/v1/tickets/${encodeURIComponent(ticketId)}/suggestion`;
+    let pollMs: number | undefined;
     for (;;) {
       try {
         const response = await fetch(target, {
@@ -197,8 +198,13 @@ export class SupportloopClient {
         if (err instanceof WebhookRejectedError) throw err;
         // Network errors and timeouts are like "not drafted yet": keep polling until the deadline.
       }
-      if (Date.now() + (this.options.draftPollMs ?? 150) > deadline) return result('missing');
-      await sleep(this.options.draftPollMs ?? 150);
+      // Poll quickly at first, then back off (×1.5 up to 8× the first interval): many tickets waiting
+      // at once would otherwise load the product with reads while it drafts.
+      const first = this.options.draftPollMs ?? 150;
+      pollMs = pollMs === undefined ? first : Math.min(8 * first, pollMs * 1.5);
+      const left = deadline - Date.now();
+      if (left <= 0) return result('missing');
+      await sleep(Math.min(pollMs, left));
     }
   }
 }
