@@ -86,13 +86,13 @@ export class TenantBandits {
     return entry.refreshing;
   }
 
-  /** The bandit as of a date: the fold of the credited outcomes with outcome time before it (settings are today's). */
+  /** The bandit as of a date: the fold of the credited outcomes with outcome time before it, with the settings in force then. */
   asOf(tenantId: string, asOf: string): Promise<TenantBandit> {
     const key = `${tenantId}\u0000${asOf}`;
     let bandit = this.past.get(key);
     if (!bandit) {
       bandit = (async () => {
-        const settings = banditSettingsFor(await banditSettingsOverrides(this.ch, tenantId));
+        const settings = banditSettingsFor(await banditSettingsOverrides(this.ch, tenantId, asOf));
         const rows = (await creditedOutcomes(this.ch, tenantId, { before: asOf })).map(banditRow);
         return { state: foldBandit(rows, { asOf, config: modelConfig(settings) }), settings };
       })();

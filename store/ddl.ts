@@ -77,3 +77,9 @@ export function addColumns(ctx: DdlContext, table: string, columns: string[]): s
   const alter = (name: string) => `ALTER TABLE ${q(ctx.db, name)}${onCluster(ctx)}\n${columns.map((c) => `  ADD COLUMN IF NOT EXISTS ${c}`).join(',\n')}`;
   return ctx.cluster ? [alter(localName(ctx, table)), alter(table)] : [alter(table)];
 }
+
+/** A table dropped (idempotent): on a cluster the Distributed table and the replicated local table. */
+export function dropTable(ctx: DdlContext, table: string): string[] {
+  const drop = (name: string) => `DROP TABLE IF EXISTS ${q(ctx.db, name)}${onCluster(ctx)} SYNC`;
+  return ctx.cluster ? [drop(table), drop(localName(ctx, table))] : [drop(table)];
+}

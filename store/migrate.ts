@@ -7,6 +7,7 @@ import * as learning from './migrations/002_learning.js';
 import * as detection from './migrations/003_detection.js';
 import * as outcomes from './migrations/004_outcomes.js';
 import * as strategies from './migrations/005_strategies.js';
+import * as settingChanges from './migrations/006_setting_changes.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -15,10 +16,10 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges];
 
 /** The database and the table that records applied versions. */
-function bootstrapStatements(ctx: DdlContext): string[] {
+export function bootstrapStatements(ctx: DdlContext): string[] {
   return [
     createDatabase(ctx),
     ...createTable(ctx, {

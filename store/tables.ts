@@ -19,10 +19,16 @@ export const TABLES = {
   alertSubscriptions: 'alert_subscriptions',
   alertDeliveries: 'alert_deliveries',
   ticketRewards: 'ticket_rewards',
-  tenantSettings: 'tenant_settings',
+  tenantSettingChanges: 'tenant_setting_changes',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/** Tables earlier migrations created and a later one dropped: named for those migrations only. */
+export const RETIRED_TABLES = {
+  /** One row per tenant with both kinds of settings (migrations 004, 005); replaced by tenant_setting_changes in 006. */
+  tenantSettings: 'tenant_settings',
+} as const;
 
 /** ClickHouse DateTime64(3) text form in UTC ("2026-01-02 03:04:05.678"), accepted by every input format setting. */
 export function toClickHouseTime(value: string | number | Date): string {

@@ -1,43 +1,43 @@
 // Per-tenant settings a support leader changes through the API: reward weights and strategy-bandit
-// settings, one row per tenant. Saving one kind keeps the other (read, then write the whole row).
+// settings. Every save is a row of its own in tenant_setting_changes (kind, overrides, time), so the
+// settings in force at a past date can be read (the bandit as of a date), and saving one kind never
+// touches the other.
 import type { BanditSettingsOverrides } from '../domain/bandit/banditSettings.js';
 import type { RewardWeightOverrides } from '../domain/reward.js';
 import type { ClickHouse } from './clickhouse.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
-interface SettingsRow {
-  rewardWeights: RewardWeightOverrides;
-  bandit: BanditSettingsOverrides;
-}
+export const SETTING_KINDS = { rewardWeights: 'reward-weights', bandit: 'bandit' } as const;
+type SettingKind = (typeof SETTING_KINDS)[keyof typeof SETTING_KINDS];
 
-async function settingsRow(ch: ClickHouse, tenantId: string): Promise<SettingsRow> {
-  const rows = await ch.query<{ reward_weights: string; bandit_settings: string }>(
-    `SELECT reward_weights, bandit_settings FROM ${ch.table(TABLES.tenantSettings)} FINAL WHERE tenant_id = {tenantId:String}`,
-    { tenantId },
+/** The overrides of one kind in force at `asOf` (default: now); {} when none were ever saved. */
+async function overridesOf(ch: ClickHouse, tenantId: string, kind: SettingKind, asOf?: string): Promise<Record<string, unknown>> {
+  const rows = await ch.query<{ overrides: string }>(
+    `SELECT overrides FROM ${ch.table(TABLES.tenantSettingChanges)} FINAL
+     WHERE tenant_id = {tenantId:String} AND kind = {kind:String} AND updated_at <= {asOf:DateTime64(3)}
+     ORDER BY updated_at DESC LIMIT 1`,
+    { tenantId, kind, asOf: toClickHouseTime(asOf ?? '2999-01-01T00:00:00Z') },
   );
-  const row = rows[0];
-  return {
-    rewardWeights: row?.reward_weights ? (JSON.parse(row.reward_weights) as RewardWeightOverrides) : {},
-    bandit: row?.bandit_settings ? (JSON.parse(row.bandit_settings) as BanditSettingsOverrides) : {},
-  };
+  return rows[0]?.overrides ? (JSON.parse(rows[0].overrides) as Record<string, unknown>) : {};
 }
 
-async function saveSettingsRow(ch: ClickHouse, tenantId: string, row: SettingsRow, nowMs: number): Promise<void> {
-  await ch.insert(TABLES.tenantSettings, [{ tenant_id: tenantId, reward_weights: JSON.stringify(row.rewardWeights), bandit_settings: JSON.stringify(row.bandit), updated_at: toClickHouseTime(nowMs) }]);
+async function saveOverrides(ch: ClickHouse, tenantId: string, kind: SettingKind, overrides: object, nowMs: number): Promise<void> {
+  await ch.insert(TABLES.tenantSettingChanges, [{ tenant_id: tenantId, kind, overrides: JSON.stringify(overrides), updated_at: toClickHouseTime(nowMs) }]);
 }
 
 export async function rewardWeightOverrides(ch: ClickHouse, tenantId: string): Promise<RewardWeightOverrides> {
-  return (await settingsRow(ch, tenantId)).rewardWeights;
+  return (await overridesOf(ch, tenantId, SETTING_KINDS.rewardWeights)) as RewardWeightOverrides;
 }
 
-export async function saveRewardWeightOverrides(ch: ClickHouse, tenantId: string, overrides: RewardWeightOverrides, nowMs: number): Promise<void> {
-  await saveSettingsRow(ch, tenantId, { ...(await settingsRow(ch, tenantId)), rewardWeights: overrides }, nowMs);
+export function saveRewardWeightOverrides(ch: ClickHouse, tenantId: string, overrides: RewardWeightOverrides, nowMs: number): Promise<void> {
+  return saveOverrides(ch, tenantId, SETTING_KINDS.rewardWeights, overrides, nowMs);
 }
 
-export async function banditSettingsOverrides(ch: ClickHouse, tenantId: string): Promise<BanditSettingsOverrides> {
-  return (await settingsRow(ch, tenantId)).bandit;
+/** The bandit settings overrides in force now, or at `asOf`. */
+export async function banditSettingsOverrides(ch: ClickHouse, tenantId: string, asOf?: string): Promise<BanditSettingsOverrides> {
+  return (await overridesOf(ch, tenantId, SETTING_KINDS.bandit, asOf)) as BanditSettingsOverrides;
 }
 
-export async function saveBanditSettingsOverrides(ch: ClickHouse, tenantId: string, overrides: BanditSettingsOverrides, nowMs: number): Promise<void> {
-  await saveSettingsRow(ch, tenantId, { ...(await settingsRow(ch, tenantId)), bandit: overrides }, nowMs);
+export function saveBanditSettingsOverrides(ch: ClickHouse, tenantId: string, overrides: BanditSettingsOverrides, nowMs: number): Promise<void> {
+  return saveOverrides(ch, tenantId, SETTING_KINDS.bandit, overrides, nowMs);
 }

@@ -1,7 +1,7 @@
 // Learning from outcomes: the reward of every closed ticket with its readable components, and
 // per-tenant settings (reward weights a support leader configures).
 import { createTable, type DdlContext } from '../ddl.js';
-import { TABLES } from '../tables.js';
+import { RETIRED_TABLES, TABLES } from '../tables.js';
 
 export const version = 4;
 export const name = 'outcomes';
@@ -33,7 +33,7 @@ export function statements(ctx: DdlContext): string[] {
       shardingKey: 'cityHash64(tenant_id, ticket_id)',
     }),
     ...createTable(ctx, {
-      name: TABLES.tenantSettings,
+      name: RETIRED_TABLES.tenantSettings,
       columns: ['tenant_id LowCardinality(String)', 'reward_weights String', "updated_at DateTime64(3, 'UTC')"],
       engine: 'ReplacingMergeTree',
       engineArgs: 'updated_at',

@@ -3,7 +3,7 @@
 // ticket reward records the suggestion it is credited to, so the bandit, off-policy evaluation and
 // the dashboards all read one table (ticket_rewards FINAL WHERE credited = 1).
 import { addColumns, type DdlContext } from '../ddl.js';
-import { TABLES } from '../tables.js';
+import { RETIRED_TABLES, TABLES } from '../tables.js';
 
 export const version = 5;
 export const name = 'strategies';
@@ -34,6 +34,6 @@ export function statements(ctx: DdlContext): string[] {
       'credited UInt8',
     ]),
     // Per-tenant bandit settings (JSON of BanditSettings overrides); '' = defaults.
-    ...addColumns(ctx, TABLES.tenantSettings, ["bandit_settings String DEFAULT ''"]),
+    ...addColumns(ctx, RETIRED_TABLES.tenantSettings, ["bandit_settings String DEFAULT ''"]),
   ];
 }

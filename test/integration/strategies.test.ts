@@ -179,13 +179,15 @@ describe('learning which strategy works from outcomes', () => {
     expect(row).toMatchObject({ strategy: next.strategy.id, policy: 'bandit' });
     expect(row!.bandit_features).toEqual(expect.arrayContaining(['segment=smb', 'plan=pro', 'role=admin', 'channel=email']));
 
-    // asOf before any outcome: the bandit had learned nothing and used the default strategy.
+    // asOf before any outcome: the bandit had learned nothing, and the settings in force then
+    // (epsilon = floor = 1) spread choices uniformly; today's settings exploit what was learned.
     const res = await sl.app!.inject({ method: 'GET', url: `/v1/tickets/N-1/suggestion?asOf=${encodeURIComponent(beforeOutcomes)}`, headers: auth(acme) });
     expect(res.statusCode, res.body).toBe(200);
     const { asOf } = res.json();
-    expect(asOf.strategy.then).toMatchObject({ id: 'answer.detailed.plain', learnedFrom: 0 });
+    expect(asOf.strategy.then).toMatchObject({ policy: 'bandit', learnedFrom: 0 });
+    expect(asOf.strategy.then.propensity).toBeCloseTo(1 / 8, 6);
     expect(asOf.strategy.today.id).toBe(next.strategy.id);
-    expect(asOf.strategy.changed).toBe(true);
+    expect(asOf.strategy.changed).toBe(asOf.strategy.then.id !== asOf.strategy.today.id);
     expect(asOf.strategy.expectedRewardDelta).toBeGreaterThan(0);
 
     // Another tenant's key cannot read it.
