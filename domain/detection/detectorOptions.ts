@@ -42,6 +42,14 @@ export interface ResolvedOptions {
   countScaling: boolean;
   /** Span of the short-run mean and mean |z| (sustained shifts, bursts of volatility, flatlines). */
   shortWindowMs: number;
+  /** Time spanned by the shape compared with known patterns (patternNovelty.ts). */
+  patternSpanMs: number;
+  /** Segment means per compared shape. */
+  patternSegments: number;
+  /** Known patterns remembered per series. */
+  patternCapacity: number;
+  /** RMS distance, in long-run spreads, within which a shape matches a known pattern (novelty 1). */
+  patternVigilance: number;
   /** Evidence (in residual scales) below this is never surprising, whatever the series' history. */
   minEvidence: number;
   /** A run of unusual evidence longer than this is a new normal: it joins the history and stops being rare. */
@@ -103,6 +111,10 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<ResolvedOptions> = {
   levelMemoryMs: 7 * DAY_MS,
   countScaling: true,
   shortWindowMs: HOUR_MS,
+  patternSpanMs: DAY_MS,
+  patternSegments: 8,
+  patternCapacity: 32,
+  patternVigilance: 0.5,
   minEvidence: 3,
   maxIncidentMs: DAY_MS,
   calibrationHalfLifeMs: 30 * DAY_MS,
@@ -131,10 +143,10 @@ export function resolveOptions(options: DetectorOptions): ResolvedOptions {
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) throw new Error(`detector option ${key} must be a non-negative finite number (got ${value})`);
   }
   if (!DIRECTIONS.includes(o.direction)) throw new Error(`detector option direction must be 'up', 'down' or 'both' (got ${o.direction})`);
-  for (const key of ['cadenceGaps', 'minLevelSamples', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets'] as const) {
+  for (const key of ['cadenceGaps', 'minLevelSamples', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets', 'patternSegments', 'patternCapacity'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`detector option ${key} must be a positive integer (got ${o[key]})`);
   }
-  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'shortWindowMs', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
+  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'shortWindowMs', 'patternSpanMs', 'patternVigilance', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
     if (o[key] <= 0) throw new Error(`detector option ${key} must be positive (got ${o[key]})`);
   }
   return o;

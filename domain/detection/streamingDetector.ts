@@ -9,6 +9,7 @@ import { forecast, learn, levelDeviation, newBaseline, type BaselineParams, type
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
 import { learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
+import { learnPattern, newPatternState, patternNovelty, type PatternState } from './patternNovelty.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
 const MEAN_ABS_NORMAL = Math.sqrt(2 / Math.PI);
@@ -27,8 +28,13 @@ export interface DetectionResult {
   isAnomaly: boolean;
 }
 
-/** Version 2 added `counts`; a version-1 snapshot resumes with a fresh count memory. */
+/**
+ * Version 2 added `counts`; a version-1 snapshot resumes with a fresh count memory. `patterns` (and
+ * its fifth evidence history) came later within version 2: a snapshot without them gets fresh ones.
+ */
 export const SNAPSHOT_VERSION = 2;
+/** Evidence streams: spike, shift, level, volatility, pattern novelty. */
+const STREAMS = 5;
 
 export interface DetectorSnapshot {
   version: typeof SNAPSHOT_VERSION;
@@ -40,7 +46,9 @@ export interface DetectorSnapshot {
   recentZ: number[];
   /** Windowed count memory while the series is count-like (sparse series are tested with it). */
   counts: CountWindowState | null;
-  /** One history per evidence stream: spike, shift, level, volatility. */
+  /** Codebook of recent shapes (created with the baseline). */
+  patterns: PatternState | null;
+  /** One history per evidence stream: spike, shift, level, volatility, pattern novelty. */
   tails: TailState[];
   /** Surprise of the last reported / alerted point, fading with peakHalfLifeMs. */
   reportedSurprise: number;
@@ -62,8 +70,8 @@ export interface StreamingDetector {
 
 export function createStreamingDetector(options: DetectorOptions = {}): StreamingDetector {
   return detectorFrom({
-    version: SNAPSHOT_VERSION, options: resolveOptions(options), cadence: newCadence(), baseline: null, recentZ: [], counts: null,
-    tails: [newTail(), newTail(), newTail(), newTail()], reportedSurprise: 0, alertedSurprise: 0, firstTimestampMs: null, lastAlertMs: null,
+    version: SNAPSHOT_VERSION, options: resolveOptions(options), cadence: newCadence(), baseline: null, recentZ: [], counts: null, patterns: null,
+    tails: Array.from({ length: STREAMS }, newTail), reportedSurprise: 0, alertedSurprise: 0, firstTimestampMs: null, lastAlertMs: null,
   });
 }
 
@@ -74,6 +82,8 @@ export function restoreStreamingDetector(snapshot: DetectorSnapshot): StreamingD
   const copy = structuredClone(snapshot);
   copy.version = SNAPSHOT_VERSION;
   copy.counts ??= null;
+  copy.patterns ??= null;
+  while (copy.tails.length < STREAMS) copy.tails.push(newTail());
   copy.options = resolveOptions(copy.options);
   return detectorFrom(copy);
 }
@@ -136,7 +146,11 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const volatility = n > 1 ? ((jitter / (n - 1) - MEAN_ABS_NORMAL) / SD_ABS_NORMAL) * Math.sqrt(n - 1) : 0;
     const level = levelDeviation(state.baseline!, fcChosen, timestampMs, value, scale);
     // Volatility has no direction of its own: for 'up' only bursts count, otherwise flatlines too.
-    return [oriented(z, o.direction), oriented(shift, o.direction), oriented(level, o.direction), o.direction === 'up' ? volatility : Math.abs(volatility)];
+    // A novel shape counts in the watched direction only: for 'up', only while the value is above expectation.
+    // Below about one event per step a window's shape is Poisson noise, not a pattern.
+    const sparse = state.baseline!.countLike && state.patterns!.level < o.sparseBelowPerStep;
+    const novelty = !sparse && (o.direction === 'both' || oriented(z, o.direction) > 0) ? patternNovelty(state.patterns!, o, value) : 0;
+    return [oriented(z, o.direction), oriented(shift, o.direction), oriented(level, o.direction), o.direction === 'up' ? volatility : Math.abs(volatility), novelty];
   }
 
   function update(timestampMs: number, value: number): DetectionResult {
@@ -146,6 +160,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const stepMs = state.cadence.stepMs;
     if (stepMs === null) return { score: 0, expected: value, lower: value, upper: value, isAnomaly: false };
     state.baseline ??= newBaseline(params, stepMs);
+    state.patterns ??= newPatternState(o, stepMs);
 
     const fc = forecast(state.baseline, params, timestampMs, stepMs);
     // Warm-up: the first day's baselines are still guesses; their errors must not enter the histories.
@@ -157,6 +172,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
       surprise = calibratedSurprise(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs);
     }
     learn(state.baseline, params, timestampMs, stepMs, value, fc);
+    learnPattern(state.patterns, o, stepMs, value);
     const sparse = sparseCountTest(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs);
 
     // Report an episode once, then again only if it gets `escalation`× more surprising than the last
