@@ -4,13 +4,14 @@ import type { DerivedEvent, MessageClassification, TicketEvent } from '../domain
 import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
-import { storedEventIds, writeTicketEvents } from '../store/ticketEvents.js';
-import { loadTicketState, writeTicketState } from '../store/tickets.js';
+import { writeTicketEvents } from '../store/ticketEvents.js';
+import { writeTicketState } from '../store/tickets.js';
 import type { AlertPolicy } from '../domain/alerts.js';
 import { createDetectionActivities } from './detection.js';
 import { createLearningActivities } from './learning.js';
 import { createOutcomeActivities } from './outcomes.js';
 import type { TenantLearners } from './tenantLearners.js';
+import { createTicketResumeLoader, type ResumedTicket } from './ticketResume.js';
 
 export interface ActivityDeps {
   ch: ClickHouse;
@@ -30,17 +31,14 @@ export interface TicketChanges {
 
 export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
+  const resume = createTicketResumeLoader(deps.ch);
   return {
     ...createLearningActivities({ ch: deps.ch, writer: deps.writer, learners: deps.learners, now }),
     ...createDetectionActivities({ ch: deps.ch, writer: deps.writer, now, ...deps.detection }),
     ...createOutcomeActivities({ ch: deps.ch, writer: deps.writer, now }),
     /** What a new run of a ticket's workflow starts from: its stored state and the event ids already recorded. */
-    async resumeTicket(input: { tenantId: string; ticketId: string }): Promise<{ state: TicketState | undefined; seenEventIds: string[] }> {
-      const [state, seenEventIds] = await Promise.all([
-        loadTicketState(deps.ch, input.tenantId, input.ticketId),
-        storedEventIds(deps.ch, input.tenantId, input.ticketId),
-      ]);
-      return { state, seenEventIds };
+    resumeTicket(input: { tenantId: string; ticketId: string }): Promise<ResumedTicket> {
+      return resume({ tenantId: input.tenantId, ticketId: input.ticketId });
     },
 
     /** Record new events and the resulting state; completes only once both are written. */

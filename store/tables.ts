@@ -20,6 +20,8 @@ export const TABLES = {
   alertDeliveries: 'alert_deliveries',
   ticketRewards: 'ticket_rewards',
   tenantSettingChanges: 'tenant_setting_changes',
+  customerMessages: 'customer_messages',
+  customerMessagesView: 'customer_messages_mv',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

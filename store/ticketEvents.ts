@@ -105,12 +105,18 @@ export async function ticketEventHistory(ch: ClickHouse, tenantId: string, ticke
   return rows.map((r) => ({ ...r, occurred_at: fromClickHouseTime(r.occurred_at) }));
 }
 
-/** Event ids already stored for a ticket: a new workflow run for an old ticket starts de-duplicating from these. */
-export async function storedEventIds(ch: ClickHouse, tenantId: string, ticketId: string): Promise<string[]> {
-  const rows = await ch.query<{ event_id: string }>(
-    `SELECT DISTINCT event_id FROM ${ch.table(TABLES.ticketEvents)}
-     WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String}`,
-    { tenantId, ticketId },
+/**
+ * Event ids already stored per ticket (ticket id → ids; absent when none), for many tickets in one
+ * query: a new workflow run for an old ticket starts de-duplicating from these. Ids are bound as in
+ * store/tickets.ts loadTicketStates.
+ */
+export async function storedEventIdsByTicket(ch: ClickHouse, tenantId: string, ticketIds: readonly string[]): Promise<Map<string, string[]>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await ch.query<{ ticket_id: string; event_ids: string[] }>(
+    `SELECT ticket_id, groupUniqArray(event_id) AS event_ids FROM ${ch.table(TABLES.ticketEvents)}
+     WHERE tenant_id = {tenantId:String} AND ticket_id IN JSONExtract({ticketIds:String}, 'Array(String)')
+     GROUP BY ticket_id`,
+    { tenantId, ticketIds: JSON.stringify(ticketIds) },
   );
-  return rows.map((r) => r.event_id);
+  return new Map(rows.map((r) => [r.ticket_id, r.event_ids]));
 }

@@ -53,3 +53,18 @@ export async function loadTicketState(ch: ClickHouse, tenantId: string, ticketId
   );
   return rows[0] ? (JSON.parse(rows[0].state_json) as TicketState) : undefined;
 }
+
+/**
+ * Stored states of many tickets in one query (ticket id → state; absent when none). The ids travel as
+ * one JSON string parameter: it binds on chDB, a server and the store's HTTP interface alike, for
+ * any characters, and ClickHouse folds it into a set the primary key can use.
+ */
+export async function loadTicketStates(ch: ClickHouse, tenantId: string, ticketIds: readonly string[]): Promise<Map<string, TicketState>> {
+  if (ticketIds.length === 0) return new Map();
+  const rows = await ch.query<{ ticket_id: string; state_json: string }>(
+    `SELECT ticket_id, state_json FROM ${ch.table(TABLES.tickets)} FINAL
+     WHERE tenant_id = {tenantId:String} AND ticket_id IN JSONExtract({ticketIds:String}, 'Array(String)')`,
+    { tenantId, ticketIds: JSON.stringify(ticketIds) },
+  );
+  return new Map(rows.map((r) => [r.ticket_id, JSON.parse(r.state_json) as TicketState]));
+}
