@@ -17,6 +17,13 @@ export function createMetrics() {
     }),
     writerBatchRows: new Histogram({ name: 'supportloop_writer_batch_rows', help: 'Rows per batched ClickHouse insert', labelNames: ['table'] as const, buckets: [1, 10, 50, 100, 500, 1000, 5000, 20000], registers: [registry] }),
     writerFailures: new Counter({ name: 'supportloop_writer_failed_flushes_total', help: 'Batched inserts that failed (their callers retry)', labelNames: ['table'] as const, registers: [registry] }),
+    activityDuration: new Histogram({
+      name: 'supportloop_activity_seconds',
+      help: 'Activity execution time (local activities included), by activity type',
+      labelNames: ['activity'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
     activityFailures: new Counter({ name: 'supportloop_activity_failures_total', help: 'Activity executions that threw', labelNames: ['activity'] as const, registers: [registry] }),
     detectionLag: new Gauge({ name: 'supportloop_detection_lag_seconds', help: 'Now minus the last minute spike detection has processed, per tenant', labelNames: ['tenant'] as const, registers: [registry] }),
   };

@@ -108,6 +108,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
         metrics.activityFailures.inc({ activity });
         logger.warn({ activity, workflowId, err }, 'activity failed; Temporal retries it');
       },
+      onActivityDone: (activity, seconds) => metrics.activityDuration.observe({ activity }, seconds),
     });
     worker = started;
     workerRun = started.run().catch((err: unknown) => logger.fatal({ err }, 'the Temporal worker stopped'));

@@ -30,6 +30,8 @@ export interface TicketWorkerOptions {
   /** Counts failed activity executions (metrics). */
   /** Called with the failed activity, its workflow id (ticket/<tenant>/<ticket>) and the error; Temporal retries it. */
   onActivityFailure?: (activityType: string, workflowId: string, error: unknown) => void;
+  /** Called with every finished activity execution's type and duration in seconds (metrics). */
+  onActivityDone?: (activityType: string, seconds: number) => void;
   /** Concurrency bounds; defaults suit a small machine. */
   maxConcurrentActivityTaskExecutions?: number;
 }
@@ -48,11 +50,14 @@ export async function createTicketWorker(options: TicketWorkerOptions): Promise<
         (ctx) => ({
           inbound: {
             async execute(input, next) {
+              const started = performance.now();
               try {
                 return await next(input);
               } catch (err) {
                 options.onActivityFailure?.(ctx.info.activityType, ctx.info.workflowExecution?.workflowId ?? '', err);
                 throw err;
+              } finally {
+                options.onActivityDone?.(ctx.info.activityType, (performance.now() - started) / 1000);
               }
             },
           },
