@@ -33,17 +33,24 @@ export interface PatternState {
   level: number;
   spread: number;
   seen: number;
-  /** Standardised patterns, and how much each has been matched lately (decayed). */
+  /** Standardised patterns; how much each has been matched lately (decayed); times matched (capped). */
   patterns: number[][];
   usage: number[];
+  matches: number[];
+  /** Segments closed so far, and the segment count at each pattern's creation. */
+  segmentsClosed: number;
+  bornAt: number[];
 }
 
 export function newPatternState(p: PatternParams, stepMs: number): PatternState {
   return {
     segmentSamples: samplesIn(p.patternSpanMs / p.patternSegments, stepMs),
-    closed: [], open: { sum: 0, count: 0 }, level: 0, spread: 0, seen: 0, patterns: [], usage: [],
+    closed: [], open: { sum: 0, count: 0 }, level: 0, spread: 0, seen: 0, patterns: [], usage: [], matches: [], segmentsClosed: 0, bornAt: [],
   };
 }
+
+/** After this many matches a pattern keeps adapting at rate 1/20 (follows slow drift, resists one odd window). */
+const MAX_MATCHES = 19;
 
 /** Patterns are kept to 0.001 spreads (far below any vigilance): a third of the JSON of full doubles. */
 function stored(x: number): number {
@@ -55,10 +62,12 @@ function standardised(s: PatternState, means: number[]): number[] {
   return means.map((m) => (m - s.level) / unit);
 }
 
-function nearest(s: PatternState, v: number[]): { index: number; distance: number } {
+/** Nearest pattern; `established` skips patterns seen only once (a shape is known once it recurs). */
+function nearest(s: PatternState, v: number[], established: boolean): { index: number; distance: number } {
   let index = -1;
   let best = Infinity;
   s.patterns.forEach((q, i) => {
+    if (established && s.matches[i] === 0) return;
     let d = 0;
     for (let k = 0; k < v.length; k++) d += (v[k] - q[k]) ** 2;
     if (d < best) {
@@ -74,10 +83,12 @@ function nearest(s: PatternState, v: number[]): { index: number; distance: numbe
  * anything is learned from it; 0 until a full window and one pattern exist.
  */
 export function patternNovelty(s: PatternState, p: PatternParams, value: number): number {
-  if (s.closed.length < p.patternSegments - 1 || s.patterns.length === 0 || s.spread === 0) return 0;
+  if (s.closed.length < p.patternSegments - 1 || !s.matches.some((m) => m > 0) || s.spread === 0) return 0;
   const openMean = (s.open.sum + value) / (s.open.count + 1);
   const window = [...s.closed.slice(-(p.patternSegments - 1)), openMean];
-  return nearest(s, standardised(s, window)).distance / p.patternVigilance;
+  // Against established patterns only: the windows of an unfolding new shape, each one segment on
+  // from the last, would otherwise each look close to the one learned a segment ago.
+  return nearest(s, standardised(s, window), true).distance / p.patternVigilance;
 }
 
 /** Learns one value: the long-run level always, the codebook each time a segment closes. */
@@ -94,6 +105,7 @@ export function learnPattern(s: PatternState, p: PatternParams, stepMs: number, 
   if (s.open.count < s.segmentSamples) return;
   s.closed.push(s.open.sum / s.open.count);
   s.open = { sum: 0, count: 0 };
+  s.segmentsClosed++;
   if (s.closed.length > p.patternSegments) s.closed.shift();
   if (s.closed.length < p.patternSegments || s.spread === 0) return;
 
@@ -101,11 +113,13 @@ export function learnPattern(s: PatternState, p: PatternParams, stepMs: number, 
   // Usage fades per closed window, so patterns the series stopped showing make room first.
   const fade = Math.pow(0.5, 1 / (p.patternCapacity * 4));
   for (let i = 0; i < s.usage.length; i++) s.usage[i] *= fade;
-  const { index, distance } = nearest(s, v);
+  const { index, distance } = nearest(s, v, false);
   if (index >= 0 && distance <= p.patternVigilance) {
     const q = s.patterns[index];
     s.usage[index]++;
-    const step = 1 / Math.min(s.usage[index] + 1, 20);
+    // Only a window that does not overlap the one that created the pattern shows it recurring.
+    if (s.segmentsClosed - s.bornAt[index] >= p.patternSegments) s.matches[index] = Math.min(s.matches[index] + 1, MAX_MATCHES);
+    const step = 1 / (s.matches[index] + 2);
     for (let k = 0; k < v.length; k++) q[k] = stored(q[k] + step * (v[k] - q[k]));
     return;
   }
@@ -113,9 +127,13 @@ export function learnPattern(s: PatternState, p: PatternParams, stepMs: number, 
   if (s.patterns.length < p.patternCapacity) {
     s.patterns.push(pattern);
     s.usage.push(1);
+    s.matches.push(0);
+    s.bornAt.push(s.segmentsClosed);
     return;
   }
   const weakest = s.usage.indexOf(Math.min(...s.usage));
   s.patterns[weakest] = pattern;
   s.usage[weakest] = 1;
+  s.matches[weakest] = 0;
+  s.bornAt[weakest] = s.segmentsClosed;
 }
