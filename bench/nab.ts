@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../domain/detection/detectorOptions.js';
 import { createStreamingDetector } from '../domain/detection/streamingDetector.js';
 import { parseScoreColumn, parseSeriesCsv, type NabSeries } from '../domain/nab/csv.js';
@@ -175,10 +176,17 @@ function main(): void {
   let split: { supportloop: SplitHalfReport; defaultsOnly: SplitHalfReport; published: Record<string, SplitHalfReport> } | undefined;
   if (values['split-half']) {
     console.log(`\nsplit-half: ${SPLIT_HALF_GRID.length} candidate default sets (${Object.keys(SPLIT_HALF_GRID[0]!).join(' × ')}) over all files…`);
-    const candidates = SPLIT_HALF_GRID.map((options, i) => {
-      process.stdout.write(`  [${i + 1}/${SPLIT_HALF_GRID.length}] ${JSON.stringify(options)}\r`);
-      return { options, files: files.map((f) => ({ ...f, scores: runDetector(f, null, options) })) };
+    const bar = new SingleBar({ format: 'candidate default sets [{bar}] {value}/{total} {options}' });
+    bar.start(SPLIT_HALF_GRID.length, 0, { options: '' });
+    const candidates = SPLIT_HALF_GRID.map((options) => {
+      bar.increment(0, { options: JSON.stringify(options) });
+      // The default set is in the grid: its scores are the main run's.
+      const isDefault = Object.entries(options).every(([k, v]) => DEFAULT_DETECTOR_OPTIONS[k as keyof DetectorOptions] === v);
+      const scored = { options, files: isDefault ? ours : files.map((f) => ({ ...f, scores: runDetector(f, null, options) })) };
+      bar.increment();
+      return scored;
     });
+    bar.stop();
     const published = Object.fromEntries(
       (existsSync(join(dataDir, 'results')) ? readdirSync(join(dataDir, 'results')).sort() : []).map((det) => [
         det, splitHalf([{ options: {}, files: files.map((f) => ({ ...f, scores: parseScoreColumn(readFileSync(join(dataDir, 'results', det, f.category, `${det}_${f.fileName}`), 'utf8')) })) }], profiles),
