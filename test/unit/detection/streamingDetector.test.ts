@@ -187,6 +187,20 @@ describe('detector state', () => {
     expect(replayed.some((r) => r.isAnomaly)).toBe(false);
   });
 
+  it('resumes a snapshot from before the pattern memory (four evidence histories, no patterns)', () => {
+    const detector = createStreamingDetector({ direction: 'up' });
+    const half = Math.floor(points.length / 2);
+    for (const p of points.slice(0, half)) detector.update(p.t, p.v);
+    const { patterns: _dropped, ...rest } = detector.snapshot();
+    const older = { ...rest, tails: rest.tails.slice(0, 4) };
+    const resumed = restoreStreamingDetector(older as never);
+    const after = points.slice(half).map((p) => resumed.update(p.t, p.v));
+    expect(resumed.snapshot().tails.length).toBe(5);
+    expect(resumed.snapshot().patterns).not.toBeNull();
+    // The spike is still the one alert.
+    expect(after.filter((r) => r.isAnomaly).length).toBe(1);
+  });
+
   it('rejects bad input, bad options and foreign snapshots with a precise message', () => {
     expect(() => createStreamingDetector({ escalation: -1 })).toThrow(/escalation/);
     expect(() => createStreamingDetector({ direction: 'sideways' as 'up' })).toThrow(/direction/);
