@@ -77,13 +77,18 @@ function commitCluster(t: TailState, decay: number): void {
 /**
  * Surprise −log10 P(E ≥ evidence) against the remembered history (before this value joins it);
  * 0 while fewer than `minCount` values have been seen. Below the maximum it is the share of the
- * decayed history at or above the value's bin; at or beyond it, the record rule.
+ * decayed history above the value (its own bin pro rata); at or beyond it, the record rule.
  */
 export function tailSurprise(t: TailState, evidence: number, minCount: number, rule: RecordRule): number {
   if (t.count < minCount || t.total <= 0) return 0;
   const bin = binOf(evidence);
   let above = 0;
-  for (let b = bin; b < BIN_COUNT; b++) above += t.bins[b];
+  for (let b = bin + 1; b < BIN_COUNT; b++) above += t.bins[b];
+  // Within its own bin a value counts only the share above it (uniform within the bin), so surprise
+  // grows smoothly with the evidence instead of in 5% steps that tie many values at one score. In
+  // the top occupied bin the whole bin counts: a share near 0 there would pose as a record.
+  const position = Math.min(1, Math.log1p(Math.max(0, evidence)) / BIN_WIDTH - bin);
+  above += above > 0 ? (1 - position) * t.bins[bin] : t.bins[bin];
   if (above > 0) return Math.max(0, -Math.log10(above / t.total));
   let top = bin;
   while (top > 0 && t.bins[top] === 0) top--;

@@ -39,12 +39,23 @@ describe('per-series tail calibration', () => {
   it('scores a value by the share of history at least as extreme, and records above all of it', () => {
     const tail = newTail();
     for (let i = 0; i < 1000; i++) observeTail(tail, i % 100 === 0 ? 8 : 1, 3, 1e9, NO_DECAY);
-    expect(tailSurprise(tail, 1, 10, RULE)).toBeCloseTo(0, 6);
+    // The bulk is unsurprising (its own bin counts pro rata, so a value tied with all of it is not exactly 0).
+    expect(tailSurprise(tail, 1, 10, RULE)).toBeLessThan(1);
     expect(tailSurprise(tail, 8, 10, RULE)).toBeCloseTo(2, 1); // 10 of 1,000 values were ≥ 8
     const justAbove = tailSurprise(tail, 8.8, 10, RULE);
     const farAbove = tailSurprise(tail, 88, 10, RULE);
     expect(justAbove).toBeGreaterThanOrEqual(RULE.recordSurprise);
     expect(farAbove).toBeGreaterThan(justAbove + 5);
+  });
+
+  it('grows smoothly within a histogram bin instead of tying every value of the bin', () => {
+    const tail = newTail();
+    for (let i = 0; i < 10_000; i++) observeTail(tail, 10 * ((i * 0.6180339887) % 1), 1e9, 1e9, NO_DECAY); // uniform on [0, 10)
+    // P(E ≥ 5) = 0.5 and P(E ≥ 9) = 0.1, to within a bin's share of interpolation error.
+    expect(tailSurprise(tail, 5, 10, RULE)).toBeCloseTo(-Math.log10(0.5), 1);
+    expect(tailSurprise(tail, 9, 10, RULE)).toBeCloseTo(1, 1);
+    // 4.8 and 5.0 share a bin (5% wide in log(1 + e): 4.76–5.05) but not a score.
+    expect(tailSurprise(tail, 5, 10, RULE)).toBeGreaterThan(tailSurprise(tail, 4.8, 10, RULE) + 0.01);
   });
 
   it('says nothing until it has seen enough history', () => {
