@@ -12,8 +12,9 @@ import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { writeCorrection } from '../store/corrections.js';
-import { priorContacts } from '../store/customerHistory.js';
+import { priorContacts, type PriorContactsLookup } from '../store/customerHistory.js';
 import { latestSuggestion, writeSuggestion } from '../store/suggestions.js';
+import { createCoalescingLoader } from './coalescingLoader.js';
 import type { TenantLearners } from './tenantLearners.js';
 
 export interface LearningDeps {
@@ -40,7 +41,27 @@ export function ticketMessage(ticket: TicketState, event: TicketEvent): TicketMe
   return { ticketId: ticket.ticketId, text: messageText(ticket.subject, event.body ?? ''), at: event.occurredAt, channel: event.channel, customer: { ...ticket.customer, ...event.customer } };
 }
 
+/** Concurrent drafts' customer-history lookups answered by one query per tenant (activities/coalescingLoader.ts). */
+function createPriorContactsLoader(ch: ClickHouse): (lookup: PriorContactsLookup & { tenantId: string }) => Promise<number> {
+  return createCoalescingLoader(
+    async (lookups: readonly (PriorContactsLookup & { tenantId: string })[]) => {
+      const byTenant = new Map<string, number[]>();
+      lookups.forEach((l, i) => byTenant.set(l.tenantId, [...(byTenant.get(l.tenantId) ?? []), i]));
+      const counts: number[] = [];
+      await Promise.all(
+        [...byTenant].map(async ([tenantId, indexes]) => {
+          const found = await priorContacts(ch, tenantId, indexes.map((i) => lookups[i]!));
+          indexes.forEach((i, k) => (counts[i] = found[k]!));
+        }),
+      );
+      return counts;
+    },
+    { maxBatchSize: 500 },
+  );
+}
+
 export function createLearningActivities(deps: LearningDeps) {
+  const priorContactsOf = createPriorContactsLoader(deps.ch);
   return {
     async suggestReply(input: SuggestInput): Promise<SuggestResult> {
       const { tenantId } = input.ticket;
@@ -59,7 +80,7 @@ export function createLearningActivities(deps: LearningDeps) {
         };
         if (i === input.messages.length - 1) {
           const { customerId } = message.customer ?? {};
-          const prior = customerId ? await priorContacts(deps.ch, tenantId, customerId, input.ticket.ticketId, message.at) : undefined;
+          const prior = customerId ? await priorContactsOf({ tenantId, customerId, ticketId: input.ticket.ticketId, at: message.at }) : undefined;
           const frustration = suggestion.features.frustrationLevel as FrustrationLevel;
           const choice = chooseStrategy({
             ...bandit,

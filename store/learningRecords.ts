@@ -78,8 +78,14 @@ async function ticketRecords(ch: ClickHouse, tenantId: string, w: RecordWindow):
        HAVING countIf(kind = 'message.customer') > 0
      ) AS t ON t.ticket_id = s.ticket_id
      LEFT JOIN (
+       -- Only the window's tickets' suggestions (a primary-key range each): a refresh runs every
+       -- second or so and must not read every draft the tenant ever got.
        SELECT message_event_id, argMax(suggestion_json, created_at) AS suggestion_json
-       FROM ${ch.table(TABLES.suggestions)} FINAL WHERE tenant_id = {tenantId:String} GROUP BY message_event_id
+       FROM ${ch.table(TABLES.suggestions)} FINAL
+       WHERE tenant_id = {tenantId:String} AND ticket_id IN (
+         SELECT ticket_id FROM ${events} WHERE tenant_id = {tenantId:String} AND kind = 'ticket.solved' AND recorded_at >= {after:DateTime64(3)}
+       )
+       GROUP BY message_event_id
      ) AS sg ON sg.message_event_id = t.message_id
      ORDER BY at, solved_id`,
     { tenantId, after: w.recordedAfter ? toClickHouseTime(w.recordedAfter) : EPOCH, before: w.before ? toClickHouseTime(w.before) : FAR_FUTURE },
@@ -146,7 +152,10 @@ async function feedbackRecords(ch: ClickHouse, tenantId: string, w: RecordWindow
      FROM (SELECT * FROM ${ch.table(TABLES.suggestionFeedback)} FINAL WHERE tenant_id = {tenantId:String}
            AND created_at >= {after:DateTime64(3)} AND created_at < {before:DateTime64(3)}) AS f
      INNER JOIN (SELECT suggestion_id, argMax(suggestion_json, created_at) AS suggestion_json FROM ${ch.table(TABLES.suggestions)} FINAL
-                 WHERE tenant_id = {tenantId:String} GROUP BY suggestion_id) AS s ON s.suggestion_id = f.suggestion_id
+                 WHERE tenant_id = {tenantId:String} AND suggestion_id IN (
+                   SELECT suggestion_id FROM ${ch.table(TABLES.suggestionFeedback)} WHERE tenant_id = {tenantId:String}
+                     AND created_at >= {after:DateTime64(3)} AND created_at < {before:DateTime64(3)})
+                 GROUP BY suggestion_id) AS s ON s.suggestion_id = f.suggestion_id
      ORDER BY at, feedback_id`,
     { tenantId, after: w.recordedAfter ? toClickHouseTime(w.recordedAfter) : EPOCH, before: w.before ? toClickHouseTime(w.before) : FAR_FUTURE },
   );

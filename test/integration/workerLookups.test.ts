@@ -30,6 +30,9 @@ function message(tenantId: string, ticketId: string, eventId: string, at: number
   return { eventId, tenantId, ticketId, kind, occurredAt: iso(at), provider: 'generic', channel: 'email', tags: [], body: 'hello', customer: { customerId } };
 }
 
+/** One lookup on its own. */
+const priorOne = async (tenantId: string, customerId: string, ticketId: string, at: string) => (await priorContacts(ch, tenantId, [{ customerId, ticketId, at }]))[0];
+
 const record = (events: TicketEvent[]) => writeTicketEvents(writer, { inbound: events.map((event) => ({ event })), derived: [], context: { channel: 'email', provider: 'generic', segment: '', plan: '', topic: '' } }, NOW);
 
 beforeAll(async () => {
@@ -57,7 +60,7 @@ afterAll(async () => {
 describe('customer history', () => {
   it('migration 007 copies the customer messages already stored', async () => {
     expect(await migrate(ch)).toEqual([7]);
-    expect(await priorContacts(ch, 'acme', 'c-1', 'T-now', iso(NOW))).toBe(1);
+    expect(await priorOne('acme', 'c-1', 'T-now', iso(NOW))).toBe(1);
     expect(await migrate(ch)).toEqual([]);
   });
 
@@ -75,18 +78,32 @@ describe('customer history', () => {
       message('acme', 'T-anon', 'e12', NOW - DAY, ''), // no customer
     ]);
     // T-old-1 (copied by the migration), T-recent and T-edge.
-    expect(await priorContacts(ch, 'acme', 'c-1', 'T-now', iso(NOW))).toBe(3);
-    expect(await priorContacts(ch, 'acme', 'c-1', 'T-recent', iso(NOW))).toBe(3);
-    expect(await priorContacts(ch, 'acme', 'c-2', 'T-now', iso(NOW))).toBe(1);
-    expect(await priorContacts(ch, 'globex', 'c-1', 'T-now', iso(NOW))).toBe(1);
-    expect(await priorContacts(ch, 'acme', 'c-3', 'T-now', iso(NOW))).toBe(0);
-    // The same count straight from the event log.
-    const [{ n }] = await ch.query<{ n: string }>(
-      `SELECT uniqExact(ticket_id) AS n FROM ${ch.table(TABLES.ticketEvents)} WHERE tenant_id = 'acme' AND customer_id = 'c-1' AND ticket_id != 'T-now'
-         AND kind = 'message.customer' AND occurred_at >= {at:DateTime64(3)} - toIntervalDay(30) AND occurred_at < {at:DateTime64(3)}`,
-      { at: toClickHouseTime(NOW) },
+    expect(await priorOne('acme', 'c-1', 'T-now', iso(NOW))).toBe(3);
+    expect(await priorOne('acme', 'c-1', 'T-recent', iso(NOW))).toBe(3);
+    expect(await priorOne('acme', 'c-2', 'T-now', iso(NOW))).toBe(1);
+    expect(await priorOne('globex', 'c-1', 'T-now', iso(NOW))).toBe(1);
+    expect(await priorOne('acme', 'c-3', 'T-now', iso(NOW))).toBe(0);
+    // Many lookups in one query: each counts its own window, as the event log says.
+    const lookups = [
+      { customerId: 'c-1', ticketId: 'T-now', at: iso(NOW) },
+      { customerId: 'c-2', ticketId: 'T-now', at: iso(NOW) },
+      { customerId: 'c-1', ticketId: 'T-now', at: iso(NOW - 5 * DAY) }, // T-old-1, T-edge, T-edge-out
+      { customerId: 'c-1', ticketId: 'T-now', at: iso(NOW + 2 * DAY) }, // T-old-1, T-recent, T-later
+      { customerId: 'c-3', ticketId: 'T-now', at: iso(NOW) },
+    ];
+    const batched = await priorContacts(ch, 'acme', lookups);
+    expect(batched).toEqual([3, 1, 3, 3, 0]);
+    const fromEventLog = await Promise.all(
+      lookups.map(async ({ customerId, ticketId, at }) => {
+        const [{ n }] = await ch.query<{ n: string }>(
+          `SELECT uniqExact(ticket_id) AS n FROM ${ch.table(TABLES.ticketEvents)} WHERE tenant_id = 'acme' AND customer_id = {customerId:String} AND ticket_id != {ticketId:String}
+             AND kind = 'message.customer' AND occurred_at >= {at:DateTime64(3)} - toIntervalDay(30) AND occurred_at < {at:DateTime64(3)}`,
+          { customerId, ticketId, at: toClickHouseTime(at) },
+        );
+        return Number(n);
+      }),
     );
-    expect(Number(n)).toBe(3);
+    expect(batched).toEqual(fromEventLog);
   });
 });
 
