@@ -1,7 +1,8 @@
 // npm run bench:ingest — end-to-end webhook ingest through the real product (HTTP → verify → map →
 // signalWithStart → workflow → batching writer → chDB), against a baseline measured in the same run
 // on the same dev server: raw signalWithStart of a no-op workflow type with no HTTP, no adapter and
-// no worker. Prints webhooks/s and ack latency p50/p99 for both, and their ratio.
+// no worker. Prints webhooks/s and ack latency p50/p99 for both, and their ratio; then how fast the
+// worker stored the events end to end, and where its time went (activity and workflow task latency).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
 import { TABLES } from '../store/tables.js';
 import { standardWebhookHeaders } from '../helpdesks/generic.js';
+import { ticketWorkflowId } from '../workflows/messages.js';
+import { activityLatencies, workflowTaskLatencies, type LatencySummary } from './workerLatency.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const defaultDataset = path.resolve(repoRoot, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv');
@@ -26,12 +29,18 @@ const options = new Command('bench:ingest')
   .option('--events <n>', 'webhooks to send in each phase', '3000')
   .option('--tickets <n>', 'distinct tickets the events spread over', '600')
   .option('--concurrency <n>', 'concurrent senders', '32')
+  .option('--customers <n>', 'distinct customers the tickets belong to (0 = messages without a customer); drafting reads each customer\'s recent tickets', '200')
+  .option('--history-sample <n>', 'tickets whose workflow histories are read for workflow task latency', '200')
   .parse()
-  .opts<{ dataset: string; out: string; events: string; tickets: string; concurrency: string }>();
+  .opts<{ dataset: string; out: string; events: string; tickets: string; concurrency: string; customers: string; historySample: string }>();
 
 const events = Number(options.events);
 const tickets = Number(options.tickets);
 const concurrency = Number(options.concurrency);
+const customers = Number(options.customers);
+for (const [flag, value, min] of [['--events', events, 1], ['--tickets', tickets, 1], ['--concurrency', concurrency, 1], ['--customers', customers, 0], ['--history-sample', Number(options.historySample), 0]] as const) {
+  if (!Number.isInteger(value) || value < min) throw new Error(`${flag}: expected an integer ≥ ${min}`);
+}
 
 function loadBodies(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -113,6 +122,7 @@ async function main(): Promise<void> {
             channel: 'chat',
             tags: [],
             body: bodies[i % bodies.length],
+            ...(customers > 0 && { customer: { customerId: `cust-${(i % tickets) % customers}` } }),
           },
         ],
       });
@@ -133,6 +143,9 @@ async function main(): Promise<void> {
     let stored = 0;
     while ((stored = await countStored()) < events - ingest.errors && Date.now() - startedAt < 600_000) await new Promise((r) => setTimeout(r, 250));
     const processedSeconds = (Date.now() - startedAt) / 1000;
+    const activities = activityLatencies(await (await fetch(`${sl.url}/metrics`)).text());
+    const sampled = Array.from({ length: Math.min(tickets, Number(options.historySample)) }, (_, k) => ticketWorkflowId('bench', `B-${Math.floor((k * tickets) / Math.min(tickets, Number(options.historySample)))}`));
+    const workflowTasks = await workflowTaskLatencies(sl.temporal.client, sampled);
 
     const b = summary(baseline);
     const e = summary(ingest);
@@ -141,7 +154,9 @@ async function main(): Promise<void> {
       tickets,
       concurrency,
       baseline: b,
+      customers,
       ingest: { ...e, storedInClickHouse: stored, endToEndProcessedPerSecond: stored / processedSeconds },
+      worker: { activities, workflowTasks: { sampledTickets: sampled.length, ...workflowTasks } },
       ratio: { throughput: e.perSecond / b.perSecond, p50: e.p50 / b.p50, p99: e.p99 / b.p99 },
     };
     mkdirSync(options.out, { recursive: true });
@@ -153,6 +168,12 @@ async function main(): Promise<void> {
     console.log(`| supportloop webhooks (HTTP→verify→map→signalWithStart) | ${f(e.perSecond)} | ${f(e.p50)} | ${f(e.p99)} | ${e.errors} |`);
     console.log(`\nratio webhook/baseline: throughput ${result.ratio.throughput.toFixed(2)}×, p50 ${result.ratio.p50.toFixed(2)}×, p99 ${result.ratio.p99.toFixed(2)}×`);
     console.log(`processed into ClickHouse: ${stored}/${events} events, ${f(result.ingest.endToEndProcessedPerSecond)} events/s end to end`);
+    const row = (name: string, l: LatencySummary) => console.log(`| ${name} | ${l.count} | ${f(l.meanMs)} | ${f(l.p50Ms)} | ${f(l.p99Ms)} |`);
+    console.log('\n| worker (ms) | n | mean | p50 | p99 |');
+    console.log('|---|---|---|---|---|');
+    for (const [name, l] of Object.entries(activities).sort()) row(`activity ${name} (p50/p99 from histogram buckets)`, l);
+    row(`workflow task waiting for a slot (${sampled.length} tickets' histories)`, workflowTasks.waiting);
+    row('workflow task running (incl. its local activities)', workflowTasks.running);
     console.log(`results: ${path.join(options.out, 'ingest.json')}`);
   } finally {
     await sl.stop();
