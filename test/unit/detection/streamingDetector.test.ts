@@ -205,6 +205,8 @@ describe('detector state', () => {
     expect(() => createStreamingDetector({ escalation: -1 })).toThrow(/escalation/);
     expect(() => createStreamingDetector({ direction: 'sideways' as 'up' })).toThrow(/direction/);
     expect(() => createStreamingDetector({ dailyDepth: 0 })).toThrow(/dailyDepth/);
+    expect(() => createStreamingDetector({ patternCapacity: 0 })).toThrow(/patternCapacity/);
+    expect(() => createStreamingDetector({ patternVigilance: 0 })).toThrow(/patternVigilance/);
     expect(() => createStreamingDetector().update(Number.NaN, 1)).toThrow(/finite/);
     expect(() => restoreStreamingDetector({ version: 99 } as never)).toThrow(/snapshot version 99/);
   });
