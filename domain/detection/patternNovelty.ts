@@ -62,7 +62,7 @@ function standardised(s: PatternState, means: number[]): number[] {
   return means.map((m) => (m - s.level) / unit);
 }
 
-/** Nearest pattern; `established` skips patterns seen only once (a shape is known once it recurs). */
+/** Nearest pattern; `established` skips patterns no later, non-overlapping window has matched yet. */
 function nearest(s: PatternState, v: number[], established: boolean): { index: number; distance: number } {
   let index = -1;
   let best = Infinity;
@@ -110,7 +110,8 @@ export function learnPattern(s: PatternState, p: PatternParams, stepMs: number, 
   if (s.closed.length < p.patternSegments || s.spread === 0) return;
 
   const v = standardised(s, s.closed);
-  // Usage fades per closed window, so patterns the series stopped showing make room first.
+  // Usage halves every 4 × capacity closed windows: a full codebook whose patterns each recur once a
+  // cycle keeps them all, while patterns the series stopped showing make room first.
   const fade = Math.pow(0.5, 1 / (p.patternCapacity * 4));
   for (let i = 0; i < s.usage.length; i++) s.usage[i] *= fade;
   const { index, distance } = nearest(s, v, false);
