@@ -42,11 +42,15 @@ export interface ResolvedOptions {
   countScaling: boolean;
   /** Span of the short-run mean and mean |z| (sustained shifts, bursts of volatility, flatlines). */
   shortWindowMs: number;
-  /** Time spanned by the shape compared with known patterns (patternNovelty.ts). */
+  /**
+   * Time spanned by the shape compared with known patterns (patternNovelty.ts): one day, the cycle
+   * of most operational series, so a day that runs differently is one novel shape. Span and
+   * vigilance are in bench:nab's split-half grid (6 h / 1 day × 0.25 / 0.5 / 1).
+   */
   patternSpanMs: number;
-  /** Segment means per compared shape. */
+  /** Segment means per compared shape (3-hour segments over a day). */
   patternSegments: number;
-  /** Known patterns remembered per series. */
+  /** Known patterns remembered per series (bounds state: 32 × 8 numbers ≈ 3 KB of JSON). */
   patternCapacity: number;
   /** RMS distance, in long-run spreads, within which a shape matches a known pattern (novelty 1). */
   patternVigilance: number;
