@@ -15,6 +15,8 @@ import { SingleBar } from 'cli-progress';
 import { quantile } from 'simple-statistics';
 import { Webhook } from 'standardwebhooks';
 import { writeLineChartPng } from '../reporting/lineChart.js';
+import { detectionScheduleId } from '../workflows/messages.js';
+import { diagnoseLiveRun } from './detectionLiveDiagnosis.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
@@ -164,6 +166,10 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     const latencies = perSpike.flatMap((s) => (s.latencyMinutes === null ? [] : [s.latencyMinutes]));
     const q = (xs: number[], p: number) => (xs.length ? Number(quantile(xs, p).toFixed(2)) : null);
     const topicMinutes = TOPICS.length * ((endMs - liveStart) / MINUTE_MS);
+    const diagnosis = await diagnoseLiveRun({
+      ch: sl.ch, temporal: sl.temporal.client, tenantId: tenant.tenantId, scheduleWorkflowId: detectionScheduleId(tenant.tenantId), liveStartMs: liveStart, endMs,
+      trueTopic: new Map(live.map((t) => [t.ticketId, t.topicId])), spikes: spikes.map((s) => ({ topicId: s.topicId, fromMs: Date.parse(s.from), toMs: Date.parse(s.to) })),
+    });
     const result = {
       ran: { liveStart: new Date(liveStart).toISOString(), end: new Date(endMs).toISOString(), warmupDays: o.warmupDays, historyTickets: history.length, liveTickets: live.length, posted, failed, ticketsPerDay: o.ticketsPerDay, detectionIntervalSeconds: config.detectionIntervalSeconds, seed: o.seed },
       spikes: { injected: spikes.length, factor: o.factor, minutes: o.spikeMinutes, caught: latencies.length },
@@ -172,6 +178,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
       allNoticesVerified: notices.every((n) => n.verified),
       notices: notices.map((n) => ({ ...n, receivedAt: new Date(n.receivedAtMs).toISOString() })),
       perSpike,
+      diagnosis,
     };
     mkdirSync(o.out, { recursive: true });
     writeFileSync(path.join(o.out, 'detection-live.json'), JSON.stringify(result, null, 2));
@@ -184,6 +191,10 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     perSpike.forEach((s, i) => console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} ${s.startsAt.slice(11, 16)}  ${String(s.ticketsInSpike).padStart(16)}  ${s.latencyMinutes === null ? 'missed' : `${s.latencyMinutes.toFixed(1)} min`}`));
     console.log(`\nlive: caught ${latencies.length}/${spikes.length}; spike start → signed alert webhook at the receiver p50 ${result.latencyMinutes.p50} min, p95 ${result.latencyMinutes.p95} min; signatures verified: ${result.allNoticesVerified}`);
     console.log(`false alerts (topic firing notices outside a spike): ${falseAlerts.length} over ${(topicMinutes / 1440 / 7).toFixed(3)} topic-weeks watched${falseAlerts.length ? ` (${result.falseAlerts.series.join(', ')})` : ''}`);
+    const d = diagnosis;
+    console.log(`\nwhat detection could read: ${d.passes} passes (gap p50 ${d.passGapSeconds.p50} s, max ${d.passGapSeconds.max} s); message written p50 ${d.writeDelaySeconds.p50} s / p95 ${d.writeDelaySeconds.p95} s / max ${d.writeDelaySeconds.max} s after it occurred; ${d.lateRows}/${d.liveRows} rows written after the pass that read their minute`);
+    console.log(`classifier: ${(100 * d.classifiedAsTrueTopic).toFixed(0)}% of live messages got their simulated topic, ${(100 * d.classifiedUnknown).toFixed(0)}% 'unknown'`);
+    d.spikes.forEach((s, i) => console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} stored as ${JSON.stringify(s.storedByTopic)}; on the topic series in time ${s.countedInTime}, late ${s.countedLate} (of which ${s.borrowedFromOtherTopics} other topics'); expected ${s.detectorExpectedPerMinute?.toFixed(3)}/min`));
     console.log(`results: ${path.join(o.out, 'detection-live.json')}, live-spikes-alerted.png`);
   } finally {
     receiver.close();
