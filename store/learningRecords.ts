@@ -50,9 +50,12 @@ async function ticketRecords(ch: ClickHouse, tenantId: string, w: RecordWindow):
             t.message_id, t.message_at, t.subject, t.message, t.reply, t.channel, t.plan, t.segment, t.customer_role,
             t.customer_id, t.account_id, t.signup_at, t.tags, t.escalations, sg.suggestion_json
      FROM (
+       -- FINAL merges only the tickets with a solve in the window (their key ranges), not the
+       -- tenant's whole log: a refresh runs every second or so.
        SELECT ticket_id, event_id, occurred_at, recorded_at FROM ${events} FINAL
        WHERE tenant_id = {tenantId:String} AND kind = 'ticket.solved'
          AND recorded_at >= {after:DateTime64(3)} AND occurred_at < {before:DateTime64(3)}
+         AND ticket_id IN (SELECT ticket_id FROM ${events} WHERE tenant_id = {tenantId:String} AND kind = 'ticket.solved' AND recorded_at >= {after:DateTime64(3)})
      ) AS s
      INNER JOIN (
        SELECT ticket_id,
@@ -133,6 +136,8 @@ async function outcomeRecords(ch: ClickHouse, tenantId: string, w: RecordWindow)
   const rows = await ch.query<OutcomeRow>(
     `SELECT event_id, ticket_id, occurred_at AS at, recorded_at, details FROM ${ch.table(TABLES.ticketEvents)} FINAL
      WHERE tenant_id = {tenantId:String} AND kind = 'ticket.outcome' AND recorded_at >= {after:DateTime64(3)} AND occurred_at < {before:DateTime64(3)}
+       -- FINAL over the key ranges of the tickets with an outcome in the window only (as ticketRecords).
+       AND ticket_id IN (SELECT ticket_id FROM ${ch.table(TABLES.ticketEvents)} WHERE tenant_id = {tenantId:String} AND kind = 'ticket.outcome' AND recorded_at >= {after:DateTime64(3)})
      ORDER BY at, event_id`,
     { tenantId, after: w.recordedAfter ? toClickHouseTime(w.recordedAfter) : EPOCH, before: w.before ? toClickHouseTime(w.before) : FAR_FUTURE },
   );
