@@ -1,7 +1,8 @@
 // Each arm's posterior from its sufficient statistics (Bayesian ridge regression):
-//   precision P = λI + Σ x xᵀ,  mean weights θ = P⁻¹ (Σ r x + λ θ₀),  θ₀ = priorMean on the bias,
+//   precision P = Λ + Σ x xᵀ,  mean weights θ = P⁻¹ (Σ r x + Λ θ₀),  θ₀ = priorMean on the bias,
+//   Λ = diag(ridge on the bias, contextRidge on every context feature),
 //   expected reward in context x: μ = xᵀθ,  its uncertainty: sd = noise · √(xᵀ P⁻¹ x).
-// A feature the arm has never seen keeps its prior (weight 0, variance 1/λ). P is factorised once per
+// A feature the arm has never seen keeps its prior (weight 0, variance 1/contextRidge). P is factorised once per
 // arm statistics object (Cholesky) and memoised: states are immutable, so a factor never goes stale.
 import type { ArmStatistics, BanditConfig, ResolvedFeatures } from './banditState.js';
 
@@ -58,7 +59,7 @@ const NO_DATA: ArmStatistics = { n: 0, sumReward: 0, sumSquaredReward: 0, gram: 
 
 export function armPosterior(stats: ArmStatistics | undefined, d: number, config: BanditConfig): ArmPosterior {
   const arm = stats ?? NO_DATA;
-  const key = `${d}|${config.ridge}|${config.priorMean}`;
+  const key = `${d}|${config.ridge}|${config.contextRidge}|${config.priorMean}`;
   const memo = cache.get(arm) ?? new Map<string, ArmPosterior>();
   cache.set(arm, memo);
   const hit = memo.get(key);
@@ -67,7 +68,7 @@ export function armPosterior(stats: ArmStatistics | undefined, d: number, config
   const rhs = new Float64Array(d);
   for (let i = 0; i < d; i += 1) {
     const row = arm.gram[i];
-    for (let j = 0; j < d; j += 1) precision[i * d + j] = (row?.[j] ?? 0) + (i === j ? config.ridge : 0);
+    for (let j = 0; j < d; j += 1) precision[i * d + j] = (row?.[j] ?? 0) + (i === j ? (i === 0 ? config.ridge : config.contextRidge) : 0);
     rhs[i] = arm.rewardSums[i] ?? 0;
   }
   rhs[0]! += config.ridge * config.priorMean;
@@ -87,7 +88,7 @@ export function predictArm(posterior: ArmPosterior, features: ResolvedFeatures, 
     mean += theta[i]!;
   }
   const v = forward(factor, d, x);
-  let quadratic = features.unseen.length / config.ridge;
+  let quadratic = features.unseen.length / config.contextRidge;
   for (let i = 0; i < d; i += 1) quadratic += v[i]! * v[i]!;
   return { mean, sd: config.noise * Math.sqrt(quadratic) };
 }

@@ -39,8 +39,8 @@ export function banditSettingsFor(overrides: BanditSettingsOverrides = {}): Band
 
 /** The model configuration part of the settings (what chooseArm and the fold read). */
 export function modelConfig(settings: BanditSettings): BanditConfig {
-  const { ridge, priorMean, noise, epsilon, explorationFloor, maxValuesPerFeature } = settings;
-  return { ridge, priorMean, noise, epsilon, explorationFloor, maxValuesPerFeature };
+  const { ridge, contextRidge, priorMean, noise, epsilon, explorationFloor, maxValuesPerFeature } = settings;
+  return { ridge, contextRidge, priorMean, noise, epsilon, explorationFloor, maxValuesPerFeature };
 }
 
 /** Only the features the settings allow ("name=value" kept when its name is allowed). */

@@ -14,7 +14,12 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const BanditConfig = Type.Object(
   {
-    ridge: Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'Prior precision λ of every weight: how many rows a feature needs before its data outweighs the prior.' }),
+    ridge: Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: "Prior precision λ of each arm's own weight (the bias): how many rows an arm needs before its data outweighs the prior." }),
+    contextRidge: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1000,
+      description: "Prior precision of each context feature's weight: how sure the model is, before data, that a feature changes an arm's reward only a little. Higher = behaves context-free until the data shows a context matters.",
+    }),
     priorMean: Type.Number({ minimum: 0, maximum: 1, description: 'Expected reward of an arm nothing is known about.' }),
     noise: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Standard deviation of one reward around its expectation; scales the posterior uncertainty.' }),
     epsilon: Type.Number({ minimum: 0, maximum: 1, description: 'Most share of choices that may differ from the best-estimated arm (exploration), floor included.' }),
@@ -28,12 +33,19 @@ export const BanditConfigOverrides = Type.Partial(BanditConfig, { additionalProp
 export type BanditConfigOverrides = Static<typeof BanditConfigOverrides>;
 
 /**
- * Defaults. ridge 1: one row moves a weight halfway to its data. priorMean 0.5: the middle of the
- * reward scale, so an untried arm is neither favoured nor ruled out. noise 0.25: ticket rewards (see
- * domain/reward.ts) spread about that much for the same context and strategy. epsilon 0.1 and floor
- * 0.02: at most 1 in 10 tickets gets a strategy other than the best-estimated one, 1 in 50 at random.
+ * Defaults. ridge 1: one row moves an arm's own weight halfway to its data. contextRidge 8: a prior
+ * of hierarchical shrinkage — the arm's overall effect is unknown on the whole reward scale (prior sd
+ * = noise), while one context feature a priori shifts it by a third of that (sd noise/√8), so the
+ * eight feature families together are as uncertain as the arm itself; with equal ridges a context
+ * of 9 active weights starts 3× as uncertain as the arm, and the bandit keeps exploring rare
+ * combinations where context does not matter (harness of simulation.ts, 5,000 rounds, 3 seeds:
+ * cumulative regret 124 → 74 in a world where no context matters, 286 → 287 and 122 → 123 in the
+ * two contextual test worlds). priorMean 0.5: the middle of the reward scale, so an
+ * untried arm is neither favoured nor ruled out. noise 0.25: ticket rewards (see domain/reward.ts)
+ * spread about that much for the same context and strategy. epsilon 0.1 and floor 0.02: at most 1
+ * in 10 tickets gets a strategy other than the best-estimated one, 1 in 50 at random.
  */
-export const DEFAULT_BANDIT_CONFIG: BanditConfig = { ridge: 1, priorMean: 0.5, noise: 0.25, epsilon: 0.1, explorationFloor: 0.02, maxValuesPerFeature: 20 };
+export const DEFAULT_BANDIT_CONFIG: BanditConfig = { ridge: 1, contextRidge: 8, priorMean: 0.5, noise: 0.25, epsilon: 0.1, explorationFloor: 0.02, maxValuesPerFeature: 20 };
 
 export function banditConfigFor(overrides: BanditConfigOverrides = {}): BanditConfig {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));

@@ -30,7 +30,7 @@ describe('bandit settings', () => {
   it('defaults, overrides and the model part', () => {
     expect(banditSettingsFor({})).toEqual(DEFAULT_BANDIT_SETTINGS);
     expect(banditSettingsFor({ epsilon: 0.3, features: [] })).toMatchObject({ epsilon: 0.3, features: [], controlShare: 0.05 });
-    expect(Object.keys(modelConfig(DEFAULT_BANDIT_SETTINGS)).sort()).toEqual(['epsilon', 'explorationFloor', 'maxValuesPerFeature', 'noise', 'priorMean', 'ridge']);
+    expect(Object.keys(modelConfig(DEFAULT_BANDIT_SETTINGS)).sort()).toEqual(['contextRidge', 'epsilon', 'explorationFloor', 'maxValuesPerFeature', 'noise', 'priorMean', 'ridge']);
   });
 
   it('keeps only the allowed context features; [] is context-free', () => {
