@@ -5,6 +5,7 @@
 // worker stored the events end to end, and where its time went (activity and workflow task latency).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
@@ -110,6 +111,9 @@ async function main(): Promise<void> {
       });
     });
 
+    // Event loop delay of the one process that runs the API, the worker's activities and chDB's client.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const startedAt = Date.now();
     const ingest = await runPhase('webhooks end to end', events, async (i) => {
       const body = JSON.stringify({
@@ -140,9 +144,14 @@ async function main(): Promise<void> {
     // Acked means durable in Temporal; also measure how long until every event is in ClickHouse.
     const countStored = async () =>
       Number((await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table(TABLES.ticketEvents)} FINAL WHERE tenant_id = {t:String}`, { t: 'bench' }))[0]!.n);
+    // What the worker had stored when the last webhook was acked, then its rate with ingest finished.
+    const ingestSeconds = (Date.now() - startedAt) / 1000;
+    const storedDuringIngest = await countStored();
     let stored = 0;
     while ((stored = await countStored()) < events - ingest.errors && Date.now() - startedAt < 600_000) await new Promise((r) => setTimeout(r, 250));
     const processedSeconds = (Date.now() - startedAt) / 1000;
+    loopDelay.disable();
+    const drainPerSecond = (stored - storedDuringIngest) / Math.max(processedSeconds - ingestSeconds, 1e-3);
     const activities = activityLatencies(await (await fetch(`${sl.url}/metrics`)).text());
     const sampled = Array.from({ length: Math.min(tickets, Number(options.historySample)) }, (_, k) => ticketWorkflowId('bench', `B-${Math.floor((k * tickets) / Math.min(tickets, Number(options.historySample)))}`));
     const workflowTasks = await workflowTaskLatencies(sl.temporal.client, sampled);
@@ -155,7 +164,8 @@ async function main(): Promise<void> {
       concurrency,
       baseline: b,
       customers,
-      ingest: { ...e, storedInClickHouse: stored, endToEndProcessedPerSecond: stored / processedSeconds },
+      ingest: { ...e, storedInClickHouse: stored, endToEndProcessedPerSecond: stored / processedSeconds, storedPerSecondDuringIngest: storedDuringIngest / ingestSeconds, storedPerSecondDraining: drainPerSecond },
+      eventLoopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
       worker: { activities, workflowTasks: { sampledTickets: sampled.length, ...workflowTasks } },
       ratio: { throughput: e.perSecond / b.perSecond, p50: e.p50 / b.p50, p99: e.p99 / b.p99 },
     };
@@ -167,7 +177,8 @@ async function main(): Promise<void> {
     console.log(`| baseline: raw signalWithStart (no-op workflow) | ${f(b.perSecond)} | ${f(b.p50)} | ${f(b.p99)} | ${b.errors} |`);
     console.log(`| supportloop webhooks (HTTP→verify→map→signalWithStart) | ${f(e.perSecond)} | ${f(e.p50)} | ${f(e.p99)} | ${e.errors} |`);
     console.log(`\nratio webhook/baseline: throughput ${result.ratio.throughput.toFixed(2)}×, p50 ${result.ratio.p50.toFixed(2)}×, p99 ${result.ratio.p99.toFixed(2)}×`);
-    console.log(`processed into ClickHouse: ${stored}/${events} events, ${f(result.ingest.endToEndProcessedPerSecond)} events/s end to end`);
+    console.log(`processed into ClickHouse: ${stored}/${events} events, ${f(result.ingest.endToEndProcessedPerSecond)} events/s end to end (${f(result.ingest.storedPerSecondDuringIngest)}/s while webhooks arrived, ${f(drainPerSecond)}/s draining after)`);
+    console.log(`event loop delay: p50 ${f(result.eventLoopDelayMs.p50)} ms, p99 ${f(result.eventLoopDelayMs.p99)} ms, max ${f(result.eventLoopDelayMs.max)} ms`);
     const row = (name: string, l: LatencySummary) => console.log(`| ${name} | ${l.count} | ${f(l.meanMs)} | ${f(l.p50Ms)} | ${f(l.p99Ms)} |`);
     console.log('\n| worker (ms) | n | mean | p50 | p99 |');
     console.log('|---|---|---|---|---|');
