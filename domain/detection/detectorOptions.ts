@@ -38,6 +38,11 @@ export interface ResolvedOptions {
   minTrackRecordMs: number;
   /** Memory of the level's long-run normal. */
   levelMemoryMs: number;
+  /**
+   * Half-life of the slow offset (value − reference averaged over about a day): a day running
+   * steadily high or low is evidence even when no hour is. One day, the cycle of most series.
+   */
+  slowLevelHalfLifeMs: number;
   /** For count series, measure residuals in units of √expected (quasi-Poisson scale). */
   countScaling: boolean;
   /** Span of the short-run mean and mean |z| (sustained shifts, bursts of volatility, flatlines). */
@@ -113,6 +118,7 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<ResolvedOptions> = {
   clipScales: 3,
   minTrackRecordMs: DAY_MS,
   levelMemoryMs: 7 * DAY_MS,
+  slowLevelHalfLifeMs: DAY_MS,
   countScaling: true,
   shortWindowMs: HOUR_MS,
   patternSpanMs: DAY_MS,
@@ -150,7 +156,7 @@ export function resolveOptions(options: DetectorOptions): ResolvedOptions {
   for (const key of ['cadenceGaps', 'minLevelSamples', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets', 'patternSegments', 'patternCapacity'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`detector option ${key} must be a positive integer (got ${o[key]})`);
   }
-  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'shortWindowMs', 'patternSpanMs', 'patternVigilance', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
+  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'slowLevelHalfLifeMs', 'shortWindowMs', 'patternSpanMs', 'patternVigilance', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
     if (o[key] <= 0) throw new Error(`detector option ${key} must be positive (got ${o[key]})`);
   }
   return o;

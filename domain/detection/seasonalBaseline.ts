@@ -27,6 +27,7 @@ export type BaselineParams = Pick<
   | 'clipScales'
   | 'minTrackRecordMs'
   | 'levelMemoryMs'
+  | 'slowLevelHalfLifeMs'
   | 'countScaling'
 >;
 
@@ -48,6 +49,15 @@ interface Candidate {
   offsetMean: number;
   offsetMad: number;
   offsets: number;
+  /** Slow offset (EWMA of value − reference over slowLevelHalfLifeMs) and its long-run mean and MAD; absent in older snapshots. */
+  slow?: SlowOffset;
+}
+
+interface SlowOffset {
+  offset: number;
+  mean: number;
+  mad: number;
+  count: number;
 }
 
 export interface BaselineState {
@@ -142,6 +152,21 @@ export function levelDeviation(state: BaselineState, candidate: number, timestam
 }
 
 /**
+ * How far the slow offset from a candidate's reference — a day-long average of value − reference,
+ * this point included — sits from its own long-run normal, in its long-run MAD. A day running
+ * steadily high or low (a holiday, a topic that stays busy) can hide inside every hour's noise and
+ * inside the hour-scale level, yet add up over the day.
+ */
+export function slowLevelDeviation(state: BaselineState, p: BaselineParams, candidate: number, timestampMs: number, value: number, stepMs: number): number {
+  const c = state.candidates[candidate];
+  const ref = reference(state, c, timestampMs);
+  // Its long-run spread needs about a day of slow offsets before it means anything.
+  if (ref === null || !c.slow || c.slow.count < samplesIn(DAY_MS, stepMs) || c.slow.mad === 0) return 0;
+  const offset = c.slow.offset + ewmaWeight(p.slowLevelHalfLifeMs, stepMs) * (value - ref - c.slow.offset);
+  return (offset - c.slow.mean) / (1.2533 * c.slow.mad);
+}
+
+/**
  * Errors of counts are measured in units of √λ (Pearson residuals): a busy hour is noisier than a
  * quiet one in absolute terms, and one overdispersion factor then fits the whole day.
  */
@@ -170,6 +195,7 @@ export function learn(state: BaselineState, p: BaselineParams, timestampMs: numb
       c.deviations.push(value - ref);
       if (c.deviations.length > window) c.deviations.shift();
       trackOffset(c, p, stepMs, median(c.deviations));
+      trackSlowOffset(c, p, stepMs, value - ref);
     }
   });
   for (const memory of Object.values(state.memories)) rememberValue(memory, timestampMs, value);
@@ -185,3 +211,14 @@ function trackOffset(c: Candidate, p: BaselineParams, stepMs: number, offset: nu
   c.offsetMad += rate * (Math.abs(delta) - c.offsetMad);
 }
 
+/** The slow offset and its long-run normal (robust EWMA mean and MAD, like the hour-scale offset's). */
+function trackSlowOffset(c: Candidate, p: BaselineParams, stepMs: number, deviation: number): void {
+  const slow = (c.slow ??= { offset: deviation, mean: 0, mad: 0, count: 0 });
+  slow.count++;
+  slow.offset += Math.max(ewmaWeight(p.slowLevelHalfLifeMs, stepMs), 1 / slow.count) * (deviation - slow.offset);
+  const rate = Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / slow.count);
+  const limit = slow.count > 1 && slow.mad > 0 ? p.clipScales * 1.2533 * slow.mad : Infinity;
+  const delta = Math.max(-limit, Math.min(limit, slow.offset - slow.mean));
+  slow.mean += rate * delta;
+  slow.mad += rate * (Math.abs(delta) - slow.mad);
+}

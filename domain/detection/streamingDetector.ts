@@ -5,7 +5,7 @@
 // and again only if it gets much worse, not for every minute it lasts. The whole state is JSON, so
 // an activity can persist it between scheduled runs and a restart resumes without re-alerting.
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
-import { forecast, learn, levelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
+import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
 import { learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
@@ -29,12 +29,13 @@ export interface DetectionResult {
 }
 
 /**
- * Version 2 added `counts`; a version-1 snapshot resumes with a fresh count memory. `patterns` (and
- * its fifth evidence history) came later within version 2: a snapshot without them gets fresh ones.
+ * Version 2 added `counts`; a version-1 snapshot resumes with a fresh count memory. `patterns`, the
+ * baselines' slow offsets and the fifth and sixth evidence histories came later within version 2:
+ * a snapshot without them starts them afresh.
  */
 export const SNAPSHOT_VERSION = 2;
-/** Evidence streams: spike, shift, level, volatility, pattern novelty. */
-const STREAMS = 5;
+/** Evidence streams: spike, shift, level, volatility, pattern novelty, slow level. */
+const STREAMS = 6;
 
 export interface DetectorSnapshot {
   version: typeof SNAPSHOT_VERSION;
@@ -48,7 +49,7 @@ export interface DetectorSnapshot {
   counts: CountWindowState | null;
   /** Codebook of recent shapes (created with the baseline). */
   patterns: PatternState | null;
-  /** One history per evidence stream: spike, shift, level, volatility, pattern novelty. */
+  /** One history per evidence stream: spike, shift, level, volatility, pattern novelty, slow level. */
   tails: TailState[];
   /** Surprise of the last reported / alerted point, fading with peakHalfLifeMs. */
   reportedSurprise: number;
@@ -103,20 +104,19 @@ function oriented(z: number, direction: ResolvedOptions['direction']): number {
 }
 
 /**
- * Surprise (−log10 p, Bonferroni-corrected over the streams) of the rarest evidence stream, each
- * judged against its own history, which the evidence then joins. Evidence below `minEvidence`
- * scales is never surprising: a perfectly quiet series must not alert on its first wobble.
+ * Surprise (−log10 p, Bonferroni-corrected over the streams) of each evidence stream, judged against
+ * its own history, which the evidence then joins. Evidence below `minEvidence` scales is never
+ * surprising: a perfectly quiet series must not alert on its first wobble.
  */
-function calibratedSurprise(tails: TailState[], evidence: number[], o: ResolvedOptions, stepMs: number): number {
+function calibratedSurprises(tails: TailState[], evidence: number[], o: ResolvedOptions, stepMs: number): number[] {
   const decay = Math.pow(0.5, stepMs / o.calibrationHalfLifeMs);
   const minCount = samplesIn(o.minHistoryMs, stepMs);
   const maxRun = samplesIn(o.maxIncidentMs, stepMs);
-  let best = 0;
-  evidence.forEach((e, k) => {
-    if (e >= o.minEvidence) best = Math.max(best, tailSurprise(tails[k], e, minCount, o));
+  return evidence.map((e, k) => {
+    const surprise = e >= o.minEvidence ? tailSurprise(tails[k], e, minCount, o) : 0;
     observeTail(tails[k], e, o.minEvidence, maxRun, decay);
+    return Math.max(0, surprise - Math.log10(evidence.length));
   });
-  return Math.max(0, best - Math.log10(evidence.length));
 }
 
 /**
@@ -150,7 +150,11 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     // Below about one event per step a window's shape is Poisson noise, not a pattern.
     const sparse = state.baseline!.countLike && state.patterns!.level < o.sparseBelowPerStep;
     const novelty = !sparse && (o.direction === 'both' || oriented(z, o.direction) > 0) ? patternNovelty(state.patterns!, o, value) : 0;
-    return [oriented(z, o.direction), oriented(shift, o.direction), oriented(level, o.direction), o.direction === 'up' ? volatility : Math.abs(volatility), novelty];
+    const slowLevel = slowLevelDeviation(state.baseline!, params, fcChosen, timestampMs, value, stepMs);
+    return [
+      oriented(z, o.direction), oriented(shift, o.direction), oriented(level, o.direction),
+      o.direction === 'up' ? volatility : Math.abs(volatility), novelty, oriented(slowLevel, o.direction),
+    ];
   }
 
   function update(timestampMs: number, value: number): DetectionResult {
@@ -166,10 +170,13 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     // Warm-up: the first day's baselines are still guesses; their errors must not enter the histories.
     const warm = timestampMs - state.firstTimestampMs >= o.warmupMs;
     let surprise = 0;
+    let slowSurprise = 0;
     if (fc && warm) {
       const centre = baselineFor(o.direction, fc.expected, fc.normalRange);
       const z = (value - centre) / fc.scaleAt(centre);
-      surprise = calibratedSurprise(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs);
+      const surprises = calibratedSurprises(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs);
+      slowSurprise = surprises.pop()!;
+      surprise = Math.max(0, ...surprises);
     }
     learn(state.baseline, params, timestampMs, stepMs, value, fc);
     learnPattern(state.patterns, o, stepMs, value);
@@ -183,12 +190,13 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const fade = Math.pow(0.5, stepMs / o.peakHalfLifeMs);
     state.reportedSurprise *= fade;
     state.alertedSurprise *= fade;
-    // A window's count evidence keeps growing for as long as its spike stays inside the window: that
-    // is accumulation, not a worse incident. So it may raise an alert, but never escalate one: while
-    // the last alert's bar is above the alert level, it stays just under that bar.
+    // A window's count evidence keeps growing for as long as its spike stays inside the window, and
+    // the slow level for as long as a shift lasts: that is accumulation, not a worse incident. So
+    // they may raise an alert, but never escalate one: while the last alert's bar is above the alert
+    // level, they stay just under that bar.
     const alertLevel = alertSurpriseOf(o);
-    const countBar = state.alertedSurprise * o.escalation >= alertLevel ? state.alertedSurprise : alertLevel;
-    surprise = Math.max(surprise, Math.min(sparse.surprise, 0.999 * o.escalation * countBar));
+    const accumulationBar = state.alertedSurprise * o.escalation >= alertLevel ? state.alertedSurprise : alertLevel;
+    surprise = Math.max(surprise, Math.min(Math.max(sparse.surprise, slowSurprise), 0.999 * o.escalation * accumulationBar));
     const surpriseScore = surprise / (surprise + o.scoreScale);
     const replay = state.lastAlertMs !== null && timestampMs <= state.lastAlertMs;
     const escalated = surprise > 0 && surprise > state.reportedSurprise * o.escalation;

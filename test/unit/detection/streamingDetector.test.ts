@@ -195,7 +195,7 @@ describe('detector state', () => {
     const older = { ...rest, tails: rest.tails.slice(0, 4) };
     const resumed = restoreStreamingDetector(older as never);
     const after = points.slice(half).map((p) => resumed.update(p.t, p.v));
-    expect(resumed.snapshot().tails.length).toBe(5);
+    expect(resumed.snapshot().tails.length).toBe(6); // spike, shift, level, volatility, pattern, slow level
     expect(resumed.snapshot().patterns).not.toBeNull();
     // The spike is still the one alert.
     expect(after.filter((r) => r.isAnomaly).length).toBe(1);
