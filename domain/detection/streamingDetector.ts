@@ -1,7 +1,8 @@
 // The streaming anomaly detector: fed one (timestamp, value) at a time, no look-ahead, no clock, no
-// I/O. Cadence, count-likeness and seasonality are inferred from the data. Each point yields four
+// I/O. Cadence, count-likeness and seasonality are inferred from the data. Each point yields six
 // kinds of evidence (a spike, a sustained shift, an unusual level, a burst or collapse of
-// volatility), each judged by how rare it is for this series; an episode is reported when it starts
+// volatility, a novel shape of the last day, a day running high or low), each judged by how rare it
+// is for this series (the rarest counts, Bonferroni-corrected); an episode is reported when it starts
 // and again only if it gets much worse, not for every minute it lasts. The whole state is JSON, so
 // an activity can persist it between scheduled runs and a restart resumes without re-alerting.
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
