@@ -146,6 +146,13 @@ export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window:
                 WHERE tenant_id = {tenantId:String} AND kind = 'ticket.outcome' GROUP BY event_id) AS e ON e.event_id = r.outcome_event_id`,
       }
     : { column: 'CAST(NULL AS Nullable(Float64))', join: '' };
+  // An incremental refresh (the live bandit, about once a second) de-duplicates only the tickets with
+  // a row recorded since then, not the tenant's whole reward history.
+  const recent =
+    window.recordedFrom === undefined
+      ? ''
+      : `
+         AND ticket_id IN (SELECT ticket_id FROM ${ch.table(TABLES.ticketRewards)} WHERE tenant_id = {tenantId:String} AND recorded_at >= {recordedFrom:DateTime64(3)})`;
   const rows = await ch.query<{ ticket_id: string; outcome_event_id: string; at: string; recorded_at: string; bandit_features: string[]; strategy: string; propensity: number; reward: number; policy: string; topic: string; resolution_seconds: number | null }>(
     `SELECT r.ticket_id AS ticket_id, r.outcome_event_id AS outcome_event_id, r.at AS at, r.recorded_at AS recorded_at, r.bandit_features AS bandit_features,
             r.strategy AS strategy, r.propensity AS propensity, r.reward AS reward, r.policy AS policy, r.topic AS topic,
@@ -153,7 +160,7 @@ export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window:
      FROM (
        SELECT ticket_id, outcome_event_id, at, recorded_at, bandit_features, strategy, propensity, reward, policy, topic, credited
        FROM ${ch.table(TABLES.ticketRewards)} FINAL
-       WHERE tenant_id = {tenantId:String} AND at < {before:DateTime64(3)}
+       WHERE tenant_id = {tenantId:String} AND at < {before:DateTime64(3)}${recent}
        ORDER BY ticket_id, at DESC, outcome_event_id DESC
        LIMIT 1 BY ticket_id
      ) AS r

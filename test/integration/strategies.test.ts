@@ -293,8 +293,12 @@ describe('learning which strategy works from outcomes', () => {
     expect(new Set(learned.map((r) => r.ticketId)).size).toBe(learned.length);
     const before = await creditedOutcomes(sl.ch, 'acme', { before: forTicket[0]!.at });
     expect(before.find((r) => r.ticketId === id)?.id).toBe(first!.id);
-    // The live bandit refolds: the policy evaluation still counts one row per ticket.
+    // The policy evaluation counts one row per ticket, and so does the live bandit the next draft uses
+    // (its incremental refresh replaced the ticket's row instead of adding a second).
     const res = await sl.app!.inject({ method: 'GET', url: '/v1/learning/policy-evaluation', headers: auth(acme) });
     expect(res.json().rows.total).toBe(learned.length);
+    await settle();
+    await post(acme, 'N-2', 'message.customer', { body: QUESTION, customer: CUSTOMER });
+    expect((await suggestionFor('N-2')).strategy.learnedFrom).toBe(learned.length);
   }, 90_000);
 });
