@@ -30,13 +30,14 @@ const opts = new Command('bench:detection')
   .option('--seed <n>', 'seed', '11')
   .option('--alert-threshold <x>', 'detector alertThreshold (default: the product default)')
   .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
+  .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)')
   .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', '7')
   .option('--gap-minutes <n>', 'live: spike-free minutes before and between spikes', '3')
   .option('--lead-minutes <n>', 'live: minutes for the history import and first detection pass before the real-time stream', '5')
   .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', '60')
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: string; ticketsPerDay: string; spikes: string; factor: string; spikeMinutes: string; seed: string; alertThreshold?: string; live?: boolean; warmupDays: string; leadMinutes: string; gapMinutes: string; detectionInterval: string; out: string }>();
+  .opts<{ weeks: string; ticketsPerDay: string; spikes: string; factor: string; spikeMinutes: string; seed: string; alertThreshold?: string; live?: boolean; replayLive?: string; warmupDays: string; leadMinutes: string; gapMinutes: string; detectionInterval: string; out: string }>();
 
 const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
 const weeks = Number(opts.weeks);
@@ -117,6 +118,12 @@ function passCost(counts: Map<number, number>): { medianUs: number; p95Us: numbe
 }
 
 async function main(): Promise<void> {
+  if (opts.replayLive) {
+    const { replayLiveRun } = await import('./detectionLiveReplay.js');
+    if (Number.isNaN(Date.parse(opts.replayLive))) throw new Error(`--replay-live must be the live run's start as an ISO date (got "${opts.replayLive}")`);
+    replayLiveRun({ spikes: Number(opts.spikes), factor: Number(opts.factor), spikeMinutes: Number(opts.spikeMinutes), gapMinutes: Number(opts.gapMinutes), warmupDays: Number(opts.warmupDays), ticketsPerDay: perDay, seed: Number(opts.seed), out: opts.out }, Date.parse(opts.replayLive));
+    return;
+  }
   if (opts.live) {
     const { runLiveBench } = await import('./detectionLive.js');
     await runLiveBench({ spikes: Number(opts.spikes), factor: Number(opts.factor), spikeMinutes: Number(opts.spikeMinutes), gapMinutes: Number(opts.gapMinutes), warmupDays: Number(opts.warmupDays), leadMinutes: Number(opts.leadMinutes), ticketsPerDay: perDay, seed: Number(opts.seed), detectionIntervalSeconds: Number(opts.detectionInterval), out: opts.out });

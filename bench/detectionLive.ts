@@ -90,6 +90,27 @@ const liveEvents = (t: TicketPlan, at: string): WebhookEvent[] => {
   ];
 };
 
+/**
+ * The simulated stream of a live run starting at `liveStart`: `warmupDays` of history, then spikes
+ * staggered on the heaviest topics. Deterministic in (options, liveStart), so a run can be replayed
+ * offline (bench/detectionLiveReplay.ts).
+ */
+export function liveTimeline(o: Pick<LiveBenchOptions, 'spikes' | 'factor' | 'spikeMinutes' | 'gapMinutes' | 'warmupDays' | 'ticketsPerDay' | 'seed'>, liveStart: number) {
+  const spikeTopics = [...TOPICS].sort((a, b) => b.weight - a.weight).slice(0, o.spikes).map((t) => t.id);
+  const spikes = spikeTopics.map((topicId, i) => {
+    const from = liveStart + (o.gapMinutes + i * o.gapMinutes) * MINUTE_MS;
+    return { topicId, from: new Date(from).toISOString(), to: new Date(from + o.spikeMinutes * MINUTE_MS).toISOString(), factor: o.factor };
+  });
+  const endMs = Date.parse(spikes.at(-1)!.to) + 2 * MINUTE_MS;
+  const startMs = liveStart - o.warmupDays * DAY_MS;
+  const spanDays = (endMs - startMs) / DAY_MS;
+  const plan = planSimulation({ seed: o.seed, tenantIds: ['bench-live'], tickets: Math.ceil(o.ticketsPerDay * spanDays * 2) + 100, ticketsPerDay: o.ticketsPerDay, start: new Date(startMs), spikes, runId: `live-s${o.seed}-${liveStart}` });
+  if (Date.parse(plan.tickets.at(-1)!.openedAt) < endMs) throw new Error('the simulated stream ends before the run does (raise the ticket count)');
+  const history = plan.tickets.filter((t) => Date.parse(t.openedAt) < liveStart);
+  const live = plan.tickets.filter((t) => Date.parse(t.openedAt) >= liveStart && Date.parse(t.openedAt) < endMs);
+  return { spikeTopics, spikes, endMs, history, live };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
@@ -112,18 +133,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
 
     // The timeline: history up to liveStart, then real time; spikes staggered on the heaviest topics.
     const liveStart = Math.ceil(Date.now() / MINUTE_MS) * MINUTE_MS + o.leadMinutes * MINUTE_MS;
-    const spikeTopics = [...TOPICS].sort((a, b) => b.weight - a.weight).slice(0, o.spikes).map((t) => t.id);
-    const spikes = spikeTopics.map((topicId, i) => {
-      const from = liveStart + (o.gapMinutes + i * o.gapMinutes) * MINUTE_MS;
-      return { topicId, from: new Date(from).toISOString(), to: new Date(from + o.spikeMinutes * MINUTE_MS).toISOString(), factor: o.factor };
-    });
-    const endMs = Date.parse(spikes.at(-1)!.to) + 2 * MINUTE_MS;
-    const startMs = liveStart - o.warmupDays * DAY_MS;
-    const spanDays = (endMs - startMs) / DAY_MS;
-    const plan = planSimulation({ seed: o.seed, tenantIds: ['bench-live'], tickets: Math.ceil(o.ticketsPerDay * spanDays * 2) + 100, ticketsPerDay: o.ticketsPerDay, start: new Date(startMs), spikes, runId: `live-s${o.seed}-${liveStart}` });
-    const history = plan.tickets.filter((t) => Date.parse(t.openedAt) < liveStart);
-    const live = plan.tickets.filter((t) => Date.parse(t.openedAt) >= liveStart && Date.parse(t.openedAt) < endMs);
-    if (Date.parse(plan.tickets.at(-1)!.openedAt) < endMs) throw new Error('the simulated stream ends before the run does (raise the ticket count)');
+    const { spikeTopics, spikes, endMs, history, live } = liveTimeline(o, liveStart);
 
     console.log(`importing ${history.length} tickets of history (${o.warmupDays} days at ${o.ticketsPerDay}/day)…`);
     for (let i = 0; i < history.length; i += 2000) await api(`${url}/v1/import/tickets`, tenant.apiKey, 'POST', { tickets: history.slice(i, i + 2000).map(importRow) });

@@ -22,7 +22,7 @@ export interface SpikeDiagnosis {
   countedLate: number;
   /** Other topics' live messages the classifier labelled with the spike's topic inside the window. */
   borrowedFromOtherTopics: number;
-  /** The topic series' detector: expected messages per minute at the end (seasonal rate model). */
+  /** The topic series' count model at the end: its rate level per minute (before the hour/day shape). */
   detectorExpectedPerMinute: number | null;
   /** The series' last alert before the spike (an alert mutes count evidence while its bar fades), and alerts in the run. */
   lastAlertBeforeSpike: string | null;
