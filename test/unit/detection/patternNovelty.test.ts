@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { learnPattern, newPatternState, patternNovelty, type PatternParams } from '../../../domain/detection/patternNovelty.js';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../domain/detection/detectorOptions.js';
+import { seededRandom } from '../../helpers/seededRandom.js';
 
 const MINUTE_MS = 60_000;
 const STEP_MS = 5 * MINUTE_MS;
 const DAY_STEPS = (24 * 60) / 5;
 const PARAMS: PatternParams = DEFAULT_DETECTOR_OPTIONS;
-
-/** mulberry32: seeded uniform [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A daily sawtooth (slow climb, sudden drop at midnight) plus a little noise. */
 const daily = (i: number, noise: number) => 40 + (20 * (((i % DAY_STEPS) + DAY_STEPS) % DAY_STEPS)) / DAY_STEPS + noise;

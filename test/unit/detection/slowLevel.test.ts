@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { forecast, learn, newBaseline, slowLevelDeviation } from '../../../domain/detection/seasonalBaseline.js';
 import { DEFAULT_DETECTOR_OPTIONS } from '../../../domain/detection/detectorOptions.js';
+import { seededRandom } from '../../helpers/seededRandom.js';
 
 const STEP_MS = 5 * 60_000;
 const DAY_STEPS = 288;
 const START_MS = Date.UTC(2026, 0, 5);
 const P = DEFAULT_DETECTOR_OPTIONS;
-
-/** mulberry32: seeded uniform [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const gaussian = (random: () => number) => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 

@@ -5,23 +5,13 @@ import { poissonDistribution } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { tailAndMass, upperTail } from '../../../domain/detection/countWindows.js';
 import { createStreamingDetector, restoreStreamingDetector } from '../../../domain/detection/streamingDetector.js';
+import { seededRandom } from '../../helpers/seededRandom.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 /** A Monday, 00:00 UTC. */
 const START_MS = Date.UTC(2026, 0, 5);
-
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function poisson(random: () => number, mean: number): number {
   const limit = Math.exp(-mean);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStreamingDetector, restoreStreamingDetector, type DetectionResult } from '../../../domain/detection/streamingDetector.js';
 import type { DetectorOptions } from '../../../domain/detection/detectorOptions.js';
+import { seededRandom } from '../../helpers/seededRandom.js';
 
 // Constructed series: seeded, so every run sees the same numbers.
 const MINUTE_MS = 60_000;
@@ -8,18 +9,6 @@ const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 /** A Monday, 00:00 UTC. */
 const START_MS = Date.UTC(2026, 0, 5);
-
-/** mulberry32: a tiny seeded PRNG, uniform on [0, 1). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Poisson sample (Knuth for small means, normal approximation above 50). */
 function poisson(random: () => number, mean: number): number {

@@ -1,0 +1,12 @@
+// A seeded uniform [0, 1) for the detector tests' synthetic series (mulberry32): tiny, fast, and the
+// same sequence the tests' expectations were written against.
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
