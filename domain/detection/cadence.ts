@@ -39,3 +39,21 @@ export function samplesIn(durationMs: number, stepMs: number): number {
 export function ewmaWeight(halfLifeMs: number, stepMs: number): number {
   return 1 - Math.pow(0.5, stepMs / halfLifeMs);
 }
+
+/** A robust running mean and mean absolute deviation (EWMA), as the detector's streams keep them. */
+export interface RobustLevel {
+  mean: number;
+  mad: number;
+}
+
+/**
+ * One step of a robust EWMA mean and MAD toward `value` at `rate`: once there is a spread, the step
+ * is clipped at clipScales standard deviations (σ ≈ 1.2533 × MAD), so one outlier cannot drag the
+ * level. `count` is the number of values seen, this one included.
+ */
+export function robustLevelStep(level: RobustLevel, rate: number, clipScales: number, count: number, value: number): void {
+  const limit = count > 1 && level.mad > 0 ? clipScales * 1.2533 * level.mad : Infinity;
+  const delta = Math.max(-limit, Math.min(limit, value - level.mean));
+  level.mean += rate * delta;
+  level.mad += rate * (Math.abs(delta) - level.mad);
+}

@@ -7,7 +7,7 @@
 // refines it, one far from all of them becomes a new pattern (the least used one makes room). The
 // evidence is the distance to the nearest known pattern in units of the vigilance radius.
 // Hand-written: no maintained JS library offers an online, bounded, JSON-serialisable codebook.
-import { ewmaWeight, samplesIn } from './cadence.js';
+import { ewmaWeight, robustLevelStep, samplesIn } from './cadence.js';
 
 export interface PatternParams {
   /** Time the compared window spans. */
@@ -94,11 +94,10 @@ export function patternNovelty(s: PatternState, p: PatternParams, value: number)
 /** Learns one value: the long-run level always, the codebook each time a segment closes. */
 export function learnPattern(s: PatternState, p: PatternParams, stepMs: number, value: number): void {
   s.seen++;
-  const rate = Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / s.seen);
-  const limit = s.seen > 1 && s.spread > 0 ? p.clipScales * 1.2533 * s.spread : Infinity;
-  const delta = Math.max(-limit, Math.min(limit, value - s.level));
-  s.level += rate * delta;
-  s.spread += rate * (Math.abs(delta) - s.spread);
+  const level = { mean: s.level, mad: s.spread };
+  robustLevelStep(level, Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / s.seen), p.clipScales, s.seen, value);
+  s.level = level.mean;
+  s.spread = level.mad;
 
   s.open.sum += value;
   s.open.count++;

@@ -4,7 +4,7 @@
 // by the median of how far the series has sat from it over the last hour or so; that offset follows
 // trends and absorbs level shifts within half a window. State is plain JSON.
 import { median } from 'simple-statistics';
-import { ewmaWeight, samplesIn } from './cadence.js';
+import { ewmaWeight, robustLevelStep, samplesIn } from './cadence.js';
 import type { ResolvedOptions } from './detectorOptions.js';
 import { newPeriodicMemory, rememberValue, seasonalReference, type PeriodicMemoryState } from './periodicMemory.js';
 
@@ -204,11 +204,10 @@ export function learn(state: BaselineState, p: BaselineParams, timestampMs: numb
 /** Long-run normal of a candidate's offset: robust EWMA mean and mean absolute deviation. */
 function trackOffset(c: Candidate, p: BaselineParams, stepMs: number, offset: number): void {
   c.offsets++;
-  const rate = Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / c.offsets);
-  const limit = c.offsets > 1 && c.offsetMad > 0 ? p.clipScales * 1.2533 * c.offsetMad : Infinity;
-  const delta = Math.max(-limit, Math.min(limit, offset - c.offsetMean));
-  c.offsetMean += rate * delta;
-  c.offsetMad += rate * (Math.abs(delta) - c.offsetMad);
+  const level = { mean: c.offsetMean, mad: c.offsetMad };
+  robustLevelStep(level, Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / c.offsets), p.clipScales, c.offsets, offset);
+  c.offsetMean = level.mean;
+  c.offsetMad = level.mad;
 }
 
 /** The slow offset and its long-run normal (robust EWMA mean and MAD, like the hour-scale offset's). */
@@ -216,9 +215,5 @@ function trackSlowOffset(c: Candidate, p: BaselineParams, stepMs: number, deviat
   const slow = (c.slow ??= { offset: deviation, mean: 0, mad: 0, count: 0 });
   slow.count++;
   slow.offset += Math.max(ewmaWeight(p.slowLevelHalfLifeMs, stepMs), 1 / slow.count) * (deviation - slow.offset);
-  const rate = Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / slow.count);
-  const limit = slow.count > 1 && slow.mad > 0 ? p.clipScales * 1.2533 * slow.mad : Infinity;
-  const delta = Math.max(-limit, Math.min(limit, slow.offset - slow.mean));
-  slow.mean += rate * delta;
-  slow.mad += rate * (Math.abs(delta) - slow.mad);
+  robustLevelStep(slow, Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / slow.count), p.clipScales, slow.count, slow.offset);
 }
