@@ -57,12 +57,11 @@ export class TenantBandits {
       // A batch recorded a little before the watermark can become visible after it: look back a minute (learned ids are skipped).
       const recordedFrom = refold || entry.watermark === undefined ? undefined : new Date(Date.parse(entry.watermark) - WATERMARK_LOOKBACK_MS).toISOString();
       const fresh = await creditedOutcomes(this.ch, tenantId, { recordedFrom });
-      const unseen = fresh.filter((o) => refold || entry.learned.get(o.ticketId) !== o.id);
-      const rows = unseen.map(banditRow).sort(compareRows);
+      const unseen = fresh.filter((o) => refold || entry.learned.get(o.ticketId) !== o.id).sort(compareRows);
       const config = modelConfig(settings);
       // A reopened ticket's later outcome replaces the row learned for it.
       const supersedes = unseen.some((o) => entry.learned.has(o.ticketId));
-      if (refold || supersedes || (rows.length > 0 && entry.last && compareRows(rows[0]!, entry.last) < 0)) {
+      if (refold || supersedes || (unseen.length > 0 && entry.last && compareRows(unseen[0]!, entry.last) < 0)) {
         // An outcome arrived out of order, replaces an earlier one, or the config changed: the fold is
         // defined in (at, id) order over one row per ticket, so rebuild it rather than append.
         const all = refold ? fresh : await creditedOutcomes(this.ch, tenantId);
@@ -71,10 +70,10 @@ export class TenantBandits {
         entry.learned = new Map(all.map((o) => [o.ticketId, o.id]));
         entry.last = allRows.sort(compareRows).at(-1);
       } else {
-        const ticketOf = new Map(unseen.map((o) => [o.id, o.ticketId]));
-        for (const row of rows) {
+        for (const outcome of unseen) {
+          const row = banditRow(outcome);
           entry.state = updateBandit(entry.state, row, config);
-          entry.learned.set(ticketOf.get(row.id)!, row.id);
+          entry.learned.set(outcome.ticketId, row.id);
           entry.last = row;
         }
       }

@@ -220,6 +220,7 @@ export function regretReport(a: readonly TicketTruth[], b: readonly TicketTruth[
   const regretB = cumulative(b.map((t) => t.strategy.regret));
   const regretDefault = cumulative(a.map((t) => t.strategy.oracleExpectedReward - t.strategy.byStrategy[DEFAULT_STRATEGY]!));
   const half = Math.floor(a.length / 2);
+  const best = bestSingle(last(a));
   return {
     tickets: a.length,
     window,
@@ -242,7 +243,7 @@ export function regretReport(a: readonly TicketTruth[], b: readonly TicketTruth[
     controlArm: { tickets: control.length, expectedReward: control.length ? expected(control) : NaN, fractionOfOracle: control.length ? expected(control) / oracle(control) : NaN },
     alwaysDefault: { strategy: DEFAULT_STRATEGY, lastWindow: alwaysDefault(last(a)), fractionOfOracle: alwaysDefault(last(a)) / oracle(last(a)), cumulativeRegret: regretDefault.at(-1) ?? 0 },
     uniformRandom: { lastWindow: uniform(last(a)), fractionOfOracle: uniform(last(a)) / oracle(last(a)) },
-    bestSingleStrategy: { ...bestSingle(last(a)), fractionOfOracle: bestSingle(last(a)).reward / oracle(last(a)) },
+    bestSingleStrategy: { ...best, fractionOfOracle: best.reward / oracle(last(a)) },
   };
 }
 
