@@ -45,24 +45,25 @@ const indented = (sql: string) => sql.replace(/\n/g, '\n  ');
 
 /** Where a metric over time comes from: its table, time column, filters and install baseline window. */
 export interface Source {
-  table: string;
+  /** What the panel reads FROM: a table with FINAL, or a subquery. */
+  from: string;
   time: string;
   filters: string;
   inBaseline: string;
 }
-const CORRECTIONS: Source = { table: TABLES.corrections, time: 'replied_at', filters: CORRECTION_FILTERS, inBaseline: IN_BASELINE };
+const CORRECTIONS: Source = { from: `${TABLES.corrections} FINAL`, time: 'replied_at', filters: CORRECTION_FILTERS, inBaseline: IN_BASELINE };
 
 /** A metric per interval, and the same metric over the install baseline as a constant second series. */
 export function overTimeWithBaseline(value: { name: string; expression: string }, extraFilter?: string, source: Source = CORRECTIONS): string {
   const filters = extraFilter ? `${source.filters}\n  AND ${extraFilter}` : source.filters;
   return `WITH baseline AS (
   SELECT avgOrNull(${value.expression}) AS install_baseline
-  FROM ${source.table} FINAL
+  FROM ${source.from}
   WHERE ${indented(filters)}
     AND ${source.inBaseline}
 )
 SELECT $__timeInterval(${source.time}) AS time, avg(${value.expression}) AS ${value.name}, (SELECT install_baseline FROM baseline) AS install_baseline
-FROM ${source.table} FINAL
+FROM ${source.from}
 WHERE ${filters}
   AND $__timeFilter(${source.time})
 GROUP BY time

@@ -6,9 +6,11 @@
 // it gets another), with the reward in 0..1 under the tenant's weights at the time, dated by the
 // outcome (`at`), and the suggestion it is credited to: its strategy, the policy that chose it
 // ('bandit' or 'control', the randomized control arm), its propensity and `credited` (1 when that
-// draft reached the customer — the only rows the bandit learns from). Means are over outcomes;
-// ticket counts are distinct tickets. The topic filter applies to the ticket's topic stored with the
-// reward, on every panel, baseline included.
+// draft reached the customer — the only rows the bandit learns from). Every panel reads one outcome
+// per ticket, its latest (TICKET_OUTCOMES): a reopened ticket's later reward supersedes its first, as
+// in the bandit's learning rows (store/ticketRewards.ts creditedOutcomes), so a reopened ticket is not
+// counted twice and its first, happier outcome does not linger. The topic filter applies to the
+// ticket's topic stored with the reward, on every panel, baseline included.
 // suggestions — every draft served, with the strategy it was drafted in and the policy that chose it.
 // ticket_events — the outcome events' details (resolution time) and, for the regret panel, the
 // simulator's oracle figures.
@@ -23,11 +25,19 @@ import { TABLES } from '../store/tables.js';
 import { BASELINE_DAYS, BASELINE_STYLE, overTimeWithBaseline, TENANT, TOPIC, type Source } from './learning.js';
 import { columnOf, dashboardJson, displayNameOf, queryVariable, statPanel, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
 
+/** Per ticket of the tenant its latest outcome (see the header); columns as in ticket_rewards. */
+const TICKET_OUTCOMES = `(
+  SELECT *
+  FROM ${TABLES.ticketRewards} FINAL
+  WHERE ${TENANT}
+  ORDER BY ticket_id, at DESC, outcome_event_id DESC
+  LIMIT 1 BY ticket_id
+)`;
 /** Rewards carry the ticket's topic. */
 const REWARD_FILTERS = `${TENANT}\n  AND ${TOPIC}`;
 /** The tenant's first reward (whatever the topic filter): when its tickets' outcomes started counting. */
 const REWARDS_FROM = `(SELECT minOrNull(at) FROM ${TABLES.ticketRewards} FINAL WHERE ${TENANT})`;
-const REWARDS: Source = { table: TABLES.ticketRewards, time: 'at', filters: REWARD_FILTERS, inBaseline: `at < ${REWARDS_FROM} + INTERVAL ${BASELINE_DAYS} DAY` };
+const REWARDS: Source = { from: TICKET_OUTCOMES, time: 'at', filters: REWARD_FILTERS, inBaseline: `at < ${REWARDS_FROM} + INTERVAL ${BASELINE_DAYS} DAY` };
 /** A ticket's segment: its customer segment, else its plan (as on Support operations), else (none). */
 const REWARD_SEGMENT = "if(segment != '', segment, if(plan != '', plan, '(none)'))";
 /** The opening of a strategy id ("clarify.concise.plain" → clarify). */
@@ -38,40 +48,40 @@ export const RECEIVED_FIELD = 'simulator.received_reward';
 
 const REWARD_BASELINE_TEXT = `The install baseline (dashed) is the mean reward over the tenant's first ${BASELINE_DAYS} days of rewards, counted from its earliest ticket outcome with a reward (computed in SQL, whatever the time range; the topic filter applies to it too, the start date does not).`;
 const REWARD_TEXT =
-  "Reward: one number per ticket outcome in 0..1 (0.5-ish = nothing happened either way), computed when a solved ticket's outcome window closes, under the tenant's reward weights at the time: bonus for a first-reply resolution, penalties for follow-ups (thank-yous excluded), escalation, reopens, slow resolution and (if weighted) SLA breach, CSAT centred on 0.5. A ticket reopened after its outcome gets another reward. Dated by the outcome; the topic filter applies to the ticket's topic.";
+  "Reward: one number per ticket in 0..1 (0.5-ish = nothing happened either way), computed when a solved ticket's outcome window closes, under the tenant's reward weights at the time: bonus for a first-reply resolution, penalties for follow-ups (thank-yous excluded), escalation, reopens, slow resolution and (if weighted) SLA breach, CSAT centred on 0.5. A ticket reopened after its outcome is rewarded again when it closes again, and only that latest reward counts (the bandit learns it the same way). Dated by the outcome; the topic filter applies to the ticket's topic.";
 const CREDITED_TEXT = "Credited outcomes only: the ticket's first agent reply sent the draft (accepted or lightly edited), so the outcome says something about the draft's strategy — the rows the bandit learns from.";
 
 // ---------------------------------------------------------------------------------------------
 // Panel SQL
 
 const ticketsRewarded = `SELECT uniqExact(ticket_id) AS tickets_rewarded
-FROM ${TABLES.ticketRewards} FINAL
+FROM ${TICKET_OUTCOMES}
 WHERE ${REWARD_FILTERS}
   AND $__timeFilter(at)`;
 
 const creditedShare = `SELECT avgOrNull(credited) AS credited_share
-FROM ${TABLES.ticketRewards} FINAL
+FROM ${TICKET_OUTCOMES}
 WHERE ${REWARD_FILTERS}
   AND $__timeFilter(at)`;
 
 const rewardOverTime = overTimeWithBaseline({ name: 'mean_reward', expression: 'reward' }, undefined, REWARDS);
 
 const rewardBySegmentOverTime = `SELECT $__timeInterval(at) AS time, ${REWARD_SEGMENT} AS customer_segment, avg(reward) AS mean_reward
-FROM ${TABLES.ticketRewards} FINAL
+FROM ${TICKET_OUTCOMES}
 WHERE ${REWARD_FILTERS}
   AND $__timeFilter(at)
 GROUP BY time, customer_segment
 ORDER BY time, customer_segment`;
 
 const rewardPerTopic = `SELECT topic, uniqExact(ticket_id) AS tickets, avg(reward) AS mean_reward
-FROM ${TABLES.ticketRewards} FINAL
+FROM ${TICKET_OUTCOMES}
 WHERE ${REWARD_FILTERS}
   AND $__timeFilter(at)
 GROUP BY topic
 ORDER BY tickets DESC, topic`;
 
 const rewardByStrategyOverTime = `SELECT $__timeInterval(at) AS time, strategy, avg(reward) AS mean_reward
-FROM ${TABLES.ticketRewards} FINAL
+FROM ${TICKET_OUTCOMES}
 WHERE ${REWARD_FILTERS}
   AND credited = 1
   AND $__timeFilter(at)
@@ -80,7 +90,7 @@ ORDER BY time, strategy`;
 
 /** Every outcome of a ticket on either arm, credited or not: the randomized comparison (intention to treat). */
 const rewardByPolicyOverTime = `SELECT $__timeInterval(at) AS time, policy, avg(reward) AS mean_reward
-FROM ${TABLES.ticketRewards} FINAL
+FROM ${TICKET_OUTCOMES}
 WHERE ${REWARD_FILTERS}
   AND policy != ''
   AND $__timeFilter(at)
@@ -97,7 +107,7 @@ GROUP BY time, arm
 ORDER BY time, arm`;
 
 const rewardPerSegmentAndStrategy = `SELECT ${REWARD_SEGMENT} AS customer_segment, strategy, uniqExact(ticket_id) AS tickets, avg(reward) AS mean_reward
-FROM ${TABLES.ticketRewards} FINAL
+FROM ${TICKET_OUTCOMES}
 WHERE ${REWARD_FILTERS}
   AND credited = 1
   AND $__timeFilter(at)
@@ -120,7 +130,7 @@ const clarifyVersusAnswer = `SELECT r.topic AS topic,
   clarify_hours - answer_hours AS hours_difference,
   ${weightedBy('r.reward', 'clarify')} AS clarify_reward,
   ${weightedBy('r.reward', 'answer')} AS answer_reward
-FROM ${TABLES.ticketRewards} AS r FINAL
+FROM ${TICKET_OUTCOMES} AS r
 LEFT JOIN (
   SELECT event_id, any(details) AS details
   FROM ${TABLES.ticketEvents} FINAL
@@ -170,14 +180,14 @@ export function outcomesDashboard() {
   const panels = [
     statPanel(1, {
       title: 'Tickets with a reward',
-      description: "Tickets with at least one reward whose outcome falls in the time range (a ticket reopened after its outcome and closed again counts once). Rewards are computed when a solved ticket's outcome window closes; the topic filter applies to the ticket's topic.",
+      description: "Tickets whose latest outcome falls in the time range (a ticket reopened after its outcome and closed again counts once, at its latest outcome). Rewards are computed when a solved ticket's outcome window closes; the topic filter applies to the ticket's topic.",
       sql: ticketsRewarded,
       unit: 'short',
       gridPos: stat(0, 6),
     }),
     statPanel(2, {
       title: 'Outcomes credited to a strategy',
-      description: `Share of the outcomes in the time range whose draft reached the customer (the agent's first reply was the draft, accepted or lightly edited). ${CREDITED_TEXT}`,
+      description: `Share of the tickets with an outcome in the time range whose draft reached the customer (the agent's first reply was the draft, accepted or lightly edited). ${CREDITED_TEXT}`,
       sql: creditedShare,
       unit: 'percentunit',
       decimals: 1,
@@ -243,7 +253,7 @@ export function outcomesDashboard() {
     }),
     tablePanel(9, {
       title: 'Mean reward by topic',
-      description: `Per ticket topic over the time range: tickets with a reward and their mean reward (over outcomes). ${REWARD_TEXT}`,
+      description: `Per ticket topic over the time range: tickets with a reward and their mean reward (each ticket's latest outcome). ${REWARD_TEXT}`,
       sql: rewardPerTopic,
       unit: 'short',
       sortBy: { displayName: 'Tickets', desc: true },

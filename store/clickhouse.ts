@@ -65,7 +65,11 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
       url: options.url,
       username: options.user,
       password: options.password,
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
+      // On a cluster every table is Distributed and several reads filter with `IN (SELECT … FROM <table>)`
+      // or join two tables: ClickHouse denies such double-distributed subqueries by default; `global`
+      // runs the subquery once and ships its result to the shards (GLOBAL IN / GLOBAL JOIN). No effect
+      // on a single server. Grafana's datasource sets the same (infra/grafana/provisioning).
+      clickhouse_settings: { date_time_input_format: 'best_effort', distributed_product_mode: 'global' },
     });
   }
   const db = options.database;

@@ -503,6 +503,10 @@ describe('Grafana provisioning', () => {
     expect(datasourceYaml).toMatch(/^\s+defaultDatabase:\s*\S+/m);
   });
 
+  it('lets panels filter Distributed tables with IN (SELECT …) on a cluster (distributed_product_mode=global)', () => {
+    expect(datasourceYaml).toMatch(/customSettings:\s*\n\s+- setting: distributed_product_mode\s*\n\s+value: global\s*$/m);
+  });
+
   it('loads dashboards from the folder docker-compose mounts dashboards/ on', () => {
     const provider = readFileSync(path.join(PROVISIONING, 'dashboards/supportloop.yaml'), 'utf8');
     const providerPath = /^\s+path:\s*(\S+)\s*$/m.exec(provider)?.[1];

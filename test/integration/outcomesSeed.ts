@@ -78,7 +78,9 @@ export function outcomesFigures(seeded: SeededLearning, baselineDays: number, w:
   const inTopics = (topic: string) => !w.topics || w.topics.includes(topic);
   // Rewards count from the tenant's first reward, whatever the topic filter.
   const rewardsFrom = Math.min(...seeded.rewards.map((r) => r.at));
-  const rewards = seeded.rewards.filter((r) => inTopics(r.topic));
+  // Every panel counts a ticket once, by its latest outcome (a reopened ticket's second reward supersedes its first).
+  const latest = groupBy(seeded.rewards, (r) => r.ticketId).map(([, group]) => group.reduce((a, b) => (b.at > a.at ? b : a)));
+  const rewards = latest.filter((r) => inTopics(r.topic));
   const rewardBaseline = mean(rewards.filter((r) => r.at < rewardsFrom + baselineDays * DAY).map((r) => r.reward));
   const inRangeRewards = rewards.filter((r) => inRange(r.at));
   const credited = inRangeRewards.filter((r) => r.credited);
@@ -90,7 +92,7 @@ export function outcomesFigures(seeded: SeededLearning, baselineDays: number, w:
   const arm = (s: { strategy: string; policy: string }) => (s.policy === 'control' ? 'control arm' : s.strategy);
   const draftsPerBucket = new Map(groupBy(drafts, (s) => bucketOf(s.at, w.intervalMs)).map(([time, group]) => [time, group.length]));
   // One row per ticket with oracle figures: the first solve, values as sent.
-  const simulated = groupBy(rewards, (r) => r.ticketId).map(([, group]) => ({ solvedAt: Math.min(...group.map((r) => r.solvedAt)), oracle: group[0]!.oracle, received: group[0]!.received }));
+  const simulated = groupBy(seeded.rewards.filter((r) => inTopics(r.topic)), (r) => r.ticketId).map(([, group]) => ({ solvedAt: Math.min(...group.map((r) => r.solvedAt)), oracle: group[0]!.oracle, received: group[0]!.received }));
   const clarifyRows = credited.filter((r) => r.propensity > 0);
   const hours = (group: SeededReward[], which: string) => weighted(group.filter((r) => opening(r.strategy) === which), (r) => r.resolutionHours);
 
