@@ -132,12 +132,25 @@ async function productPath(): Promise<Record<string, unknown>> {
 async function latency(): Promise<Record<string, unknown>> {
   const past = Number(opts.past);
   const queries = Number(opts.queries);
+  const planStarted = performance.now();
   const plan = planSimulation({ seed: Number(opts.seed) + 1, tenantIds: ['bench'], tickets: past + queries, ticketsPerDay: 2000 });
+  console.log(`\nB. planned ${past + queries} simulated tickets in ${((performance.now() - planStarted) / 1000).toFixed(1)} s (simulator, not timed below)`);
   const learner = createLearner();
-  const bar = new SingleBar({ format: 'learn past tickets [{bar}] {value}/{total} {eta_formatted}' });
-  bar.start(past, 0);
+  const bar = new SingleBar({ format: 'learn past tickets [{bar}] {value}/{total} {eta_formatted} · {perThousand} s per 1,000 now' });
+  bar.start(past, 0, { perThousand: '-' });
   // Learning every past ticket from scratch is also what a time-travel (asOf) learner costs to build.
+  // Seconds per 1,000 tickets as the fold grows: flat when learning is linear in the history. CPU
+  // seconds of this process beside wall seconds, since other work on a shared machine inflates wall time.
+  const step = 1000;
+  const growth: Array<{ x: number; y: number }> = [];
+  const cpuGrowth: Array<{ x: number; y: number }> = [];
+  const cpuSeconds = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1e6;
+  };
   const learnStarted = performance.now();
+  let stepStarted = learnStarted;
+  let stepCpu = cpuSeconds();
   for (const t of plan.tickets.slice(0, past)) {
     learner.learn({
       kind: 'ticket',
@@ -148,11 +161,36 @@ async function latency(): Promise<Record<string, unknown>> {
       reply: renderReply(t.ideal),
       outcome: 'good',
     });
-    if (t.index % 500 === 0) bar.update(t.index);
+    if ((t.index + 1) % step === 0) {
+      const now = performance.now();
+      const cpu = cpuSeconds();
+      growth.push({ x: t.index + 1, y: (now - stepStarted) / 1000 });
+      cpuGrowth.push({ x: t.index + 1, y: cpu - stepCpu });
+      stepStarted = now;
+      stepCpu = cpu;
+      bar.update(t.index + 1, { perThousand: growth[growth.length - 1]!.y.toFixed(2) });
+    }
   }
   bar.update(past);
   bar.stop();
   const learnSeconds = (performance.now() - learnStarted) / 1000;
+  const perThousand = (series: typeof growth, from: number, to: number): number => {
+    const ys = series.filter((g) => g.x > from && g.x <= to).map((g) => g.y);
+    return ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : NaN;
+  };
+  const tenth = Math.max(step, Math.floor(past / 10 / step) * step);
+  const firstTenth = { wall: perThousand(growth, 0, tenth), cpu: perThousand(cpuGrowth, 0, tenth) };
+  const lastTenth = { wall: perThousand(growth, past - tenth, past), cpu: perThousand(cpuGrowth, past - tenth, past) };
+  for (const kind of ['wall', 'cpu'] as const) {
+    console.log(`  ${kind} seconds per 1,000 tickets learned: first ${tenth} ${firstTenth[kind].toFixed(2)} s, last ${tenth} ${lastTenth[kind].toFixed(2)} s → ${(lastTenth[kind] / firstTenth[kind]).toFixed(2)}× (1× = linear)`);
+  }
+  if (growth.length > 1) {
+    await writeLineChartPng(path.join(opts.out, 'learn-seconds-per-1000.png'), [{ name: 'wall', points: growth }, { name: 'CPU (this process)', points: cpuGrowth }], {
+      title: `Learning ${past} past tickets from scratch: cost per 1,000 as the history grows`,
+      xTitle: 'past tickets learned',
+      yTitle: 'seconds per 1,000 tickets',
+    });
+  }
   const probes = plan.tickets.slice(past);
   const draftMs: number[] = [];
   for (const t of probes) {
@@ -164,16 +202,24 @@ async function latency(): Promise<Record<string, unknown>> {
   const bare = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
   bare.addAll(plan.tickets.slice(0, past).map((t) => ({ id: t.ticketId, text: `${t.subject}\n${t.body}` })));
   const searchMs: number[] = [];
+  const bareBar = new SingleBar({ format: 'bare MiniSearch queries [{bar}] {value}/{total} {eta_formatted}' });
+  bareBar.start(probes.length, 0);
   for (const t of probes) {
     const t0 = performance.now();
     bare.search(`${t.subject}\n${t.body}`, { fuzzy: 0.2, prefix: true });
     searchMs.push(performance.now() - t0);
+    bareBar.increment();
   }
+  bareBar.stop();
   draftMs.sort((a, b) => a - b);
   searchMs.sort((a, b) => a - b);
   return {
     pastTickets: past,
     learnSeconds,
+    learnSecondsPer1000: growth,
+    learnCpuSecondsPer1000: cpuGrowth,
+    learnSecondsPer1000FirstTenth: firstTenth,
+    learnSecondsPer1000LastTenth: lastTenth,
     queries,
     draftP50Ms: quantileSorted(draftMs, 0.5),
     draftP99Ms: quantileSorted(draftMs, 0.99),
