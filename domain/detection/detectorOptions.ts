@@ -45,7 +45,7 @@ export interface ResolvedOptions {
   slowLevelHalfLifeMs: number;
   /** For count series, measure residuals in units of √expected (quasi-Poisson scale). */
   countScaling: boolean;
-  /** Span of the short-run mean and mean |z| (sustained shifts, bursts of volatility, flatlines). */
+  /** Span of the short-run point-to-point jitter (bursts of volatility, flatlines). */
   shortWindowMs: number;
   /**
    * Time spanned by the shape compared with known patterns (patternNovelty.ts): one day, the cycle

@@ -125,6 +125,23 @@ describe('streaming detector on support-like counts (1-minute cadence)', () => {
   });
 });
 
+describe('streaming detector on 5-minute counts watched both ways', () => {
+  // A run of zeros is one episode: reported when it starts (or, if an earlier report's bar is still
+  // up, not at all) and when the series comes back — never again while it lasts just because
+  // evidence accumulates with its duration. The mean residual of the last hour did exactly that,
+  // as a stream of its own (seeds 1, 2 and 6 re-reported the outage 10–40 minutes in).
+  it.each([1, 2, 3, 4, 5, 6])('does not re-report a two-hour outage while it lasts, and reports the return (seed %i)', (seed) => {
+    const random = seededRandom(seed);
+    const outage = at(8, 9);
+    const end = outage + 2 * HOUR_MS;
+    const points = series(10 * DAY_MS, 5 * MINUTE_MS, (t) => (t >= outage && t < end ? 0 : poisson(random, 20 * dailyShape(t))));
+    const { results } = detect(points, {});
+    const reportedAt = points.filter((_, i) => results[i].score > 0).map((p) => p.t);
+    expect(reportedAt.filter((t) => t > outage && t < end)).toEqual([]);
+    expect(reportedAt.some((t) => t >= end && t < end + 15 * MINUTE_MS)).toBe(true);
+  });
+});
+
 describe('streaming detector on real-valued metrics (5-minute cadence, inferred)', () => {
   it.each(SEEDS)('flags a single 12σ spike on a noisy daily pattern (seed %i)', (seed) => {
     const random = seededRandom(seed);
@@ -176,15 +193,19 @@ describe('detector state', () => {
     expect(replayed.some((r) => r.isAnomaly)).toBe(false);
   });
 
-  it('resumes a snapshot from before the pattern memory (four evidence histories, no patterns)', () => {
+  it('resumes a version-2 snapshot from before the pattern memory (four evidence histories incl. the dropped shift, no patterns)', () => {
     const detector = createStreamingDetector({ direction: 'up' });
     const half = Math.floor(points.length / 2);
     for (const p of points.slice(0, half)) detector.update(p.t, p.v);
     const { patterns: _dropped, ...rest } = detector.snapshot();
-    const older = { ...rest, tails: rest.tails.slice(0, 4) };
+    // Version 2 kept spike, shift, level and volatility histories first; the shift one is dropped on restore.
+    const droppedShift = { ...rest.tails[0], total: -1 };
+    const older = { ...rest, version: 2, tails: [rest.tails[0], droppedShift, ...rest.tails.slice(1, 3)] };
     const resumed = restoreStreamingDetector(older as never);
     const after = points.slice(half).map((p) => resumed.update(p.t, p.v));
-    expect(resumed.snapshot().tails.length).toBe(6); // spike, shift, level, volatility, pattern, slow level
+    const tails = resumed.snapshot().tails;
+    expect(tails.length).toBe(5); // spike, level, volatility, pattern, slow level
+    expect(tails.some((t) => t.total === -1)).toBe(false);
     expect(resumed.snapshot().patterns).not.toBeNull();
     // The spike is still the one alert.
     expect(after.filter((r) => r.isAnomaly).length).toBe(1);
