@@ -81,8 +81,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     }
   }
 
-  function draftWith(message: TicketMessage, features: TextFeatures): Suggestion {
-    const topic = classifier.classify(message.text);
+  function draftWith(message: TicketMessage, features: TextFeatures, topic: TopicPrediction = classifier.classify(message.text)): Suggestion {
     return composeSuggestion({
       message,
       features,
@@ -146,8 +145,10 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   function learnTicket(record: TicketRecord): LearnResult {
     const { message } = record;
     const features = extractTextFeatures(message.text, { priorContacts: message.priorContacts });
+    // Scored once: the classifier does not change until the label is learned below.
+    const prediction = classifier.scoreRaw(message.text);
     const sentReply = record.reply ?? (record.escalated ? '' : undefined);
-    const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features));
+    const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features, classifier.predict(prediction)));
     const correction = suggestion && mineCorrection({ suggestion, sentReply: sentReply!, topic: record.topic, escalated: record.escalated, thresholds });
     if (suggestion && correction) {
       countCorrection(correction);
@@ -157,12 +158,11 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       }
     }
 
-    const prediction = classifier.scoreRaw(message.text);
     if (record.topic) {
       classifier.observe(prediction, record.topic);
       classifier.learn(message.text, record.topic);
     }
-    const resolutionTopic = record.topic ?? classifier.classify(message.text).topic;
+    const resolutionTopic = record.topic ?? classifier.predict(prediction).topic;
     const reply = record.reply?.trim() ? record.reply : undefined;
     let template: ResolutionTemplate | undefined;
     if (reply && record.outcome !== 'bad') {

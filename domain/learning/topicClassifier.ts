@@ -104,7 +104,11 @@ export class TopicClassifier {
   }
 
   classify(text: string): TopicPrediction {
-    const raw = this.scoreRaw(text);
+    return this.predict(this.scoreRaw(text));
+  }
+
+  /** The prediction for a raw score (lets a caller that already scored a text skip scoring it again). */
+  predict(raw: RawTopicScore): TopicPrediction {
     const confidence = Number(this.calibrated(raw).toFixed(4));
     const best = raw.topic ?? UNKNOWN_TOPIC;
     return { topic: confidence >= this.options.minConfidence ? best : UNKNOWN_TOPIC, confidence, best };
