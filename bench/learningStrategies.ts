@@ -104,6 +104,23 @@ function estimateOf(values: readonly number[], confidence = 0.95): Estimate {
   return { value, stdError, lower: value - z * stdError, upper: value + z * stdError };
 }
 
+/**
+ * The final bandit against always-the-default on the same fresh tickets, paired: per ticket the exact
+ * expected reward of what the customer received (and of the strategy the bandit suggested) minus
+ * the default strategy's, with 95% CIs. Exploitation only, so this is what the learned policy is
+ * worth once exploration stops — the part of the claim the last window (with exploration) hides.
+ */
+function freshVersusDefault(tickets: readonly TicketTruth[]) {
+  const byDefault = (t: TicketTruth) => t.strategy.byStrategy[DEFAULT_STRATEGY]!;
+  const suggested = tickets.filter((t) => t.strategy.suggested !== null);
+  return {
+    strategy: DEFAULT_STRATEGY,
+    received: estimateOf(tickets.map((t) => t.strategy.receivedExpectedReward - byDefault(t))),
+    suggested: estimateOf(suggested.map((t) => t.strategy.byStrategy[t.strategy.suggested!]! - byDefault(t))),
+    ticketsDiffering: suggested.filter((t) => t.strategy.suggested !== DEFAULT_STRATEGY).length,
+  };
+}
+
 const rowOf = (o: CreditedOutcome): BanditRow => ({ id: o.id, at: o.at, features: o.features, arm: o.arm, propensity: o.propensity, reward: o.reward });
 
 export async function strategyPath(options: StrategyBenchOptions) {
@@ -195,6 +212,7 @@ export async function strategyPath(options: StrategyBenchOptions) {
         onPolicy: onPolicy && { ...onPolicy, rows: onPolicyRows.length, tickets: fresh?.tickets.length ?? 0 },
         freshTicketsExpectedReward: fresh ? mean(fresh.tickets.map((t) => t.strategy.receivedExpectedReward)) : null,
         freshTicketsOracle: fresh ? mean(fresh.tickets.map((t) => t.strategy.oracleExpectedReward)) : null,
+        freshVersusDefault: fresh ? freshVersusDefault(fresh.tickets) : null,
       },
       wallSeconds: { phase1: Math.max(a.summary.wallSeconds, b.summary.wallSeconds), phase2: fresh?.summary.wallSeconds ?? 0 },
     };
@@ -324,4 +342,7 @@ export function printStrategyReport(c: Awaited<ReturnType<typeof strategyPath>>)
   console.log(`  off-policy (${o.trainingRows} training rows, ${o.evaluatedRows} evaluated): DR of the bandit as of the split ${ci(o.asOfSplit.doublyRobust)} (ESS ${o.asOfSplit.effectiveSampleSize.toFixed(0)}), of the final bandit ${ci(o.finalPolicy.doublyRobust)}`);
   console.log(`  on-policy (final bandit, exploiting, ${o.onPolicy?.tickets ?? 0} fresh tickets, ${o.onPolicy?.rows ?? 0} credited): ${ci(o.onPolicy)} → inside the as-of-split DR interval: ${o.asOfSplit.onPolicyInside ? 'yes' : 'no'} (intervals overlap: ${o.asOfSplit.intervalsOverlap ? 'yes' : 'no'}); inside the final DR interval: ${o.finalPolicy.onPolicyInside ? 'yes' : 'no'}`);
   console.log(`  fresh tickets: expected reward received ${f3(o.freshTicketsExpectedReward)} vs oracle ${f3(o.freshTicketsOracle)}; wall ${c.wallSeconds.phase1.toFixed(0)} s + ${c.wallSeconds.phase2.toFixed(0)} s`);
+  const v = o.freshVersusDefault;
+  const signed = (e: Estimate) => `${e.value >= 0 ? '+' : ''}${e.value.toFixed(4)} [${e.lower.toFixed(4)}, ${e.upper.toFixed(4)}]`;
+  if (v) console.log(`  final bandit vs always ${v.strategy} on the same fresh tickets (paired expected reward per ticket, 95% CI): received ${signed(v.received)}, suggested ${signed(v.suggested)}; ${v.ticketsDiffering} tickets suggested another strategy`);
 }
