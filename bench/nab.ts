@@ -17,7 +17,8 @@ import {
   type LabelledFile, type ScoredFile,
 } from '../domain/nab/scorer.js';
 import { probationaryLength, windowsToRows } from '../domain/nab/windows.js';
-import { SPLIT_HALF_GRID, splitHalf, type SplitHalfReport } from './nabSplitHalf.js';
+import { SeededRandom } from '../simulator/seededRandom.js';
+import { repeatedSplitHalves, SPLIT_HALF_GRID, splitHalf, type SplitHalfReport } from './nabSplitHalf.js';
 
 const DETECTOR_NAME = 'supportloop';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -132,8 +133,25 @@ function fpRows(f: ScoredFile, threshold: number): number {
   return n;
 }
 
+/** Seed of the random stratified splits (fixed, so a rerun draws the same halves). */
+const RANDOM_SPLIT_SEED = 20261124;
+/** Our defaults with only the threshold chosen per half (flatters: the defaults were chosen on all files). */
+const DEFAULTS_ONLY = `${DETECTOR_NAME} defaults`;
+
+function printRandomSplits(bySplit: Record<string, Record<ProfileName, number>[]>, splits: number): void {
+  const mean = (runs: Record<ProfileName, number>[], p: ProfileName) => runs.reduce((sum, r) => sum + r[p], 0) / runs.length;
+  console.log(`\n${splits} random stratified split-halves (same halves for every detector; ${DETECTOR_NAME} re-chooses its defaults and threshold per half, "${DEFAULTS_ONLY}" only the threshold and flatters): mean standard / low FP / low FN`);
+  const ours = bySplit[DETECTOR_NAME]!;
+  for (const [det, runs] of Object.entries(bySplit)) {
+    const ahead = det === DETECTOR_NAME || det === DEFAULTS_ONLY ? '' : `; ${DETECTOR_NAME} ahead on standard in ${ours.filter((r, k) => r.standard > runs[k]!.standard).length}/${splits}`;
+    console.log(`  ${det.padEnd(20)} ${PROFILE_NAMES.map((p) => mean(runs, p).toFixed(2)).join(' / ')}  (standard from ${Math.min(...runs.map((r) => r.standard)).toFixed(2)} to ${Math.max(...runs.map((r) => r.standard)).toFixed(2)})${ahead}`);
+  }
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, 'split-half': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, 'split-half': { type: 'boolean' }, 'random-splits': { type: 'string' } } });
+  const randomSplits = Number(values['random-splits'] ?? 0);
+  if (!Number.isInteger(randomSplits) || randomSplits < 0) throw new Error(`--random-splits must be a non-negative integer (got ${values['random-splits']})`);
   const dataDir = resolve(values.data ?? join(repoRoot, '../shared/data/nab'));
   const outDir = resolve(values.out ?? './out/nab');
   const started = Date.now();
@@ -173,8 +191,8 @@ function main(): void {
   printTable(rows);
   printPerFile(ours, rows[0]!.thresholds[0]!, Object.entries(publishedFiles).map(([det, scored]) => ({ det, scored, threshold: optimizeThreshold(scored, profiles.standard).threshold })), profiles.standard);
 
-  let split: { supportloop: SplitHalfReport; defaultsOnly: SplitHalfReport; published: Record<string, SplitHalfReport> } | undefined;
-  if (values['split-half']) {
+  let split: { supportloop: SplitHalfReport; defaultsOnly: SplitHalfReport; published: Record<string, SplitHalfReport>; randomSplits?: Record<string, Record<ProfileName, number>[]> } | undefined;
+  if (values['split-half'] || randomSplits > 0) {
     console.log(`\nsplit-half: ${SPLIT_HALF_GRID.length} candidate default sets (${Object.keys(SPLIT_HALF_GRID[0]!).join(' × ')}) over all files…`);
     const bar = new SingleBar({ format: 'candidate default sets [{bar}] {value}/{total} {options}' });
     bar.start(SPLIT_HALF_GRID.length, 0, { options: '' });
@@ -187,11 +205,12 @@ function main(): void {
       return scored;
     });
     bar.stop();
-    const published = Object.fromEntries(
+    const publishedCandidates = Object.fromEntries(
       (existsSync(join(dataDir, 'results')) ? readdirSync(join(dataDir, 'results')).sort() : []).map((det) => [
-        det, splitHalf([{ options: {}, files: files.map((f) => ({ ...f, scores: parseScoreColumn(readFileSync(join(dataDir, 'results', det, f.category, `${det}_${f.fileName}`), 'utf8')) })) }], profiles),
+        det, [{ options: {}, files: files.map((f) => ({ ...f, scores: parseScoreColumn(readFileSync(join(dataDir, 'results', det, f.category, `${det}_${f.fileName}`), 'utf8')) })) }],
       ]),
     );
+    const published = Object.fromEntries(Object.entries(publishedCandidates).map(([det, c]) => [det, splitHalf(c, profiles)]));
     split = { supportloop: splitHalf(candidates, profiles), defaultsOnly: splitHalf([{ options: {}, files: ours }], profiles), published };
     const fmt = (r: Record<ProfileName, number>) => PROFILE_NAMES.map((p) => r[p].toFixed(2).padStart(7)).join('  ');
     console.log(`\nsplit-half (halves alternate within each category; defaults and threshold chosen on one half, scored on the other)`);
@@ -204,6 +223,19 @@ function main(): void {
     for (const [det, report] of Object.entries(published)) {
       console.log(`${`${det} out-of-sample (threshold only)`.padEnd(44)}  ${fmt(report.outOfSample)}`);
       for (const r of report.results) console.log(`  trained on ${r.trainedOn}: std threshold ${r.thresholds.standard.toFixed(4)}; held-out ${r.testNormalized.standard.toFixed(2)} (standard)`);
+    }
+    if (randomSplits > 0) {
+      // The same seed for every detector: each sees the same sequence of random halves.
+      const draws = (c: typeof candidates) => {
+        const rng = new SeededRandom(RANDOM_SPLIT_SEED);
+        return repeatedSplitHalves(c, profiles, randomSplits, () => rng.float());
+      };
+      split.randomSplits = {
+        [DETECTOR_NAME]: draws(candidates),
+        [DEFAULTS_ONLY]: draws([{ options: {}, files: ours }]),
+        ...Object.fromEntries(Object.entries(publishedCandidates).map(([det, c]) => [det, draws(c)])),
+      };
+      printRandomSplits(split.randomSplits, randomSplits);
     }
   }
 

@@ -5,6 +5,9 @@
 // the other half with both frozen, and the other way round. The two held-out halves' raw scores are
 // summed and normalised over all windows: one out-of-sample figure comparable to the in-sample one.
 // A published detector's outputs get the same treatment (threshold only: it has no knobs here).
+// One fixed split is one draw: `repeatedSplitHalves` re-draws the halves at random (still stratified
+// by category) to show how much the figure owes to which files landed in which half.
+import { shuffle } from 'simple-statistics';
 import type { DetectorOptions } from '../domain/detection/detectorOptions.js';
 import { PROFILE_NAMES, type CostMatrix, type ProfileName } from '../domain/nab/profiles.js';
 import { normalizedScore, optimizeThreshold, scoreFile, windowCount, type ScoredFile } from '../domain/nab/scorer.js';
@@ -60,22 +63,40 @@ const perProfile = (f: (p: ProfileName) => number) => Object.fromEntries(PROFILE
 const perProfileScore = (f: (p: ProfileName) => { threshold: number; score: number }) =>
   Object.fromEntries(PROFILE_NAMES.map((p) => [p, f(p)])) as Record<ProfileName, { threshold: number; score: number }>;
 
+/** Within each category the files in random order (`random` uniform in [0, 1)), then alternating, starting with a random half. */
+export function randomStratifiedHalves<T extends { name: string }>(files: readonly T[], random: () => number): { A: T[]; B: T[] } {
+  const byCategory = new Map<string, T[]>();
+  for (const f of files) byCategory.set(f.name.split('/')[0]!, [...(byCategory.get(f.name.split('/')[0]!) ?? []), f]);
+  const A: T[] = [];
+  const B: T[] = [];
+  for (const group of byCategory.values()) {
+    const first = random() < 0.5 ? 0 : 1;
+    shuffle(group, random).forEach((f, i) => ((i + first) % 2 === 0 ? A : B).push(f));
+  }
+  return { A, B };
+}
+
 /**
  * `candidates[i]` are the scored files of all files under grid entry i (same file order). The
- * training half picks the entry with the best standard-profile swept score.
+ * training half picks the entry with the best standard-profile swept score. The halves default to
+ * `splitHalves`.
  */
-export function splitHalf(candidates: { options: DetectorOptions; files: ScoredFile[] }[], profiles: Record<ProfileName, CostMatrix>): SplitHalfReport {
-  const names = splitHalves(candidates[0]!.files);
+export function splitHalf(
+  candidates: { options: DetectorOptions; files: ScoredFile[] }[],
+  profiles: Record<ProfileName, CostMatrix>,
+  names: { A: ScoredFile[]; B: ScoredFile[] } = splitHalves(candidates[0]!.files),
+): SplitHalfReport {
   const inHalf = (files: ScoredFile[], half: ScoredFile[]) => files.filter((f) => half.some((h) => h.name === f.name));
   const results: HalfResult[] = (['A', 'B'] as const).map((trainedOn) => {
     const [train, test] = trainedOn === 'A' ? [names.A, names.B] : [names.B, names.A];
-    let best: { options: DetectorOptions; files: ScoredFile[]; swept: Record<ProfileName, { threshold: number; score: number }> } | undefined;
+    // Chosen on the standard profile; only the chosen entry's other thresholds are needed.
+    let best: { options: DetectorOptions; files: ScoredFile[]; standard: { threshold: number; score: number } } | undefined;
     for (const c of candidates) {
-      const trainFiles = inHalf(c.files, train);
-      const swept = perProfileScore((p) => optimizeThreshold(trainFiles, profiles[p]));
-      if (!best || swept.standard.score > best.swept.standard.score) best = { ...c, swept };
+      const standard = optimizeThreshold(inHalf(c.files, train), profiles.standard);
+      if (!best || standard.score > best.standard.score) best = { ...c, standard };
     }
-    const chosen = best!;
+    const trainFiles = inHalf(best!.files, train);
+    const chosen = { ...best!, swept: perProfileScore((p) => (p === 'standard' ? best!.standard : optimizeThreshold(trainFiles, profiles[p]))) };
     const testFiles = inHalf(chosen.files, test);
     const testRaw = perProfile((p) => testFiles.reduce((sum, f) => sum + scoreFile(f, profiles[p], chosen.swept[p].threshold).score, 0));
     return {
@@ -90,4 +111,14 @@ export function splitHalf(candidates: { options: DetectorOptions; files: ScoredF
     results,
     outOfSample: perProfile((p) => normalizedScore(results[0]!.testRaw[p] + results[1]!.testRaw[p], allWindows, profiles[p])),
   };
+}
+
+/** The out-of-sample figure of `splitHalf` over `splits` random stratified splits (the same splits for every detector given the same `random`). */
+export function repeatedSplitHalves(
+  candidates: { options: DetectorOptions; files: ScoredFile[] }[],
+  profiles: Record<ProfileName, CostMatrix>,
+  splits: number,
+  random: () => number,
+): Record<ProfileName, number>[] {
+  return Array.from({ length: splits }, () => splitHalf(candidates, profiles, randomStratifiedHalves(candidates[0]!.files, random)).outOfSample);
 }
