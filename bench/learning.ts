@@ -193,11 +193,18 @@ async function latency(): Promise<Record<string, unknown>> {
   }
   const probes = plan.tickets.slice(past);
   const draftMs: number[] = [];
+  // This process's CPU time per draft too: on a shared machine a preempted draft's wall time says more about the neighbours.
+  const draftCpuMs: number[] = [];
   for (const t of probes) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     learner.draft({ ticketId: t.ticketId, text: `${t.subject}\n${t.body}`, at: t.openedAt, channel: t.channel, customer: t.customer });
+    const cpu = process.cpuUsage(cpu0);
     draftMs.push(performance.now() - t0);
+    draftCpuMs.push((cpu.user + cpu.system) / 1000);
   }
+  draftCpuMs.sort((a, b) => a - b);
+  console.log(`  learner.draft CPU time p50 ${quantileSorted(draftCpuMs, 0.5).toFixed(2)} ms, p99 ${quantileSorted(draftCpuMs, 0.99).toFixed(2)} ms`);
   // The retrieval library alone, over the same past texts.
   const bare = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
   bare.addAll(plan.tickets.slice(0, past).map((t) => ({ id: t.ticketId, text: `${t.subject}\n${t.body}` })));
@@ -223,6 +230,8 @@ async function latency(): Promise<Record<string, unknown>> {
     queries,
     draftP50Ms: quantileSorted(draftMs, 0.5),
     draftP99Ms: quantileSorted(draftMs, 0.99),
+    draftCpuP50Ms: quantileSorted(draftCpuMs, 0.5),
+    draftCpuP99Ms: quantileSorted(draftCpuMs, 0.99),
     bareMiniSearchP50Ms: quantileSorted(searchMs, 0.5),
     bareMiniSearchP99Ms: quantileSorted(searchMs, 0.99),
     p99RatioDraftToBareSearch: quantileSorted(draftMs, 0.99) / quantileSorted(searchMs, 0.99),
