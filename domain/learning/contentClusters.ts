@@ -47,6 +47,12 @@ export class ContentClusters {
   private readonly byPhrasing = new Map<string, number>();
   /** Term → number of clusters whose first phrasing has it. */
   private readonly termFrequency = new Map<string, number>();
+  /**
+   * Ids of clusters seen once, oldest first (counts only grow, so a cluster leaves for good): the
+   * capacity forgets from here without walking every cluster, which past capacity with few seen-once
+   * clusters would happen on every new cluster.
+   */
+  private readonly seenOnce = new Set<number>();
   private nextId = 1;
 
   constructor(private readonly options: { diceMin: number; capacity: number; onForget: (ids: number[]) => void }) {}
@@ -83,6 +89,8 @@ export class ContentClusters {
     const best = cluster.phrasings.get(normaliseForComparison(cluster.representative))!;
     if (cluster.phrasings.get(phrasing)!.count > best.count) cluster.representative = sentence;
     cluster.count += 1;
+    if (cluster.count === 1) this.seenOnce.add(cluster.id);
+    else this.seenOnce.delete(cluster.id);
     cluster.positionSum += position;
     cluster.meanPosition = cluster.positionSum / cluster.count;
     this.enforceCapacity();
@@ -135,12 +143,12 @@ export class ContentClusters {
     if (this.clusters.size <= this.options.capacity) return;
     const target = Math.floor(this.options.capacity * 0.9);
     const forgotten: number[] = [];
-    for (const cluster of this.clusters.values()) {
+    for (const id of this.seenOnce) {
       if (this.clusters.size - forgotten.length <= target) break;
-      if (cluster.count > 1) continue;
-      forgotten.push(cluster.id);
+      forgotten.push(id);
     }
     for (const id of forgotten) {
+      this.seenOnce.delete(id);
       const cluster = this.clusters.get(id)!;
       if (this.index.has(id)) {
         this.index.remove({ id, text: cluster.indexedText });
