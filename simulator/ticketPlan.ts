@@ -7,7 +7,7 @@ import { firstMessage } from './customerMessages.js';
 import { SeededRandom } from './seededRandom.js';
 import { CSAT_RATED_SHARE, TOPIC_FOLLOW_UP_SHARE, type StepMinutes } from './strategyOutcome.js';
 import { TOPICS, topicById } from './topics.js';
-import { createWorld, eligibleCustomers, tenureDays, writingWeight, type Customer, type World } from './world.js';
+import { createWorld, eligibleCustomersLookup, tenureDays, writingWeight, type Customer, type World } from './world.js';
 
 const DAY_MS = 86_400_000;
 /** Time after the last arrival a ticket's lifecycle (follow-ups, reopen, CSAT) may still take. */
@@ -181,10 +181,12 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
 
   const runId = options.runId ?? `sim-s${options.seed}`;
   const appliedOnTopic = new Map<string, number>();
+  const eligibleAt = eligibleCustomersLookup(world);
   const tickets = arrivals.map((arrival, index): TicketPlan => {
     const rng = root.derive(`ticket/${index}`);
     let topicId = arrival.topicId;
-    let candidates = eligibleCustomers(world, arrival.tenantId, arrival.at);
+    const eligible = eligibleAt(arrival.tenantId, arrival.at);
+    let candidates: readonly Customer[] = eligible.customers;
     const restricted = heldOut !== undefined && index < heldOut.untilIndex && heldOut.topicIds.includes(topicId);
     // Held out: during the first part, people a held-out rule would apply to do not ask about these topics.
     const heldOutApplies = (c: Customer, frustrated: boolean) => heldOutRules.some((r) => ruleApplies(r, contextOf(c, arrival.at, frustrated)));
@@ -194,7 +196,8 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
       else topicId = rng.weighted(TOPICS.filter((t) => !heldOut!.topicIds.includes(t.id)), (t) => t.weight).id;
     }
     if (candidates.length === 0) throw new Error(`tenant ${arrival.tenantId} has no customer who can write at ${arrival.at.toISOString()}`);
-    const customer = rng.weighted(candidates, writingWeight);
+    // The same draw as rng.weighted(candidates, writingWeight), without recomputing the weights.
+    const customer = candidates === eligible.customers ? candidates[rng.weightedIndex(eligible.weights)]! : rng.weighted(candidates, writingWeight);
     let frustrated = rng.chance(FRUSTRATED_SHARE);
     if (restricted && heldOutApplies(customer, frustrated)) frustrated = false;
     const topic = topicById(topicId);

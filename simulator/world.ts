@@ -154,12 +154,52 @@ export function createWorld(options: { seed: number; rng: SeededRandom; tenantId
 }
 
 /** People of the tenant who can write at `at`: signed up, and still in their trial if on one. */
-export function eligibleCustomers(world: World, tenantId: string, at: Date): Customer[] {
+function eligibleCustomers(world: World, tenantId: string, at: Date): Customer[] {
   const t = at.getTime();
   return (world.customersByTenant.get(tenantId) ?? []).filter((c) => c.account.signupAt.getTime() <= t && (!c.account.activeUntil || t < c.account.activeUntil.getTime()));
 }
 
 /** How likely this person is to be the one writing: the account's activity shared among its people. */
 export const writingWeight = (customer: Customer): number => customer.account.activity / customer.account.people;
+
+export interface EligibleCustomers {
+  customers: readonly Customer[];
+  /** writingWeight of each, in the same order. */
+  weights: readonly number[];
+}
+
+/**
+ * eligibleCustomers with their writing weights, computed again only when someone's eligibility has
+ * changed: the set at time t depends only on how many signup / end-of-trial instants are ≤ t (an
+ * "epoch"), so a time in the same epoch as the tenant's last lookup gets the same arrays, in the same
+ * order. Filtering every customer for every ticket made planning quadratic (101,000 tickets took
+ * 20 minutes); accounts start and end far less often than tickets arrive.
+ */
+export function eligibleCustomersLookup(world: World): (tenantId: string, at: Date) => EligibleCustomers {
+  const boundariesByTenant = new Map<string, number[]>();
+  for (const [tenantId, customers] of world.customersByTenant) {
+    const times = customers.flatMap((c) => [c.account.signupAt.getTime(), ...(c.account.activeUntil ? [c.account.activeUntil.getTime()] : [])]);
+    boundariesByTenant.set(tenantId, times.sort((a, b) => a - b));
+  }
+  const last = new Map<string, { epoch: number; eligible: EligibleCustomers }>();
+  return (tenantId, at) => {
+    const boundaries = boundariesByTenant.get(tenantId) ?? [];
+    const t = at.getTime();
+    // Boundaries ≤ t (binary search): signing up at t and a trial ending at t both take effect at t.
+    let lo = 0;
+    let hi = boundaries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (boundaries[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    const cached = last.get(tenantId);
+    if (cached && cached.epoch === lo) return cached.eligible;
+    const customers = eligibleCustomers(world, tenantId, at);
+    const eligible = { customers, weights: customers.map(writingWeight) };
+    last.set(tenantId, { epoch: lo, eligible });
+    return eligible;
+  };
+}
 
 export const tenureDays = (customer: Customer, at: Date): number => (at.getTime() - customer.account.signupAt.getTime()) / DAY_MS;
