@@ -220,9 +220,12 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     }
     const score = reported ? surpriseScore : 0;
     // A sparse series' expectation comes from its seasonal rate model (the median-based baselines sit at 0).
-    const expected = sparse.expectedNow ?? fc?.expected ?? value;
+    // A count series (every value so far a non-negative integer) cannot be expected below 0, however
+    // a trend extrapolates: the expectation and band people see (alerts, the Anomalies dashboard) stop at 0.
+    const floor = state.baseline.countLike ? 0 : -Infinity;
+    const expected = Math.max(floor, sparse.expectedNow ?? fc?.expected ?? value);
     const band = o.bandScales * (sparse.expectedNow !== null ? Math.sqrt(Math.max(sparse.expectedNow, 1)) : (fc?.scale ?? 0));
-    return { score, expected, lower: expected - band, upper: expected + band, isAnomaly };
+    return { score, expected, lower: Math.max(floor, expected - band), upper: expected + band, isAnomaly };
   }
 
   /**

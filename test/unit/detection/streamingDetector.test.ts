@@ -221,3 +221,25 @@ describe('detector state', () => {
     expect(() => restoreStreamingDetector({ version: 99 } as never)).toThrow(/snapshot version 99/);
   });
 });
+
+describe('expected value and band people see', () => {
+  const feed = (value: (random: () => number, t: number) => number) => {
+    const random = seededRandom(11);
+    const detector = createStreamingDetector();
+    const results: DetectionResult[] = [];
+    for (let t = START_MS; t < START_MS + 3 * DAY_MS; t += 5 * MINUTE_MS) results.push(detector.update(t, value(random, t)));
+    return results.slice(results.length / 3);
+  };
+
+  it('a count series is never expected below 0, even where its band is wider than its expectation', () => {
+    const results = feed((random, t) => poisson(random, 2 * dailyShape(t)));
+    expect(results.every((r) => r.expected >= 0 && r.lower >= 0)).toBe(true);
+    // The clamp matters: the band reaches further below the expectation than the expectation itself.
+    expect(results.some((r) => r.upper - r.expected > r.expected)).toBe(true);
+  });
+
+  it('a real-valued series around the same level keeps its band below 0', () => {
+    const results = feed((random, t) => 2 * dailyShape(t) + 1.5 * gaussian(random));
+    expect(results.some((r) => r.lower < 0)).toBe(true);
+  });
+});
