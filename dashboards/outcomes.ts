@@ -21,7 +21,7 @@
 // (`simulator.oracle_reward`, `simulator.received_reward`), which the generic webhook passes through
 // into ticket_events.custom. No product code reads them; only this panel does, and it is empty for
 // real tenants. That keeps simulator truth out of product logic without an import path for it.
-import { TABLES } from '../store/tables.js';
+import { LATEST_REWARD_PER_TICKET, TABLES } from '../store/tables.js';
 import { BASELINE_DAYS, BASELINE_STYLE, overTimeWithBaseline, TENANT, TOPIC, type Source } from './learning.js';
 import { columnOf, dashboardJson, displayNameOf, queryVariable, statPanel, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
 
@@ -30,8 +30,7 @@ const TICKET_OUTCOMES = `(
   SELECT *
   FROM ${TABLES.ticketRewards} FINAL
   WHERE ${TENANT}
-  ORDER BY ticket_id, at DESC, outcome_event_id DESC
-  LIMIT 1 BY ticket_id
+  ${LATEST_REWARD_PER_TICKET}
 )`;
 /** Rewards carry the ticket's topic. */
 const REWARD_FILTERS = `${TENANT}\n  AND ${TOPIC}`;

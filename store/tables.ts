@@ -26,6 +26,14 @@ export const TABLES = {
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
 
+/**
+ * One ticket_rewards row per ticket, its latest outcome (a ticket reopened after its outcome is rewarded
+ * again when it closes again, and that later reward supersedes the first): the clauses that end a
+ * `SELECT … FROM ticket_rewards FINAL WHERE …`. The bandit's learning rows (store/ticketRewards.ts) and
+ * the Outcomes dashboard read rewards this same way.
+ */
+export const LATEST_REWARD_PER_TICKET = 'ORDER BY ticket_id, at DESC, outcome_event_id DESC LIMIT 1 BY ticket_id';
+
 /** Tables earlier migrations created and a later one dropped: named for those migrations only. */
 export const RETIRED_TABLES = {
   /** One row per tenant with both kinds of settings (migrations 004, 005); replaced by tenant_setting_changes in 006. */

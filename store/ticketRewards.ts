@@ -5,7 +5,7 @@ import type { RewardResult } from '../domain/reward.js';
 import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
-import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
+import { fromClickHouseTime, LATEST_REWARD_PER_TICKET, TABLES, toClickHouseTime } from './tables.js';
 
 /** The suggestion an outcome is credited to and how it was chosen. */
 export interface RewardCredit {
@@ -161,8 +161,7 @@ export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window:
        SELECT ticket_id, outcome_event_id, at, recorded_at, bandit_features, strategy, propensity, reward, policy, topic, credited
        FROM ${ch.table(TABLES.ticketRewards)} FINAL
        WHERE tenant_id = {tenantId:String} AND at < {before:DateTime64(3)}${recent}
-       ORDER BY ticket_id, at DESC, outcome_event_id DESC
-       LIMIT 1 BY ticket_id
+       ${LATEST_REWARD_PER_TICKET}
      ) AS r
      ${resolution.join}
      WHERE r.credited = 1 AND r.recorded_at >= {recordedFrom:DateTime64(3)}
