@@ -47,11 +47,13 @@ export interface RobustLevel {
 }
 
 /**
- * One step of a robust EWMA mean and MAD toward `value` at `rate`: once there is a spread, the step
- * is clipped at clipScales standard deviations (σ ≈ 1.2533 × MAD), so one outlier cannot drag the
- * level. `count` is the number of values seen, this one included.
+ * One step of a robust EWMA mean and MAD toward `value`: at `memoryRate`, or 1/count while fewer values
+ * than the memory spans have been seen (a plain mean at first); once there is a spread, the step is
+ * clipped at clipScales standard deviations (σ ≈ 1.2533 × MAD), so one outlier cannot drag the level.
+ * `count` is the number of values seen, this one included.
  */
-export function robustLevelStep(level: RobustLevel, rate: number, clipScales: number, count: number, value: number): void {
+export function robustLevelStep(level: RobustLevel, memoryRate: number, clipScales: number, count: number, value: number): void {
+  const rate = Math.max(memoryRate, 1 / count);
   const limit = count > 1 && level.mad > 0 ? clipScales * 1.2533 * level.mad : Infinity;
   const delta = Math.max(-limit, Math.min(limit, value - level.mean));
   level.mean += rate * delta;

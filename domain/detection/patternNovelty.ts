@@ -95,7 +95,7 @@ export function patternNovelty(s: PatternState, p: PatternParams, value: number)
 export function learnPattern(s: PatternState, p: PatternParams, stepMs: number, value: number): void {
   s.seen++;
   const level = { mean: s.level, mad: s.spread };
-  robustLevelStep(level, Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / s.seen), p.clipScales, s.seen, value);
+  robustLevelStep(level, ewmaWeight(p.levelMemoryMs, stepMs), p.clipScales, s.seen, value);
   s.level = level.mean;
   s.spread = level.mad;
 

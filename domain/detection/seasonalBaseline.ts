@@ -205,7 +205,7 @@ export function learn(state: BaselineState, p: BaselineParams, timestampMs: numb
 function trackOffset(c: Candidate, p: BaselineParams, stepMs: number, offset: number): void {
   c.offsets++;
   const level = { mean: c.offsetMean, mad: c.offsetMad };
-  robustLevelStep(level, Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / c.offsets), p.clipScales, c.offsets, offset);
+  robustLevelStep(level, ewmaWeight(p.levelMemoryMs, stepMs), p.clipScales, c.offsets, offset);
   c.offsetMean = level.mean;
   c.offsetMad = level.mad;
 }
@@ -215,5 +215,5 @@ function trackSlowOffset(c: Candidate, p: BaselineParams, stepMs: number, deviat
   const slow = (c.slow ??= { offset: deviation, mean: 0, mad: 0, count: 0 });
   slow.count++;
   slow.offset += Math.max(ewmaWeight(p.slowLevelHalfLifeMs, stepMs), 1 / slow.count) * (deviation - slow.offset);
-  robustLevelStep(slow, Math.max(ewmaWeight(p.levelMemoryMs, stepMs), 1 / slow.count), p.clipScales, slow.count, slow.offset);
+  robustLevelStep(slow, ewmaWeight(p.levelMemoryMs, stepMs), p.clipScales, slow.count, slow.offset);
 }
