@@ -73,6 +73,13 @@ export interface ResolvedOptions {
   peakHalfLifeMs: number;
   /** After a report, the next needs this many times its surprise (decayed): one report per episode unless it escalates. */
   escalation: number;
+  /**
+   * This long without evidence near the alert level (above alert/escalation) ends an alerted
+   * episode: the alert bar resets, so the next rise is a new incident. Calm is judged on the
+   * evidence itself, so a sparse topic's count windows (up to 3 h wide) are calm only once the last
+   * spike's tickets no longer stand out in them; the hour on top rules out a lull inside one incident.
+   */
+  episodeGapMs: number;
   /** Surprise s maps to score s / (s + scoreScale): 0.5 at p = 10^−scoreScale, never saturating. */
   scoreScale: number;
   /**
@@ -132,6 +139,7 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<ResolvedOptions> = {
   recordIndex: 6,
   peakHalfLifeMs: DAY_MS,
   escalation: 2,
+  episodeGapMs: HOUR_MS,
   scoreScale: 4,
   alertThreshold: 0.64,
   bandScales: 3,
@@ -156,7 +164,7 @@ export function resolveOptions(options: DetectorOptions): ResolvedOptions {
   for (const key of ['cadenceGaps', 'minLevelSamples', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets', 'patternSegments', 'patternCapacity'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`detector option ${key} must be a positive integer (got ${o[key]})`);
   }
-  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'slowLevelHalfLifeMs', 'shortWindowMs', 'patternSpanMs', 'patternVigilance', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
+  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'slowLevelHalfLifeMs', 'shortWindowMs', 'patternSpanMs', 'patternVigilance', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'episodeGapMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
     if (o[key] <= 0) throw new Error(`detector option ${key} must be positive (got ${o[key]})`);
   }
   return o;

@@ -34,6 +34,7 @@ export interface DetectionResult {
  * baselines' slow offsets and the pattern and slow-level evidence histories came later within
  * version 2: a snapshot without them starts them afresh. Version 3 dropped the shift stream (the
  * mean residual of the last hour; see evidenceOf): an older snapshot's second history is removed.
+ * `calmSinceMs` came later within version 3: a snapshot without it resumes as if not yet calm.
  */
 export const SNAPSHOT_VERSION = 3;
 /** Evidence streams: spike, level, volatility, pattern novelty, slow level. */
@@ -60,6 +61,8 @@ export interface DetectorSnapshot {
   alertedSurprise: number;
   firstTimestampMs: number | null;
   lastAlertMs: number | null;
+  /** Since when no evidence has come near the alert level (null while some does): see episodeGapMs. */
+  calmSinceMs: number | null;
 }
 
 export interface StreamingDetector {
@@ -76,7 +79,7 @@ export interface StreamingDetector {
 export function createStreamingDetector(options: DetectorOptions = {}): StreamingDetector {
   return detectorFrom({
     version: SNAPSHOT_VERSION, options: resolveOptions(options), cadence: newCadence(), baseline: null, recentZ: [], counts: null, patterns: null,
-    tails: Array.from({ length: STREAMS }, newTail), reportedSurprise: 0, alertedSurprise: 0, firstTimestampMs: null, lastAlertMs: null,
+    tails: Array.from({ length: STREAMS }, newTail), reportedSurprise: 0, alertedSurprise: 0, firstTimestampMs: null, lastAlertMs: null, calmSinceMs: null,
   });
 }
 
@@ -89,6 +92,7 @@ export function restoreStreamingDetector(snapshot: DetectorSnapshot): StreamingD
   copy.version = SNAPSHOT_VERSION;
   copy.counts ??= null;
   copy.patterns ??= null;
+  copy.calmSinceMs ??= null;
   while (copy.tails.length < STREAMS) copy.tails.push(newTail());
   copy.options = resolveOptions(copy.options);
   return detectorFrom(copy);
@@ -201,11 +205,18 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const fade = Math.pow(0.5, stepMs / o.peakHalfLifeMs);
     state.reportedSurprise *= fade;
     state.alertedSurprise *= fade;
+    // An alerted episode ends once nothing has come near the alert level for episodeGapMs: the next
+    // rise is a new incident, judged afresh instead of against the faded bar of the last alert
+    // (which silenced a second, separate spike on the same topic for about a day). The report bar
+    // only fades: resetting it too would re-report every minor wobble after a calm spell.
+    const alertLevel = alertSurpriseOf(o);
+    if (state.calmSinceMs !== null && timestampMs - state.calmSinceMs >= o.episodeGapMs) state.alertedSurprise = 0;
+    const evidence = Math.max(surprise, sparse.surprise, slowSurprise);
+    state.calmSinceMs = evidence >= alertLevel / o.escalation ? null : (state.calmSinceMs ?? timestampMs);
     // A window's count evidence keeps growing for as long as its spike stays inside the window, and
     // the slow level for as long as a shift lasts: that is accumulation, not a worse incident. So
     // they may raise an alert, but never escalate one: while the last alert's bar is above the alert
     // level, they stay just under that bar.
-    const alertLevel = alertSurpriseOf(o);
     const accumulationBar = state.alertedSurprise * o.escalation >= alertLevel ? state.alertedSurprise : alertLevel;
     surprise = Math.max(surprise, Math.min(Math.max(sparse.surprise, slowSurprise), 0.999 * o.escalation * accumulationBar));
     const surpriseScore = surprise / (surprise + o.scoreScale);

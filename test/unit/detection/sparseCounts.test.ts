@@ -73,6 +73,15 @@ describe('windowed count test on sparse series', () => {
     expect(latency).toBeLessThan(30);
   });
 
+  it.each(SEEDS)('alerts again for a second, separate rise on the same topic hours after the first has ended (seed %i)', (seed) => {
+    // Two 90-minute ×4 rises on one working day, 6 hours apart (start to start): two incidents, two alerts. The
+    // second used to be silenced for about a day by the first alert's bar.
+    const rises = [9 * DAY_MS + 9 * HOUR_MS, 9 * DAY_MS + 15 * HOUR_MS];
+    const inRise = (t: number) => rises.some((from) => t - START_MS >= from && t - START_MS < from + 90 * MINUTE_MS);
+    const alerts = alertMinutes(10, (t) => BASE * daily(t) * weekly(t) * (inRise(t) ? 4 : 1), seed);
+    expect(alerts.map((a) => rises.findIndex((from) => a >= from / MINUTE_MS && a < from / MINUTE_MS + 90))).toEqual([0, 1]);
+  });
+
   it('alerts once for a burst, not again while the burst is still inside the longer windows', () => {
     // One ticket every 4 minutes for two days, 30 a minute for 3 minutes, then quiet again for 4 hours.
     const detector = createStreamingDetector({ direction: 'up' });
