@@ -5,7 +5,7 @@ import { poissonDistribution } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { tailAndMass, upperTail } from '../../../domain/detection/countWindows.js';
 import { createStreamingDetector, restoreStreamingDetector, SNAPSHOT_VERSION } from '../../../domain/detection/streamingDetector.js';
-import { seededRandom } from '../../helpers/seededRandom.js';
+import { poisson, seededRandom } from '../../helpers/seededRandom.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -13,16 +13,6 @@ const DAY_MS = 24 * HOUR_MS;
 /** A Monday, 00:00 UTC. */
 const START_MS = Date.UTC(2026, 0, 5);
 
-function poisson(random: () => number, mean: number): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k++;
-    p *= random();
-  }
-  return k;
-}
 
 /** Office-hours rhythm, mean ≈ 1 over a day: 0.2 at night, up to 1.8 in the afternoon. */
 const daily = (t: number) => 1 + 0.8 * Math.sin((2 * Math.PI * (t % DAY_MS)) / DAY_MS - Math.PI / 2);

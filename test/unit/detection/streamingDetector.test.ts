@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createStreamingDetector, restoreStreamingDetector, type DetectionResult } from '../../../domain/detection/streamingDetector.js';
 import type { DetectorOptions } from '../../../domain/detection/detectorOptions.js';
-import { seededRandom } from '../../helpers/seededRandom.js';
+import { gaussian, poisson, seededRandom } from '../../helpers/seededRandom.js';
 
 // Constructed series: seeded, so every run sees the same numbers.
 const MINUTE_MS = 60_000;
@@ -10,23 +10,6 @@ const DAY_MS = 24 * HOUR_MS;
 /** A Monday, 00:00 UTC. */
 const START_MS = Date.UTC(2026, 0, 5);
 
-/** Poisson sample (Knuth for small means, normal approximation above 50). */
-function poisson(random: () => number, mean: number): number {
-  if (mean <= 0) return 0;
-  if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(random)));
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k++;
-    p *= random();
-  }
-  return k;
-}
-
-function gaussian(random: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
 
 /** Ticket-like daily rhythm: quiet nights, busy afternoons (mean 1 over a day). */
 function dailyShape(timestampMs: number): number {
