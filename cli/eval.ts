@@ -24,7 +24,8 @@ function positiveInteger(value: string): number {
   return n;
 }
 
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** A share as a percentage; 'n/a' where the dataset has nothing to measure it on (no topic labels). */
+const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
 function printTable(windows: readonly WindowSummary[]): void {
   console.table(
@@ -47,7 +48,7 @@ function printTable(windows: readonly WindowSummary[]): void {
 function toCsv(windows: readonly WindowSummary[]): string {
   const header = 'window,from,to,tickets,topic_accuracy,topic_coverage,draft_coverage,acceptance,mean_edit_distance,mean_edit_distance_drafted,mean_token_f1,accepted,lightly_edited,rewritten,ignored,active_rules';
   const rows = windows.map((w) =>
-    [w.window, w.from + 1, w.to + 1, w.tickets, w.topicAccuracy, w.topicCoverage, w.draftCoverage, w.acceptance, w.meanEditDistance, w.meanEditDistanceDrafted, w.meanTokenF1, w.classes.accepted, w.classes['lightly-edited'], w.classes.rewritten, w.classes.ignored, w.activeRulesAtEnd].join(','),
+    [w.window, w.from + 1, w.to + 1, w.tickets, w.topicAccuracy ?? '', w.topicCoverage, w.draftCoverage, w.acceptance, w.meanEditDistance, w.meanEditDistanceDrafted, w.meanTokenF1, w.classes.accepted, w.classes['lightly-edited'], w.classes.rewritten, w.classes.ignored, w.activeRulesAtEnd].join(','),
   );
   return `${[header, ...rows].join('\n')}\n`;
 }
@@ -119,7 +120,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
   await writeLineChartPng(
     join(outDir, 'learning-curve.png'),
     [
-      { name: 'topic accuracy', points: windows.map((w) => ({ x: x(w), y: w.topicAccuracy })) },
+      // Only windows with labelled tickets have a topic accuracy (a dataset without labels has none).
+      { name: 'topic accuracy', points: windows.flatMap((w) => (w.topicAccuracy === null ? [] : [{ x: x(w), y: w.topicAccuracy }])) },
       { name: 'draft acceptance', points: windows.map((w) => ({ x: x(w), y: w.acceptance })) },
       { name: 'mean edit distance', points: windows.map((w) => ({ x: x(w), y: w.meanEditDistance })) },
       { name: 'topic coverage', points: windows.map((w) => ({ x: x(w), y: w.topicCoverage })) },

@@ -9,7 +9,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { CHANNELS, type Channel } from '../domain/events.js';
 import type { ImportTicket } from '../domain/historyImport.js';
-import { datasetTickets, resolveMapping, type DatasetTicket } from '../domain/learning/datasetTickets.js';
+import { DEFAULT_COLUMN_CANDIDATES, datasetTickets, resolveMapping, type DatasetTicket } from '../domain/learning/datasetTickets.js';
 import { loadConfig } from '../runtime/config.js';
 import { parseMappings, readRows } from './datasetFile.js';
 
@@ -56,7 +56,7 @@ export async function importCommand(argv: string[]): Promise<void> {
 
   const rows = await readRows(file);
   const mapping = resolveMapping(rows, parseMappings(opts.map));
-  if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (created_at, createdAt, timestamp, date) — history's times are not invented on import; name it with --map createdAt=<column>`);
+  if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (${DEFAULT_COLUMN_CANDIDATES.createdAt.join(', ')}) — history's times are not invented on import; name it with --map createdAt=<column>`);
   const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: Number(opts.seed), datasetName: basename(file).replace(/\.[^.]+$/, '') });
   console.log(`${file}: ${rows.length} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
   for (const note of synthesized) console.log(`  not in the file, left empty on import: ${note.replace(/ \(.*$/, '')}`);

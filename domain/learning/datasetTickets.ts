@@ -8,21 +8,31 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 export const DATASET_FIELDS = ['id', 'text', 'topic', 'reply', 'createdAt', 'channel', 'customerId', 'plan', 'segment', 'role', 'signupAt', 'escalated'] as const;
 export type DatasetField = (typeof DATASET_FIELDS)[number];
 
-/** First matching column wins. `entity.account_type` reads annotated entity spans of that type. */
+/**
+ * First matching column wins; names match ignoring case, spaces, '_' and '-' ("Ticket Description"
+ * = ticket_description). Nested paths (customer.id) match exactly. `entity.account_type` reads
+ * annotated entity spans of that type. Specific names come before generic ones (intent before category).
+ */
 export const DEFAULT_COLUMN_CANDIDATES: Record<DatasetField, string[]> = {
-  id: ['id', 'ticket_id', 'ticketId'],
-  text: ['body', 'instruction', 'text', 'message', 'question', 'customer_message'],
-  topic: ['topic.label', 'topic', 'intent', 'label'],
-  reply: ['reference_resolution', 'response', 'reply', 'answer', 'agent_reply'],
-  createdAt: ['created_at', 'createdAt', 'timestamp', 'date'],
-  channel: ['channel'],
-  customerId: ['customer.id', 'customer_id', 'customerId'],
+  id: ['id', 'ticket_id', 'ticketId', 'conversation_id'],
+  text: ['body', 'instruction', 'text', 'message', 'question', 'customer_message', 'customer_text', 'ticket_description', 'description', 'query', 'utterance', 'request'],
+  topic: ['topic.label', 'topic', 'intent', 'label', 'ticket_type', 'issue_type', 'category'],
+  reply: ['reference_resolution', 'response', 'reply', 'answer', 'agent_reply', 'agent_response', 'agent_text', 'resolution'],
+  createdAt: ['created_at', 'createdAt', 'timestamp', 'date', 'created', 'created_time', 'date_created'],
+  channel: ['channel', 'ticket_channel'],
+  customerId: ['customer.id', 'customer_id', 'customerId', 'customer_email', 'user_id', 'author_id'],
   plan: ['customer.plan', 'plan', 'entity.plan', 'entity.account_type'],
   segment: ['customer.segment', 'segment'],
   role: ['customer.role', 'role_of_customer'],
   signupAt: ['customer.signupAt', 'customer.signup_at', 'signup_at'],
   escalated: ['outcome.escalated', 'escalated'],
 };
+
+/** Column-name key for matching: "Ticket Description", "ticket_description" and "ticketDescription" meet. */
+const columnKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
+
+/** Spellings of true in exports (CSV has no booleans). */
+const TRUE_VALUES = new Set(['true', '1', 'yes', 'y']);
 
 export type DatasetRow = Record<string, unknown>;
 export type ColumnMapping = Partial<Record<DatasetField, string>>;
@@ -61,13 +71,23 @@ export function readField(row: DatasetRow, path: string): string | undefined {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** Which column feeds each field: overrides first, then the first candidate any row has. */
+/** Which column feeds each field: overrides first, then the first candidate any row has (by its own spelling). */
 export function resolveMapping(rows: readonly DatasetRow[], overrides: ColumnMapping = {}): ColumnMapping {
   const mapping: ColumnMapping = {};
   const sample = rows.slice(0, 2000);
+  const columns = new Map<string, string>();
+  for (const row of sample) for (const name of Object.keys(row)) if (!columns.has(columnKey(name))) columns.set(columnKey(name), name);
+  const taken = new Set(Object.values(overrides));
   for (const field of DATASET_FIELDS) {
-    const chosen = overrides[field] ?? DEFAULT_COLUMN_CANDIDATES[field].find((c) => sample.some((row) => readField(row, c) !== undefined));
-    if (chosen) mapping[field] = chosen;
+    const chosen =
+      overrides[field] ??
+      DEFAULT_COLUMN_CANDIDATES[field]
+        .map((c) => (c.includes('.') ? c : (columns.get(columnKey(c)) ?? c)))
+        .find((c) => !taken.has(c) && sample.some((row) => readField(row, c) !== undefined));
+    if (chosen) {
+      mapping[field] = chosen;
+      taken.add(chosen);
+    }
   }
   if (!mapping.text || !mapping.reply) throw new Error(`dataset needs a customer-text and a reply column; found text=${mapping.text ?? 'none'}, reply=${mapping.reply ?? 'none'}. Pass --map text=<column> --map reply=<column>`);
   return mapping;
@@ -125,7 +145,12 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
   let times: number[];
   let order = usable;
   if (mapping.createdAt) {
-    times = usable.map(({ row }) => Date.parse(field(row, 'createdAt') ?? ''));
+    times = usable.map(({ row, index }) => {
+      const value = field(row, 'createdAt');
+      const ms = Date.parse(value ?? '');
+      if (!Number.isFinite(ms)) throw new Error(`row ${index + 1}: ${mapping.createdAt} ${value === undefined ? 'is empty' : JSON.stringify(value) + ' is not a date'} (every row needs one once the column is mapped; ISO 8601 works)`);
+      return ms;
+    });
   } else {
     order = [...usable];
     for (let i = order.length - 1; i > 0; i -= 1) {
@@ -162,7 +187,7 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
       channel: field(row, 'channel') ?? 'chat',
       customer: { customerId, plan, segment: field(row, 'segment'), role: field(row, 'role'), signupAt: field(row, 'signupAt') },
       priorContacts: 0,
-      escalated: field(row, 'escalated') === 'true',
+      escalated: TRUE_VALUES.has(field(row, 'escalated')?.trim().toLowerCase() ?? ''),
       synthesized: { at: !mapping.createdAt, customerId: !field(row, 'customerId'), plan: plan !== undefined && !field(row, 'plan') },
     };
   });

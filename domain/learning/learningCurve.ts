@@ -27,8 +27,8 @@ export interface WindowSummary {
   from: number;
   to: number;
   tickets: number;
-  /** Share of labelled tickets whose predicted topic equals the label ('unknown' counts as wrong). */
-  topicAccuracy: number;
+  /** Share of labelled tickets whose predicted topic equals the label ('unknown' counts as wrong); null without labels. */
+  topicAccuracy: number | null;
   /** Share of tickets with a topic other than 'unknown'. */
   topicCoverage: number;
   /** Share of tickets with a non-empty draft. */
@@ -97,7 +97,7 @@ export function summariseWindow(scores: readonly TicketScore[], window: number):
     from: scores[0]?.index ?? 0,
     to: scores[scores.length - 1]?.index ?? 0,
     tickets: scores.length,
-    topicAccuracy: round(labelled.length ? labelled.filter((s) => s.topicPredicted === s.topicTrue).length / labelled.length : 0),
+    topicAccuracy: labelled.length ? round(labelled.filter((s) => s.topicPredicted === s.topicTrue).length / labelled.length) : null,
     topicCoverage: round(scores.filter((s) => s.topicPredicted !== UNKNOWN_TOPIC).length / Math.max(1, scores.length)),
     draftCoverage: round(drafted.length / Math.max(1, scores.length)),
     acceptance: round(scores.filter((s) => s.accepted).length / Math.max(1, scores.length)),

@@ -32,6 +32,23 @@ describe('dataset mapping and synthesis', () => {
     expect(resolveMapping(rows(2), { topic: 'entity_type' }).topic).toBe('entity_type');
   });
 
+  it('matches column names whatever their case and separators, and never maps one column twice', () => {
+    const exported = [{ 'Ticket ID': '7', 'Ticket Description': 'my invoice is wrong', Resolution: 'We corrected the invoice.', 'Ticket Type': 'Billing', 'Ticket Channel': 'Email', 'Customer Email': 'a@example.com', Escalated: 'Yes' }];
+    expect(resolveMapping(exported)).toEqual({ id: 'Ticket ID', text: 'Ticket Description', topic: 'Ticket Type', reply: 'Resolution', channel: 'Ticket Channel', customerId: 'Customer Email', escalated: 'Escalated' });
+    // --map takes a column away from the candidates: "text" feeds the reply, so the question must come from elsewhere.
+    expect(resolveMapping([{ text: 'answer', question: 'q' }], { reply: 'text' })).toMatchObject({ reply: 'text', text: 'question' });
+    const { tickets } = datasetTickets(exported, resolveMapping(exported), { seed: 1, datasetName: 'kaggle' });
+    expect(tickets[0]).toMatchObject({ id: '7', topic: 'Billing', channel: 'Email', escalated: true, customer: { customerId: 'a@example.com' } });
+  });
+
+  it('names the row and column of a timestamp that is not a date', () => {
+    const data = [
+      { created_at: '2026-03-01T10:00:00Z', body: 'a', reply: 'b' },
+      { created_at: 'last tuesday', body: 'c', reply: 'd' },
+    ];
+    expect(() => datasetTickets(data, resolveMapping(data), { seed: 1, datasetName: 'x' })).toThrow(/row 2: created_at "last tuesday" is not a date/);
+  });
+
   it('says which --map to pass when there is no reply column', () => {
     expect(() => resolveMapping([{ instruction: 'hi' }])).toThrow(/--map reply=<column>/);
   });
@@ -95,5 +112,14 @@ describe('learning curve', () => {
     expect(windows[2]!.topicAccuracy).toBeGreaterThan(0.9);
     expect(windows[2]!.meanEditDistance).toBeLessThan(windows[0]!.meanEditDistance);
     expect(scores[0]).toMatchObject({ drafted: false, editDistance: 1, correctionClass: 'ignored' });
+  });
+
+  it('has no topic accuracy (null, not 0%) for a dataset without topic labels', () => {
+    const data = rows(5).map(({ intent: _label, ...rest }) => rest);
+    const { tickets } = datasetTickets(data, resolveMapping(data), { seed: 3, datasetName: 'demo' });
+    const learner = createLearner();
+    const [window] = summariseWindows(tickets.map((t, i) => replayTicket(learner, t, i)), 100);
+    expect(window!.topicAccuracy).toBeNull();
+    expect(window!.acceptance).toBeGreaterThan(0);
   });
 });
