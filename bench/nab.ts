@@ -4,7 +4,7 @@
 // published detectors: their scoreboard numbers and their own outputs (results/) rescored by the
 // same scorer on the same files, which is the fair comparison on a subset of NAB.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
@@ -18,7 +18,7 @@ import {
 } from '../domain/nab/scorer.js';
 import { probationaryLength, windowsToRows } from '../domain/nab/windows.js';
 import { SeededRandom } from '../simulator/seededRandom.js';
-import { repeatedSplitHalves, SPLIT_HALF_GRID, splitHalf, type SplitHalfReport } from './nabSplitHalf.js';
+import { repeatedSplitHalves, SPLIT_HALF_GRID, splitHalf, splitHalves, type SplitHalfReport } from './nabSplitHalf.js';
 
 const DETECTOR_NAME = 'supportloop';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,7 +45,10 @@ interface CorpusFile extends LabelledFile {
   series: NabSeries;
 }
 
-function loadCorpus(dataDir: string): CorpusFile[] {
+/** SCORING.md's per-detector table (PUBLISHED) is for the corpus labelled by this file: only there can the rescoring be checked against it. */
+const PUBLISHED_TABLE_LABELS = 'dev_windows_and_labels.json';
+
+function loadCorpus(dataDir: string): { files: CorpusFile[]; labelPath: string } {
   const labelPath = [join(dataDir, 'labels/dev_windows_and_labels.json'), join(dataDir, 'labels/combined_windows.json')].find(existsSync);
   if (!labelPath) throw new Error(`no labels under ${dataDir}/labels (expected dev_windows_and_labels.json or combined_windows.json); pass --data <nab dir>`);
   const parsed = JSON.parse(readFileSync(labelPath, 'utf8')) as Record<string, unknown>;
@@ -59,12 +62,32 @@ function loadCorpus(dataDir: string): CorpusFile[] {
       files.push({ name, category, fileName, series, rowCount: series.values.length, windows: windowsToRows(series.timestampsMs, windows[name]) });
     }
   }
-  return files;
+  return { files, labelPath };
 }
 
 function loadProfiles(dataDir: string): Record<ProfileName, CostMatrix> {
-  const path = join(dataDir, 'profiles.json');
-  return existsSync(path) ? parseProfiles(JSON.parse(readFileSync(path, 'utf8'))) : { ...NAB_PROFILES };
+  // NAB's own repository keeps them in config/.
+  const path = [join(dataDir, 'profiles.json'), join(dataDir, 'config/profiles.json')].find(existsSync);
+  return path ? parseProfiles(JSON.parse(readFileSync(path, 'utf8'))) : { ...NAB_PROFILES };
+}
+
+/**
+ * Published detectors' own outputs (results/<detector>/<category>/<detector>_<file>, NAB's layout),
+ * for each detector with an output for every file of this corpus; the others are named and skipped.
+ */
+function loadPublishedOutputs(dataDir: string, files: readonly CorpusFile[]): Record<string, ScoredFile[]> {
+  const dir = join(dataDir, 'results');
+  const outputs: Record<string, ScoredFile[]> = {};
+  for (const det of existsSync(dir) ? readdirSync(dir).sort() : []) {
+    const paths = files.map((f) => join(dir, det, f.category, `${det}_${f.fileName}`));
+    const missing = paths.filter((p) => !existsSync(p));
+    if (missing.length > 0) {
+      console.log(`published ${det}: skipped, no output for ${missing.length} of ${files.length} files (first: ${missing[0]})`);
+      continue;
+    }
+    outputs[det] = files.map((f, i) => ({ ...f, scores: parseScoreColumn(readFileSync(paths[i]!, 'utf8')) }));
+  }
+  return outputs;
 }
 
 /** Runs a fresh detector over one file, point by point, and writes a NAB-style result CSV (when given a folder). */
@@ -155,7 +178,8 @@ function main(): void {
   const dataDir = resolve(values.data ?? join(repoRoot, '../shared/data/nab'));
   const outDir = resolve(values.out ?? './out/nab');
   const started = Date.now();
-  const files = loadCorpus(dataDir);
+  const { files, labelPath } = loadCorpus(dataDir);
+  const checksPublishedTable = basename(labelPath) === PUBLISHED_TABLE_LABELS;
   const profiles = loadProfiles(dataDir);
   const windows = windowCount(files);
   const rowTotal = files.reduce((n, f) => n + f.rowCount, 0);
@@ -168,13 +192,11 @@ function main(): void {
     return { ...file, scores };
   });
 
-  const publishedFiles: Record<string, ScoredFile[]> = {};
+  const publishedFiles = loadPublishedOutputs(dataDir, files);
   const rows: Row[] = [swept(`${DETECTOR_NAME} (threshold swept)`, ours, profiles)];
   const discrepancies: string[] = [];
-  for (const det of existsSync(join(dataDir, 'results')) ? readdirSync(join(dataDir, 'results')).sort() : []) {
-    const published: ScoredFile[] = files.map((f) => ({ ...f, scores: parseScoreColumn(readFileSync(join(dataDir, 'results', det, f.category, `${det}_${f.fileName}`), 'utf8')) }));
-    publishedFiles[det] = published;
-    const ref = PUBLISHED[det];
+  for (const [det, published] of Object.entries(publishedFiles)) {
+    const ref = checksPublishedTable ? PUBLISHED[det] : undefined;
     const rescoredSweep = swept(`${det} output rescored, swept`, published, profiles);
     if (ref) {
       const atPub = atThresholds(`${det} output rescored at its published thresholds`, published, profiles, ref.thresholds);
@@ -192,7 +214,10 @@ function main(): void {
   printPerFile(ours, rows[0]!.thresholds[0]!, Object.entries(publishedFiles).map(([det, scored]) => ({ det, scored, threshold: optimizeThreshold(scored, profiles.standard).threshold })), profiles.standard);
 
   let split: { supportloop: SplitHalfReport; defaultsOnly: SplitHalfReport; published: Record<string, SplitHalfReport>; randomSplits?: Record<string, Record<ProfileName, number>[]> } | undefined;
-  if (values['split-half'] || randomSplits > 0) {
+  const fixedHalves = splitHalves(files);
+  const emptyHalf = (['A', 'B'] as const).find((h) => windowCount(fixedHalves[h]) === 0);
+  if ((values['split-half'] || randomSplits > 0) && emptyHalf) console.log(`\nsplit-half skipped: half ${emptyHalf} of this corpus has no anomaly windows (needs labelled files in at least two per category)`);
+  else if (values['split-half'] || randomSplits > 0) {
     console.log(`\nsplit-half: ${SPLIT_HALF_GRID.length} candidate default sets (${Object.keys(SPLIT_HALF_GRID[0]!).join(' × ')}) over all files…`);
     const bar = new SingleBar({ format: 'candidate default sets [{bar}] {value}/{total} {options}' });
     bar.start(SPLIT_HALF_GRID.length, 0, { options: '' });
@@ -205,11 +230,7 @@ function main(): void {
       return scored;
     });
     bar.stop();
-    const publishedCandidates = Object.fromEntries(
-      (existsSync(join(dataDir, 'results')) ? readdirSync(join(dataDir, 'results')).sort() : []).map((det) => [
-        det, [{ options: {}, files: files.map((f) => ({ ...f, scores: parseScoreColumn(readFileSync(join(dataDir, 'results', det, f.category, `${det}_${f.fileName}`), 'utf8')) })) }],
-      ]),
-    );
+    const publishedCandidates = Object.fromEntries(Object.entries(publishedFiles).map(([det, scored]) => [det, [{ options: {}, files: scored }]]));
     const published = Object.fromEntries(Object.entries(publishedCandidates).map(([det, c]) => [det, splitHalf(c, profiles)]));
     split = { supportloop: splitHalf(candidates, profiles), defaultsOnly: splitHalf([{ options: {}, files: ours }], profiles), published };
     const fmt = (r: Record<ProfileName, number>) => PROFILE_NAMES.map((p) => r[p].toFixed(2).padStart(7)).join('  ');
@@ -242,9 +263,11 @@ function main(): void {
   const perfect = swept('perfect', files.map((f) => ({ ...f, scores: perfectDetectorOutput(f) })), profiles).scores;
   const nothing = swept('null', files.map((f) => ({ ...f, scores: nullDetectorOutput(f) })), profiles).scores;
   console.log(`\nscorer sanity on this corpus: perfect detector = ${perfect.map((s) => s.toFixed(2)).join(' / ')}, null detector = ${nothing.map((s) => s.toFixed(2)).join(' / ')} (std / lowFP / lowFN)`);
-  console.log(discrepancies.length === 0
-    ? 'scorer validation: rescored published outputs match SCORING.md\'s dev-subset table (±0.006) for every profile'
-    : `scorer validation: MISMATCH\n  ${discrepancies.join('\n  ')}`);
+  console.log(!checksPublishedTable
+    ? `scorer validation against SCORING.md's table: not applicable (it covers the corpus labelled by ${PUBLISHED_TABLE_LABELS}; this one is labelled by ${basename(labelPath)})`
+    : discrepancies.length === 0
+      ? 'scorer validation: rescored published outputs match SCORING.md\'s dev-subset table (±0.006) for every profile'
+      : `scorer validation: MISMATCH\n  ${discrepancies.join('\n  ')}`);
   console.log(`published full-corpus standard scoreboard (58 files, 116 windows; context only, not comparable to a subset): ${FULL_CORPUS_STANDARD}`);
   const seconds = (Date.now() - started) / 1000;
   console.log(`runtime ${seconds.toFixed(1)} s for ${rowTotal} rows (${((rowTotal / seconds) | 0).toLocaleString('en')} rows/s incl. I/O and scoring)`);

@@ -86,6 +86,8 @@ export function splitHalf(
   profiles: Record<ProfileName, CostMatrix>,
   names: { A: ScoredFile[]; B: ScoredFile[] } = splitHalves(candidates[0]!.files),
 ): SplitHalfReport {
+  const empty = (['A', 'B'] as const).find((h) => windowCount(names[h]) === 0);
+  if (empty) throw new Error(`split-half: half ${empty} (${names[empty].length} files) has no anomaly windows, so neither a threshold nor a held-out score means anything; the corpus needs labelled files in at least two per category`);
   const inHalf = (files: ScoredFile[], half: ScoredFile[]) => files.filter((f) => half.some((h) => h.name === f.name));
   const results: HalfResult[] = (['A', 'B'] as const).map((trainedOn) => {
     const [train, test] = trainedOn === 'A' ? [names.A, names.B] : [names.B, names.A];
