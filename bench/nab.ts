@@ -125,6 +125,20 @@ function atThresholds(label: string, files: ScoredFile[], profiles: Record<Profi
   return { label, thresholds: PROFILE_NAMES.map((p) => thresholds[p]), scores };
 }
 
+/**
+ * Held out against another corpus: each detector's thresholds are chosen on this corpus's files that
+ * the other corpus also has (the files its defaults may have been tuned on) and applied, frozen, to
+ * the files it lacks — e.g. the full NAB corpus against the 28-file development subset.
+ */
+function heldOutRows(detectors: Record<string, ScoredFile[]>, seen: ReadonlySet<string>, profiles: Record<ProfileName, CostMatrix>): Row[] {
+  return Object.entries(detectors).map(([label, files]) => {
+    const train = files.filter((f) => seen.has(f.name));
+    const test = files.filter((f) => !seen.has(f.name));
+    const thresholds = Object.fromEntries(PROFILE_NAMES.map((p) => [p, optimizeThreshold(train, profiles[p]).threshold])) as Record<ProfileName, number>;
+    return atThresholds(`${label}, thresholds from the ${train.length} seen files`, test, profiles, thresholds);
+  });
+}
+
 function printTable(rows: Row[]): void {
   const head = ['detector (this corpus)', 'thresholds std / lowFP / lowFN', 'standard', 'low FP', 'low FN'];
   const cells = rows.map((r) => [
@@ -172,7 +186,7 @@ function printRandomSplits(bySplit: Record<string, Record<ProfileName, number>[]
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, 'split-half': { type: 'boolean' }, 'random-splits': { type: 'string' } } });
+  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, 'split-half': { type: 'boolean' }, 'random-splits': { type: 'string' }, 'held-out-from': { type: 'string' } } });
   const randomSplits = Number(values['random-splits'] ?? 0);
   if (!Number.isInteger(randomSplits) || randomSplits < 0) throw new Error(`--random-splits must be a non-negative integer (got ${values['random-splits']})`);
   const dataDir = resolve(values.data ?? join(repoRoot, '../shared/data/nab'));
@@ -193,6 +207,7 @@ function main(): void {
   });
 
   const publishedFiles = loadPublishedOutputs(dataDir, files);
+  let heldOut: Row[] | undefined;
   const rows: Row[] = [swept(`${DETECTOR_NAME} (threshold swept)`, ours, profiles)];
   const discrepancies: string[] = [];
   for (const [det, published] of Object.entries(publishedFiles)) {
@@ -211,6 +226,17 @@ function main(): void {
   }
   console.log('');
   printTable(rows);
+  if (values['held-out-from']) {
+    const seen = new Set(loadCorpus(resolve(values['held-out-from'])).files.map((f) => f.name));
+    const unseen = files.filter((f) => !seen.has(f.name));
+    if (unseen.length === 0 || windowCount(unseen) === 0 || unseen.length === files.length) {
+      console.log(`\nheld-out: skipped — ${resolve(values['held-out-from'])} shares ${files.length - unseen.length} of ${files.length} files with this corpus; needs some shared and some new files with anomaly windows`);
+    } else {
+      console.log(`\nheld out: ${unseen.length} files (${windowCount(unseen)} windows) not in ${resolve(values['held-out-from'])}, scored at the thresholds each detector gets on the ${files.length - unseen.length} shared ones`);
+      heldOut = heldOutRows({ [DETECTOR_NAME]: ours, ...publishedFiles }, seen, profiles);
+      printTable(heldOut);
+    }
+  }
   printPerFile(ours, rows[0]!.thresholds[0]!, Object.entries(publishedFiles).map(([det, scored]) => ({ det, scored, threshold: optimizeThreshold(scored, profiles.standard).threshold })), profiles.standard);
 
   let split: { supportloop: SplitHalfReport; defaultsOnly: SplitHalfReport; published: Record<string, SplitHalfReport>; randomSplits?: Record<string, Record<ProfileName, number>[]> } | undefined;
@@ -271,7 +297,7 @@ function main(): void {
   console.log(`published full-corpus standard scoreboard (58 files, 116 windows; context only, not comparable to a subset): ${FULL_CORPUS_STANDARD}`);
   const seconds = (Date.now() - started) / 1000;
   console.log(`runtime ${seconds.toFixed(1)} s for ${rowTotal} rows (${((rowTotal / seconds) | 0).toLocaleString('en')} rows/s incl. I/O and scoring)`);
-  writeFileSync(join(outDir, 'scores.json'), `${JSON.stringify({ corpus: dataDir, files: files.length, windows, detectorOptions: DEFAULT_DETECTOR_OPTIONS, rows, splitHalf: split, perfect, null: nothing, discrepancies, seconds }, null, 2)}\n`);
+  writeFileSync(join(outDir, 'scores.json'), `${JSON.stringify({ corpus: dataDir, files: files.length, windows, detectorOptions: DEFAULT_DETECTOR_OPTIONS, rows, heldOut, splitHalf: split, perfect, null: nothing, discrepancies, seconds }, null, 2)}\n`);
 }
 
 main();
