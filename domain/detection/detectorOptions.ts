@@ -47,18 +47,6 @@ export interface ResolvedOptions {
   countScaling: boolean;
   /** Span of the short-run point-to-point jitter (bursts of volatility, flatlines). */
   shortWindowMs: number;
-  /**
-   * Time spanned by the shape compared with known patterns (patternNovelty.ts): one day, the cycle
-   * of most operational series, so a day that runs differently is one novel shape. Span and
-   * vigilance are in bench:nab's split-half grid (6 h / 1 day × 0.25 / 0.5 / 1).
-   */
-  patternSpanMs: number;
-  /** Segment means per compared shape (3-hour segments over a day). */
-  patternSegments: number;
-  /** Known patterns remembered per series (bounds state: 32 × 8 numbers ≈ 3 KB of JSON). */
-  patternCapacity: number;
-  /** RMS distance, in long-run spreads, within which a shape matches a known pattern (novelty 1). */
-  patternVigilance: number;
   /** Evidence (in residual scales) below this is never surprising, whatever the series' history. */
   minEvidence: number;
   /** A run of unusual evidence longer than this is a new normal: it joins the history and stops being rare. */
@@ -128,10 +116,6 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<ResolvedOptions> = {
   slowLevelHalfLifeMs: DAY_MS,
   countScaling: true,
   shortWindowMs: HOUR_MS,
-  patternSpanMs: DAY_MS,
-  patternSegments: 8,
-  patternCapacity: 32,
-  patternVigilance: 0.5,
   minEvidence: 3,
   maxIncidentMs: DAY_MS,
   calibrationHalfLifeMs: 30 * DAY_MS,
@@ -155,16 +139,16 @@ const DIRECTIONS = ['up', 'down', 'both'] as const;
 export function resolveOptions(options: DetectorOptions): ResolvedOptions {
   const o = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
   for (const [key, value] of Object.entries(o)) {
+    if (!(key in DEFAULT_DETECTOR_OPTIONS)) throw new Error(`unknown detector option ${key}`);
     const expected = typeof DEFAULT_DETECTOR_OPTIONS[key as keyof ResolvedOptions];
-    if (expected === undefined) throw new Error(`unknown detector option ${key}`);
     if (typeof value !== expected) throw new Error(`detector option ${key} must be a ${expected} (got ${JSON.stringify(value)})`);
     if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) throw new Error(`detector option ${key} must be a non-negative finite number (got ${value})`);
   }
   if (!DIRECTIONS.includes(o.direction)) throw new Error(`detector option direction must be 'up', 'down' or 'both' (got ${o.direction})`);
-  for (const key of ['cadenceGaps', 'minLevelSamples', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets', 'patternSegments', 'patternCapacity'] as const) {
+  for (const key of ['cadenceGaps', 'minLevelSamples', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets'] as const) {
     if (!Number.isInteger(o[key]) || o[key] < 1) throw new Error(`detector option ${key} must be a positive integer (got ${o[key]})`);
   }
-  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'slowLevelHalfLifeMs', 'shortWindowMs', 'patternSpanMs', 'patternVigilance', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'episodeGapMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
+  for (const key of ['levelWindowMs', 'errorHalfLifeMs', 'selectionHalfLifeMs', 'levelMemoryMs', 'slowLevelHalfLifeMs', 'shortWindowMs', 'calibrationHalfLifeMs', 'peakHalfLifeMs', 'episodeGapMs', 'scoreScale', 'rateHalfLifeMs', 'profileHalfLifeMs', 'sparseFalseAlertsPerWeek'] as const) {
     if (o[key] <= 0) throw new Error(`detector option ${key} must be positive (got ${o[key]})`);
   }
   return o;

@@ -176,30 +176,45 @@ describe('detector state', () => {
     expect(replayed.some((r) => r.isAnomaly)).toBe(false);
   });
 
-  it('resumes a version-2 snapshot from before the pattern memory (four evidence histories incl. the dropped shift, no patterns)', () => {
+  it('resumes a version-2 snapshot from before the pattern memory (four evidence histories incl. the dropped shift)', () => {
     const detector = createStreamingDetector({ direction: 'up' });
     const half = Math.floor(points.length / 2);
     for (const p of points.slice(0, half)) detector.update(p.t, p.v);
-    const { patterns: _dropped, ...rest } = detector.snapshot();
+    const rest = detector.snapshot();
     // Version 2 kept spike, shift, level and volatility histories first; the shift one is dropped on restore.
     const droppedShift = { ...rest.tails[0], total: -1 };
     const older = { ...rest, version: 2, tails: [rest.tails[0], droppedShift, ...rest.tails.slice(1, 3)] };
     const resumed = restoreStreamingDetector(older as never);
     const after = points.slice(half).map((p) => resumed.update(p.t, p.v));
     const tails = resumed.snapshot().tails;
-    expect(tails.length).toBe(5); // spike, level, volatility, pattern, slow level
+    expect(tails.length).toBe(4); // spike, level, volatility, slow level
     expect(tails.some((t) => t.total === -1)).toBe(false);
-    expect(resumed.snapshot().patterns).not.toBeNull();
     // The spike is still the one alert.
     expect(after.filter((r) => r.isAnomaly).length).toBe(1);
+  });
+
+  it('resumes a version-3 snapshot with the pattern stream: its codebook, history and options are dropped, the rest continues exactly', () => {
+    const detector = createStreamingDetector({ direction: 'up' });
+    const half = Math.floor(points.length / 2);
+    for (const p of points.slice(0, half)) detector.update(p.t, p.v);
+    const current = detector.snapshot();
+    const droppedPattern = { ...current.tails[0], total: -2 };
+    const older = {
+      ...current, version: 3, patterns: { level: 1, patterns: [], usage: [] },
+      options: { ...current.options, patternSpanMs: 86_400_000, patternSegments: 8, patternCapacity: 32, patternVigilance: 0.5 },
+      tails: [...current.tails.slice(0, 3), droppedPattern, current.tails[3]],
+    };
+    const resumed = restoreStreamingDetector(older as never);
+    expect(resumed.snapshot()).toEqual(current);
+    expect(points.slice(half).map((p) => resumed.update(p.t, p.v))).toEqual(points.slice(half).map((p) => detector.update(p.t, p.v)));
   });
 
   it('rejects bad input, bad options and foreign snapshots with a precise message', () => {
     expect(() => createStreamingDetector({ escalation: -1 })).toThrow(/escalation/);
     expect(() => createStreamingDetector({ direction: 'sideways' as 'up' })).toThrow(/direction/);
     expect(() => createStreamingDetector({ dailyDepth: 0 })).toThrow(/dailyDepth/);
-    expect(() => createStreamingDetector({ patternCapacity: 0 })).toThrow(/patternCapacity/);
-    expect(() => createStreamingDetector({ patternVigilance: 0 })).toThrow(/patternVigilance/);
+    expect(() => createStreamingDetector({ minLevelSamples: 0 })).toThrow(/minLevelSamples/);
+    expect(() => createStreamingDetector({ patternVigilance: 0.5 } as never)).toThrow(/unknown detector option patternVigilance/);
     expect(() => createStreamingDetector().update(Number.NaN, 1)).toThrow(/finite/);
     expect(() => restoreStreamingDetector({ version: 99 } as never)).toThrow(/snapshot version 99/);
   });
