@@ -18,7 +18,7 @@ import {
 } from '../domain/nab/scorer.js';
 import { probationaryLength, windowsToRows } from '../domain/nab/windows.js';
 import { SeededRandom } from '../simulator/seededRandom.js';
-import { repeatedSplitHalves, SPLIT_HALF_GRID, splitHalf, splitHalves, type SplitHalfReport } from './nabSplitHalf.js';
+import { halfWithoutWindows, repeatedSplitHalves, SPLIT_HALF_GRID, splitHalf, splitHalves, type SplitHalfReport } from './nabSplitHalf.js';
 
 const DETECTOR_NAME = 'supportloop';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,20 +48,23 @@ interface CorpusFile extends LabelledFile {
 /** SCORING.md's per-detector table (PUBLISHED) is for the corpus labelled by this file: only there can the rescoring be checked against it. */
 const PUBLISHED_TABLE_LABELS = 'dev_windows_and_labels.json';
 
+/** The series files of a corpus in NAB's layout (data/<category>/*.csv), in name order: `category/file.csv`. */
+function corpusFileNames(dataDir: string): { name: string; category: string; fileName: string }[] {
+  return readdirSync(join(dataDir, 'data')).sort().flatMap((category) =>
+    readdirSync(join(dataDir, 'data', category)).filter((f) => f.endsWith('.csv')).sort().map((fileName) => ({ name: `${category}/${fileName}`, category, fileName })),
+  );
+}
+
 function loadCorpus(dataDir: string): { files: CorpusFile[]; labelPath: string } {
   const labelPath = [join(dataDir, 'labels/dev_windows_and_labels.json'), join(dataDir, 'labels/combined_windows.json')].find(existsSync);
   if (!labelPath) throw new Error(`no labels under ${dataDir}/labels (expected dev_windows_and_labels.json or combined_windows.json); pass --data <nab dir>`);
   const parsed = JSON.parse(readFileSync(labelPath, 'utf8')) as Record<string, unknown>;
   const windows = (parsed.windows ?? parsed) as Record<string, [string, string][]>;
-  const files: CorpusFile[] = [];
-  for (const category of readdirSync(join(dataDir, 'data')).sort()) {
-    for (const fileName of readdirSync(join(dataDir, 'data', category)).filter((f) => f.endsWith('.csv')).sort()) {
-      const name = `${category}/${fileName}`;
-      if (!windows[name]) throw new Error(`${name} has no entry in ${labelPath}`);
-      const series = parseSeriesCsv(readFileSync(join(dataDir, 'data', name), 'utf8'));
-      files.push({ name, category, fileName, series, rowCount: series.values.length, windows: windowsToRows(series.timestampsMs, windows[name]) });
-    }
-  }
+  const files = corpusFileNames(dataDir).map(({ name, category, fileName }): CorpusFile => {
+    if (!windows[name]) throw new Error(`${name} has no entry in ${labelPath}`);
+    const series = parseSeriesCsv(readFileSync(join(dataDir, 'data', name), 'utf8'));
+    return { name, category, fileName, series, rowCount: series.values.length, windows: windowsToRows(series.timestampsMs, windows[name]) };
+  });
   return { files, labelPath };
 }
 
@@ -227,7 +230,8 @@ function main(): void {
   console.log('');
   printTable(rows);
   if (values['held-out-from']) {
-    const seen = new Set(loadCorpus(resolve(values['held-out-from'])).files.map((f) => f.name));
+    // Only the other corpus's file names matter: its series are not read.
+    const seen = new Set(corpusFileNames(resolve(values['held-out-from'])).map((f) => f.name));
     const unseen = files.filter((f) => !seen.has(f.name));
     if (unseen.length === 0 || windowCount(unseen) === 0 || unseen.length === files.length) {
       console.log(`\nheld-out: skipped — ${resolve(values['held-out-from'])} shares ${files.length - unseen.length} of ${files.length} files with this corpus; needs some shared and some new files with anomaly windows`);
@@ -240,10 +244,10 @@ function main(): void {
   printPerFile(ours, rows[0]!.thresholds[0]!, Object.entries(publishedFiles).map(([det, scored]) => ({ det, scored, threshold: optimizeThreshold(scored, profiles.standard).threshold })), profiles.standard);
 
   let split: { supportloop: SplitHalfReport; defaultsOnly: SplitHalfReport; published: Record<string, SplitHalfReport>; randomSplits?: Record<string, Record<ProfileName, number>[]> } | undefined;
-  const fixedHalves = splitHalves(files);
-  const emptyHalf = (['A', 'B'] as const).find((h) => windowCount(fixedHalves[h]) === 0);
-  if ((values['split-half'] || randomSplits > 0) && emptyHalf) console.log(`\nsplit-half skipped: half ${emptyHalf} of this corpus has no anomaly windows (needs labelled files in at least two per category)`);
-  else if (values['split-half'] || randomSplits > 0) {
+  const wantsSplitHalf = values['split-half'] || randomSplits > 0;
+  const emptyHalf = wantsSplitHalf ? halfWithoutWindows(splitHalves(files)) : undefined;
+  if (emptyHalf) console.log(`\nsplit-half skipped: half ${emptyHalf} of this corpus has no anomaly windows (needs labelled files in at least two per category)`);
+  else if (wantsSplitHalf) {
     console.log(`\nsplit-half: ${SPLIT_HALF_GRID.length} candidate default sets (${Object.keys(SPLIT_HALF_GRID[0]!).join(' × ')}) over all files…`);
     const bar = new SingleBar({ format: 'candidate default sets [{bar}] {value}/{total} {options}' });
     bar.start(SPLIT_HALF_GRID.length, 0, { options: '' });

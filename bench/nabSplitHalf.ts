@@ -10,7 +10,7 @@
 import { shuffle } from 'simple-statistics';
 import type { DetectorOptions } from '../domain/detection/detectorOptions.js';
 import { PROFILE_NAMES, type CostMatrix, type ProfileName } from '../domain/nab/profiles.js';
-import { normalizedScore, optimizeThreshold, scoreFile, windowCount, type ScoredFile } from '../domain/nab/scorer.js';
+import { normalizedScore, optimizeThreshold, scoreFile, windowCount, type LabelledFile, type ScoredFile } from '../domain/nab/scorer.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -73,6 +73,11 @@ export function randomStratifiedHalves<T extends { name: string }>(files: readon
   return { A, B };
 }
 
+/** The half that holds no anomaly window, if any: on it neither a threshold nor a held-out score means anything. */
+export function halfWithoutWindows(halves: { A: readonly LabelledFile[]; B: readonly LabelledFile[] }): 'A' | 'B' | undefined {
+  return (['A', 'B'] as const).find((h) => windowCount(halves[h]) === 0);
+}
+
 /**
  * `candidates[i]` are the scored files of all files under grid entry i (same file order). The
  * training half picks the entry with the best standard-profile swept score. The halves default to
@@ -83,7 +88,7 @@ export function splitHalf(
   profiles: Record<ProfileName, CostMatrix>,
   names: { A: ScoredFile[]; B: ScoredFile[] } = splitHalves(candidates[0]!.files),
 ): SplitHalfReport {
-  const empty = (['A', 'B'] as const).find((h) => windowCount(names[h]) === 0);
+  const empty = halfWithoutWindows(names);
   if (empty) throw new Error(`split-half: half ${empty} (${names[empty].length} files) has no anomaly windows, so neither a threshold nor a held-out score means anything; the corpus needs labelled files in at least two per category`);
   const inHalf = (files: ScoredFile[], half: ScoredFile[]) => files.filter((f) => half.some((h) => h.name === f.name));
   const results: HalfResult[] = (['A', 'B'] as const).map((trainedOn) => {

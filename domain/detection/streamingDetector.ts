@@ -168,9 +168,9 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     // Volatility has no direction of its own: for 'up' only bursts count, otherwise flatlines too.
     // No pattern-novelty stream (a codebook of the last day's shapes, scored by distance to the nearest
     // known one): on NAB files never seen while it was built it cost more than it caught — standard,
-    // thresholds from the 28 development files, on the 30 others 54.32 with it; without it the 28
-    // in sample 76.32 → 76.78, 17 AWS files 54.16 → 56.18 (swept), and the 13 files kept back until
-    // the decision 67.46 → 71.17 (swept), 57.65 → 57.82 at the development thresholds. Its
+    // thresholds from the 28 development files, on the 30 others 54.32 with it, 55.35 without; the 28
+    // in sample 76.32 → 77.35, 17 AWS files 54.16 → 56.44 (swept), and the 13 files kept back until
+    // the decision 67.46 → 71.99 (swept), 57.65 → 57.82 at the development thresholds. Its
     // false positives were novel-looking days in short histories (surprise 7–11 on CPU series).
     const slowLevel = slowLevelDeviation(state.baseline!, params, fcChosen, timestampMs, value, stepMs);
     return [

@@ -176,10 +176,16 @@ describe('detector state', () => {
     expect(replayed.some((r) => r.isAnomaly)).toBe(false);
   });
 
-  it('resumes a version-2 snapshot from before the pattern memory (four evidence histories incl. the dropped shift)', () => {
+  /** An 'up' detector fed the first half of `points`, for the snapshot-migration tests. */
+  function detectorFedFirstHalf() {
     const detector = createStreamingDetector({ direction: 'up' });
     const half = Math.floor(points.length / 2);
     for (const p of points.slice(0, half)) detector.update(p.t, p.v);
+    return { detector, half };
+  }
+
+  it('resumes a version-2 snapshot from before the pattern memory (four evidence histories incl. the dropped shift)', () => {
+    const { detector, half } = detectorFedFirstHalf();
     const rest = detector.snapshot();
     // Version 2 kept spike, shift, level and volatility histories first; the shift one is dropped on restore.
     const droppedShift = { ...rest.tails[0], total: -1 };
@@ -194,9 +200,7 @@ describe('detector state', () => {
   });
 
   it('resumes a version-3 snapshot with the pattern stream: its codebook, history and options are dropped, the rest continues exactly', () => {
-    const detector = createStreamingDetector({ direction: 'up' });
-    const half = Math.floor(points.length / 2);
-    for (const p of points.slice(0, half)) detector.update(p.t, p.v);
+    const { detector, half } = detectorFedFirstHalf();
     const current = detector.snapshot();
     const droppedPattern = { ...current.tails[0], total: -2 };
     const older = {
