@@ -10,6 +10,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { DATASET_FIELDS, datasetTickets, resolveMapping } from '../domain/learning/datasetTickets.js';
 import { createLearner } from '../domain/learning/learner.js';
 import { replayTicket, summariseWindow, summariseWindows, type TicketScore, type WindowSummary } from '../domain/learning/learningCurve.js';
+import { REPLY_BASELINES, ReplyBaselines, type ReplyBaselineName } from '../domain/learning/replyBaselines.js';
 import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { parseMappings, readRows } from './datasetFile.js';
@@ -45,10 +46,18 @@ function printTable(windows: readonly WindowSummary[]): void {
   );
 }
 
+const BASELINE_LABELS: Record<ReplyBaselineName, string> = { nearestQuestion: "nearest earlier question's reply", sameTopic: 'an earlier reply of the same topic' };
+const BASELINE_SHORT: Record<ReplyBaselineName, string> = { nearestQuestion: 'nearest question', sameTopic: 'same topic' };
+
 function toCsv(windows: readonly WindowSummary[]): string {
-  const header = 'window,from,to,tickets,topic_accuracy,topic_coverage,draft_coverage,acceptance,mean_edit_distance,mean_edit_distance_drafted,mean_token_f1,accepted,lightly_edited,rewritten,ignored,active_rules';
+  const baselineColumns = REPLY_BASELINES.flatMap((name) => [`${name}_acceptance`, `${name}_mean_edit_distance`, `${name}_mean_token_f1`]);
+  const header = ['window,from,to,tickets,topic_accuracy,topic_coverage,draft_coverage,acceptance,mean_edit_distance,mean_edit_distance_drafted,mean_token_f1,accepted,lightly_edited,rewritten,ignored,active_rules', ...baselineColumns].join(',');
   const rows = windows.map((w) =>
-    [w.window, w.from + 1, w.to + 1, w.tickets, w.topicAccuracy ?? '', w.topicCoverage, w.draftCoverage, w.acceptance, w.meanEditDistance, w.meanEditDistanceDrafted, w.meanTokenF1, w.classes.accepted, w.classes['lightly-edited'], w.classes.rewritten, w.classes.ignored, w.activeRulesAtEnd].join(','),
+    [
+      w.window, w.from + 1, w.to + 1, w.tickets, w.topicAccuracy ?? '', w.topicCoverage, w.draftCoverage, w.acceptance, w.meanEditDistance, w.meanEditDistanceDrafted, w.meanTokenF1,
+      w.classes.accepted, w.classes['lightly-edited'], w.classes.rewritten, w.classes.ignored, w.activeRulesAtEnd,
+      ...REPLY_BASELINES.flatMap((name): (number | string)[] => { const b = w.baselines[name]; return b ? [b.acceptance, b.meanEditDistance, b.meanTokenF1] : ['', '', '']; }),
+    ].join(','),
   );
   return `${[header, ...rows].join('\n')}\n`;
 }
@@ -62,11 +71,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
     .option('--window <n>', 'tickets per window', positiveInteger, 500)
     .option('--seed <n>', 'seed for what the dataset lacks (timestamps, customers)', positiveInteger, 20260101)
     .option('--limit <n>', 'replay only the first n tickets (after time ordering)', positiveInteger)
+    .option('--no-baselines', "skip the naive drafts replayed beside the learner (nearest earlier question's reply, a same-topic reply)")
     .option('--map <field=column...>', `column for a field (repeatable); fields: ${DATASET_FIELDS.join(', ')}`, [])
     .option('--policy', "instead: off-policy evaluation of a running server's strategy policy (see `eval --policy --help`)")
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ dataset: string; out: string; window: number; seed: number; limit?: number; map: string[] }>();
+  const opts = program.opts<{ dataset: string; out: string; window: number; seed: number; limit?: number; map: string[]; baselines: boolean }>();
   const dataset = resolve(opts.dataset);
   const outDir = resolve(opts.out);
   const windowSize = opts.window;
@@ -81,12 +91,13 @@ export async function evalCommand(argv: string[]): Promise<void> {
   if (synthesized.length) console.log(`synthesised (seed ${seed}), not observed: ${synthesized.join('; ')}`);
 
   const learner = createLearner();
+  const baselines = opts.baselines ? new ReplyBaselines() : undefined;
   const scores: TicketScore[] = [];
   const bar = new SingleBar({ format: 'replay [{bar}] {value}/{total} tickets | {eta_formatted} left | acceptance so far {acceptance}', hideCursor: true }, Presets.shades_classic);
   const started = performance.now();
   bar.start(tickets.length, 0, { acceptance: '-' });
   for (const [i, ticket] of tickets.entries()) {
-    scores.push(replayTicket(learner, ticket, i));
+    scores.push(replayTicket(learner, ticket, i, baselines));
     if (i % 25 === 0 || i === tickets.length - 1) bar.update(i + 1, { acceptance: pct(scores.filter((s) => s.accepted).length / scores.length) });
   }
   bar.stop();
@@ -97,7 +108,11 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const tail = summariseWindow(scores.slice(Math.max(0, scores.length - 1000)), 0);
   printTable(windows);
   console.log(`first ${head.tickets} vs last ${tail.tickets}: acceptance ${pct(head.acceptance)} → ${pct(tail.acceptance)}, mean edit ${head.meanEditDistance.toFixed(3)} → ${tail.meanEditDistance.toFixed(3)}, topic accuracy ${pct(head.topicAccuracy)} → ${pct(tail.topicAccuracy)}, token F1 ${head.meanTokenF1.toFixed(3)} → ${tail.meanTokenF1.toFixed(3)}`);
-  console.log(`replayed in ${seconds.toFixed(1)} s (${((seconds * 1000) / Math.max(1, tickets.length)).toFixed(1)} ms per ticket: draft + compare + learn)`);
+  for (const name of REPLY_BASELINES) {
+    const [h, t] = [head.baselines[name], tail.baselines[name]];
+    if (h && t) console.log(`  baseline, ${BASELINE_LABELS[name]}: acceptance ${pct(h.acceptance)} → ${pct(t.acceptance)}, mean edit ${h.meanEditDistance.toFixed(3)} → ${t.meanEditDistance.toFixed(3)}, token F1 ${h.meanTokenF1.toFixed(3)} → ${t.meanTokenF1.toFixed(3)}`);
+  }
+  console.log(`replayed in ${seconds.toFixed(1)} s (${((seconds * 1000) / Math.max(1, tickets.length)).toFixed(1)} ms per ticket: draft + compare + learn${baselines ? ', and the baselines' : ''})`);
 
   const stats = learner.snapshotStats();
   await mkdir(outDir, { recursive: true });
@@ -127,6 +142,10 @@ export async function evalCommand(argv: string[]): Promise<void> {
       { name: 'topic coverage', points: windows.map((w) => ({ x: x(w), y: w.topicCoverage })) },
       { name: 'draft coverage', points: windows.map((w) => ({ x: x(w), y: w.draftCoverage })) },
       { name: 'token F1 vs reply', points: windows.map((w) => ({ x: x(w), y: w.meanTokenF1 })) },
+      ...REPLY_BASELINES.flatMap((name) => [
+        { name: `token F1, baseline ${BASELINE_SHORT[name]}`, points: windows.flatMap((w) => (w.baselines[name] ? [{ x: x(w), y: w.baselines[name]!.meanTokenF1 }] : [])) },
+        { name: `mean edit distance, baseline ${BASELINE_SHORT[name]}`, points: windows.flatMap((w) => (w.baselines[name] ? [{ x: x(w), y: w.baselines[name]!.meanEditDistance }] : [])) },
+      ]).filter((series) => series.points.length > 0),
     ],
     {
       title: `Learning curve: ${basename(dataset)}`,

@@ -36,7 +36,7 @@ export function lineChartSpec(series: readonly LineSeries[], options: LineChartO
     encoding: {
       x: { field: 'x', type: 'quantitative', title: options.xTitle, scale: { zero: true } },
       y: { field: 'y', type: 'quantitative', title: options.yTitle, ...(options.yDomain ? { scale: { domain: options.yDomain } } : {}) },
-      color: { field: 'series', type: 'nominal', title: null, sort: series.map((s) => s.name), legend: { orient: 'bottom', columns: 3 } },
+      color: { field: 'series', type: 'nominal', title: null, sort: series.map((s) => s.name), legend: { orient: 'bottom', columns: series.length > 6 ? 2 : 3, labelLimit: 420 } },
     },
     config: { font: 'DejaVu Sans' },
   };

@@ -67,14 +67,17 @@ export interface MineInput {
   thresholds: LearnerThresholds;
 }
 
+/** How far the sent reply is from a draft: normalised edit distance after whitespace/case normalisation, 1 for no draft. */
+export function draftEditDistance(draft: string, sentReply: string): number {
+  return draft.trim() ? normalisedEditDistance(normaliseForComparison(draft), normaliseForComparison(sentReply)) : 1;
+}
+
 export function mineCorrection(input: MineInput): Correction {
   const { suggestion, sentReply, thresholds } = input;
   const draftSentences = sentenceTexts(suggestion.draft);
   const sentSentences = sentenceTexts(sentReply);
   const diff = diffSentences(draftSentences, sentSentences, thresholds.sameSentenceMax);
-  const editDistance = suggestion.draft.trim()
-    ? normalisedEditDistance(normaliseForComparison(suggestion.draft), normaliseForComparison(sentReply))
-    : 1;
+  const editDistance = draftEditDistance(suggestion.draft, sentReply);
   const rulesKept: string[] = [];
   const rulesRemoved: string[] = [];
   for (const rule of suggestion.rules) {

@@ -5,6 +5,9 @@ import { wordTokens } from '../text/normalise.js';
 import type { DatasetTicket } from './datasetTickets.js';
 import type { Learner } from './learner.js';
 import type { CorrectionClass } from './records.js';
+import { draftEditDistance } from './correctionMining.js';
+import { REPLY_BASELINES, type ReplyBaselineName, type ReplyBaselines } from './replyBaselines.js';
+import { DEFAULT_THRESHOLDS } from './thresholds.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
 
 export interface TicketScore {
@@ -20,6 +23,20 @@ export interface TicketScore {
   /** Rules whose content the draft carries (added or kept). */
   rulesApplied: number;
   activeRules: number;
+  /** The naive drafts replayed beside the learner (replyBaselines.ts), when `eval` runs them. */
+  baselines?: Record<ReplyBaselineName, DraftScore>;
+}
+
+export interface DraftScore {
+  editDistance: number;
+  tokenF1: number;
+  accepted: boolean;
+}
+
+export interface BaselineSummary {
+  acceptance: number;
+  meanEditDistance: number;
+  meanTokenF1: number;
 }
 
 export interface WindowSummary {
@@ -42,6 +59,8 @@ export interface WindowSummary {
   meanTokenF1: number;
   classes: Record<CorrectionClass, number>;
   activeRulesAtEnd: number;
+  /** The same figures for each naive draft replayed beside the learner (empty when none ran). */
+  baselines: Partial<Record<ReplyBaselineName, BaselineSummary>>;
 }
 
 export function tokenF1(candidate: string, reference: string): number {
@@ -64,9 +83,16 @@ export function tokenF1(candidate: string, reference: string): number {
   return (2 * precision * recall) / (precision + recall);
 }
 
-/** Draft, score, learn — for one ticket. */
-export function replayTicket(learner: Learner, ticket: DatasetTicket, index: number): TicketScore {
+function scoreDraft(draft: string, reply: string): DraftScore {
+  const editDistance = draftEditDistance(draft, reply);
+  return { editDistance: Number(editDistance.toFixed(4)), tokenF1: tokenF1(draft, reply), accepted: editDistance <= DEFAULT_THRESHOLDS.lightlyEditedMax };
+}
+
+/** Draft, score, learn — for one ticket (and, given baselines, their drafts from the same history). */
+export function replayTicket(learner: Learner, ticket: DatasetTicket, index: number, baselines?: ReplyBaselines): TicketScore {
   const message = { ticketId: ticket.id, text: ticket.text, at: ticket.at, channel: ticket.channel, customer: ticket.customer, priorContacts: ticket.priorContacts };
+  const baselineDrafts = baselines?.draft(ticket);
+  baselines?.learn(ticket);
   const suggestion = learner.draft(message);
   const { correction } = learner.learn({ kind: 'ticket', id: ticket.id, at: ticket.at, message, topic: ticket.topic, reply: ticket.reply, escalated: ticket.escalated, suggestion });
   if (!correction) throw new Error(`ticket ${ticket.id} has a reply but produced no correction`);
@@ -81,6 +107,9 @@ export function replayTicket(learner: Learner, ticket: DatasetTicket, index: num
     tokenF1: tokenF1(suggestion.draft, ticket.reply),
     rulesApplied: suggestion.rules.filter((r) => r.effect !== 'removed').length,
     activeRules: learner.activeRules().length,
+    ...(baselineDrafts && {
+      baselines: Object.fromEntries(REPLY_BASELINES.map((name) => [name, scoreDraft(baselineDrafts[name], ticket.reply)])) as Record<ReplyBaselineName, DraftScore>,
+    }),
   };
 }
 
@@ -106,6 +135,14 @@ export function summariseWindow(scores: readonly TicketScore[], window: number):
     meanTokenF1: round(mean(scores.map((s) => s.tokenF1))),
     classes,
     activeRulesAtEnd: scores[scores.length - 1]?.activeRules ?? 0,
+    baselines: Object.fromEntries(REPLY_BASELINES.flatMap((name) => {
+      const own = scores.flatMap((s) => (s.baselines ? [s.baselines[name]] : []));
+      return own.length === 0 ? [] : [[name, {
+        acceptance: round(own.filter((s) => s.accepted).length / own.length),
+        meanEditDistance: round(mean(own.map((s) => s.editDistance))),
+        meanTokenF1: round(mean(own.map((s) => s.tokenF1))),
+      }]];
+    })),
   };
 }
 

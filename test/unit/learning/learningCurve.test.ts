@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { datasetTickets, resolveMapping, type DatasetRow } from '../../../domain/learning/datasetTickets.js';
 import { createLearner } from '../../../domain/learning/learner.js';
 import { replayTicket, summariseWindows, tokenF1 } from '../../../domain/learning/learningCurve.js';
+import { ReplyBaselines } from '../../../domain/learning/replyBaselines.js';
 
 const REPLIES: Record<string, string> = {
   refund: 'Refunds go back to the original card within five working days. You will get an email once it is issued.',
@@ -121,5 +122,35 @@ describe('learning curve', () => {
     const [window] = summariseWindows(tickets.map((t, i) => replayTicket(learner, t, i)), 100);
     expect(window!.topicAccuracy).toBeNull();
     expect(window!.acceptance).toBeGreaterThan(0);
+  });
+
+  it('replays the naive baselines from earlier tickets only, beside the learner', () => {
+    const baselines = new ReplyBaselines();
+    const ticket = (id: string, text: string, topic: string | undefined, reply: string) => ({ id, text, topic, reply });
+    expect(baselines.draft(ticket('t1', 'where is my refund', 'refund', 'x'))).toEqual({ nearestQuestion: '', sameTopic: '' });
+    baselines.learn(ticket('t1', 'where is my refund', 'refund', REPLIES.refund!));
+    baselines.learn(ticket('t2', 'when will my order ship', 'shipping', REPLIES.shipping!));
+    baselines.learn(ticket('t3', 'no reply was sent', 'shipping', '  '));
+    // Nearest question: the reply to the most similar earlier question, whatever its topic label.
+    expect(baselines.draft(ticket('t4', 'my order has not shipped yet', undefined, '')).nearestQuestion).toBe(REPLIES.shipping);
+    // Same topic: only replies of the ticket's own label (an empty reply was never learned); none for an unseen label.
+    expect(baselines.draft(ticket('t5', 'refund not received', 'refund', '')).sameTopic).toBe(REPLIES.refund);
+    expect(baselines.draft(ticket('t6', 'refund not received', 'shipping', '')).sameTopic).toBe(REPLIES.shipping);
+    expect(baselines.draft(ticket('t7', 'refund not received', 'account', '')).sameTopic).toBe('');
+
+    const data = rows(10);
+    const { tickets } = datasetTickets(data, resolveMapping(data), { seed: 3, datasetName: 'demo' });
+    const learner = createLearner();
+    const replay = new ReplyBaselines();
+    const scores = tickets.map((t, i) => replayTicket(learner, t, i, replay));
+    // The first ticket has no history: no baseline draft, distance 1, as for the learner.
+    expect(scores[0]!.baselines).toEqual({ nearestQuestion: { editDistance: 1, tokenF1: 0, accepted: false }, sameTopic: { editDistance: 1, tokenF1: 0, accepted: false } });
+    const [window] = summariseWindows(scores, 100);
+    // Every topic here has one reply: once seen, the same-topic reply is exact.
+    const firstOfTopic = new Set(tickets.map((t) => tickets.find((u) => u.topic === t.topic)!.id)).size;
+    expect(window!.baselines.sameTopic!.acceptance).toBeCloseTo((tickets.length - firstOfTopic) / tickets.length, 4);
+    expect(window!.baselines.nearestQuestion!.meanTokenF1).toBeGreaterThan(0.5);
+    // Without baselines the summary has none.
+    expect(summariseWindows(tickets.map((t, i) => replayTicket(createLearner(), t, i)), 100)[0]!.baselines).toEqual({});
   });
 });
