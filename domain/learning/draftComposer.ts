@@ -39,6 +39,8 @@ export interface CandidateGroup {
   score: number;
   baseText?: string;
   memberId?: string;
+  /** How many similar past questions' replies chose the template's reply (0: its typical recent reply). */
+  similarQuestions?: number;
 }
 
 /** A topic's templates that retrieval did not surface still compete, with this much evidence. */
@@ -100,9 +102,22 @@ function toCandidate({ candidate, score }: ScoredCandidate): Candidate {
     : { kind: 'article', id: candidate.articleId, title: candidate.title, ...(candidate.topic ? { topic: candidate.topic } : {}), score: rounded };
 }
 
+/**
+ * The winning template's reply for this question: the medoid of its replies to the most similar past
+ * questions (ResolutionTemplates.representativeFor). Only for the winner: a group's score does not
+ * depend on which of its replies is drafted, and the choice costs up to 66 reply comparisons.
+ */
+function forThisQuestion(group: CandidateGroup | undefined, inputs: ComposeInputs): CandidateGroup | undefined {
+  if (group?.kind !== 'template') return group;
+  const top = inputs.retrieved[0]?.score ?? 1;
+  const similarity = new Map(inputs.retrieved.flatMap(({ candidate, score }) => (candidate.kind === 'resolution' ? [[candidate.id, score / top] as const] : [])));
+  const chosen = inputs.templates.representativeFor(inputs.templates.get(group.templateId!)!, similarity)!;
+  return { ...group, baseText: chosen.member.text, memberId: chosen.member.recordId, similarQuestions: chosen.similarQuestions };
+}
+
 export function composeSuggestion(inputs: ComposeInputs): Suggestion {
   const groups = groupCandidates(inputs);
-  const best = groups[0];
+  const best = forThisQuestion(groups[0], inputs);
   const ruled = best?.baseText ? applyContextRules(best.baseText, inputs.context, inputs.rules, inputs.clusters) : { text: '', applied: [] };
   const basis: Suggestion['basis'] = !best
     ? { kind: 'none' }

@@ -43,9 +43,12 @@ export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, b
     parts.push('No past resolution or article matched, so there is no draft.');
   } else if (best.kind === 'template') {
     const template = templates.get(best.templateId!)!;
-    const member = template.representative!;
+    const member = templates.member(best.memberId!)!;
+    const which = best.similarQuestions
+      ? `the most typical of its recent replies to the ${best.similarQuestions} past questions most like this one`
+      : 'its most typical recent one';
     parts.push(
-      `Draft from resolution template ${template.id} (${template.size} past replies; the reply on ticket ${member.ticketId} is its most typical recent one); ` +
+      `Draft from resolution template ${template.id} (${template.size} past replies; the reply on ticket ${member.ticketId} is ${which}); ` +
         `drafts from it were accepted ${template.wins} of ${template.wins + template.losses} times.`,
     );
   } else {

@@ -58,7 +58,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const classifier = new TopicClassifier({ smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight });
   const index = new CandidateIndex({ resolutionsPerTemplate: thresholds.resolutionsPerTemplate });
-  const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency });
+  const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency, kept: thresholds.resolutionsPerTemplate });
   let ruleBook: ContextRuleBook;
   const clusters = new ContentClusters({ diceMin: thresholds.contentDiceMin, capacity: options.contentClusterCapacity ?? 200_000, onForget: (ids) => ruleBook.forget(ids) });
   ruleBook = new ContextRuleBook(thresholds, (id) => clusters.get(id));

@@ -148,4 +148,24 @@ describe('learner', () => {
     learner.learn({ kind: 'article', id: 'a2', at: at(), articleId: 'kb-7', title: 'Exporting data to CSV', body, published: false });
     expect(learner.draft(message('t2', 'how do I export my data to csv')).draft).toBe('');
   });
+
+  it('drafts from the replies to the most similar past questions when replies follow the question', () => {
+    const WEB = 'Open the website, click Forgot password and follow the email link we send you.';
+    const APP = 'Open the mobile app, tap Forgot password and follow the email link we send you.';
+    const learner = createLearner();
+    // One template (the replies share most words), mostly web answers; app questions get the app reply.
+    for (let i = 0; i < 38; i += 1) {
+      const app = i % 5 === 2;
+      learner.learn(ticket(`r${i}`, app ? `reset my password in the mobile app ${i}` : `reset my password on the website ${i}`, app ? APP : WEB));
+    }
+    const appDraft = learner.draft(message('t-app', 'how do I reset my password in the mobile app'));
+    expect(appDraft.draft).toBe(APP);
+    expect(appDraft.explanation.summary).toMatch(/the most typical of its recent replies to the \d+ past questions most like this one/);
+    expect(learner.draft(message('t-web', 'reset password on the website please')).draft).toBe(WEB);
+    // Too few similar past questions: the template's typical recent reply, said as such.
+    const sparse = createLearner();
+    sparse.learn(ticket('s1', 'I forgot my password', OLD_REPLY));
+    sparse.learn(ticket('s2', 'reset password', OLD_REPLY));
+    expect(sparse.draft(message('t-s', 'forgot password')).explanation.summary).toMatch(/is its most typical recent one/);
+  });
 });
