@@ -33,13 +33,16 @@ export interface DraftScore {
   accepted: boolean;
 }
 
-export interface BaselineSummary {
+/** How close a window's drafts came to the replies sent: the learner's and each baseline's alike. */
+export interface DraftFigures {
+  /** Share of tickets whose draft was within the acceptance edit-distance threshold. */
   acceptance: number;
+  /** Mean normalised edit distance, 1 for tickets without a draft. */
   meanEditDistance: number;
   meanTokenF1: number;
 }
 
-export interface WindowSummary {
+export interface WindowSummary extends DraftFigures {
   window: number;
   from: number;
   to: number;
@@ -50,17 +53,12 @@ export interface WindowSummary {
   topicCoverage: number;
   /** Share of tickets with a non-empty draft. */
   draftCoverage: number;
-  /** Share of tickets whose draft was within the acceptance edit-distance threshold. */
-  acceptance: number;
-  /** Mean normalised edit distance, 1 for tickets without a draft. */
-  meanEditDistance: number;
   /** Mean normalised edit distance over drafted tickets only. */
   meanEditDistanceDrafted: number;
-  meanTokenF1: number;
   classes: Record<CorrectionClass, number>;
   activeRulesAtEnd: number;
   /** The same figures for each naive draft replayed beside the learner (empty when none ran). */
-  baselines: Partial<Record<ReplyBaselineName, BaselineSummary>>;
+  baselines: Partial<Record<ReplyBaselineName, DraftFigures>>;
 }
 
 export function tokenF1(candidate: string, reference: string): number {
@@ -116,6 +114,14 @@ export function replayTicket(learner: Learner, ticket: DatasetTicket, index: num
 const mean = (values: readonly number[]): number => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
 const round = (x: number): number => Number(x.toFixed(4));
 
+function draftFigures(scores: readonly DraftScore[]): DraftFigures {
+  return {
+    acceptance: round(scores.filter((s) => s.accepted).length / Math.max(1, scores.length)),
+    meanEditDistance: round(mean(scores.map((s) => s.editDistance))),
+    meanTokenF1: round(mean(scores.map((s) => s.tokenF1))),
+  };
+}
+
 export function summariseWindow(scores: readonly TicketScore[], window: number): WindowSummary {
   const labelled = scores.filter((s) => s.topicTrue !== undefined);
   const drafted = scores.filter((s) => s.drafted);
@@ -129,19 +135,13 @@ export function summariseWindow(scores: readonly TicketScore[], window: number):
     topicAccuracy: labelled.length ? round(labelled.filter((s) => s.topicPredicted === s.topicTrue).length / labelled.length) : null,
     topicCoverage: round(scores.filter((s) => s.topicPredicted !== UNKNOWN_TOPIC).length / Math.max(1, scores.length)),
     draftCoverage: round(drafted.length / Math.max(1, scores.length)),
-    acceptance: round(scores.filter((s) => s.accepted).length / Math.max(1, scores.length)),
-    meanEditDistance: round(mean(scores.map((s) => s.editDistance))),
+    ...draftFigures(scores),
     meanEditDistanceDrafted: round(mean(drafted.map((s) => s.editDistance))),
-    meanTokenF1: round(mean(scores.map((s) => s.tokenF1))),
     classes,
     activeRulesAtEnd: scores[scores.length - 1]?.activeRules ?? 0,
     baselines: Object.fromEntries(REPLY_BASELINES.flatMap((name) => {
       const own = scores.flatMap((s) => (s.baselines ? [s.baselines[name]] : []));
-      return own.length === 0 ? [] : [[name, {
-        acceptance: round(own.filter((s) => s.accepted).length / own.length),
-        meanEditDistance: round(mean(own.map((s) => s.editDistance))),
-        meanTokenF1: round(mean(own.map((s) => s.tokenF1))),
-      }]];
+      return own.length === 0 ? [] : [[name, draftFigures(own)]];
     })),
   };
 }

@@ -94,6 +94,32 @@ function lossPenalty(member: TemplateMember, template: ResolutionTemplate): numb
   return 0.5 * Math.max(0, share(member.wins, member.losses) - share(template.wins, template.losses));
 }
 
+/**
+ * Weighted medoid: the member with the least cost(i) = Σ_j w_j·d(i,j) / Σ_j w_j over the other
+ * entries, plus its loss penalty. Ties go to the later entry. Shared by a template's representative
+ * (recency weights) and the reply for one question (recency × question similarity).
+ */
+function weightedMedoid(entries: readonly { member: TemplateMember; weight: number }[], distance: (i: number, j: number) => number, template: ResolutionTemplate): TemplateMember | undefined {
+  let best: TemplateMember | undefined;
+  let bestCost = Infinity;
+  for (let i = entries.length - 1; i >= 0; i -= 1) {
+    let weighted = 0;
+    let weights = 0;
+    for (let j = 0; j < entries.length; j += 1) {
+      if (j === i) continue;
+      weighted += entries[j]!.weight * distance(i, j);
+      weights += entries[j]!.weight;
+    }
+    const { member } = entries[i]!;
+    const cost = (weights ? weighted / weights : 0) + lossPenalty(member, template);
+    if (cost < bestCost) {
+      best = member;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
 /** P(draft accepted) for a basis with these counts: Beta(1,1) prior, posterior mean. */
 export function acceptanceEstimate(wins: number, losses: number): number {
   return (wins + 1) / (wins + losses + 2);
@@ -205,27 +231,17 @@ export class ResolutionTemplates {
     const pool = template.kept
       .map((member, i) => ({ member, weight: (similarity.get(member.recordId) ?? 0) * this.options.recency ** (template.kept.length - 1 - i) }))
       .filter(({ member, weight }) => !member.bad && weight > 0)
-      .sort((a, b) => b.weight - a.weight)
-      .slice(0, this.options.window);
+      // Lightest first, so the medoid's ties go to the heavier reply.
+      .sort((a, b) => a.weight - b.weight)
+      .slice(-this.options.window);
     if (pool.length < 3) return template.representative && { member: template.representative, similarQuestions: 0 };
-    const distances = pool.map((a) => pool.map((b) => (a === b ? 0 : normalisedEditDistance(a.member.wordCode, b.member.wordCode))));
-    let best: TemplateMember | undefined;
-    let bestCost = Infinity;
-    pool.forEach(({ member }, i) => {
-      let weighted = 0;
-      let weights = 0;
-      pool.forEach(({ weight }, j) => {
-        if (j === i) return;
-        weighted += weight * distances[i]![j]!;
-        weights += weight;
-      });
-      const cost = weighted / weights + lossPenalty(member, template);
-      if (cost < bestCost) {
-        best = member;
-        bestCost = cost;
-      }
+    // Each pair once: the matrix is symmetric.
+    const distances = pool.map(() => new Array<number>(pool.length).fill(0));
+    pool.forEach((a, i) => {
+      for (let j = i + 1; j < pool.length; j += 1) distances[i]![j] = distances[j]![i] = normalisedEditDistance(a.member.wordCode, pool[j]!.member.wordCode);
     });
-    return { member: best!, similarQuestions: pool.length };
+    const best = weightedMedoid(pool, (i, j) => distances[i]![j]!, template)!;
+    return { member: best, similarQuestions: pool.length };
   }
 
   quality(template: ResolutionTemplate): number {
@@ -258,31 +274,10 @@ export class ResolutionTemplates {
     return template;
   }
 
-  /**
-   * Medoid with recency weights: cost(i) = Σ_j w_j·d(i,j) / Σ_j w_j over the other good members,
-   * w = recency^(steps back from the newest), plus the member's loss penalty (lossPenalty). Ties go
-   * to the newer member.
-   */
+  /** The window's medoid with recency weights, w = recency^(steps back from the newest); ties go to the newer member. */
   private chooseRepresentative(template: ResolutionTemplate): void {
     const good = template.window.filter((m) => !m.bad);
-    let best: TemplateMember | undefined;
-    let bestCost = Infinity;
-    for (let i = good.length - 1; i >= 0; i -= 1) {
-      const member = good[i]!;
-      let weighted = 0;
-      let weights = 0;
-      for (let j = 0; j < good.length; j += 1) {
-        if (j === i) continue;
-        const w = this.options.recency ** (good.length - 1 - j);
-        weighted += w * member.distances.get(good[j]!.recordId)!;
-        weights += w;
-      }
-      const cost = (weights ? weighted / weights : 0) + lossPenalty(member, template);
-      if (cost < bestCost) {
-        best = member;
-        bestCost = cost;
-      }
-    }
-    template.representative = best;
+    const weighted = good.map((member, j) => ({ member, weight: this.options.recency ** (good.length - 1 - j) }));
+    template.representative = weightedMedoid(weighted, (i, j) => good[i]!.distances.get(good[j]!.recordId)!, template);
   }
 }
