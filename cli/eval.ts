@@ -115,6 +115,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
   console.log(`replayed in ${seconds.toFixed(1)} s (${((seconds * 1000) / Math.max(1, tickets.length)).toFixed(1)} ms per ticket: draft + compare + learn${baselines ? ', and the baselines' : ''})`);
 
   const stats = learner.snapshotStats();
+  const { replyChoice } = stats;
+  if (replyChoice.meanDistance) console.log(`reply choice learned from ${replyChoice.comparisons} comparisons with sent replies: drafts take the "${replyChoice.rule}" reply (recent mean word edit distance ${Object.entries(replyChoice.meanDistance).map(([rule, d]) => `${rule} ${d.toFixed(3)}`).join(', ')})`);
   await mkdir(outDir, { recursive: true });
   const report = {
     dataset,
@@ -126,7 +128,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     thresholds: DEFAULT_THRESHOLDS,
     windows,
     firstVsLast: { first: head, last: tail },
-    model: { version: stats.modelVersion, topics: stats.topics, templates: stats.templates, contentClusters: stats.contentClusters, activeRules: stats.activeRules, calibration: stats.calibration },
+    model: { version: stats.modelVersion, topics: stats.topics, templates: stats.templates, contentClusters: stats.contentClusters, activeRules: stats.activeRules, replyChoice, calibration: stats.calibration },
     seconds,
   };
   await writeFile(join(outDir, 'learning-curve.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -10,6 +10,7 @@ import type { ContextValues } from './contextFeatures.js';
 import type { ContextRule } from './contextRules.js';
 import { explainSuggestion } from './explanation.js';
 import type { Candidate, Suggestion, TicketMessage, TopicPrediction } from './records.js';
+import type { ReplyChoiceRule, ReplyChoiceSummary } from './replyChoice.js';
 import { acceptanceEstimate, type ResolutionTemplates } from './resolutionTemplates.js';
 import { applyContextRules } from './ruleApplication.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
@@ -24,6 +25,8 @@ export interface ComposeInputs {
   articleRecord: (articleId: string) => { wins: number; losses: number };
   rules: readonly ContextRule[];
   clusters: ContentClusters;
+  /** Which of a template's replies drafts take, as learned from sent replies. */
+  replyChoice: ReplyChoiceSummary;
   modelVersion: string;
 }
 
@@ -39,7 +42,8 @@ export interface CandidateGroup {
   score: number;
   baseText?: string;
   memberId?: string;
-  /** How many similar past questions' replies chose the template's reply (0: its typical recent reply). */
+  /** For a template: the rule that chose its reply, and from how many similar past questions' replies (0: none). */
+  chosenBy?: ReplyChoiceRule;
   similarQuestions?: number;
 }
 
@@ -102,17 +106,21 @@ function toCandidate({ candidate, score }: ScoredCandidate): Candidate {
     : { kind: 'article', id: candidate.articleId, title: candidate.title, ...(candidate.topic ? { topic: candidate.topic } : {}), score: rounded };
 }
 
+/** How similar each retrieved past question is to this one: its score over the top score. */
+export function retrievalSimilarity(retrieved: readonly ScoredCandidate[]): Map<string, number> {
+  const top = retrieved[0]?.score ?? 1;
+  return new Map(retrieved.flatMap(({ candidate, score }) => (candidate.kind === 'resolution' ? [[candidate.id, score / top] as const] : [])));
+}
+
 /**
- * The winning template's reply for this question: the medoid of its replies to the most similar past
- * questions (ResolutionTemplates.representativeFor). Only for the winner: a group's score does not
- * depend on which of its replies is drafted, and the choice costs up to 66 reply comparisons.
+ * The winning template's reply for this question, by the reply-choice rule the tenant's sent replies
+ * favour (ResolutionTemplates.choices). Only for the winner: a group's score does not depend on which
+ * of its replies is drafted, and the choice costs up to 66 reply comparisons.
  */
 function forThisQuestion(group: CandidateGroup | undefined, inputs: ComposeInputs): CandidateGroup | undefined {
   if (group?.kind !== 'template') return group;
-  const top = inputs.retrieved[0]?.score ?? 1;
-  const similarity = new Map(inputs.retrieved.flatMap(({ candidate, score }) => (candidate.kind === 'resolution' ? [[candidate.id, score / top] as const] : [])));
-  const chosen = inputs.templates.representativeFor(inputs.templates.get(group.templateId!)!, similarity)!;
-  return { ...group, baseText: chosen.member.text, memberId: chosen.member.recordId, similarQuestions: chosen.similarQuestions };
+  const chosen = inputs.templates.choices(inputs.templates.get(group.templateId!)!, retrievalSimilarity(inputs.retrieved))![inputs.replyChoice.rule];
+  return { ...group, baseText: chosen.member.text, memberId: chosen.member.recordId, chosenBy: chosen.chosenBy, similarQuestions: chosen.similarQuestions };
 }
 
 export function composeSuggestion(inputs: ComposeInputs): Suggestion {
@@ -148,5 +156,5 @@ export function composeSuggestion(inputs: ComposeInputs): Suggestion {
     },
     rules: ruled.applied,
   };
-  return { ...suggestion, explanation: explainSuggestion(suggestion, best, inputs.templates) };
+  return { ...suggestion, explanation: explainSuggestion(suggestion, best, inputs.templates, inputs.replyChoice) };
 }

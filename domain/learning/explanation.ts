@@ -5,6 +5,7 @@ import { describeStrategyChoice, type StrategyChoice } from '../bandit/strategyC
 import { applyStrategy, strategyFreeContent } from '../strategies.js';
 import type { CandidateGroup } from './draftComposer.js';
 import type { Explanation, Suggestion } from './records.js';
+import { REPLY_CHOICE_RULES, type ReplyChoiceSummary } from './replyChoice.js';
 import type { ResolutionTemplates } from './resolutionTemplates.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -16,7 +17,7 @@ export function describeRule(rule: Suggestion['rules'][number]): string {
   return `${verb} "${rule.content}"${reason}: rule ${rule.feature}=${rule.value} learned from ${rule.support} replies across ${rule.topics.length} topics (${rule.topics.join(', ')}), present in ${percent(rule.recall)} of ${rule.feature}=${rule.value} replies`;
 }
 
-export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, best: CandidateGroup | undefined, templates: ResolutionTemplates): Explanation {
+export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, best: CandidateGroup | undefined, templates: ResolutionTemplates, replyChoice: ReplyChoiceSummary): Explanation {
   const similarTickets = suggestion.candidates
     .filter((c) => c.kind === 'resolution')
     .slice(0, 5)
@@ -44,15 +45,22 @@ export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, b
   } else if (best.kind === 'template') {
     const template = templates.get(best.templateId!)!;
     const member = templates.member(best.memberId!)!;
-    const which = best.similarQuestions
-      ? `the most typical of its recent replies to the ${best.similarQuestions} past questions most like this one`
-      : 'its most typical recent one';
+    const which =
+      best.chosenBy === 'similar'
+        ? `the most typical of its recent replies to the ${best.similarQuestions} past questions most like this one`
+        : best.chosenBy === 'nearest'
+          ? 'its reply to the past question most like this one'
+          : 'its most typical recent one';
     parts.push(
       `Draft from resolution template ${template.id} (${template.size} past replies; the reply on ticket ${member.ticketId} is ${which}); ` +
         `drafts from it were accepted ${template.wins} of ${template.wins + template.losses} times.`,
     );
   } else {
     parts.push(`Draft from article ${best.articleId}.`);
+  }
+  if (best?.kind === 'template' && replyChoice.meanDistance) {
+    const means = REPLY_CHOICE_RULES.map((rule) => `${rule} ${replyChoice.meanDistance![rule].toFixed(2)}`).join(', ');
+    parts.push(`Reply chosen by rule "${replyChoice.rule}", learned from ${replyChoice.comparisons} comparisons with sent replies (recent mean word edit distance to what agents sent: ${means}).`);
   }
   if (similarTickets.length > 0) parts.push(`Most similar past tickets: ${similarTickets.slice(0, 3).map((t) => t.ticketId).join(', ')}.`);
   if (rules.length > 0) parts.push(`Context rules: ${rules.join('; ')}.`);

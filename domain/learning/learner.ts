@@ -4,14 +4,15 @@
 import { createHash } from 'node:crypto';
 import { extractTextFeatures, type TextFeatures } from '../text/textFeatures.js';
 import { sentenceTexts } from '../text/sentences.js';
-import { CandidateIndex } from './candidateIndex.js';
+import { CandidateIndex, type ScoredCandidate } from './candidateIndex.js';
 import { ContentClusters, type ContentCluster } from './contentClusters.js';
 import { contextFeatures, featureKeys } from './contextFeatures.js';
 import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { mineCorrection } from './correctionMining.js';
-import { composeSuggestion } from './draftComposer.js';
+import { composeSuggestion, retrievalSimilarity } from './draftComposer.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
-import { ResolutionTemplates, type ResolutionTemplate } from './resolutionTemplates.js';
+import { REPLY_CHOICE_RULES, ReplyChoiceRecord, type ReplyChoiceRule, type ReplyChoiceSummary } from './replyChoice.js';
+import { ResolutionTemplates, type ResolutionTemplate, type TemplateMember } from './resolutionTemplates.js';
 import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
 import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -37,6 +38,8 @@ export interface LearnerStats {
   templates: number;
   contentClusters: number;
   activeRules: ContextRule[];
+  /** Which of a template's replies drafts take, and the evidence for it. */
+  replyChoice: ReplyChoiceSummary;
   corrections: { total: number; byClass: Record<CorrectionClass, number>; byContext: Record<string, Record<CorrectionClass, number>> };
   calibration: ReturnType<TopicClassifier['calibrationTable']>;
 }
@@ -67,6 +70,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   const counts: Record<LearningRecord['kind'], number> = { ticket: 0, article: 0, feedback: 0, outcome: 0 };
   const correctionCounts = { total: 0, byClass: emptyClassCounts(), byContext: new Map<string, Record<CorrectionClass, number>>() };
   const lastBasis = new Map<string, Suggestion['basis']>();
+  const replyChoice = new ReplyChoiceRecord();
   let learnedCount = 0;
   let chain = createHash('sha256').update(JSON.stringify({ thresholds, capacity: options.contentClusterCapacity ?? null })).digest('hex');
   let modelVersion = `m0-${chain.slice(0, 12)}`;
@@ -81,19 +85,32 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     }
   }
 
-  function draftWith(message: TicketMessage, features: TextFeatures, topic: TopicPrediction = classifier.classify(message.text)): Suggestion {
+  const retrieve = (message: TicketMessage) => index.find(message.text, thresholds.retrievalLimit);
+
+  function draftWith(message: TicketMessage, features: TextFeatures, topic: TopicPrediction = classifier.classify(message.text), retrieved = retrieve(message)): Suggestion {
     return composeSuggestion({
       message,
       features,
       context: contextFeatures(message, features),
       topic,
-      retrieved: index.find(message.text, thresholds.retrievalLimit),
+      retrieved,
       templates,
       articleRecord,
       rules: ruleBook.activeRules(),
       clusters,
+      replyChoice: replyChoice.summary(),
       modelVersion,
     });
+  }
+
+  /** Before a sent reply joins its template: how far each reply-choice rule's pick for this question was from it. */
+  function compareReplyChoices(topic: string, reply: string, retrieved: readonly ScoredCandidate[]): void {
+    const template = templates.match(topic, reply);
+    const chosen = template && templates.choices(template, retrievalSimilarity(retrieved));
+    if (!chosen) return;
+    const distances = new Map<TemplateMember, number>();
+    const distanceOf = (member: TemplateMember) => distances.get(member) ?? distances.set(member, templates.distanceTo(member, reply)).get(member)!;
+    replyChoice.observe(Object.fromEntries(REPLY_CHOICE_RULES.map((rule) => [rule, distanceOf(chosen[rule].member)])) as Record<ReplyChoiceRule, number>);
   }
 
   function countCorrection(correction: Correction): void {
@@ -148,7 +165,10 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     // Scored once: the classifier does not change until the label is learned below.
     const prediction = classifier.scoreRaw(message.text);
     const sentReply = record.reply ?? (record.escalated ? '' : undefined);
-    const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features, classifier.predict(prediction)));
+    const reply = record.reply?.trim() ? record.reply : undefined;
+    // Retrieved before this ticket's own question joins the index; a live draft retrieved when it was made.
+    const retrieved = (!record.suggestion && sentReply !== undefined) || reply ? retrieve(message) : [];
+    const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features, classifier.predict(prediction), retrieved));
     const correction = suggestion && mineCorrection({ suggestion, sentReply: sentReply!, topic: record.topic, escalated: record.escalated, thresholds });
     if (suggestion && correction) {
       countCorrection(correction);
@@ -163,7 +183,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       classifier.learn(message.text, record.topic);
     }
     const resolutionTopic = record.topic ?? classifier.predict(prediction).topic;
-    const reply = record.reply?.trim() ? record.reply : undefined;
+    if (reply) compareReplyChoices(resolutionTopic, reply, retrieved);
     let template: ResolutionTemplate | undefined;
     if (reply && record.outcome !== 'bad') {
       template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
@@ -230,6 +250,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       templates: templates.count,
       contentClusters: clusters.size,
       activeRules: ruleBook.activeRules(),
+      replyChoice: replyChoice.summary(),
       corrections: { total: correctionCounts.total, byClass: { ...correctionCounts.byClass }, byContext: Object.fromEntries([...correctionCounts.byContext].map(([k, v]) => [k, { ...v }])) },
       calibration: classifier.calibrationTable(),
     }),

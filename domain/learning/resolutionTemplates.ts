@@ -6,13 +6,15 @@
 // their place. Written here because this grouping is the product's core learning step.
 // When replies follow the wording of the question (each phrasing of a request answered its own way),
 // the medoid of whatever was said recently ignores what this customer asked: a draft then takes the
-// medoid of the replies to the most similar past questions instead (representativeFor), from the
-// template's longer list of kept replies.
+// medoid of the replies to the most similar past questions instead, or the reply the most similar
+// one got (choices; which of them drafts follow is learned, replyChoice.ts), from the template's
+// longer list of kept replies.
 // Distances between members are word-level edit distances (each word coded as one character for
 // fastest-levenshtein): agents edit words, and a 110-word reply is ~35x cheaper to compare as words
 // than as its ~650 characters.
 import { distance } from 'fastest-levenshtein';
 import { contentTerms, termCounts, wordTokens } from '../text/normalise.js';
+import type { ReplyChoiceRule } from './replyChoice.js';
 
 export interface TemplateMember {
   recordId: string;
@@ -48,9 +50,12 @@ export interface TemplateOptions {
   kept: number;
 }
 
-/** A template's reply chosen for one draft, and how many similar past questions chose it (0: the template's own medoid). */
+/** A template's reply chosen for one draft. */
 export interface ChosenReply {
   member: TemplateMember;
+  /** The rule that actually chose it (a rule without the replies it needs falls back to 'typical'). */
+  chosenBy: ReplyChoiceRule;
+  /** How many similar past questions' replies it was chosen from (0: none). */
   similarQuestions: number;
 }
 
@@ -218,30 +223,41 @@ export class ResolutionTemplates {
   }
 
   /**
-   * The reply to draft from for a question: the template's medoid again, with each kept reply weighted
-   * by recency (as the representative is) times how similar its question is to this one (retrieval
-   * score over the top score; replies retrieval did not surface weigh nothing), over the `window`
-   * heaviest. With fewer than three such replies there is no medoid to speak of, and the template's
-   * representative answers. On the bitext dataset (replies follow the question's wording), last 1,000
-   * tickets: edit distance 0.647 → 0.628 and token F1 0.489 → 0.510, where a same-topic reply scores
-   * 0.642 / 0.493 and the nearest question's reply 0.632 / 0.520 (without the recency weight 0.625 /
-   * 0.511, but then a template would stop following agents whose practice changed).
+   * Each reply-choice rule's reply from this template for a question (replyChoice.ts says which one
+   * drafts follow). `similarity` maps kept replies to how similar their question is to this one
+   * (retrieval score over the top score; replies retrieval did not surface weigh nothing).
+   * - typical: the template's representative, whatever was asked.
+   * - similar: the medoid again, each kept reply weighted by recency (as the representative is) times
+   *   its question's similarity, over the `window` heaviest; with fewer than three such replies there
+   *   is no medoid to speak of, and the representative answers. On the bitext dataset (replies follow
+   *   the question's wording), last 1,000 tickets: edit distance 0.647 → 0.628 and token F1 0.489 →
+   *   0.510 against the typical reply.
+   * - nearest: the reply to the most similar past question (ties: the newer), else the representative.
    */
-  representativeFor(template: ResolutionTemplate, similarity: ReadonlyMap<string, number>): ChosenReply | undefined {
-    const pool = template.kept
-      .map((member, i) => ({ member, weight: (similarity.get(member.recordId) ?? 0) * this.options.recency ** (template.kept.length - 1 - i) }))
-      .filter(({ member, weight }) => !member.bad && weight > 0)
-      // Lightest first, so the medoid's ties go to the heavier reply.
-      .sort((a, b) => a.weight - b.weight)
-      .slice(-this.options.window);
-    if (pool.length < 3) return template.representative && { member: template.representative, similarQuestions: 0 };
-    // Each pair once: the matrix is symmetric.
-    const distances = pool.map(() => new Array<number>(pool.length).fill(0));
-    pool.forEach((a, i) => {
-      for (let j = i + 1; j < pool.length; j += 1) distances[i]![j] = distances[j]![i] = normalisedEditDistance(a.member.wordCode, pool[j]!.member.wordCode);
-    });
-    const best = weightedMedoid(pool, (i, j) => distances[i]![j]!, template)!;
-    return { member: best, similarQuestions: pool.length };
+  choices(template: ResolutionTemplate, similarity: ReadonlyMap<string, number>): Record<ReplyChoiceRule, ChosenReply> | undefined {
+    if (!template.representative) return undefined;
+    const typical: ChosenReply = { member: template.representative, chosenBy: 'typical', similarQuestions: 0 };
+    const candidates = template.kept
+      .map((member, i) => ({ member, similarity: similarity.get(member.recordId) ?? 0, weight: (similarity.get(member.recordId) ?? 0) * this.options.recency ** (template.kept.length - 1 - i) }))
+      .filter(({ member, weight }) => !member.bad && weight > 0);
+    const nearest = candidates.reduce<(typeof candidates)[number] | undefined>((best, c) => (!best || c.similarity >= best.similarity ? c : best), undefined);
+    // Lightest first, so the medoid's ties go to the heavier reply.
+    const pool = candidates.sort((a, b) => a.weight - b.weight).slice(-this.options.window);
+    let similar = typical;
+    if (pool.length >= 3) {
+      // Each pair once: the matrix is symmetric.
+      const distances = pool.map(() => new Array<number>(pool.length).fill(0));
+      pool.forEach((a, i) => {
+        for (let j = i + 1; j < pool.length; j += 1) distances[i]![j] = distances[j]![i] = normalisedEditDistance(a.member.wordCode, pool[j]!.member.wordCode);
+      });
+      similar = { member: weightedMedoid(pool, (i, j) => distances[i]![j]!, template)!, chosenBy: 'similar', similarQuestions: pool.length };
+    }
+    return { typical, similar, nearest: nearest ? { member: nearest.member, chosenBy: 'nearest', similarQuestions: 1 } : typical };
+  }
+
+  /** Word edit distance from a kept reply to a text (the text's words join the coder's dictionary). */
+  distanceTo(member: TemplateMember, text: string): number {
+    return normalisedEditDistance(member.wordCode, this.words.encode(text));
   }
 
   quality(template: ResolutionTemplate): number {

@@ -168,4 +168,22 @@ describe('learner', () => {
     sparse.learn(ticket('s2', 'reset password', OLD_REPLY));
     expect(sparse.draft(message('t-s', 'forgot password')).explanation.summary).toMatch(/is its most typical recent one/);
   });
+
+  it('learns from sent replies to take the reply the same question got before, when questions recur', () => {
+    const DEVICES = ['iphone', 'android', 'ipad', 'kindle', 'windows', 'macbook', 'chromebook', 'linux'];
+    const ISSUES = ['calendar', 'contacts', 'photos', 'notes'];
+    const STEPS: Record<string, string> = { calendar: 'Settings, Accounts, Calendar', contacts: 'Settings, Accounts, Contacts', photos: 'Settings, Media, Photos', notes: 'Settings, Apps, Notes' };
+    const questions = DEVICES.flatMap((device) => ISSUES.map((issue) => ({ question: `my ${device} does not sync ${issue} any more`, reply: `Sync problems on ${device} are usually fixed by signing out and in again. On ${device} open ${STEPS[issue]} and switch sync off and on.` })));
+    const learner = createLearner();
+    // Every question once, then every question again: the second time, the nearest past question is the same one.
+    for (const pass of [1, 2]) questions.forEach(({ question, reply }, i) => answer(learner, `p${pass}-${i}`, question, reply));
+    const { replyChoice } = learner.snapshotStats();
+    expect(replyChoice.rule).toBe('nearest');
+    expect(replyChoice.meanDistance!.nearest).toBeLessThan(replyChoice.meanDistance!.similar);
+    const probe = questions[13]!;
+    const suggestion = learner.draft(message('t-probe', probe.question));
+    expect(suggestion.draft).toBe(probe.reply);
+    expect(suggestion.explanation.summary).toMatch(/its reply to the past question most like this one/);
+    expect(suggestion.explanation.summary).toMatch(/Reply chosen by rule "nearest", learned from \d+ comparisons with sent replies/);
+  });
 });
