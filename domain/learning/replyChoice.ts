@@ -5,7 +5,7 @@
 // the same questions recur (forms, macros, repeat customers), the reply the nearest past question got
 // is. Each sent reply is a free comparison: before it joins its template, every rule's choice from
 // that template for this question is measured against it (word edit distance), and drafts follow the
-// rule with the lowest recent mean. A small follow-the-leader over three named rules, written here
+// rule that has been clearly closest lately. A small follow-the-leader over three named rules, written here
 // because it is the product's learning core and the rules are what the explanation names.
 // Agents edit the draft they were shown, so sent replies lean toward the rule in use: the comparison
 // favours staying, and a switch happens only when another rule wins despite that.
@@ -17,7 +17,8 @@ export type ReplyChoiceRule = (typeof REPLY_CHOICE_RULES)[number];
 const MIN_COMPARISONS = 20;
 /**
  * Each comparison's weight halves after this many newer ones: the record follows a team whose
- * practice changes within a few hundred replies, and its means rest on ~150 effective comparisons.
+ * practice changes within a few hundred replies, and its means rest on ~290 comparisons' worth of
+ * evidence (Kish's effective size of these weights).
  */
 const HALF_LIFE_COMPARISONS = 100;
 const DECAY = 0.5 ** (1 / HALF_LIFE_COMPARISONS);
