@@ -11,8 +11,8 @@ import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { mineCorrection } from './correctionMining.js';
 import { composeSuggestion, retrievalSimilarity } from './draftComposer.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
-import { REPLY_CHOICE_RULES, ReplyChoiceRecord, type ReplyChoiceRule, type ReplyChoiceSummary } from './replyChoice.js';
-import { ResolutionTemplates, type ResolutionTemplate, type TemplateMember } from './resolutionTemplates.js';
+import { ReplyChoiceRecord, type ReplyChoiceSummary } from './replyChoice.js';
+import { ResolutionTemplates, type ResolutionTemplate } from './resolutionTemplates.js';
 import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
 import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -107,10 +107,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   function compareReplyChoices(topic: string, reply: string, retrieved: readonly ScoredCandidate[]): void {
     const template = templates.match(topic, reply);
     const chosen = template && templates.choices(template, retrievalSimilarity(retrieved));
-    if (!chosen) return;
-    const distances = new Map<TemplateMember, number>();
-    const distanceOf = (member: TemplateMember) => distances.get(member) ?? distances.set(member, templates.distanceTo(member, reply)).get(member)!;
-    replyChoice.observe(Object.fromEntries(REPLY_CHOICE_RULES.map((rule) => [rule, distanceOf(chosen[rule].member)])) as Record<ReplyChoiceRule, number>);
+    if (chosen) replyChoice.observe(templates.distancesTo(chosen, reply));
   }
 
   function countCorrection(correction: Correction): void {

@@ -14,7 +14,7 @@
 // than as its ~650 characters.
 import { distance } from 'fastest-levenshtein';
 import { contentTerms, termCounts, wordTokens } from '../text/normalise.js';
-import type { ReplyChoiceRule } from './replyChoice.js';
+import { REPLY_CHOICE_RULES, type ReplyChoiceRule } from './replyChoice.js';
 
 export interface TemplateMember {
   recordId: string;
@@ -238,7 +238,10 @@ export class ResolutionTemplates {
     if (!template.representative) return undefined;
     const typical: ChosenReply = { member: template.representative, chosenBy: 'typical', similarQuestions: 0 };
     const candidates = template.kept
-      .map((member, i) => ({ member, similarity: similarity.get(member.recordId) ?? 0, weight: (similarity.get(member.recordId) ?? 0) * this.options.recency ** (template.kept.length - 1 - i) }))
+      .map((member, i) => {
+        const questionSimilarity = similarity.get(member.recordId) ?? 0;
+        return { member, similarity: questionSimilarity, weight: questionSimilarity * this.options.recency ** (template.kept.length - 1 - i) };
+      })
       .filter(({ member, weight }) => !member.bad && weight > 0);
     const nearest = candidates.reduce<(typeof candidates)[number] | undefined>((best, c) => (!best || c.similarity >= best.similarity ? c : best), undefined);
     // Lightest first, so the medoid's ties go to the heavier reply.
@@ -255,9 +258,10 @@ export class ResolutionTemplates {
     return { typical, similar, nearest: nearest ? { member: nearest.member, chosenBy: 'nearest', similarQuestions: 1 } : typical };
   }
 
-  /** Word edit distance from a kept reply to a text (the text's words join the coder's dictionary). */
-  distanceTo(member: TemplateMember, text: string): number {
-    return normalisedEditDistance(member.wordCode, this.words.encode(text));
+  /** Word edit distance from each rule's reply to a sent text, coded once (its words join the coder's dictionary). */
+  distancesTo(chosen: Record<ReplyChoiceRule, ChosenReply>, text: string): Record<ReplyChoiceRule, number> {
+    const code = this.words.encode(text);
+    return Object.fromEntries(REPLY_CHOICE_RULES.map((rule) => [rule, normalisedEditDistance(chosen[rule].member.wordCode, code)])) as Record<ReplyChoiceRule, number>;
   }
 
   quality(template: ResolutionTemplate): number {
