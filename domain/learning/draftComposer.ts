@@ -11,7 +11,8 @@ import type { ContextRule } from './contextRules.js';
 import { explainSuggestion } from './explanation.js';
 import type { Candidate, Suggestion, TicketMessage, TopicPrediction } from './records.js';
 import type { ReplyChoiceRule, ReplyChoiceSummary } from './replyChoice.js';
-import { acceptanceEstimate, type ResolutionTemplates } from './resolutionTemplates.js';
+import type { NearDuplicate } from './nearDuplicates.js';
+import { acceptanceEstimate, type EarlierReply, type ResolutionTemplates } from './resolutionTemplates.js';
 import { applyContextRules } from './ruleApplication.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -21,6 +22,8 @@ export interface ComposeInputs {
   context: ContextValues;
   topic: TopicPrediction;
   retrieved: readonly ScoredCandidate[];
+  /** Earlier near-duplicates of this question from the remembered history, most similar first. */
+  nearDuplicates: readonly NearDuplicate<EarlierReply>[];
   templates: ResolutionTemplates;
   articleRecord: (articleId: string) => { wins: number; losses: number };
   rules: readonly ContextRule[];
@@ -42,9 +45,13 @@ export interface CandidateGroup {
   score: number;
   baseText?: string;
   memberId?: string;
+  /** The ticket whose reply the draft is built from. */
+  replyTicketId?: string;
   /** For a template: the rule that chose its reply, and from how many similar past questions' replies (0: none). */
   chosenBy?: ReplyChoiceRule;
   similarQuestions?: number;
+  /** For a reply to an earlier near-duplicate question: the Jaccard similarity of their words. */
+  questionOverlap?: number;
 }
 
 /** A topic's templates that retrieval did not surface still compete, with this much evidence. */
@@ -80,6 +87,7 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
       if (!template.representative) continue;
       group.baseText = template.representative.text;
       group.memberId = template.representative.recordId;
+      group.replyTicketId = template.representative.ticketId;
       group.quality = inputs.templates.quality(template);
     } else {
       const record = inputs.articleRecord(group.articleId!);
@@ -119,8 +127,8 @@ export function retrievalSimilarity(retrieved: readonly ScoredCandidate[]): Map<
  */
 function forThisQuestion(group: CandidateGroup | undefined, inputs: ComposeInputs): CandidateGroup | undefined {
   if (group?.kind !== 'template') return group;
-  const chosen = inputs.templates.choices(inputs.templates.get(group.templateId!)!, retrievalSimilarity(inputs.retrieved))![inputs.replyChoice.rule];
-  return { ...group, baseText: chosen.member.text, memberId: chosen.member.recordId, chosenBy: chosen.chosenBy, similarQuestions: chosen.similarQuestions };
+  const chosen = inputs.templates.choices(inputs.templates.get(group.templateId!)!, retrievalSimilarity(inputs.retrieved), inputs.nearDuplicates)![inputs.replyChoice.rule];
+  return { ...group, baseText: chosen.member.text, memberId: chosen.member.recordId, replyTicketId: chosen.member.ticketId, chosenBy: chosen.chosenBy, similarQuestions: chosen.similarQuestions, questionOverlap: chosen.questionOverlap };
 }
 
 export function composeSuggestion(inputs: ComposeInputs): Suggestion {

@@ -44,15 +44,16 @@ export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, b
     parts.push('No past resolution or article matched, so there is no draft.');
   } else if (best.kind === 'template') {
     const template = templates.get(best.templateId!)!;
-    const member = templates.member(best.memberId!)!;
     const which =
       best.chosenBy === 'similar'
         ? `the most typical of its recent replies to the ${best.similarQuestions} past questions most like this one`
         : best.chosenBy === 'nearest'
-          ? 'its reply to the past question most like this one'
+          ? best.questionOverlap !== undefined
+            ? `its reply to an earlier question that was nearly this one (${percent(best.questionOverlap)} of their words shared)`
+            : 'its reply to the past question most like this one'
           : 'its most typical recent one';
     parts.push(
-      `Draft from resolution template ${template.id} (${template.size} past replies; the reply on ticket ${member.ticketId} is ${which}); ` +
+      `Draft from resolution template ${template.id} (${template.size} past replies; the reply on ticket ${best.replyTicketId} is ${which}); ` +
         `drafts from it were accepted ${template.wins} of ${template.wins + template.losses} times.`,
     );
   } else {

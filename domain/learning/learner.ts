@@ -10,9 +10,10 @@ import { contextFeatures, featureKeys } from './contextFeatures.js';
 import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { mineCorrection } from './correctionMining.js';
 import { composeSuggestion, retrievalSimilarity } from './draftComposer.js';
+import { NearDuplicateQuestions, type NearDuplicate } from './nearDuplicates.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
 import { ReplyChoiceRecord, type ReplyChoiceSummary } from './replyChoice.js';
-import { ResolutionTemplates, type ResolutionTemplate } from './resolutionTemplates.js';
+import { ResolutionTemplates, type EarlierReply, type ResolutionTemplate } from './resolutionTemplates.js';
 import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
 import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -55,6 +56,11 @@ export interface Learner {
   snapshotStats(): LearnerStats;
 }
 
+interface Retrieved {
+  similar: ScoredCandidate[];
+  nearDuplicates: NearDuplicate<EarlierReply>[];
+}
+
 const emptyClassCounts = (): Record<CorrectionClass, number> => ({ accepted: 0, 'lightly-edited': 0, rewritten: 0, ignored: 0 });
 
 export function createLearner(options: LearnerOptions = {}): Learner {
@@ -62,6 +68,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   const classifier = new TopicClassifier({ smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight });
   const index = new CandidateIndex({ resolutionsPerTemplate: thresholds.resolutionsPerTemplate });
   const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency, kept: thresholds.resolutionsPerTemplate });
+  const earlierQuestions = new NearDuplicateQuestions<EarlierReply>({ capacity: thresholds.nearDuplicateMemory });
   let ruleBook: ContextRuleBook;
   const clusters = new ContentClusters({ diceMin: thresholds.contentDiceMin, capacity: options.contentClusterCapacity ?? 200_000, onForget: (ids) => ruleBook.forget(ids) });
   ruleBook = new ContextRuleBook(thresholds, (id) => clusters.get(id));
@@ -85,7 +92,8 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     }
   }
 
-  const retrieve = (message: TicketMessage) => index.find(message.text, thresholds.retrievalLimit);
+  /** What a question finds among past ones: similar questions in the full-text index, near-duplicates in all remembered history. */
+  const retrieve = (message: TicketMessage): Retrieved => ({ similar: index.find(message.text, thresholds.retrievalLimit), nearDuplicates: earlierQuestions.find(message.text) });
 
   function draftWith(message: TicketMessage, features: TextFeatures, topic: TopicPrediction = classifier.classify(message.text), retrieved = retrieve(message)): Suggestion {
     return composeSuggestion({
@@ -93,7 +101,8 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       features,
       context: contextFeatures(message, features),
       topic,
-      retrieved,
+      retrieved: retrieved.similar,
+      nearDuplicates: retrieved.nearDuplicates,
       templates,
       articleRecord,
       rules: ruleBook.activeRules(),
@@ -104,9 +113,9 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   }
 
   /** Before a sent reply joins its template: how far each reply-choice rule's pick for this question was from it. */
-  function compareReplyChoices(topic: string, reply: string, retrieved: readonly ScoredCandidate[]): void {
+  function compareReplyChoices(topic: string, reply: string, retrieved: Retrieved): void {
     const template = templates.match(topic, reply);
-    const chosen = template && templates.choices(template, retrievalSimilarity(retrieved));
+    const chosen = template && templates.choices(template, retrievalSimilarity(retrieved.similar), retrieved.nearDuplicates);
     if (chosen) replyChoice.observe(templates.distancesTo(chosen, reply));
   }
 
@@ -164,7 +173,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     const sentReply = record.reply ?? (record.escalated ? '' : undefined);
     const reply = record.reply?.trim() ? record.reply : undefined;
     // Retrieved before this ticket's own question joins the index; a live draft retrieved when it was made.
-    const retrieved = (!record.suggestion && sentReply !== undefined) || reply ? retrieve(message) : [];
+    const retrieved = (!record.suggestion && sentReply !== undefined) || reply ? retrieve(message) : { similar: [], nearDuplicates: [] };
     const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features, classifier.predict(prediction), retrieved));
     const correction = suggestion && mineCorrection({ suggestion, sentReply: sentReply!, topic: record.topic, escalated: record.escalated, thresholds });
     if (suggestion && correction) {
@@ -185,6 +194,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     if (reply && record.outcome !== 'bad') {
       template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
       index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic: resolutionTopic, templateId: template.id, question: message.text });
+      earlierQuestions.add(record.id, message.text, { templateId: template.id, member: templates.member(record.id)! });
     } else if (reply) {
       template = templates.match(resolutionTopic, reply);
     }

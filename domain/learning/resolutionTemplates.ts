@@ -14,6 +14,7 @@
 // than as its ~650 characters.
 import { distance } from 'fastest-levenshtein';
 import { contentTerms, termCounts, wordTokens } from '../text/normalise.js';
+import type { NearDuplicate } from './nearDuplicates.js';
 import { REPLY_CHOICE_RULES, type ReplyChoiceRule } from './replyChoice.js';
 
 export interface TemplateMember {
@@ -57,6 +58,14 @@ export interface ChosenReply {
   chosenBy: ReplyChoiceRule;
   /** How many similar past questions' replies it was chosen from (0: none). */
   similarQuestions: number;
+  /** For a reply to an earlier near-duplicate of this question: the Jaccard similarity of their words. */
+  questionOverlap?: number;
+}
+
+/** A remembered past question's reply and its template (what the near-duplicate lookup returns). */
+export interface EarlierReply {
+  templateId: string;
+  member: TemplateMember;
 }
 
 /** Normalised edit distance: Levenshtein over the longer length, 0 for two empty texts. */
@@ -232,9 +241,11 @@ export class ResolutionTemplates {
    *   is no medoid to speak of, and the representative answers. On the bitext dataset (replies follow
    *   the question's wording), last 1,000 tickets: edit distance 0.647 → 0.628 and token F1 0.489 →
    *   0.510 against the typical reply.
-   * - nearest: the reply to the most similar past question (ties: the newer), else the representative.
+   * - nearest: the reply to the most similar earlier question — a near-duplicate from the remembered
+   *   history (`nearDuplicates`, most similar first) whose reply is in this template, else the kept
+   *   reply whose question retrieval scored highest (ties: the newer), else the representative.
    */
-  choices(template: ResolutionTemplate, similarity: ReadonlyMap<string, number>): Record<ReplyChoiceRule, ChosenReply> | undefined {
+  choices(template: ResolutionTemplate, similarity: ReadonlyMap<string, number>, nearDuplicates: readonly NearDuplicate<EarlierReply>[]): Record<ReplyChoiceRule, ChosenReply> | undefined {
     if (!template.representative) return undefined;
     const typical: ChosenReply = { member: template.representative, chosenBy: 'typical', similarQuestions: 0 };
     const candidates = template.kept
@@ -255,7 +266,13 @@ export class ResolutionTemplates {
       });
       similar = { member: weightedMedoid(pool, (i, j) => distances[i]![j]!, template)!, chosenBy: 'similar', similarQuestions: pool.length };
     }
-    return { typical, similar, nearest: nearest ? { member: nearest.member, chosenBy: 'nearest', similarQuestions: 1 } : typical };
+    const duplicate = nearDuplicates.find(({ item }) => item.templateId === template.id && !item.member.bad);
+    const nearestReply: ChosenReply = duplicate
+      ? { member: duplicate.item.member, chosenBy: 'nearest', similarQuestions: 1, questionOverlap: duplicate.jaccard }
+      : nearest
+        ? { member: nearest.member, chosenBy: 'nearest', similarQuestions: 1 }
+        : typical;
+    return { typical, similar, nearest: nearestReply };
   }
 
   /** Word edit distance from each rule's reply to a sent text, coded once (its words join the coder's dictionary). */

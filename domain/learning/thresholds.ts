@@ -62,6 +62,12 @@ export interface LearnerThresholds {
   retrievalLimit: number;
   /** Retrieval: most recent resolutions per template kept in the full-text index (bounds search cost). */
   resolutionsPerTemplate: number;
+  /**
+   * Questions remembered for the near-duplicate lookup (nearDuplicates.ts): a question asked again
+   * within this many resolved tickets can be answered the way it was before. A memory bound (each
+   * remembered question keeps its reply's text, ~1-2 KB), not a fitted value.
+   */
+  nearDuplicateMemory: number;
 }
 
 export const DEFAULT_THRESHOLDS: LearnerThresholds = {
@@ -83,4 +89,5 @@ export const DEFAULT_THRESHOLDS: LearnerThresholds = {
   handleConfidence: 0.5,
   retrievalLimit: 30,
   resolutionsPerTemplate: 50,
+  nearDuplicateMemory: 20_000,
 };

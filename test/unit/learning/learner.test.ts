@@ -183,7 +183,22 @@ describe('learner', () => {
     const probe = questions[13]!;
     const suggestion = learner.draft(message('t-probe', probe.question));
     expect(suggestion.draft).toBe(probe.reply);
-    expect(suggestion.explanation.summary).toMatch(/its reply to the past question most like this one/);
+    expect(suggestion.explanation.summary).toMatch(/its reply to an earlier question that was nearly this one \(100% of their words shared\)/);
     expect(suggestion.explanation.summary).toMatch(/Reply chosen by rule "nearest", learned from \d+ comparisons with sent replies/);
+  });
+
+  it('answers a question asked again long after it left the full-text index the way it was answered then', () => {
+    const PRODUCTS = ['invoice', 'receipt', 'statement', 'quote', 'refund', 'voucher', 'credit note', 'payslip', 'contract', 'order'];
+    const FORMATS = ['pdf', 'csv', 'excel', 'xml', 'json', 'word', 'paper', 'zip'];
+    // 80 questions, each with its own reply, all in one template: the index keeps only the newest 50 of them.
+    const questions = PRODUCTS.flatMap((product) => FORMATS.map((format) => ({ question: `how do i download my ${product} as ${format}`, reply: `To get your ${product} as ${format}, choose the ${product} and pick ${format}. Every document is listed under Billing, then Documents, sorted by date, and each one can be saved, printed or emailed to your accountant from the menu on its right.` })));
+    const learner = createLearner();
+    for (const [i, { question, reply }] of questions.entries()) answer(learner, `first-${i}`, question, reply);
+    const again = questions.map(({ question, reply }, i) => ({ reply, suggestion: answer(learner, `again-${i}`, `${question} please`, reply).suggestion }));
+    expect(learner.snapshotStats()).toMatchObject({ templates: 1, replyChoice: { rule: 'nearest' } });
+    // The second half of the second pass: every earlier occurrence is long out of the index's newest 50.
+    const late = again.slice(40);
+    expect(late.filter(({ suggestion, reply }) => suggestion.draft === reply).length).toBe(late.length);
+    expect(late[0]!.suggestion.explanation.summary).toMatch(/its reply to an earlier question that was nearly this one \(\d+% of their words shared\)/);
   });
 });
