@@ -101,6 +101,10 @@ async function productPath(): Promise<Record<string, unknown>> {
     // The product's own view of the same thing: corrections it mined, oldest reply first.
     const corrections = await sl.ch.query<{ accepted: number }>(`SELECT accepted FROM ${sl.ch.table(TABLES.corrections)} FINAL WHERE tenant_id = {tenantId:String} ORDER BY replied_at`, { tenantId: 'bench' });
     const productAcceptance = (xs: { accepted: number }[]) => (xs.length ? xs.filter((c) => Number(c.accepted) === 1).length / xs.length : NaN);
+    // Which reply-choice rule the tenant's drafts ended on, as the product explains it (last ticket's suggestion).
+    const lastSuggestion = await fetch(`${sl.url}/v1/tickets/${encodeURIComponent(tickets.at(-1)!.ticketId)}/suggestion`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
+    const lastSummary = lastSuggestion.ok ? ((await lastSuggestion.json()) as { suggestion?: { explanation?: { summary?: string } } }).suggestion?.explanation?.summary : undefined;
+    const replyChoice = /Reply chosen by rule "[^"]+", learned from \d+ comparisons[^)]*\)\./.exec(lastSummary ?? '')?.[0] ?? `not in the last suggestion (HTTP ${lastSuggestion.status})`;
     const windows = Array.from({ length: Math.ceil(tickets.length / 100) }, (_, i) => ({ x: (i + 1) * 100, y: share(tickets.slice(i * 100, (i + 1) * 100), (t) => t.accepted) }));
     await writeLineChartPng(path.join(opts.out, 'acceptance.png'), [{ name: 'draft acceptance (per 100 tickets)', points: windows }], {
       title: `Draft acceptance through the product, ${total} simulated tickets`,
@@ -121,6 +125,7 @@ async function productPath(): Promise<Record<string, unknown>> {
       transferApplied: applied(transfer),
       firstOnTopicDrafts: firstOnTopic.length,
       firstOnTopicApplied: applied(firstOnTopic),
+      replyChoice,
       wallSeconds: summary.wallSeconds,
     };
   } finally {
@@ -251,6 +256,7 @@ async function main(): Promise<void> {
     console.log(`  acceptance: first 50 ${pct(a.acceptanceFirst50 as number)}, first 500 ${pct(a.acceptanceFirst500 as number)}, last 1000 ${pct(a.acceptanceLast1000 as number)} → ratio ${(a.ratioLast1000ToFirst500 as number).toFixed(2)}× (target ≥ 3×)`);
     console.log(`  product's own corrections: ${a.productCorrections}, acceptance first 500 ${pct(a.productAcceptanceFirst500 as number)}, last 1000 ${pct(a.productAcceptanceLast1000 as number)}`);
     console.log(`  held-out rule "${a.heldOutRule}" in drafts for topics never corrected for it: ${pct(a.transferApplied as number)} of ${a.transferDrafts}; first on its topic ${pct(a.firstOnTopicApplied as number)} of ${a.firstOnTopicDrafts} (target ≥ 80%)`);
+    console.log(`  learned reply choice: ${a.replyChoice}`);
   }
   const b = opts.skipLatency ? undefined : await latency();
   if (b) {

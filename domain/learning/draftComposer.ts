@@ -128,7 +128,11 @@ export function retrievalSimilarity(retrieved: readonly ScoredCandidate[]): Map<
 function forThisQuestion(group: CandidateGroup | undefined, inputs: ComposeInputs): CandidateGroup | undefined {
   if (group?.kind !== 'template') return group;
   const chosen = inputs.templates.choices(inputs.templates.get(group.templateId!)!, retrievalSimilarity(inputs.retrieved), inputs.nearDuplicates)![inputs.replyChoice.rule];
-  return { ...group, baseText: chosen.member.text, memberId: chosen.member.recordId, replyTicketId: chosen.member.ticketId, chosenBy: chosen.chosenBy, similarQuestions: chosen.similarQuestions, questionOverlap: chosen.questionOverlap };
+  const reply = { baseText: chosen.member.text, memberId: chosen.member.recordId, replyTicketId: chosen.member.ticketId, chosenBy: chosen.chosenBy, similarQuestions: chosen.similarQuestions, questionOverlap: chosen.questionOverlap };
+  if (chosen.templateId === group.templateId) return { ...group, ...reply };
+  // A near-duplicate's reply from another template: the draft is built from, and credited to, that template.
+  const template = inputs.templates.get(chosen.templateId)!;
+  return { ...group, ...reply, id: `template:${template.id}`, topic: template.topic, templateId: template.id, quality: inputs.templates.quality(template) };
 }
 
 export function composeSuggestion(inputs: ComposeInputs): Suggestion {
