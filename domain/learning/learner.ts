@@ -10,7 +10,7 @@ import { contextFeatures, featureKeys } from './contextFeatures.js';
 import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { mineCorrection } from './correctionMining.js';
 import { composeSuggestion, retrievalSimilarity } from './draftComposer.js';
-import { NearDuplicateQuestions, type NearDuplicate } from './nearDuplicates.js';
+import { NearDuplicateQuestions, questionSignature, type NearDuplicate, type QuestionSignature } from './nearDuplicates.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
 import { ReplyChoiceRecord, type ReplyChoiceSummary } from './replyChoice.js';
 import { ResolutionTemplates, type EarlierReply, type ResolutionTemplate } from './resolutionTemplates.js';
@@ -59,6 +59,8 @@ export interface Learner {
 interface Retrieved {
   similar: ScoredCandidate[];
   nearDuplicates: NearDuplicate<EarlierReply>[];
+  /** The question's near-duplicate signature, kept to remember the question once it is answered. */
+  question: QuestionSignature;
 }
 
 const emptyClassCounts = (): Record<CorrectionClass, number> => ({ accepted: 0, 'lightly-edited': 0, rewritten: 0, ignored: 0 });
@@ -93,7 +95,10 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   }
 
   /** What a question finds among past ones: similar questions in the full-text index, near-duplicates in all remembered history. */
-  const retrieve = (message: TicketMessage): Retrieved => ({ similar: index.find(message.text, thresholds.retrievalLimit), nearDuplicates: earlierQuestions.find(message.text) });
+  const retrieve = (message: TicketMessage): Retrieved => {
+    const question = questionSignature(message.text);
+    return { similar: index.find(message.text, thresholds.retrievalLimit), nearDuplicates: earlierQuestions.find(question), question };
+  };
 
   function draftWith(message: TicketMessage, features: TextFeatures, topic: TopicPrediction = classifier.classify(message.text), retrieved = retrieve(message)): Suggestion {
     return composeSuggestion({
@@ -172,9 +177,10 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     const prediction = classifier.scoreRaw(message.text);
     const sentReply = record.reply ?? (record.escalated ? '' : undefined);
     const reply = record.reply?.trim() ? record.reply : undefined;
-    // Retrieved before this ticket's own question joins the index; a live draft retrieved when it was made.
-    const retrieved = (!record.suggestion && sentReply !== undefined) || reply ? retrieve(message) : { similar: [], nearDuplicates: [] };
-    const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features, classifier.predict(prediction), retrieved));
+    // Retrieved before this ticket's own question joins the index; a live draft retrieved when it was
+    // made. Needed for a counterfactual draft and for any reply (its comparison, and remembering it).
+    const retrieved = (!record.suggestion && sentReply !== undefined) || reply ? retrieve(message) : undefined;
+    const suggestion = sentReply === undefined ? undefined : (record.suggestion ?? draftWith(message, features, classifier.predict(prediction), retrieved!));
     const correction = suggestion && mineCorrection({ suggestion, sentReply: sentReply!, topic: record.topic, escalated: record.escalated, thresholds });
     if (suggestion && correction) {
       countCorrection(correction);
@@ -189,12 +195,12 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       classifier.learn(message.text, record.topic);
     }
     const resolutionTopic = record.topic ?? classifier.predict(prediction).topic;
-    if (reply) compareReplyChoices(resolutionTopic, reply, retrieved);
+    if (reply) compareReplyChoices(resolutionTopic, reply, retrieved!);
     let template: ResolutionTemplate | undefined;
     if (reply && record.outcome !== 'bad') {
       template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
       index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic: resolutionTopic, templateId: template.id, question: message.text });
-      earlierQuestions.add(record.id, message.text, { templateId: template.id, member: templates.member(record.id)! });
+      earlierQuestions.add(record.id, retrieved!.question, { templateId: template.id, member: templates.member(record.id)! });
     } else if (reply) {
       template = templates.match(resolutionTopic, reply);
     }

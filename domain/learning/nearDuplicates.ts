@@ -83,17 +83,26 @@ function bandKeys(words: Uint32Array): number[] {
   return keys;
 }
 
+/** A question as the index sees it: its word set and its bands' bucket keys (computed once per question). */
+export interface QuestionSignature {
+  words: Uint32Array;
+  bands: number[];
+}
+
+export function questionSignature(question: string): QuestionSignature {
+  const words = wordSet(question);
+  return { words, bands: words.length === 0 ? [] : bandKeys(words) };
+}
+
 export interface NearDuplicate<T> {
   item: T;
   /** Jaccard similarity of the two questions' word sets. */
   jaccard: number;
 }
 
-interface Remembered<T> {
+interface Remembered<T> extends QuestionSignature {
   key: string;
   order: number;
-  words: Uint32Array;
-  bands: number[];
   item: T;
 }
 
@@ -111,11 +120,9 @@ export class NearDuplicateQuestions<T> {
   }
 
   /** Remember a question (once per key) with what it led to. A question without words is not remembered. */
-  add(key: string, question: string, item: T): void {
-    if (this.remembered.has(key)) return;
-    const words = wordSet(question);
-    if (words.length === 0) return;
-    const entry: Remembered<T> = { key, order: this.added, words, bands: bandKeys(words), item };
+  add(key: string, question: QuestionSignature, item: T): void {
+    if (this.remembered.has(key) || question.words.length === 0) return;
+    const entry: Remembered<T> = { key, order: this.added, words: question.words, bands: question.bands, item };
     this.added += 1;
     this.remembered.set(key, entry);
     for (const band of entry.bands) {
@@ -128,16 +135,14 @@ export class NearDuplicateQuestions<T> {
   }
 
   /** Remembered near-duplicates of a question, most similar first (ties: the newer first). */
-  find(question: string): NearDuplicate<T>[] {
-    const words = wordSet(question);
-    if (words.length === 0) return [];
+  find(question: QuestionSignature): NearDuplicate<T>[] {
     const seen = new Set<Remembered<T>>();
     const found: (NearDuplicate<T> & { order: number })[] = [];
-    for (const band of bandKeys(words)) {
+    for (const band of question.bands) {
       for (const entry of this.buckets.get(band) ?? []) {
         if (seen.has(entry)) continue;
         seen.add(entry);
-        const similarity = jaccard(words, entry.words);
+        const similarity = jaccard(question.words, entry.words);
         if (similarity >= NEAR_DUPLICATE_JACCARD) found.push({ item: entry.item, jaccard: similarity, order: entry.order });
       }
     }

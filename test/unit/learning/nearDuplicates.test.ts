@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NEAR_DUPLICATE_JACCARD, NearDuplicateQuestions } from '../../../domain/learning/nearDuplicates.js';
+import { NEAR_DUPLICATE_JACCARD, NearDuplicateQuestions, questionSignature } from '../../../domain/learning/nearDuplicates.js';
 import { seededRandom } from '../../helpers/seededRandom.js';
 
 const VOCABULARY = Array.from({ length: 400 }, (_, i) => `w${i}`);
@@ -12,14 +12,14 @@ describe('near-duplicate questions', () => {
   it('finds an earlier question with a word changed among unrelated ones, with its exact word overlap', () => {
     const questions = new NearDuplicateQuestions<string>({ capacity: 1000 });
     const random = seededRandom(3);
-    for (let i = 0; i < 500; i += 1) questions.add(`q${i}`, randomQuestion(random, 10).join(' '), `reply ${i}`);
-    questions.add('order', 'where is my order 4417 it was due on monday', 'the order reply');
-    for (let i = 500; i < 1000; i += 1) questions.add(`q${i}`, randomQuestion(random, 10).join(' '), `reply ${i}`);
+    for (let i = 0; i < 500; i += 1) questions.add(`q${i}`, questionSignature(randomQuestion(random, 10).join(' ')), `reply ${i}`);
+    questions.add('order', questionSignature('where is my order 4417 it was due on monday'), 'the order reply');
+    for (let i = 500; i < 1000; i += 1) questions.add(`q${i}`, questionSignature(randomQuestion(random, 10).join(' ')), `reply ${i}`);
     // 9 of 11 distinct words shared: Jaccard 9/11.
-    const found = questions.find('Where is my order 4417? It was due on Tuesday.');
+    const found = questions.find(questionSignature('Where is my order 4417? It was due on Tuesday.'));
     expect(found[0]).toEqual({ item: 'the order reply', jaccard: 9 / 11 });
     expect(found.every((f) => f.jaccard >= NEAR_DUPLICATE_JACCARD)).toBe(true);
-    expect(questions.find('how do I change the billing address on my account')).toEqual([]);
+    expect(questions.find(questionSignature('how do I change the billing address on my account'))).toEqual([]);
   });
 
   it('finds nearly every pair above the similarity bar and returns none below it', () => {
@@ -28,7 +28,7 @@ describe('near-duplicate questions', () => {
     const probes: { words: string[]; id: number }[] = [];
     for (let id = 0; id < 2000; id += 1) {
       const words = randomQuestion(random, 12);
-      questions.add(`q${id}`, words.join(' '), id);
+      questions.add(`q${id}`, questionSignature(words.join(' ')), id);
       probes.push({ words, id });
     }
     let found = 0;
@@ -37,7 +37,7 @@ describe('near-duplicate questions', () => {
       const changed = [...words];
       changed[0] = 'fresh1';
       changed[5] = 'fresh2';
-      const hits = questions.find(changed.join(' '));
+      const hits = questions.find(questionSignature(changed.join(' ')));
       expect(hits.every((h) => h.jaccard >= NEAR_DUPLICATE_JACCARD)).toBe(true);
       if (hits.some((h) => h.item === id)) found += 1;
     }
@@ -47,10 +47,10 @@ describe('near-duplicate questions', () => {
 
   it('returns the most similar first, the newer of equally similar ones first', () => {
     const questions = new NearDuplicateQuestions<string>({ capacity: 10 });
-    questions.add('a', 'cancel my subscription today please', 'older');
-    questions.add('b', 'cancel my subscription today please', 'newer');
-    questions.add('c', 'cancel my subscription today', 'shorter');
-    expect(questions.find('cancel my subscription today please')).toEqual([
+    questions.add('a', questionSignature('cancel my subscription today please'), 'older');
+    questions.add('b', questionSignature('cancel my subscription today please'), 'newer');
+    questions.add('c', questionSignature('cancel my subscription today'), 'shorter');
+    expect(questions.find(questionSignature('cancel my subscription today please'))).toEqual([
       { item: 'newer', jaccard: 1 },
       { item: 'older', jaccard: 1 },
       { item: 'shorter', jaccard: 0.8 },
@@ -59,13 +59,13 @@ describe('near-duplicate questions', () => {
 
   it('forgets the oldest question past its capacity, and remembers a key once', () => {
     const questions = new NearDuplicateQuestions<string>({ capacity: 2 });
-    questions.add('a', 'reset my password', 'first');
-    questions.add('a', 'something else entirely', 'ignored');
-    questions.add('b', 'change my email address', 'second');
-    questions.add('c', 'close my account now', 'third');
+    questions.add('a', questionSignature('reset my password'), 'first');
+    questions.add('a', questionSignature('something else entirely'), 'ignored');
+    questions.add('b', questionSignature('change my email address'), 'second');
+    questions.add('c', questionSignature('close my account now'), 'third');
     expect(questions.size).toBe(2);
-    expect(questions.find('reset my password')).toEqual([]);
-    expect(questions.find('change my email address')[0]?.item).toBe('second');
-    expect(questions.find('close my account now')[0]?.item).toBe('third');
+    expect(questions.find(questionSignature('reset my password'))).toEqual([]);
+    expect(questions.find(questionSignature('change my email address'))[0]?.item).toBe('second');
+    expect(questions.find(questionSignature('close my account now'))[0]?.item).toBe('third');
   });
 });
