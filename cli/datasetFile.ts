@@ -3,7 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { DATASET_FIELDS, type ColumnMapping, type DatasetField, type DatasetRow } from '../domain/learning/datasetTickets.js';
+import { MESSAGE_FIELDS, type ExportMapping } from '../domain/learning/conversationExports.js';
+import { DATASET_FIELDS, type DatasetRow } from '../domain/learning/datasetTickets.js';
+
+/** Fields `--map` takes: a ticket export's, and a message-per-row export's (see conversationExports.ts). */
+export const MAPPABLE_FIELDS: readonly string[] = [...DATASET_FIELDS, ...MESSAGE_FIELDS];
 
 export async function readRows(file: string): Promise<DatasetRow[]> {
   const text = await readFile(file, 'utf8');
@@ -22,12 +26,12 @@ export async function readRows(file: string): Promise<DatasetRow[]> {
   return parseCsv(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as DatasetRow[];
 }
 
-export function parseMappings(pairs: readonly string[]): ColumnMapping {
-  const mapping: ColumnMapping = {};
+export function parseMappings(pairs: readonly string[]): ExportMapping {
+  const mapping: Record<string, string> = {};
   for (const pair of pairs) {
     const [field, column] = pair.split('=', 2);
-    if (!column || !DATASET_FIELDS.includes(field as DatasetField)) throw new Error(`--map ${pair}: expected field=column with field one of ${DATASET_FIELDS.join(', ')}`);
-    mapping[field as DatasetField] = column;
+    if (!column || !field || !MAPPABLE_FIELDS.includes(field)) throw new Error(`--map ${pair}: expected field=column with field one of ${MAPPABLE_FIELDS.join(', ')}`);
+    mapping[field] = column;
   }
-  return mapping;
+  return mapping as ExportMapping;
 }

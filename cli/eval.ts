@@ -7,13 +7,14 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import { DATASET_FIELDS, datasetTickets, resolveMapping } from '../domain/learning/datasetTickets.js';
+import { ticketRowsOf } from '../domain/learning/conversationExports.js';
+import { datasetTickets, resolveMapping } from '../domain/learning/datasetTickets.js';
 import { createLearner } from '../domain/learning/learner.js';
 import { replayTicket, summariseWindow, summariseWindows, type TicketScore, type WindowSummary } from '../domain/learning/learningCurve.js';
 import { REPLY_BASELINES, ReplyBaselines, type ReplyBaselineName } from '../domain/learning/replyBaselines.js';
 import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
-import { parseMappings, readRows } from './datasetFile.js';
+import { MAPPABLE_FIELDS, parseMappings, readRows } from './datasetFile.js';
 import { policyEvalCommand } from './policyEval.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -72,7 +73,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     .option('--seed <n>', 'seed for what the dataset lacks (timestamps, customers)', positiveInteger, 20260101)
     .option('--limit <n>', 'replay only the first n tickets (after time ordering)', positiveInteger)
     .option('--no-baselines', "skip the naive drafts replayed beside the learner (nearest earlier question's reply, a same-topic reply)")
-    .option('--map <field=column...>', `column for a field (repeatable); fields: ${DATASET_FIELDS.join(', ')}`, [])
+    .option('--map <field=column...>', `column for a field (repeatable); fields: ${MAPPABLE_FIELDS.join(', ')}`, [])
     .option('--policy', "instead: off-policy evaluation of a running server's strategy policy (see `eval --policy --help`)")
     .exitOverride();
   program.parse(argv, { from: 'user' });
@@ -82,11 +83,13 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const windowSize = opts.window;
   const seed = opts.seed;
 
-  const rows = await readRows(dataset);
-  const mapping = resolveMapping(rows, parseMappings(opts.map));
+  const fileRows = await readRows(dataset);
+  const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(opts.map));
+  if (note) console.log(note);
+  const mapping = resolveMapping(rows, overrides);
   const { tickets: all, synthesized } = datasetTickets(rows, mapping, { seed, datasetName: basename(dataset, extname(dataset)).toLowerCase().split(/[^a-z0-9]+/)[0] || 'row' });
   const tickets = all.slice(0, opts.limit ?? all.length);
-  console.log(`dataset ${dataset}: ${rows.length} rows, ${tickets.length} tickets replayed`);
+  console.log(`dataset ${dataset}: ${fileRows.length} rows, ${tickets.length} tickets replayed`);
   console.log(`column mapping: ${Object.entries(mapping).map(([f, c]) => `${f}=${c}`).join(', ')}`);
   if (synthesized.length) console.log(`synthesised (seed ${seed}), not observed: ${synthesized.join('; ')}`);
 

@@ -9,9 +9,10 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { CHANNELS, type Channel } from '../domain/events.js';
 import type { ImportTicket } from '../domain/historyImport.js';
+import { ticketRowsOf } from '../domain/learning/conversationExports.js';
 import { DEFAULT_COLUMN_CANDIDATES, datasetTickets, resolveMapping, type DatasetTicket } from '../domain/learning/datasetTickets.js';
 import { loadConfig } from '../runtime/config.js';
-import { parseMappings, readRows } from './datasetFile.js';
+import { MAPPABLE_FIELDS, parseMappings, readRows } from './datasetFile.js';
 
 const BATCH_LIMIT = 2000;
 
@@ -44,7 +45,7 @@ export async function importCommand(argv: string[]): Promise<void> {
     .option('--url <url>', 'the running supportloop', `http://127.0.0.1:${config.port}`)
     .option('--api-key <key>', "the tenant's API key")
     .option('--credentials <file>', 'JSON with apiKey (default: the tenant created on first start)', join(config.dataDir, 'default-tenant.json'))
-    .option('--map <field=column...>', 'column for a field (repeatable)', [])
+    .option('--map <field=column...>', `column for a field (repeatable); fields: ${MAPPABLE_FIELDS.join(', ')}`, [])
     .option('--batch <n>', 'tickets per request', '1000')
     .option('--seed <n>', 'seed for what the file lacks', '20260101')
     .exitOverride();
@@ -54,11 +55,13 @@ export async function importCommand(argv: string[]): Promise<void> {
   const batchSize = Math.min(BATCH_LIMIT, Math.max(1, Number(opts.batch)));
   const apiKey = credentials(opts);
 
-  const rows = await readRows(file);
-  const mapping = resolveMapping(rows, parseMappings(opts.map));
+  const fileRows = await readRows(file);
+  const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(opts.map));
+  if (note) console.log(note);
+  const mapping = resolveMapping(rows, overrides);
   if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (${DEFAULT_COLUMN_CANDIDATES.createdAt.join(', ')}) — history's times are not invented on import; name it with --map createdAt=<column>`);
   const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: Number(opts.seed), datasetName: basename(file).replace(/\.[^.]+$/, '') });
-  console.log(`${file}: ${rows.length} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
+  console.log(`${file}: ${fileRows.length} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
   for (const note of synthesized) console.log(`  not in the file, left empty on import: ${note.replace(/ \(.*$/, '')}`);
 
   const bar = new SingleBar({ format: 'import [{bar}] {value}/{total} tickets · {rate}/min · {eta_formatted}' });

@@ -29,7 +29,7 @@ export const DEFAULT_COLUMN_CANDIDATES: Record<DatasetField, string[]> = {
 };
 
 /** Column-name key for matching: "Ticket Description", "ticket_description" and "ticketDescription" meet. */
-const columnKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
+export const columnKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
 
 /** Spellings of true in exports (CSV has no booleans). */
 const TRUE_VALUES = new Set(['true', '1', 'yes', 'y']);
@@ -71,25 +71,36 @@ export function readField(row: DatasetRow, path: string): string | undefined {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** Which column feeds each field: overrides first, then the first candidate any row has (by its own spelling). */
-export function resolveMapping(rows: readonly DatasetRow[], overrides: ColumnMapping = {}): ColumnMapping {
-  const mapping: ColumnMapping = {};
+/**
+ * The first of `candidates` that some of the first 2,000 rows fill (by the rows' own spelling of
+ * the name), skipping columns already `taken`.
+ */
+export function presentColumn(rows: readonly DatasetRow[], candidates: readonly string[], taken: ReadonlySet<string> = new Set()): string | undefined {
   const sample = rows.slice(0, 2000);
   const columns = new Map<string, string>();
   for (const row of sample) for (const name of Object.keys(row)) if (!columns.has(columnKey(name))) columns.set(columnKey(name), name);
+  return candidates
+    .map((c) => (c.includes('.') ? c : (columns.get(columnKey(c)) ?? c)))
+    .find((c) => !taken.has(c) && sample.some((row) => readField(row, c) !== undefined));
+}
+
+/** Which column feeds each field: overrides first, then the first candidate any row has (by its own spelling). */
+export function resolveMapping(rows: readonly DatasetRow[], overrides: ColumnMapping = {}): ColumnMapping {
+  const mapping: ColumnMapping = {};
   const taken = new Set(Object.values(overrides));
   for (const field of DATASET_FIELDS) {
-    const chosen =
-      overrides[field] ??
-      DEFAULT_COLUMN_CANDIDATES[field]
-        .map((c) => (c.includes('.') ? c : (columns.get(columnKey(c)) ?? c)))
-        .find((c) => !taken.has(c) && sample.some((row) => readField(row, c) !== undefined));
+    const chosen = overrides[field] ?? presentColumn(rows, DEFAULT_COLUMN_CANDIDATES[field], taken);
     if (chosen) {
       mapping[field] = chosen;
       taken.add(chosen);
     }
   }
-  if (!mapping.text || !mapping.reply) throw new Error(`dataset needs a customer-text and a reply column; found text=${mapping.text ?? 'none'}, reply=${mapping.reply ?? 'none'}. Pass --map text=<column> --map reply=<column>`);
+  if (!mapping.text || !mapping.reply) {
+    throw new Error(
+      `dataset needs a customer-text and a reply column; found text=${mapping.text ?? 'none'}, reply=${mapping.reply ?? 'none'}. Pass --map text=<column> --map reply=<column>` +
+        ' (a message-per-row export needs a sender column and a conversation id or in-reply-to column instead: --map sender=<column> --map conversation=<column>)',
+    );
+  }
   return mapping;
 }
 

@@ -62,6 +62,21 @@ describe('history import', () => {
     expect(await countEvents()).toBe(events);
   });
 
+  it('imports a comment export (one row per message) as one ticket per conversation, idempotently', async () => {
+    const comments = path.join(dir, 'comments.csv');
+    const lines = ['ticket_id,author_role,created_at,body,topic'];
+    for (let i = 0; i < 10; i++) {
+      const at = (minute: number) => new Date(Date.UTC(2026, 1, 1 + i, 9, minute)).toISOString();
+      lines.push(`C-${i},end-user,${at(0)},Where is my parcel ${i}?,shipping`, `C-${i},agent,${at(5)},${ANSWERS.shipping},`, `C-${i},end-user,${at(9)},Thanks!,`);
+    }
+    writeFileSync(comments, `${lines.join('\n')}\n`);
+    const before = await countTickets();
+    await importCommand([comments, '--url', sl.url!, '--api-key', acme.apiKey]);
+    expect(await countTickets()).toBe(before + 10);
+    await importCommand([comments, '--url', sl.url!, '--api-key', acme.apiKey]);
+    expect(await countTickets()).toBe(before + 10);
+  });
+
   it('refuses an export without timestamps rather than inventing them', async () => {
     const noTimes = path.join(dir, 'no-times.jsonl');
     writeFileSync(noTimes, JSON.stringify({ ticket_id: 'N-1', body: 'hello', reply: 'hi' }));
