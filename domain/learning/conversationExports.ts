@@ -186,6 +186,12 @@ function foldNested(rows: readonly DatasetRow[], messagesColumn: string, mapping
   return foldedResult(tickets, rows.length, unknown, `${messagesColumn}[].${senderKey || 'role'}`, `messages in "${messagesColumn}"`, mapping);
 }
 
+function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 /** One row per message: grouped by a conversation column, or threaded by in-reply-to links. */
 function foldFlat(rows: readonly DatasetRow[], mapping: ExportMapping, columns: { sender: string; conversation?: string; inReplyTo?: string; messageId?: string }): TicketRows {
   const unknown = new UnknownSenders();
@@ -213,7 +219,7 @@ function foldFlat(rows: readonly DatasetRow[], mapping: ExportMapping, columns: 
   let conversations = 0;
   if (columns.conversation) {
     const byConversation = new Map<string, Message[]>();
-    for (const m of messages) if (m.conversation !== undefined) byConversation.set(m.conversation, [...(byConversation.get(m.conversation) ?? []), m]);
+    for (const m of messages) if (m.conversation !== undefined) appendTo(byConversation, m.conversation, m);
     conversations = byConversation.size;
     for (const [id, thread] of byConversation) {
       const ticket = foldConversation(id, thread, drop);
@@ -228,7 +234,7 @@ function foldFlat(rows: readonly DatasetRow[], mapping: ExportMapping, columns: 
   for (const m of messages) {
     if (m.side !== 'agent' || m.parent === undefined) continue;
     // Some exports list several parents ("12,15"); a reply belongs to each.
-    for (const parent of m.parent.split(',').map((p) => p.trim())) repliesTo.set(parent, [...(repliesTo.get(parent) ?? []), m]);
+    for (const parent of m.parent.split(',').map((p) => p.trim())) appendTo(repliesTo, parent, m);
   }
   for (const root of messages) {
     if (root.side !== 'customer' || root.id === undefined || (root.parent !== undefined && ids.has(root.parent))) continue;
