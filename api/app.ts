@@ -87,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(importRoutes, { writer: deps.writer });
     await tenantScoped.register(alertRoutes, { ch: deps.ch });
     await tenantScoped.register(outcomeRoutes, { ch: deps.ch });
-    await tenantScoped.register(learningRoutes, { ch: deps.ch });
+    await tenantScoped.register(learningRoutes, { ch: deps.ch, learners: deps.learners });
   });
   await app.register(async (admin) => {
     admin.addHook('onRequest', adminAuth(deps.adminKey));

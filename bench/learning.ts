@@ -15,7 +15,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import MiniSearch from 'minisearch';
 import { quantileSorted } from 'simple-statistics';
-import { createLearner } from '../domain/learning/learner.js';
+import { createLearner, type LearnerStats } from '../domain/learning/learner.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
@@ -101,10 +101,12 @@ async function productPath(): Promise<Record<string, unknown>> {
     // The product's own view of the same thing: corrections it mined, oldest reply first.
     const corrections = await sl.ch.query<{ accepted: number }>(`SELECT accepted FROM ${sl.ch.table(TABLES.corrections)} FINAL WHERE tenant_id = {tenantId:String} ORDER BY replied_at`, { tenantId: 'bench' });
     const productAcceptance = (xs: { accepted: number }[]) => (xs.length ? xs.filter((c) => Number(c.accepted) === 1).length / xs.length : NaN);
-    // Which reply-choice rule the tenant's drafts ended on, as the product explains it (last ticket's suggestion).
-    const lastSuggestion = await fetch(`${sl.url}/v1/tickets/${encodeURIComponent(tickets.at(-1)!.ticketId)}/suggestion`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
-    const lastSummary = lastSuggestion.ok ? ((await lastSuggestion.json()) as { suggestion?: { explanation?: { summary?: string } } }).suggestion?.explanation?.summary : undefined;
-    const replyChoice = /Reply chosen by rule "[^"]+", learned from \d+ comparisons[^)]*\)\./.exec(lastSummary ?? '')?.[0] ?? `not in the last suggestion (HTTP ${lastSuggestion.status})`;
+    // Which reply-choice rule the tenant's drafts ended on, from the product's own account of its learner.
+    const model = await fetch(`${sl.url}/v1/learning/model`, { headers: { authorization: `Bearer ${tenant.apiKey}` } });
+    const learned = model.ok ? ((await model.json()) as Pick<LearnerStats, 'replyChoice'>).replyChoice : null;
+    const replyChoice = learned
+      ? `"${learned.rule}", from ${learned.comparisons} comparisons with sent replies (recent mean word edit distance ${Object.entries(learned.meanDistance ?? {}).map(([rule, d]) => `${rule} ${d.toFixed(2)}`).join(', ')})`
+      : `unavailable (GET /v1/learning/model: HTTP ${model.status})`;
     const windows = Array.from({ length: Math.ceil(tickets.length / 100) }, (_, i) => ({ x: (i + 1) * 100, y: share(tickets.slice(i * 100, (i + 1) * 100), (t) => t.accepted) }));
     await writeLineChartPng(path.join(opts.out, 'acceptance.png'), [{ name: 'draft acceptance (per 100 tickets)', points: windows }], {
       title: `Draft acceptance through the product, ${total} simulated tickets`,

@@ -1,12 +1,17 @@
-// What the strategy bandit has learned, for leaders who must decide whether to trust it: off-policy
-// evaluation of the learned policy against the logged policy, the default strategy and the control
-// arm, and per topic whether asking a clarifying question first works better. Both are computed from
-// the credited outcomes in ticket_rewards, so `asOf` is the same computation over outcomes before it.
+// What supportloop has learned, for leaders who must decide whether to trust it. The draft learner:
+// its topics, reply templates, context rules in force, which reply drafts take and the corrections
+// behind them (the same fold of the event log that drafts come from, so `asOf` is that fold up to the
+// date). The strategy bandit: off-policy evaluation of the learned policy against the logged policy,
+// the default strategy and the control arm, and per topic whether asking a clarifying question first
+// works better, computed from the credited outcomes in ticket_rewards (`asOf`: outcomes before it).
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { banditSettingsFor, modelConfig } from '../../domain/bandit/banditSettings.js';
 import { clarifyEffectByTopic } from '../../domain/bandit/clarifyByTopic.js';
 import { evaluatePolicies } from '../../domain/bandit/policyEvaluation.js';
+import { CORRECTION_CLASSES } from '../../domain/learning/records.js';
+import { REPLY_CHOICE_RULES } from '../../domain/learning/replyChoice.js';
+import type { TenantLearners } from '../../activities/tenantLearners.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { banditSettingsOverrides } from '../../store/tenantSettings.js';
 import { creditedOutcomes } from '../../store/ticketRewards.js';
@@ -50,11 +55,55 @@ const OpeningOutcome = Type.Object({
 });
 const Interval = Type.Object({ value: Type.Number(), lower: Type.Number(), upper: Type.Number() });
 
+const CorrectionCounts = Type.Object(Object.fromEntries(CORRECTION_CLASSES.map((c) => [c, Type.Integer()])));
+export const LearnerModelResponse = Type.Object({
+  asOf: Nullable(Type.String()),
+  modelVersion: Type.String(),
+  records: Type.Object({ ticket: Type.Integer(), article: Type.Integer(), feedback: Type.Integer(), outcome: Type.Integer() }),
+  topics: Type.Integer(),
+  labelledTickets: Type.Integer(),
+  indexedCandidates: Type.Integer(),
+  templates: Type.Integer(),
+  contentClusters: Type.Integer(),
+  activeRules: Type.Array(
+    Type.Object({
+      ruleId: Type.String(), feature: Type.String(), value: Type.String(), content: Type.String(), support: Type.Integer(), topics: Type.Array(Type.String()),
+      recall: Type.Number(), specificity: Type.Number(), lift: Type.Number(), position: Type.Number(),
+    }),
+  ),
+  replyChoice: Type.Object({
+    rule: Type.Union(REPLY_CHOICE_RULES.map((r) => Type.Literal(r))),
+    comparisons: Type.Integer(),
+    meanDistance: Nullable(Type.Object(Object.fromEntries(REPLY_CHOICE_RULES.map((r) => [r, Type.Number()])))),
+  }),
+  corrections: Type.Object({ total: Type.Integer(), byClass: CorrectionCounts, byContext: Type.Record(Type.String(), CorrectionCounts) }),
+  calibration: Type.Array(Type.Object({ from: Type.Number(), to: Type.Number(), seen: Type.Integer(), accuracy: Nullable(Type.Number()) })),
+});
+
 // Infinity (no spread from a single ticket) is not JSON: report it as null.
 const finiteOrNull = (x: number | null) => (x === null || !Number.isFinite(x) ? null : x);
 
-export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, { ch }) => {
+export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse; learners: TenantLearners }> = async (app, { ch, learners }) => {
   const security = [{ apiKey: [] }];
+
+  app.get<{ Querystring: { asOf?: string } }>(
+    '/v1/learning/model',
+    {
+      schema: {
+        summary: "What the draft learner has learned for this tenant: topics, reply templates, context rules in force, the learned reply choice and the corrections behind them",
+        description: 'The same fold of the event log that drafts come from (refreshed after every solve, outcome and thumbs). With `asOf`, the learner built from what was learned before that date.',
+        tags: ['learning'],
+        security,
+        querystring: Type.Object({ asOf: Type.Optional(Type.String({ format: 'date-time' })) }),
+        response: { 200: LearnerModelResponse, 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { asOf } = request.query;
+      const learner = asOf ? await learners.asOf(request.tenant.tenantId, asOf) : await learners.current(request.tenant.tenantId);
+      return { asOf: asOf ?? null, ...learner.snapshotStats() };
+    },
+  );
 
   app.get<{ Querystring: { asOf?: string; trainShare?: number; confidence?: number } }>(
     '/v1/learning/policy-evaluation',

@@ -88,6 +88,20 @@ describe('learning from agents', () => {
     expect(bad.json().field).toMatch(/asOf/);
   });
 
+  it('shows what the learner has learned, today and as it was at a date', async () => {
+    const model = (query = '') => sl.app!.inject({ method: 'GET', url: `/v1/learning/model${query}`, headers: auth() });
+    const today = (await model()).json();
+    expect(today).toMatchObject({ asOf: null, topics: 1, labelledTickets: 1, templates: 1, replyChoice: { rule: 'similar' } });
+    expect(today.records.ticket).toBeGreaterThanOrEqual(1);
+    expect(today.modelVersion).not.toMatch(/^m0-/);
+    const then = (await model(`?asOf=${encodeURIComponent(beforeAnything)}`)).json();
+    expect(then).toMatchObject({ asOf: beforeAnything, records: { ticket: 0 }, topics: 0, templates: 0, activeRules: [] });
+    expect(then.modelVersion).toMatch(/^m0-/);
+    const bad = await model('?asOf=last-tuesday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toMatch(/asOf/);
+  });
+
   it('takes thumbs up/down on a suggestion and rejects bad feedback', async () => {
     const { suggestion } = await suggestionFor('L-2');
     const ok = await sl.app!.inject({ method: 'POST', url: `/v1/suggestions/${encodeURIComponent(suggestion.suggestionId)}/feedback`, headers: auth(), payload: { rating: 'up', comment: 'spot on' } });

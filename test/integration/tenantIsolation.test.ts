@@ -121,6 +121,7 @@ const CHECKS: Record<string, Check> = {
     expect(mine.body).not.toBe(res.body);
     expect(JSON.stringify(res.json())).not.toMatch(/"count":[1-9]/);
   },
+  'GET /v1/learning/model': tenantWide('/v1/learning/model'),
   'GET /v1/learning/policy-evaluation': tenantWide('/v1/learning/policy-evaluation'),
   'GET /v1/learning/clarify-by-topic': tenantWide('/v1/learning/clarify-by-topic'),
   'GET /v1/settings/reward-weights': tenantWide('/v1/settings/reward-weights'),
