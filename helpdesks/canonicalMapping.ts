@@ -129,9 +129,16 @@ export function plainTextFromHtml(html: string): string {
   return clampText(htmlToText(html).replace(/\u00a0/g, ' ').trim(), 100_000);
 }
 
-/** Placeholder-rendered text is usually plain but may carry markup; convert only when it does, so plain newlines survive. */
-export function plainTextFromTemplate(text: string): string {
-  return /<\/?[a-z][^>]*>/i.test(text) ? plainTextFromHtml(text) : clampText(text.trim(), 100_000);
+/** An HTML element tag (opening, closing or self-closing) of the kinds rich-text editors write. */
+const HTML_TAG = /<\/?(?:a|abbr|b|blockquote|body|br|code|div|em|font|h[1-6]|head|hr|html|i|img|li|ol|p|pre|s|small|span|strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul)(?:\s[^>]*)?\/?>/i;
+
+/**
+ * Placeholder-rendered text and exported ticket text are usually plain but may carry markup; convert
+ * only when they do, so plain newlines survive — and so does plain text with angle brackets
+ * ("Ana <ana@example.com>", "a < b").
+ */
+export function plainTextIfHtml(text: string): string {
+  return HTML_TAG.test(text) ? plainTextFromHtml(text) : clampText(text.trim(), 100_000);
 }
 
 /** Stable short digest of canonical content, for ids when the provider gives nothing stable. */

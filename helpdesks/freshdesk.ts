@@ -35,7 +35,7 @@ import type { TicketStatus } from '../domain/events.js';
 import { InvalidPayloadError, WebhookAuthError, type HelpdeskAdapter, type MapResult, type WebhookRequest } from './adapter.js';
 import {
   channelFrom, clampText, contentHash, customerContext, customFieldBag, escalationEvents, escalationSignals,
-  eventsOrIgnored, ignored, PayloadReader, plainTextFromTemplate, tagList, type EventBase, type EventDraft,
+  eventsOrIgnored, ignored, PayloadReader, plainTextIfHtml, tagList, type EventBase, type EventDraft,
 } from './canonicalMapping.js';
 import { matchesAnySecret, requireSecrets } from './signatures.js';
 
@@ -96,7 +96,7 @@ function mapTrigger(root: PayloadReader, request: WebhookRequest, tenantId: stri
       drafts.push({ eventId: `freshdesk:ticket:${ticketId}:created`, kind: 'ticket.created', occurredAt });
       const description = root.optStr('description');
       if (description) {
-        drafts.push({ eventId: `freshdesk:ticket:${ticketId}:description`, kind: 'message.customer', occurredAt, body: plainTextFromTemplate(description), authorId: base.customer?.customerId });
+        drafts.push({ eventId: `freshdesk:ticket:${ticketId}:description`, kind: 'message.customer', occurredAt, body: plainTextIfHtml(description), authorId: base.customer?.customerId });
       }
       break;
     }
@@ -106,7 +106,7 @@ function mapTrigger(root: PayloadReader, request: WebhookRequest, tenantId: stri
       const { kind, field } = COMMENT_EVENTS[event];
       const text = root.optStr(field);
       if (!text) throw new InvalidPayloadError(field, `a ${event} rule needs ${field}`);
-      const body = plainTextFromTemplate(text);
+      const body = plainTextIfHtml(text);
       drafts.push({
         eventId: `freshdesk:comment:${ticketId}:${contentHash(body)}`, kind, occurredAt, body,
         authorId: kind === 'message.customer' ? base.customer?.customerId : base.assigneeId,

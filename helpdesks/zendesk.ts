@@ -39,7 +39,7 @@ import type { TicketEvent, TicketStatus } from '../domain/events.js';
 import { InvalidPayloadError, WebhookAuthError, type HelpdeskAdapter, type MapResult, type WebhookRequest } from './adapter.js';
 import {
   channelFrom, clampText, contentHash, customerContext, customFieldBag, escalationEvents, escalationSignals,
-  eventsOrIgnored, ignored, PayloadReader, plainTextFromTemplate, tagList, type EventBase, type EventDraft,
+  eventsOrIgnored, ignored, PayloadReader, plainTextIfHtml, tagList, type EventBase, type EventDraft,
 } from './canonicalMapping.js';
 import { checkTimestamp, hmac, matchesAnySecret, requireHeader, requireSecrets } from './signatures.js';
 
@@ -93,7 +93,7 @@ function mapEventSubscription(root: PayloadReader, type: string, request: Webhoo
       if (description) {
         drafts.push({
           eventId: `zendesk:ticket:${ticketId}:description`, kind: 'message.customer', occurredAt: createdAt,
-          body: plainTextFromTemplate(description), authorId: detail.optId('submitter_id') ?? requesterId,
+          body: plainTextIfHtml(description), authorId: detail.optId('submitter_id') ?? requesterId,
         });
       }
       break;
@@ -108,7 +108,7 @@ function mapEventSubscription(root: PayloadReader, type: string, request: Webhoo
         eventId: `zendesk:comment:${comment.id('id')}`,
         kind: comment.optBool('is_public') === false ? 'note.internal' : isStaff ? 'reply.agent' : 'message.customer',
         occurredAt: comment.optTime('created_at') ?? time,
-        body: body === undefined ? undefined : plainTextFromTemplate(body),
+        body: body === undefined ? undefined : plainTextIfHtml(body),
         authorId,
       });
       break;
@@ -195,7 +195,7 @@ function mapTriggerBody(root: PayloadReader, request: WebhookRequest, tenantId: 
     const commentId = comment?.optId('id');
     return {
       eventId: commentId ? `zendesk:comment:${commentId}` : `zendesk:comment:${ticketId}:${contentHash(body)}`,
-      kind, occurredAt, body: plainTextFromTemplate(body), authorId,
+      kind, occurredAt, body: plainTextIfHtml(body), authorId,
     };
   };
 

@@ -4,6 +4,7 @@
 // dataset lacks is synthesised with a seeded generator and listed, never passed off as observed.
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { plainTextIfHtml } from '../../helpdesks/canonicalMapping.js';
 
 export const DATASET_FIELDS = ['id', 'text', 'topic', 'reply', 'createdAt', 'channel', 'customerId', 'plan', 'segment', 'role', 'signupAt', 'escalated'] as const;
 export type DatasetField = (typeof DATASET_FIELDS)[number];
@@ -150,7 +151,10 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
   const random = seededRandom(options.seed);
   const synthesized: string[] = [];
   const field = (row: DatasetRow, name: DatasetField): string | undefined => (mapping[name] ? readField(row, mapping[name]!) : undefined);
-  const usable = rows.map((row, index) => ({ row, index })).filter(({ row }) => field(row, 'text') && field(row, 'reply'));
+  // Helpdesk exports often keep the HTML of rich-text bodies; a row is usable once both are text.
+  const usable = rows
+    .map((row, index) => ({ row, index, text: plainTextIfHtml(field(row, 'text') ?? ''), reply: plainTextIfHtml(field(row, 'reply') ?? '') }))
+    .filter(({ text, reply }) => text && reply);
 
   // Time: the dataset's own, else a seeded permutation (datasets are often sorted by label) with NHPP times.
   let times: number[];
@@ -182,7 +186,7 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
   const planOf = new Map<string, string>();
   if (mapping.plan && observedPlans.length < order.length) synthesized.push('customer.plan (rows without one: drawn per customer from the observed plans)');
 
-  const tickets: DatasetTicket[] = order.map(({ row, index }, i) => {
+  const tickets: DatasetTicket[] = order.map(({ row, index, text, reply }, i) => {
     const customerId = field(row, 'customerId') ?? `customer-${drawIndex(zipf, random) + 1}`;
     let plan = field(row, 'plan')?.toLowerCase();
     if (!plan && observedPlans.length > 0) {
@@ -192,9 +196,9 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
     return {
       id: field(row, 'id') ?? `${options.datasetName}-${index}`,
       at: new Date(times[i]!).toISOString(),
-      text: field(row, 'text')!,
+      text,
       topic: field(row, 'topic'),
-      reply: field(row, 'reply')!,
+      reply,
       channel: field(row, 'channel') ?? 'chat',
       customer: { customerId, plan, segment: field(row, 'segment'), role: field(row, 'role'), signupAt: field(row, 'signupAt') },
       priorContacts: 0,

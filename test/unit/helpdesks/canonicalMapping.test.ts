@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidPayloadError } from '../../../helpdesks/adapter.js';
 import {
-  channelFrom, customerContext, escalationSignals, finishEvents, plainTextFromHtml, plainTextFromTemplate, tagList,
+  channelFrom, customerContext, escalationSignals, finishEvents, plainTextFromHtml, plainTextIfHtml, tagList,
 } from '../../../helpdesks/canonicalMapping.js';
 
 describe('shared mapping pieces', () => {
@@ -22,7 +22,10 @@ describe('shared mapping pieces', () => {
 
   it('turns HTML into plain text, and leaves plain template text alone', () => {
     expect(plainTextFromHtml('<p>Hi&nbsp;<b>there</b></p><ul><li>one</li></ul><img src="x.png"><a href="https://x.example">link</a>')).toBe('Hi there\n\n * one\n\nlink');
-    expect(plainTextFromTemplate('line one\n  line two  ')).toBe('line one\n  line two');
+    expect(plainTextIfHtml('line one\n  line two  ')).toBe('line one\n  line two');
+    expect(plainTextIfHtml('<div>Hi Ana,<br/>fixed.</div>')).toBe('Hi Ana,\nfixed.');
+    // Angle brackets that are not markup stay.
+    expect(plainTextIfHtml('From: Ana <ana@example.com>\nIs 3 < 5? <3')).toBe('From: Ana <ana@example.com>\nIs 3 < 5? <3');
   });
 
   it('reads tags from arrays, tag objects and space-separated strings', () => {

@@ -42,6 +42,19 @@ describe('dataset mapping and synthesis', () => {
     expect(tickets[0]).toMatchObject({ id: '7', topic: 'Billing', channel: 'Email', escalated: true, customer: { customerId: 'a@example.com' } });
   });
 
+  it('reads HTML bodies as text and skips rows whose text is only markup', () => {
+    const data = [
+      { id: '1', body: '<p>My invoice&nbsp;is wrong</p>', reply: '<div>Hi Ana,<br>we corrected it.</div>' },
+      { id: '2', body: 'Ana <ana@example.com> here: still no refund', reply: '<p></p>' },
+      { id: '3', body: 'Is 3 < 5?', reply: 'Yes.' },
+    ];
+    const { tickets } = datasetTickets(data, resolveMapping(data), { seed: 1, datasetName: 'x' });
+    expect(tickets.map((t) => [t.id, t.text, t.reply]).sort()).toEqual([
+      ['1', 'My invoice is wrong', 'Hi Ana,\nwe corrected it.'],
+      ['3', 'Is 3 < 5?', 'Yes.'],
+    ]);
+  });
+
   it('names the row and column of a timestamp that is not a date', () => {
     const data = [
       { created_at: '2026-03-01T10:00:00Z', body: 'a', reply: 'b' },
