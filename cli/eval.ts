@@ -9,6 +9,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { ticketRowsOf } from '../domain/learning/conversationExports.js';
 import { datasetTickets, resolveMapping } from '../domain/learning/datasetTickets.js';
+import { repeatedRows, REPEAT_WORDS } from '../domain/learning/recurringQuestions.js';
 import { createLearner } from '../domain/learning/learner.js';
 import { replayTicket, summariseWindow, summariseWindows, type TicketScore, type WindowSummary } from '../domain/learning/learningCurve.js';
 import { REPLY_BASELINES, ReplyBaselines, type ReplyBaselineName } from '../domain/learning/replyBaselines.js';
@@ -72,12 +73,13 @@ export async function evalCommand(argv: string[]): Promise<void> {
     .option('--window <n>', 'tickets per window', positiveInteger, 500)
     .option('--seed <n>', 'seed for what the dataset lacks (timestamps, customers)', positiveInteger, 20260101)
     .option('--limit <n>', 'replay only the first n tickets (after time ordering)', positiveInteger)
+    .option('--repeat <n>', 'questions that come back: replay every row n times, each copy with one word of the dataset appended to its question and six to its reply (seeded)', positiveInteger)
     .option('--no-baselines', "skip the naive drafts replayed beside the learner (nearest earlier question's reply, a same-topic reply)")
     .option('--map <field=column...>', `column for a field (repeatable); fields: ${MAPPABLE_FIELDS.join(', ')}`, [])
     .option('--policy', "instead: off-policy evaluation of a running server's strategy policy (see `eval --policy --help`)")
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<{ dataset: string; out: string; window: number; seed: number; limit?: number; map: string[]; baselines: boolean }>();
+  const opts = program.opts<{ dataset: string; out: string; window: number; seed: number; limit?: number; repeat?: number; map: string[]; baselines: boolean }>();
   const dataset = resolve(opts.dataset);
   const outDir = resolve(opts.out);
   const windowSize = opts.window;
@@ -87,7 +89,9 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(opts.map));
   if (note) console.log(note);
   const mapping = resolveMapping(rows, overrides);
-  const { tickets: all, synthesized } = datasetTickets(rows, mapping, { seed, datasetName: basename(dataset, extname(dataset)).toLowerCase().split(/[^a-z0-9]+/)[0] || 'row' });
+  const replayed = opts.repeat ? repeatedRows(rows, mapping, opts.repeat, seed) : rows;
+  if (opts.repeat) console.log(`every row ${opts.repeat} times, copies varied by ${REPEAT_WORDS.question} word appended to the question and ${REPEAT_WORDS.reply} to the reply (seed ${seed})`);
+  const { tickets: all, synthesized } = datasetTickets(replayed, mapping, { seed, datasetName: basename(dataset, extname(dataset)).toLowerCase().split(/[^a-z0-9]+/)[0] || 'row' });
   const tickets = all.slice(0, opts.limit ?? all.length);
   console.log(`dataset ${dataset}: ${fileRows.length} rows, ${tickets.length} tickets replayed`);
   console.log(`column mapping: ${Object.entries(mapping).map(([f, c]) => `${f}=${c}`).join(', ')}`);
@@ -125,6 +129,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     dataset,
     tickets: tickets.length,
     windowSize,
+    repeat: opts.repeat ?? 1,
     seed,
     mapping,
     synthesized,
