@@ -24,7 +24,7 @@ export interface TicketScore {
   rulesApplied: number;
   activeRules: number;
   /** The naive drafts replayed beside the learner (replyBaselines.ts), when `eval` runs them. */
-  baselines?: Record<ReplyBaselineName, DraftScore>;
+  baselines?: Partial<Record<ReplyBaselineName, DraftScore>>;
 }
 
 export interface DraftScore {
@@ -106,7 +106,7 @@ export function replayTicket(learner: Learner, ticket: DatasetTicket, index: num
     rulesApplied: suggestion.rules.filter((r) => r.effect !== 'removed').length,
     activeRules: learner.activeRules().length,
     ...(baselineDrafts && {
-      baselines: Object.fromEntries(REPLY_BASELINES.map((name) => [name, scoreDraft(baselineDrafts[name], ticket.reply)])) as Record<ReplyBaselineName, DraftScore>,
+      baselines: Object.fromEntries(REPLY_BASELINES.flatMap((name) => { const draft = baselineDrafts[name]; return draft === undefined ? [] : [[name, scoreDraft(draft, ticket.reply)]]; })) as Partial<Record<ReplyBaselineName, DraftScore>>,
     }),
   };
 }
@@ -140,7 +140,7 @@ export function summariseWindow(scores: readonly TicketScore[], window: number):
     classes,
     activeRulesAtEnd: scores[scores.length - 1]?.activeRules ?? 0,
     baselines: Object.fromEntries(REPLY_BASELINES.flatMap((name) => {
-      const own = scores.flatMap((s) => (s.baselines ? [s.baselines[name]] : []));
+      const own = scores.flatMap((s) => s.baselines?.[name] ?? []);
       return own.length === 0 ? [] : [[name, draftFigures(own)]];
     })),
   };

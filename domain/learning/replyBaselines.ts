@@ -26,15 +26,18 @@ export class ReplyBaselines {
   private readonly replies: string[] = [];
   private readonly repliesByTopic = new Map<string, string[]>();
 
-  /** Each baseline's draft for a ticket, from earlier tickets only ('' when it has nothing). */
-  draft(ticket: ReplyBaselineTicket): Record<ReplyBaselineName, string> {
+  /**
+   * Each baseline's draft for a ticket, from earlier tickets only ('' when it has nothing yet). The
+   * same-topic baseline reads the ticket's true label: for an unlabelled ticket it has no draft at
+   * all (absent), rather than an empty one that would score as fully rewritten.
+   */
+  draft(ticket: ReplyBaselineTicket): Partial<Record<ReplyBaselineName, string>> {
     const nearest = this.replies.length ? this.questions.search(ticket.text)[0] : undefined;
-    const sameTopic = ticket.topic === undefined ? [] : (this.repliesByTopic.get(ticket.topic) ?? []);
+    const nearestQuestion = nearest ? this.replies[nearest.id as number]! : '';
+    if (ticket.topic === undefined) return { nearestQuestion };
+    const sameTopic = this.repliesByTopic.get(ticket.topic) ?? [];
     const pick = createHash('sha256').update(ticket.id).digest().readUInt32BE(0);
-    return {
-      nearestQuestion: nearest ? this.replies[nearest.id as number]! : '',
-      sameTopic: sameTopic.length ? sameTopic[pick % sameTopic.length]! : '',
-    };
+    return { nearestQuestion, sameTopic: sameTopic.length ? sameTopic[pick % sameTopic.length]! : '' };
   }
 
   learn(ticket: ReplyBaselineTicket): void {

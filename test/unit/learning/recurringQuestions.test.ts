@@ -15,8 +15,10 @@ describe('questions that come back (eval --repeat)', () => {
     for (const [i, copy] of copies.entries()) {
       const source = rows[Math.floor(i / 3)]!;
       expect(copy.intent).toBe(source.intent);
-      const added = { question: copy.question!.slice(source.question.length).trim().split(' '), answer: copy.answer!.slice(source.answer.length).trim().split(' ') };
-      expect(copy.question!.startsWith(source.question)).toBe(true);
+      const [question, answer] = [String(copy.question), String(copy.answer)];
+      const added = { question: question.slice(source.question.length).trim().split(' '), answer: answer.slice(source.answer.length).trim().split(' ') };
+      expect(question.startsWith(source.question)).toBe(true);
+      expect(answer.startsWith(source.answer)).toBe(true);
       expect(added.question).toHaveLength(1);
       expect(added.answer).toHaveLength(6);
       for (const word of [...added.question, ...added.answer]) expect(vocabulary.has(word)).toBe(true);
