@@ -30,6 +30,12 @@ export interface ComposeInputs {
   clusters: ContentClusters;
   /** Which of a template's replies drafts take, as learned from sent replies. */
   replyChoice: ReplyChoiceSummary;
+  /**
+   * For a tenant whose tickets carry no topic labels: which reply group (template id) the question's
+   * words point to, learned from the questions each group answered. It stands in for the topic when
+   * templates compete (see groupCandidates).
+   */
+  replyGroup?: TopicPrediction;
   modelVersion: string;
 }
 
@@ -80,6 +86,11 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
       if (!groups.has(id)) groups.set(id, { id, kind: 'template', topic, templateId: template.id, evidence: UNRETRIEVED_TEMPLATE_EVIDENCE, quality: 0, score: 0, hits: 0 });
     }
   }
+  const replyGroupPrediction = inputs.replyGroup && inputs.replyGroup.topic !== UNKNOWN_TOPIC && topic === UNKNOWN_TOPIC ? inputs.replyGroup : undefined;
+  if (replyGroupPrediction && inputs.templates.get(replyGroupPrediction.topic)) {
+    const id = `template:${replyGroupPrediction.topic}`;
+    if (!groups.has(id)) groups.set(id, { id, kind: 'template', topic: inputs.templates.get(replyGroupPrediction.topic)!.topic, templateId: replyGroupPrediction.topic, evidence: UNRETRIEVED_TEMPLATE_EVIDENCE, quality: 0, score: 0, hits: 0 });
+  }
   const scored: CandidateGroup[] = [];
   for (const { hits: _hits, ...group } of groups.values()) {
     if (group.kind === 'template') {
@@ -94,7 +105,9 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
       group.quality = acceptanceEstimate(record.wins, record.losses);
     }
     // Topic agreement: up to ×2 for the predicted topic, down to ×0.5 for another known topic.
-    const agreement = topic === UNKNOWN_TOPIC || !group.topic ? 1 : group.topic === topic ? 1 + inputs.topic.confidence : 1 - 0.5 * inputs.topic.confidence;
+    const agreement = replyGroupPrediction
+      ? group.templateId === replyGroupPrediction.topic ? 1 + replyGroupPrediction.confidence : 1 - 0.5 * replyGroupPrediction.confidence
+      : topic === UNKNOWN_TOPIC || !group.topic ? 1 : group.topic === topic ? 1 + inputs.topic.confidence : 1 - 0.5 * inputs.topic.confidence;
     group.score = Number((group.evidence * agreement * (0.5 + group.quality)).toFixed(6));
     scored.push(group);
   }
@@ -168,5 +181,5 @@ export function composeSuggestion(inputs: ComposeInputs): Suggestion {
     },
     rules: ruled.applied,
   };
-  return { ...suggestion, explanation: explainSuggestion(suggestion, best, inputs.templates, inputs.replyChoice) };
+  return { ...suggestion, explanation: explainSuggestion(suggestion, best, inputs.templates, inputs.replyChoice, inputs.replyGroup) };
 }

@@ -4,7 +4,7 @@
 import { describeStrategyChoice, type StrategyChoice } from '../bandit/strategyChoice.js';
 import { applyStrategy, strategyFreeContent } from '../strategies.js';
 import type { CandidateGroup } from './draftComposer.js';
-import type { Explanation, Suggestion } from './records.js';
+import type { Explanation, Suggestion, TopicPrediction } from './records.js';
 import { REPLY_CHOICE_RULES, type ReplyChoiceSummary } from './replyChoice.js';
 import type { ResolutionTemplates } from './resolutionTemplates.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
@@ -17,7 +17,13 @@ export function describeRule(rule: Suggestion['rules'][number]): string {
   return `${verb} "${rule.content}"${reason}: rule ${rule.feature}=${rule.value} learned from ${rule.support} replies across ${rule.topics.length} topics (${rule.topics.join(', ')}), present in ${percent(rule.recall)} of ${rule.feature}=${rule.value} replies`;
 }
 
-export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, best: CandidateGroup | undefined, templates: ResolutionTemplates, replyChoice: ReplyChoiceSummary): Explanation {
+export function explainSuggestion(
+  suggestion: Omit<Suggestion, 'explanation'>,
+  best: CandidateGroup | undefined,
+  templates: ResolutionTemplates,
+  replyChoice: ReplyChoiceSummary,
+  replyGroup?: TopicPrediction,
+): Explanation {
   const similarTickets = suggestion.candidates
     .filter((c) => c.kind === 'resolution')
     .slice(0, 5)
@@ -40,6 +46,7 @@ export function explainSuggestion(suggestion: Omit<Suggestion, 'explanation'>, b
   const parts: string[] = [];
   const { topic } = suggestion;
   parts.push(topic.topic === UNKNOWN_TOPIC ? `Topic unknown (best guess ${topic.best}, ${percent(topic.confidence)}).` : `Topic ${topic.topic} (${percent(topic.confidence)} sure).`);
+  if (replyGroup && replyGroup.topic !== UNKNOWN_TOPIC) parts.push(`No topic labels yet: the question's words point to reply group ${replyGroup.topic} (${percent(replyGroup.confidence)} sure).`);
   if (!best) {
     parts.push('No past resolution or article matched, so there is no draft.');
   } else if (best.kind === 'template') {

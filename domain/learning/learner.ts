@@ -68,6 +68,8 @@ const emptyClassCounts = (): Record<CorrectionClass, number> => ({ accepted: 0, 
 export function createLearner(options: LearnerOptions = {}): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const classifier = new TopicClassifier({ smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight });
+  // Without topic labels, the reply groups (templates) are what a question can be classified into.
+  const replyGroups = new TopicClassifier({ smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight });
   const index = new CandidateIndex({ resolutionsPerTemplate: thresholds.resolutionsPerTemplate });
   const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency, kept: thresholds.resolutionsPerTemplate });
   const earlierQuestions = new NearDuplicateQuestions<EarlierReply>({ capacity: thresholds.nearDuplicateMemory });
@@ -106,6 +108,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       features,
       context: contextFeatures(message, features),
       topic,
+      ...(classifier.documentCount === 0 && replyGroups.documentCount > 0 ? { replyGroup: replyGroups.classify(message.text) } : {}),
       retrieved: retrieved.similar,
       nearDuplicates: retrieved.nearDuplicates,
       templates,
@@ -199,6 +202,10 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     let template: ResolutionTemplate | undefined;
     if (reply && record.outcome !== 'bad') {
       template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
+      if (!record.topic) {
+        replyGroups.observe(replyGroups.scoreRaw(message.text), template.id);
+        replyGroups.learn(message.text, template.id);
+      }
       index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic: resolutionTopic, templateId: template.id, question: message.text });
       earlierQuestions.add(record.id, retrieved!.question, { templateId: template.id, member: templates.member(record.id)! });
     } else if (reply) {

@@ -201,4 +201,27 @@ describe('learner', () => {
     expect(late.filter(({ suggestion, reply }) => suggestion.draft === reply).length).toBe(late.length);
     expect(late[0]!.suggestion.explanation.summary).toMatch(/its reply to an earlier question that was nearly this one \(\d+% of their words shared\)/);
   });
+
+  it('without topic labels, classifies questions into the reply groups they were answered from, and says so', () => {
+    const REFUND = 'Your refund was issued today and reaches your card within five working days.';
+    const PARCEL = 'Your parcel left our warehouse; the tracking link in your email shows where it is.';
+    const asked = [
+      ['i want my money back', REFUND], ['refund my order please', REFUND], ['how do i get a refund', REFUND], ['money back for a broken item', REFUND],
+      ['where is my parcel', PARCEL], ['my package has not arrived', PARCEL], ['track my delivery', PARCEL], ['parcel still not delivered', PARCEL],
+    ];
+    const learn = (learner: Learner, labelled: boolean) => {
+      for (const [i, [text, reply]] of [...asked, ...asked].entries()) {
+        const m = message(`u-${i}`, text!);
+        learner.learn({ kind: 'ticket', id: `u-${i}`, at: m.at, message: m, reply: reply!, ...(labelled ? { topic: reply === REFUND ? 'refund' : 'delivery' } : {}) });
+      }
+      return learner.draft(message('u-new', 'refund for my money please'));
+    };
+    const unlabelled = learn(createLearner(), false);
+    expect(unlabelled.topic.topic).toBe('unknown');
+    expect(unlabelled.draft).toBe(REFUND);
+    expect(unlabelled.explanation.summary).toMatch(/No topic labels yet: the question's words point to reply group unknown#\d+ \(\d+% sure\)\./);
+    const labelled = learn(createLearner(), true);
+    expect(labelled.draft).toBe(REFUND);
+    expect(labelled.explanation.summary).not.toMatch(/reply group/);
+  });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { groupCandidates, type ComposeInputs } from '../../../domain/learning/draftComposer.js';
 import { ResolutionTemplates } from '../../../domain/learning/resolutionTemplates.js';
+import { UNKNOWN_TOPIC } from '../../../domain/learning/topicClassifier.js';
 
 const options = { joinCosine: 0.5, window: 12, recency: 0.85, kept: 50 };
 
@@ -24,5 +26,24 @@ describe('resolution templates: reply choices', () => {
     expect(choices.nearest).toMatchObject({ templateId: template.id, chosenBy: 'nearest' });
     expect(choices.nearest.member.recordId).toBe('r1');
     expect(choices.nearest.questionOverlap).toBeUndefined();
+  });
+});
+
+describe('reply groups stand in for topics when a tenant has no topic labels', () => {
+  it('the group the question’s words point to wins over one with a slightly better single hit', () => {
+    const templates = new ResolutionTemplates(options);
+    const refund = templates.add({ recordId: 'r1', ticketId: 't1', topic: UNKNOWN_TOPIC, text: 'Your refund was issued today and reaches your card within five working days.' });
+    const delivery = templates.add({ recordId: 'r2', ticketId: 't2', topic: UNKNOWN_TOPIC, text: 'Your parcel left our warehouse; the tracking link in your email shows where it is.' });
+    const hit = (id: string, templateId: string, score: number) => ({ candidate: { kind: 'resolution' as const, id, ticketId: `t-${id}`, topic: UNKNOWN_TOPIC, templateId, question: '' }, score });
+    const inputs = {
+      topic: { topic: UNKNOWN_TOPIC, confidence: 0, best: UNKNOWN_TOPIC },
+      retrieved: [hit('r2', delivery.id, 10), hit('r1', refund.id, 9)],
+      templates,
+      articleRecord: () => ({ wins: 0, losses: 0 }),
+    } as unknown as ComposeInputs;
+    expect(groupCandidates(inputs)[0]!.templateId).toBe(delivery.id);
+    const pointed = groupCandidates({ ...inputs, replyGroup: { topic: refund.id, confidence: 0.8, best: refund.id } });
+    expect(pointed[0]!.templateId).toBe(refund.id);
+    expect(pointed[0]!.score).toBeGreaterThan(pointed[1]!.score);
   });
 });
