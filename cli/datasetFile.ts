@@ -3,13 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { MESSAGE_FIELDS, type ExportMapping } from '../domain/learning/conversationExports.js';
-import { DATASET_FIELDS, type DatasetRow } from '../domain/learning/datasetTickets.js';
+import { MESSAGE_FIELDS, ticketRowsOf, type ExportMapping } from '../domain/learning/conversationExports.js';
+import { DATASET_FIELDS, resolveMapping, type ColumnMapping, type DatasetRow } from '../domain/learning/datasetTickets.js';
 
 /** Fields `--map` takes: a ticket export's, and a message-per-row export's (see conversationExports.ts). */
 export const MAPPABLE_FIELDS: readonly string[] = [...DATASET_FIELDS, ...MESSAGE_FIELDS];
 
-export async function readRows(file: string): Promise<DatasetRow[]> {
+async function readRows(file: string): Promise<DatasetRow[]> {
   const text = await readFile(file, 'utf8');
   if (['.jsonl', '.ndjson'].includes(extname(file).toLowerCase())) {
     return text
@@ -26,7 +26,7 @@ export async function readRows(file: string): Promise<DatasetRow[]> {
   return parseCsv(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as DatasetRow[];
 }
 
-export function parseMappings(pairs: readonly string[]): ExportMapping {
+function parseMappings(pairs: readonly string[]): ExportMapping {
   const mapping: Record<string, string> = {};
   for (const pair of pairs) {
     const [field, column] = pair.split('=', 2);
@@ -34,4 +34,15 @@ export function parseMappings(pairs: readonly string[]): ExportMapping {
     mapping[field] = column;
   }
   return mapping as ExportMapping;
+}
+
+/**
+ * A dataset or export as ticket rows with their column mapping: read, message-per-row exports folded
+ * per conversation (saying how), columns found by name or `--map`. `fileRows` counts the file's rows.
+ */
+export async function readTicketRows(file: string, mapPairs: readonly string[]): Promise<{ fileRows: number; rows: DatasetRow[]; mapping: ColumnMapping }> {
+  const fileRows = await readRows(file);
+  const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(mapPairs));
+  if (note) console.log(note);
+  return { fileRows: fileRows.length, rows, mapping: resolveMapping(rows, overrides) };
 }

@@ -7,15 +7,14 @@ import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import { ticketRowsOf } from '../domain/learning/conversationExports.js';
-import { datasetTickets, resolveMapping } from '../domain/learning/datasetTickets.js';
+import { datasetTickets } from '../domain/learning/datasetTickets.js';
 import { repeatedRows, REPEAT_WORDS } from '../domain/learning/recurringQuestions.js';
 import { createLearner } from '../domain/learning/learner.js';
 import { replayTicket, summariseWindow, summariseWindows, type TicketScore, type WindowSummary } from '../domain/learning/learningCurve.js';
 import { REPLY_BASELINES, ReplyBaselines, type ReplyBaselineName } from '../domain/learning/replyBaselines.js';
 import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
-import { MAPPABLE_FIELDS, parseMappings, readRows } from './datasetFile.js';
+import { MAPPABLE_FIELDS, readTicketRows } from './datasetFile.js';
 import { policyEvalCommand } from './policyEval.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -85,15 +84,12 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const windowSize = opts.window;
   const seed = opts.seed;
 
-  const fileRows = await readRows(dataset);
-  const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(opts.map));
-  if (note) console.log(note);
-  const mapping = resolveMapping(rows, overrides);
+  const { fileRows, rows, mapping } = await readTicketRows(dataset, opts.map);
   const replayed = opts.repeat ? repeatedRows(rows, mapping, opts.repeat, seed) : rows;
   if (opts.repeat) console.log(`every row ${opts.repeat} times, copies varied by ${REPEAT_WORDS.question} word appended to the question and ${REPEAT_WORDS.reply} to the reply (seed ${seed})`);
   const { tickets: all, synthesized } = datasetTickets(replayed, mapping, { seed, datasetName: basename(dataset, extname(dataset)).toLowerCase().split(/[^a-z0-9]+/)[0] || 'row' });
   const tickets = all.slice(0, opts.limit ?? all.length);
-  console.log(`dataset ${dataset}: ${fileRows.length} rows, ${tickets.length} tickets replayed`);
+  console.log(`dataset ${dataset}: ${fileRows} rows, ${tickets.length} tickets replayed`);
   console.log(`column mapping: ${Object.entries(mapping).map(([f, c]) => `${f}=${c}`).join(', ')}`);
   if (synthesized.length) console.log(`synthesised (seed ${seed}), not observed: ${synthesized.join('; ')}`);
 

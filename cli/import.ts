@@ -9,10 +9,9 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { CHANNELS, type Channel } from '../domain/events.js';
 import type { ImportTicket } from '../domain/historyImport.js';
-import { ticketRowsOf } from '../domain/learning/conversationExports.js';
-import { DEFAULT_COLUMN_CANDIDATES, datasetTickets, resolveMapping, type DatasetTicket } from '../domain/learning/datasetTickets.js';
+import { DEFAULT_COLUMN_CANDIDATES, datasetTickets, type DatasetTicket } from '../domain/learning/datasetTickets.js';
 import { loadConfig } from '../runtime/config.js';
-import { MAPPABLE_FIELDS, parseMappings, readRows } from './datasetFile.js';
+import { MAPPABLE_FIELDS, readTicketRows } from './datasetFile.js';
 
 const BATCH_LIMIT = 2000;
 
@@ -55,13 +54,10 @@ export async function importCommand(argv: string[]): Promise<void> {
   const batchSize = Math.min(BATCH_LIMIT, Math.max(1, Number(opts.batch)));
   const apiKey = credentials(opts);
 
-  const fileRows = await readRows(file);
-  const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(opts.map));
-  if (note) console.log(note);
-  const mapping = resolveMapping(rows, overrides);
+  const { fileRows, rows, mapping } = await readTicketRows(file, opts.map);
   if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (${DEFAULT_COLUMN_CANDIDATES.createdAt.join(', ')}) — history's times are not invented on import; name it with --map createdAt=<column>`);
   const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: Number(opts.seed), datasetName: basename(file).replace(/\.[^.]+$/, '') });
-  console.log(`${file}: ${fileRows.length} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
+  console.log(`${file}: ${fileRows} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
   for (const note of synthesized) console.log(`  not in the file, left empty on import: ${note.replace(/ \(.*$/, '')}`);
 
   const bar = new SingleBar({ format: 'import [{bar}] {value}/{total} tickets · {rate}/min · {eta_formatted}' });

@@ -6,7 +6,7 @@
 // customer's messages up to the first agent message are the question, that agent message (with
 // the agent messages sent right after it) is the reply. Later exchanges in the conversation answer
 // follow-ups, not the question, so they are not replayed. Pure: rows in, rows out.
-import { columnKey, DATASET_FIELDS, DEFAULT_COLUMN_CANDIDATES, presentColumn, readField, type ColumnMapping, type DatasetRow } from './datasetTickets.js';
+import { columnKey, DATASET_FIELDS, DatasetColumns, DEFAULT_COLUMN_CANDIDATES, readField, TRUE_VALUES, type ColumnMapping, type DatasetRow } from './datasetTickets.js';
 
 export const MESSAGE_FIELDS = ['messages', 'conversation', 'sender', 'inReplyTo', 'messageId'] as const;
 export type MessageField = (typeof MESSAGE_FIELDS)[number];
@@ -20,10 +20,10 @@ const MESSAGE_COLUMN_CANDIDATES: Record<MessageField, string[]> = {
   inReplyTo: ['in_response_to_tweet_id', 'in_reply_to', 'in_reply_to_id', 'parent_id', 'reply_to', 'reply_to_id'],
   messageId: ['tweet_id', 'message_id', 'comment_id', 'id'],
 };
-/** Keys inside one element of a `messages` array. */
-const ELEMENT_SENDER_KEYS = ['role', 'sender', 'sender_type', 'author_role', 'author_type', 'from', 'speaker', 'author'];
-const ELEMENT_TEXT_KEYS = ['content', 'text', 'body', 'message', 'value', 'utterance', 'plain_body'];
-const ELEMENT_TIME_KEYS = ['created_at', 'createdAt', 'timestamp', 'time', 'date'];
+/** Keys inside one element of a `messages` array, by columnKey, most specific first. */
+const ELEMENT_SENDER_KEYS = ['role', 'sender', 'sender_type', 'author_role', 'author_type', 'from', 'speaker', 'author'].map(columnKey);
+const ELEMENT_TEXT_KEYS = ['content', 'text', 'body', 'message', 'value', 'utterance', 'plain_body'].map(columnKey);
+const ELEMENT_TIME_KEYS = ['created_at', 'createdAt', 'timestamp', 'time', 'date'].map(columnKey);
 
 /** Sender values (compared by columnKey) that are the customer's side, the support side, or neither (left out). */
 const CUSTOMER_SIDE = new Set(['customer', 'user', 'client', 'requester', 'enduser', 'contact', 'visitor', 'consumer', 'human', 'caller', 'guest', 'lead', 'inbound', 'incoming', 'in']);
@@ -32,7 +32,6 @@ const NEITHER_SIDE = new Set(['system', 'note', 'internal', 'privatenote', 'func
 /** Boolean sender columns: true means the customer wrote it (inbound) or the support side did (outbound). */
 const TRUE_IS_CUSTOMER = new Set(['inbound', 'iscustomer', 'fromcustomer', 'isuser', 'incoming']);
 const TRUE_IS_AGENT = new Set(['outbound', 'isagent', 'fromagent', 'isstaff', 'outgoing']);
-const TRUES = new Set(['true', '1', 'yes', 'y']);
 const FALSES = new Set(['false', '0', 'no', 'n']);
 
 /** Columns of the folded rows (and the mapping that reads them). */
@@ -62,7 +61,7 @@ function sideOf(senderColumn: string, raw: string): Side | undefined {
   const column = columnKey(senderColumn.split('.').pop()!);
   const value = columnKey(raw.trim());
   if (TRUE_IS_CUSTOMER.has(column) || TRUE_IS_AGENT.has(column)) {
-    const flag = TRUES.has(value) ? true : FALSES.has(value) ? false : undefined;
+    const flag = TRUE_VALUES.has(value) ? true : FALSES.has(value) ? false : undefined;
     if (flag === undefined) return undefined;
     return flag === TRUE_IS_CUSTOMER.has(column) ? 'customer' : 'agent';
   }
@@ -77,14 +76,13 @@ const timeOf = (value: string | undefined): number | undefined => {
   return Number.isFinite(ms) ? ms : undefined;
 };
 
-/** The value at the first of `keys` an object has (matching keys by columnKey). */
-function elementField(element: Record<string, unknown>, keys: readonly string[]): string | undefined {
-  const wanted = keys.map(columnKey);
-  for (const want of wanted) {
+/** The key and value of the first of `keys` (columnKeys) an object fills. */
+function elementField(element: Record<string, unknown>, keys: readonly string[]): { key: string; value: string } | undefined {
+  for (const want of keys) {
     const key = Object.keys(element).find((k) => columnKey(k) === want);
     if (key !== undefined) {
       const value = element[key];
-      if (value !== undefined && value !== null && value !== '') return typeof value === 'object' ? JSON.stringify(value) : String(value);
+      if (value !== undefined && value !== null && value !== '') return { key, value: typeof value === 'object' ? JSON.stringify(value) : String(value) };
     }
   }
   return undefined;
@@ -156,10 +154,10 @@ function foldedResult(tickets: DatasetRow[], conversations: number, unknown: Unk
 }
 
 /** Rows each holding a conversation as an array of messages (chat-style JSON Lines). */
-function foldNested(rows: readonly DatasetRow[], messagesColumn: string, mapping: ExportMapping): TicketRows {
+function foldNested(rows: readonly DatasetRow[], columns: DatasetColumns, messagesColumn: string, mapping: ExportMapping): TicketRows {
   const unknown = new UnknownSenders();
-  const idColumn = mapping.id ?? presentColumn(rows, DEFAULT_COLUMN_CANDIDATES.id);
-  const outerTime = mapping.createdAt ?? presentColumn(rows, DEFAULT_COLUMN_CANDIDATES.createdAt);
+  const idColumn = mapping.id ?? columns.present(DEFAULT_COLUMN_CANDIDATES.id);
+  const outerTime = mapping.createdAt ?? columns.present(DEFAULT_COLUMN_CANDIDATES.createdAt);
   let senderKey = '';
   const tickets: DatasetRow[] = [];
   rows.forEach((row, index) => {
@@ -171,10 +169,10 @@ function foldNested(rows: readonly DatasetRow[], messagesColumn: string, mapping
       const sender = elementField(e, ELEMENT_SENDER_KEYS);
       const text = elementField(e, ELEMENT_TEXT_KEYS);
       if (sender === undefined || text === undefined) return;
-      senderKey ||= Object.keys(e).find((k) => ELEMENT_SENDER_KEYS.map(columnKey).includes(columnKey(k))) ?? '';
-      const side = sideOf('role', sender);
-      if (side === undefined) return unknown.add(sender);
-      messages.push({ side, text, atMs: timeOf(elementField(e, ELEMENT_TIME_KEYS)), order, row });
+      senderKey ||= sender.key;
+      const side = sideOf('role', sender.value);
+      if (side === undefined) return unknown.add(sender.value);
+      messages.push({ side, text: text.value, atMs: timeOf(elementField(e, ELEMENT_TIME_KEYS)?.value), order, row });
     });
     // A message without its own time is dated by the conversation's (messages then keep array order).
     const started = outerTime ? timeOf(readField(row, outerTime)) : undefined;
@@ -193,12 +191,12 @@ function appendTo<T>(map: Map<string, T[]>, key: string, item: T): void {
 }
 
 /** One row per message: grouped by a conversation column, or threaded by in-reply-to links. */
-function foldFlat(rows: readonly DatasetRow[], mapping: ExportMapping, columns: { sender: string; conversation?: string; inReplyTo?: string; messageId?: string }): TicketRows {
+function foldFlat(rows: readonly DatasetRow[], dataset: DatasetColumns, mapping: ExportMapping, columns: { sender: string; conversation?: string; inReplyTo?: string; messageId?: string }): TicketRows {
   const unknown = new UnknownSenders();
   const taken = new Set(Object.values(columns).filter((c): c is string => c !== undefined));
-  const textColumn = mapping.text ?? presentColumn(rows, DEFAULT_COLUMN_CANDIDATES.text, taken);
+  const textColumn = mapping.text ?? dataset.present(DEFAULT_COLUMN_CANDIDATES.text, taken);
   if (!textColumn) throw new Error(`message rows need a text column (${DEFAULT_COLUMN_CANDIDATES.text.join(', ')}); pass --map text=<column>`);
-  const timeColumn = mapping.createdAt ?? presentColumn(rows, DEFAULT_COLUMN_CANDIDATES.createdAt, taken);
+  const timeColumn = mapping.createdAt ?? dataset.present(DEFAULT_COLUMN_CANDIDATES.createdAt, taken);
   const messages: (Message & { id?: string; parent?: string; conversation?: string })[] = [];
   rows.forEach((row, order) => {
     const sender = readField(row, columns.sender);
@@ -254,16 +252,16 @@ function foldFlat(rows: readonly DatasetRow[], mapping: ExportMapping, columns: 
 export function ticketRowsOf(rows: readonly DatasetRow[], mapping: ExportMapping = {}): TicketRows {
   const ticketFields: ColumnMapping = Object.fromEntries(DATASET_FIELDS.filter((f) => mapping[f]).map((f) => [f, mapping[f]]));
   const messageFieldGiven = MESSAGE_FIELDS.some((f) => mapping[f]);
-  if (!messageFieldGiven && (mapping.reply || presentColumn(rows, DEFAULT_COLUMN_CANDIDATES.reply))) return { rows: [...rows], mapping: ticketFields };
-  const sample = rows.slice(0, 2000);
-  const messagesColumn = mapping.messages ?? presentColumn(rows, MESSAGE_COLUMN_CANDIDATES.messages);
-  if (messagesColumn && sample.some((row) => messageArray(row[messagesColumn]) !== undefined)) return foldNested(rows, messagesColumn, mapping);
-  const sender = mapping.sender ?? presentColumn(rows, MESSAGE_COLUMN_CANDIDATES.sender);
-  const conversation = mapping.conversation ?? (mapping.inReplyTo ? undefined : presentColumn(rows, MESSAGE_COLUMN_CANDIDATES.conversation));
-  const inReplyTo = mapping.inReplyTo ?? presentColumn(rows, MESSAGE_COLUMN_CANDIDATES.inReplyTo);
-  const messageId = mapping.messageId ?? presentColumn(rows, MESSAGE_COLUMN_CANDIDATES.messageId, new Set([conversation, inReplyTo].filter((c): c is string => c !== undefined)));
-  if (sender && conversation) return foldFlat(rows, mapping, { sender, conversation });
-  if (sender && inReplyTo && messageId) return foldFlat(rows, mapping, { sender, inReplyTo, messageId });
+  const columns = new DatasetColumns(rows);
+  if (!messageFieldGiven && (mapping.reply || columns.present(DEFAULT_COLUMN_CANDIDATES.reply))) return { rows: [...rows], mapping: ticketFields };
+  const messagesColumn = mapping.messages ?? columns.present(MESSAGE_COLUMN_CANDIDATES.messages);
+  if (messagesColumn && columns.sample.some((row) => messageArray(row[messagesColumn]) !== undefined)) return foldNested(rows, columns, messagesColumn, mapping);
+  const sender = mapping.sender ?? columns.present(MESSAGE_COLUMN_CANDIDATES.sender);
+  const conversation = mapping.conversation ?? (mapping.inReplyTo ? undefined : columns.present(MESSAGE_COLUMN_CANDIDATES.conversation));
+  const inReplyTo = mapping.inReplyTo ?? columns.present(MESSAGE_COLUMN_CANDIDATES.inReplyTo);
+  const messageId = mapping.messageId ?? columns.present(MESSAGE_COLUMN_CANDIDATES.messageId, new Set([conversation, inReplyTo].filter((c): c is string => c !== undefined)));
+  if (sender && conversation) return foldFlat(rows, columns, mapping, { sender, conversation });
+  if (sender && inReplyTo && messageId) return foldFlat(rows, columns, mapping, { sender, inReplyTo, messageId });
   if (messageFieldGiven) {
     throw new Error(`message rows need a sender column (found ${sender ?? 'none'}) and a conversation column (found ${conversation ?? 'none'}) or in-reply-to and message id columns (found ${inReplyTo ?? 'none'}, ${messageId ?? 'none'})`);
   }

@@ -33,7 +33,7 @@ export const DEFAULT_COLUMN_CANDIDATES: Record<DatasetField, string[]> = {
 export const columnKey = (name: string): string => name.toLowerCase().replace(/[\s_-]+/g, '');
 
 /** Spellings of true in exports (CSV has no booleans). */
-const TRUE_VALUES = new Set(['true', '1', 'yes', 'y']);
+export const TRUE_VALUES: ReadonlySet<string> = new Set(['true', '1', 'yes', 'y']);
 
 export type DatasetRow = Record<string, unknown>;
 export type ColumnMapping = Partial<Record<DatasetField, string>>;
@@ -72,25 +72,31 @@ export function readField(row: DatasetRow, path: string): string | undefined {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/**
- * The first of `candidates` that some of the first 2,000 rows fill (by the rows' own spelling of
- * the name), skipping columns already `taken`.
- */
-export function presentColumn(rows: readonly DatasetRow[], candidates: readonly string[], taken: ReadonlySet<string> = new Set()): string | undefined {
-  const sample = rows.slice(0, 2000);
-  const columns = new Map<string, string>();
-  for (const row of sample) for (const name of Object.keys(row)) if (!columns.has(columnKey(name))) columns.set(columnKey(name), name);
-  return candidates
-    .map((c) => (c.includes('.') ? c : (columns.get(columnKey(c)) ?? c)))
-    .find((c) => !taken.has(c) && sample.some((row) => readField(row, c) !== undefined));
+/** The columns of a dataset's first 2,000 rows, indexed once by columnKey, to find fields by candidate names. */
+export class DatasetColumns {
+  readonly sample: readonly DatasetRow[];
+  private readonly byKey = new Map<string, string>();
+
+  constructor(rows: readonly DatasetRow[]) {
+    this.sample = rows.slice(0, 2000);
+    for (const row of this.sample) for (const name of Object.keys(row)) if (!this.byKey.has(columnKey(name))) this.byKey.set(columnKey(name), name);
+  }
+
+  /** The first of `candidates` that some sampled row fills (by the rows' own spelling of the name), skipping columns already `taken`. */
+  present(candidates: readonly string[], taken: ReadonlySet<string> = new Set()): string | undefined {
+    return candidates
+      .map((c) => (c.includes('.') ? c : (this.byKey.get(columnKey(c)) ?? c)))
+      .find((c) => !taken.has(c) && this.sample.some((row) => readField(row, c) !== undefined));
+  }
 }
 
 /** Which column feeds each field: overrides first, then the first candidate any row has (by its own spelling). */
 export function resolveMapping(rows: readonly DatasetRow[], overrides: ColumnMapping = {}): ColumnMapping {
   const mapping: ColumnMapping = {};
   const taken = new Set(Object.values(overrides));
+  const columns = new DatasetColumns(rows);
   for (const field of DATASET_FIELDS) {
-    const chosen = overrides[field] ?? presentColumn(rows, DEFAULT_COLUMN_CANDIDATES[field], taken);
+    const chosen = overrides[field] ?? columns.present(DEFAULT_COLUMN_CANDIDATES[field], taken);
     if (chosen) {
       mapping[field] = chosen;
       taken.add(chosen);

@@ -12,7 +12,7 @@ import { explainSuggestion } from './explanation.js';
 import type { Candidate, Suggestion, TicketMessage, TopicPrediction } from './records.js';
 import type { ReplyChoiceRule, ReplyChoiceSummary } from './replyChoice.js';
 import type { NearDuplicate } from './nearDuplicates.js';
-import { acceptanceEstimate, type EarlierReply, type ResolutionTemplates } from './resolutionTemplates.js';
+import { acceptanceEstimate, type EarlierReply, type ResolutionTemplate, type ResolutionTemplates } from './resolutionTemplates.js';
 import { applyContextRules } from './ruleApplication.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -64,6 +64,9 @@ export interface CandidateGroup {
 const UNRETRIEVED_TEMPLATE_EVIDENCE = 0.25;
 const HITS_PER_GROUP = 3;
 
+/** ×(1 + confidence) for the group a prediction names, ×(1 − confidence / 2) for the others. */
+const agreementWith = (confidence: number, named: boolean): number => (named ? 1 + confidence : 1 - 0.5 * confidence);
+
 export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
   const groups = new Map<string, CandidateGroup & { hits: number }>();
   const top = inputs.retrieved[0]?.score ?? 1;
@@ -79,18 +82,16 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
     if (group.hits < HITS_PER_GROUP) group.evidence += 2 ** -group.hits * (score / top);
     group.hits += 1;
   }
+  // Templates the prediction names still compete when retrieval did not surface them.
+  const unretrieved = (template: ResolutionTemplate | undefined) => {
+    if (!template) return;
+    const id = `template:${template.id}`;
+    if (!groups.has(id)) groups.set(id, { id, kind: 'template', topic: template.topic, templateId: template.id, evidence: UNRETRIEVED_TEMPLATE_EVIDENCE, quality: 0, score: 0, hits: 0 });
+  };
   const { topic } = inputs.topic;
-  if (topic !== UNKNOWN_TOPIC) {
-    for (const template of inputs.templates.forTopic(topic)) {
-      const id = `template:${template.id}`;
-      if (!groups.has(id)) groups.set(id, { id, kind: 'template', topic, templateId: template.id, evidence: UNRETRIEVED_TEMPLATE_EVIDENCE, quality: 0, score: 0, hits: 0 });
-    }
-  }
+  if (topic !== UNKNOWN_TOPIC) inputs.templates.forTopic(topic).forEach(unretrieved);
   const replyGroupPrediction = inputs.replyGroup && inputs.replyGroup.topic !== UNKNOWN_TOPIC && topic === UNKNOWN_TOPIC ? inputs.replyGroup : undefined;
-  if (replyGroupPrediction && inputs.templates.get(replyGroupPrediction.topic)) {
-    const id = `template:${replyGroupPrediction.topic}`;
-    if (!groups.has(id)) groups.set(id, { id, kind: 'template', topic: inputs.templates.get(replyGroupPrediction.topic)!.topic, templateId: replyGroupPrediction.topic, evidence: UNRETRIEVED_TEMPLATE_EVIDENCE, quality: 0, score: 0, hits: 0 });
-  }
+  if (replyGroupPrediction) unretrieved(inputs.templates.get(replyGroupPrediction.topic));
   const scored: CandidateGroup[] = [];
   for (const { hits: _hits, ...group } of groups.values()) {
     if (group.kind === 'template') {
@@ -104,10 +105,11 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
       const record = inputs.articleRecord(group.articleId!);
       group.quality = acceptanceEstimate(record.wins, record.losses);
     }
-    // Topic agreement: up to ×2 for the predicted topic, down to ×0.5 for another known topic.
+    // Agreement with the prediction (the reply group's, for a tenant without topic labels, else the
+    // topic's): up to ×2 for the predicted one, down to ×0.5 for another.
     const agreement = replyGroupPrediction
-      ? group.templateId === replyGroupPrediction.topic ? 1 + replyGroupPrediction.confidence : 1 - 0.5 * replyGroupPrediction.confidence
-      : topic === UNKNOWN_TOPIC || !group.topic ? 1 : group.topic === topic ? 1 + inputs.topic.confidence : 1 - 0.5 * inputs.topic.confidence;
+      ? agreementWith(replyGroupPrediction.confidence, group.templateId === replyGroupPrediction.topic)
+      : topic === UNKNOWN_TOPIC || !group.topic ? 1 : agreementWith(inputs.topic.confidence, group.topic === topic);
     group.score = Number((group.evidence * agreement * (0.5 + group.quality)).toFixed(6));
     scored.push(group);
   }

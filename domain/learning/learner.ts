@@ -67,9 +67,10 @@ const emptyClassCounts = (): Record<CorrectionClass, number> => ({ accepted: 0, 
 
 export function createLearner(options: LearnerOptions = {}): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
-  const classifier = new TopicClassifier({ smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight });
+  const classifierOptions = { smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight };
+  const classifier = new TopicClassifier(classifierOptions);
   // Without topic labels, the reply groups (templates) are what a question can be classified into.
-  const replyGroups = new TopicClassifier({ smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight });
+  const replyGroups = new TopicClassifier(classifierOptions);
   const index = new CandidateIndex({ resolutionsPerTemplate: thresholds.resolutionsPerTemplate });
   const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency, kept: thresholds.resolutionsPerTemplate });
   const earlierQuestions = new NearDuplicateQuestions<EarlierReply>({ capacity: thresholds.nearDuplicateMemory });

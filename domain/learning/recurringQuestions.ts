@@ -21,14 +21,13 @@ export function repeatedRows(rows: readonly DatasetRow[], mapping: ColumnMapping
   const words = (n: number) => Array.from({ length: n }, () => vocabulary[Math.floor(uniformFloat64(rng) * vocabulary.length)]!).join(' ');
   const copies: DatasetRow[] = [];
   for (const row of rows) {
+    const [question, answer, rowId] = [readField(row, text), readField(row, reply), id ? readField(row, id) : undefined];
     for (let copy = 0; copy < times; copy++) {
-      const question = readField(row, text);
-      const answer = readField(row, reply);
       copies.push({
         ...row,
         ...(question !== undefined ? { [text]: `${question} ${words(REPEAT_WORDS.question)}` } : {}),
         ...(answer !== undefined ? { [reply]: `${answer} ${words(REPEAT_WORDS.reply)}` } : {}),
-        ...(id && readField(row, id) !== undefined ? { [id]: `${readField(row, id)}~${copy + 1}` } : {}),
+        ...(rowId !== undefined ? { [id!]: `${rowId}~${copy + 1}` } : {}),
       });
     }
   }
