@@ -12,6 +12,7 @@ import { explainSuggestion } from './explanation.js';
 import type { Candidate, Suggestion, TicketMessage, TopicPrediction } from './records.js';
 import type { ReplyChoiceRule, ReplyChoiceSummary } from './replyChoice.js';
 import type { NearDuplicate } from './nearDuplicates.js';
+import type { ReplyGroupPrediction } from './replyGroupVote.js';
 import { acceptanceEstimate, type EarlierReply, type ResolutionTemplate, type ResolutionTemplates } from './resolutionTemplates.js';
 import { applyContextRules } from './ruleApplication.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
@@ -32,10 +33,10 @@ export interface ComposeInputs {
   replyChoice: ReplyChoiceSummary;
   /**
    * For a tenant whose tickets carry no topic labels: which reply group (template id) the question's
-   * words point to, learned from the questions each group answered. It stands in for the topic when
-   * templates compete (see groupCandidates).
+   * words point to, learned from the questions each group answered, with the groups linked to it
+   * (replyGroupVote.ts). It stands in for the topic when templates compete (see groupCandidates).
    */
-  replyGroup?: TopicPrediction;
+  replyGroup?: ReplyGroupPrediction;
   modelVersion: string;
 }
 
@@ -60,6 +61,8 @@ export interface CandidateGroup {
   questionOverlap?: number;
 }
 
+/** Prefix of a template's candidate-group id (`template:<template id>`). */
+export const TEMPLATE_GROUP = 'template:';
 /** A topic's templates that retrieval did not surface still compete, with this much evidence. */
 const UNRETRIEVED_TEMPLATE_EVIDENCE = 0.25;
 const HITS_PER_GROUP = 3;
@@ -71,7 +74,7 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
   const groups = new Map<string, CandidateGroup & { hits: number }>();
   const top = inputs.retrieved[0]?.score ?? 1;
   for (const { candidate, score } of inputs.retrieved) {
-    const id = candidate.kind === 'resolution' ? `template:${candidate.templateId}` : `article:${candidate.articleId}`;
+    const id = candidate.kind === 'resolution' ? `${TEMPLATE_GROUP}${candidate.templateId}` : `article:${candidate.articleId}`;
     let group = groups.get(id);
     if (!group) {
       group = candidate.kind === 'resolution'
@@ -85,13 +88,13 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
   // Templates the prediction names still compete when retrieval did not surface them.
   const unretrieved = (template: ResolutionTemplate | undefined) => {
     if (!template) return;
-    const id = `template:${template.id}`;
+    const id = `${TEMPLATE_GROUP}${template.id}`;
     if (!groups.has(id)) groups.set(id, { id, kind: 'template', topic: template.topic, templateId: template.id, evidence: UNRETRIEVED_TEMPLATE_EVIDENCE, quality: 0, score: 0, hits: 0 });
   };
   const { topic } = inputs.topic;
   if (topic !== UNKNOWN_TOPIC) inputs.templates.forTopic(topic).forEach(unretrieved);
   const replyGroupPrediction = inputs.replyGroup && inputs.replyGroup.topic !== UNKNOWN_TOPIC && topic === UNKNOWN_TOPIC ? inputs.replyGroup : undefined;
-  if (replyGroupPrediction) unretrieved(inputs.templates.get(replyGroupPrediction.topic));
+  replyGroupPrediction?.templateIds.forEach((id) => unretrieved(inputs.templates.get(id)));
   const scored: CandidateGroup[] = [];
   for (const { hits: _hits, ...group } of groups.values()) {
     if (group.kind === 'template') {
@@ -108,7 +111,7 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
     // Agreement with the prediction (the reply group's, for a tenant without topic labels, else the
     // topic's): up to ×2 for the predicted one, down to ×0.5 for another.
     const agreement = replyGroupPrediction
-      ? agreementWith(replyGroupPrediction.confidence, group.templateId === replyGroupPrediction.topic)
+      ? agreementWith(replyGroupPrediction.confidence, replyGroupPrediction.templateIds.includes(group.templateId!))
       : topic === UNKNOWN_TOPIC || !group.topic ? 1 : agreementWith(inputs.topic.confidence, group.topic === topic);
     group.score = Number((group.evidence * agreement * (0.5 + group.quality)).toFixed(6));
     scored.push(group);
@@ -147,7 +150,7 @@ function forThisQuestion(group: CandidateGroup | undefined, inputs: ComposeInput
   if (chosen.templateId === group.templateId) return { ...group, ...reply };
   // A near-duplicate's reply from another template: the draft is built from, and credited to, that template.
   const template = inputs.templates.get(chosen.templateId)!;
-  return { ...group, ...reply, id: `template:${template.id}`, topic: template.topic, templateId: template.id, quality: inputs.templates.quality(template) };
+  return { ...group, ...reply, id: `${TEMPLATE_GROUP}${template.id}`, topic: template.topic, templateId: template.id, quality: inputs.templates.quality(template) };
 }
 
 export function composeSuggestion(inputs: ComposeInputs): Suggestion {

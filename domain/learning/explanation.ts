@@ -4,7 +4,8 @@
 import { describeStrategyChoice, type StrategyChoice } from '../bandit/strategyChoice.js';
 import { applyStrategy, strategyFreeContent } from '../strategies.js';
 import type { CandidateGroup } from './draftComposer.js';
-import type { Explanation, Suggestion, TopicPrediction } from './records.js';
+import type { Explanation, Suggestion } from './records.js';
+import type { ReplyGroupPrediction } from './replyGroupVote.js';
 import { REPLY_CHOICE_RULES, type ReplyChoiceSummary } from './replyChoice.js';
 import type { ResolutionTemplates } from './resolutionTemplates.js';
 import { UNKNOWN_TOPIC } from './topicClassifier.js';
@@ -22,7 +23,7 @@ export function explainSuggestion(
   best: CandidateGroup | undefined,
   templates: ResolutionTemplates,
   replyChoice: ReplyChoiceSummary,
-  replyGroup?: TopicPrediction,
+  replyGroup?: ReplyGroupPrediction,
 ): Explanation {
   const similarTickets = suggestion.candidates
     .filter((c) => c.kind === 'resolution')
@@ -46,7 +47,11 @@ export function explainSuggestion(
   const parts: string[] = [];
   const { topic } = suggestion;
   parts.push(topic.topic === UNKNOWN_TOPIC ? `Topic unknown (best guess ${topic.best}, ${percent(topic.confidence)}).` : `Topic ${topic.topic} (${percent(topic.confidence)} sure).`);
-  if (replyGroup && replyGroup.topic !== UNKNOWN_TOPIC) parts.push(`No topic labels yet: the question's words point to reply group ${replyGroup.topic} (${percent(replyGroup.confidence)} sure).`);
+  if (replyGroup && replyGroup.topic !== UNKNOWN_TOPIC) {
+    const linked = replyGroup.templateIds.slice(1);
+    const instead = linked.length ? `, or to ${linked.join(', ')}, which agents answered its questions from instead` : '';
+    parts.push(`No topic labels yet: the question's words point to reply group ${replyGroup.topic} (${percent(replyGroup.confidence)} sure)${instead}.`);
+  }
   if (!best) {
     parts.push('No past resolution or article matched, so there is no draft.');
   } else if (best.kind === 'template') {
@@ -61,7 +66,7 @@ export function explainSuggestion(
           : 'its most typical recent one';
     parts.push(
       `Draft from resolution template ${template.id} (${template.size} past replies; the reply on ticket ${best.replyTicketId} is ${which}); ` +
-        `drafts from it were accepted ${template.wins} of ${template.wins + template.losses} times.`,
+        `drafts from it were accepted ${template.wins} of ${template.wins + template.losses} times (recent acceptance estimate ${percent(templates.quality(template))}).`,
     );
   } else {
     parts.push(`Draft from article ${best.articleId}.`);

@@ -8,12 +8,14 @@ import { CandidateIndex, type ScoredCandidate } from './candidateIndex.js';
 import { ContentClusters, type ContentCluster } from './contentClusters.js';
 import { contextFeatures, featureKeys } from './contextFeatures.js';
 import { ContextRuleBook, type ContextRule } from './contextRules.js';
-import { mineCorrection } from './correctionMining.js';
-import { composeSuggestion, retrievalSimilarity } from './draftComposer.js';
+import { draftEditDistance, mineCorrection } from './correctionMining.js';
+import { composeSuggestion, retrievalSimilarity, TEMPLATE_GROUP } from './draftComposer.js';
 import { NearDuplicateQuestions, questionSignature, type NearDuplicate, type QuestionSignature } from './nearDuplicates.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
-import { ReplyChoiceRecord, type ReplyChoiceSummary } from './replyChoice.js';
-import { ResolutionTemplates, type EarlierReply, type ResolutionTemplate } from './resolutionTemplates.js';
+import { ReplyGroupVote } from './replyGroupVote.js';
+import { ReplyChoiceRecord, type ReplyChoiceRule, type ReplyChoiceSummary } from './replyChoice.js';
+import { applyContextRules } from './ruleApplication.js';
+import { ResolutionTemplates, type ChosenReply, type EarlierReply, type ResolutionTemplate, type TemplateMember } from './resolutionTemplates.js';
 import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
 import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
 
@@ -70,9 +72,9 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   const classifierOptions = { smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight };
   const classifier = new TopicClassifier(classifierOptions);
   // Without topic labels, the reply groups (templates) are what a question can be classified into.
-  const replyGroups = new TopicClassifier(classifierOptions);
+  const replyGroups = new ReplyGroupVote(classifierOptions);
   const index = new CandidateIndex({ resolutionsPerTemplate: thresholds.resolutionsPerTemplate });
-  const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency, kept: thresholds.resolutionsPerTemplate });
+  const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency, kept: thresholds.resolutionsPerTemplate, creditHalfLife: thresholds.templateCreditHalfLife });
   const earlierQuestions = new NearDuplicateQuestions<EarlierReply>({ capacity: thresholds.nearDuplicateMemory });
   let ruleBook: ContextRuleBook;
   const clusters = new ContentClusters({ diceMin: thresholds.contentDiceMin, capacity: options.contentClusterCapacity ?? 200_000, onForget: (ids) => ruleBook.forget(ids) });
@@ -109,7 +111,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       features,
       context: contextFeatures(message, features),
       topic,
-      ...(classifier.documentCount === 0 && replyGroups.documentCount > 0 ? { replyGroup: replyGroups.classify(message.text) } : {}),
+      ...(classifier.documentCount === 0 && replyGroups.documentCount > 0 ? { replyGroup: replyGroups.predict(message.text) } : {}),
       retrieved: retrieved.similar,
       nearDuplicates: retrieved.nearDuplicates,
       templates,
@@ -121,11 +123,43 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     });
   }
 
-  /** Before a sent reply joins its template: how far each reply-choice rule's pick for this question was from it. */
-  function compareReplyChoices(topic: string, reply: string, retrieved: Retrieved): void {
+  /**
+   * A template's draft for this question (the learned reply-choice rule's pick, with the context
+   * rules in force applied) checked against what the agent sent: would it have been accepted?
+   */
+  function counterfactualDraft(template: ResolutionTemplate, chosen: Record<ReplyChoiceRule, ChosenReply>, reply: string, message: TicketMessage, features: TextFeatures): { member: TemplateMember; accepted: boolean } {
+    const pick = chosen[replyChoice.summary().rule];
+    const member = pick.templateId === template.id ? pick.member : chosen.typical.member;
+    const draft = applyContextRules(member.text, contextFeatures(message, features), ruleBook.activeRules(), clusters).text;
+    return { member, accepted: draftEditDistance(draft, reply) <= thresholds.lightlyEditedMax };
+  }
+
+  /**
+   * Before a sent reply joins its template: how far each reply-choice rule's pick for this question
+   * was from it (the reply choice's evidence), and whether the runner-up template's draft would have
+   * been accepted — credited to its recent acceptance. The runner-up, not the template the agent
+   * answered from: that one would pass nearly every time it is checked, a rarely used template would
+   * look better than the one drafts rightly come from. With it, after a change of practice the
+   * template agents now answer from overtakes the one they stopped using within a few tickets.
+   * Returns whether the agent answered from another template than the draft's whose draft would have
+   * been accepted.
+   */
+  function compareWithSentReply(topic: string, reply: string, retrieved: Retrieved, message: TicketMessage, features: TextFeatures, suggestion: Suggestion | undefined): { answeredFromAnother: boolean } {
+    const similarity = retrievalSimilarity(retrieved.similar);
     const template = templates.match(topic, reply);
-    const chosen = template && templates.choices(template, retrievalSimilarity(retrieved.similar), retrieved.nearDuplicates);
+    const chosen = template && templates.choices(template, similarity, retrieved.nearDuplicates);
     if (chosen) replyChoice.observe(templates.distancesTo(chosen, reply));
+    if (!suggestion) return { answeredFromAnother: false };
+    const drafted = suggestion.basis.templateId;
+    const runnerUpGroup = suggestion.groups.find((g) => g.id.startsWith(TEMPLATE_GROUP) && g.id !== `${TEMPLATE_GROUP}${drafted}`);
+    const runnerUp = runnerUpGroup && templates.get(runnerUpGroup.id.slice(TEMPLATE_GROUP.length));
+    const runnerUpChosen = runnerUp && (runnerUp === template ? chosen : templates.choices(runnerUp, similarity, retrieved.nearDuplicates));
+    if (runnerUp && runnerUpChosen) {
+      const { member, accepted } = counterfactualDraft(runnerUp, runnerUpChosen, reply, message, features);
+      templates.credit(member.recordId, accepted, true);
+    }
+    if (!template || !chosen || template.id === drafted) return { answeredFromAnother: false };
+    return { answeredFromAnother: counterfactualDraft(template, chosen, reply, message, features).accepted };
   }
 
   function countCorrection(correction: Correction): void {
@@ -199,13 +233,16 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       classifier.learn(message.text, record.topic);
     }
     const resolutionTopic = record.topic ?? classifier.predict(prediction).topic;
-    if (reply) compareReplyChoices(resolutionTopic, reply, retrieved!);
+    const { answeredFromAnother } = reply ? compareWithSentReply(resolutionTopic, reply, retrieved!, message, features, suggestion) : { answeredFromAnother: false };
     let template: ResolutionTemplate | undefined;
     if (reply && record.outcome !== 'bad') {
       template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
       if (!record.topic) {
-        replyGroups.observe(replyGroups.scoreRaw(message.text), template.id);
-        replyGroups.learn(message.text, template.id);
+        const raw = replyGroups.scoreRaw(message.text);
+        // The vote's group was drafted and not accepted, and the agent answered from another group
+        // whose draft would have been: the vote treats them as one topic from now on (replyGroupVote.ts).
+        if (raw.topic && answeredFromAnother && !correction?.accepted && suggestion?.basis.templateId === raw.topic) replyGroups.link(raw.topic, template.id);
+        replyGroups.learn(message.text, raw, template.id);
       }
       index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic: resolutionTopic, templateId: template.id, question: message.text });
       earlierQuestions.add(record.id, retrieved!.question, { templateId: template.id, member: templates.member(record.id)! });

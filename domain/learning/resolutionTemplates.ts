@@ -33,8 +33,15 @@ export interface ResolutionTemplate {
   id: string;
   topic: string;
   size: number;
+  /** Drafts from this template accepted / not, over its lifetime (what the explanation reports). */
   wins: number;
   losses: number;
+  /**
+   * Recent acceptance evidence, each older credit weighing less (TemplateOptions.creditHalfLife):
+   * its drafts' outcomes and, when an agent answered from it instead of the draft, whether its reply
+   * would have been accepted. What drafts compete on (quality()).
+   */
+  recent: { wins: number; losses: number };
   centroid: Map<string, number>;
   norm2: number;
   window: TemplateMember[];
@@ -49,6 +56,8 @@ export interface TemplateOptions {
   recency: number;
   /** Most recent replies kept per template for question-conditioned drafts (the retrieval index keeps as many questions). */
   kept: number;
+  /** Credits after which an acceptance credit counts half in a template's recent acceptance (thresholds.ts). */
+  creditHalfLife: number;
 }
 
 /** A template's reply chosen for one draft. */
@@ -205,10 +214,17 @@ export class ResolutionTemplates {
     return template;
   }
 
-  /** Credit a draft's outcome to the reply it was built from and to its template. */
-  credit(memberId: string, won: boolean): void {
+  /**
+   * Credit a draft's outcome to the reply it was built from and to its template. A counterfactual
+   * credit (the template's reply checked against what an agent sent instead of another draft) moves
+   * only the recent acceptance: it was not a draft.
+   */
+  credit(memberId: string, won: boolean, counterfactual = false): void {
     const template = this.templateOfRecord.get(memberId);
     if (!template) return;
+    const decay = 0.5 ** (1 / this.options.creditHalfLife);
+    template.recent = { wins: template.recent.wins * decay + (won ? 1 : 0), losses: template.recent.losses * decay + (won ? 0 : 1) };
+    if (counterfactual) return;
     if (won) template.wins += 1;
     else template.losses += 1;
     const entry = this.members.get(memberId);
@@ -286,8 +302,9 @@ export class ResolutionTemplates {
     return Object.fromEntries(REPLY_CHOICE_RULES.map((rule) => [rule, normalisedEditDistance(chosen[rule].member.wordCode, code)])) as Record<ReplyChoiceRule, number>;
   }
 
+  /** P(a draft from it is accepted), from its recent acceptance evidence. */
   quality(template: ResolutionTemplate): number {
-    return acceptanceEstimate(template.wins, template.losses);
+    return acceptanceEstimate(template.recent.wins, template.recent.losses);
   }
 
   private closest(topic: string, counts: Map<string, number>): ResolutionTemplate | undefined {
@@ -309,7 +326,7 @@ export class ResolutionTemplates {
 
   private create(topic: string): ResolutionTemplate {
     const list = this.byTopic.get(topic) ?? [];
-    const template: ResolutionTemplate = { id: `${topic}#${list.length + 1}`, topic, size: 0, wins: 0, losses: 0, centroid: new Map(), norm2: 0, window: [], kept: [] };
+    const template: ResolutionTemplate = { id: `${topic}#${list.length + 1}`, topic, size: 0, wins: 0, losses: 0, recent: { wins: 0, losses: 0 }, centroid: new Map(), norm2: 0, window: [], kept: [] };
     list.push(template);
     this.byTopic.set(topic, list);
     this.templates.set(template.id, template);

@@ -37,6 +37,13 @@ export interface LearnerThresholds {
   templateWindow: number;
   /** Recency weight per step back in the template window (newer replies say more about current practice). */
   templateRecency: number;
+  /**
+   * A template's acceptance estimate weighs each credit half after this many later ones (about 1.4×
+   * as many in effect): enough drafts to tell a template accepted 80% of the time from one at 50%
+   * (standard error ≈ 0.12), few enough that after a change of practice a run of rejections outweighs
+   * any long record of accepted drafts instead of having to outnumber it.
+   */
+  templateCreditHalfLife: number;
   /** Added sentences are the same content when the Dice coefficient of their term sets is at least this. */
   contentDiceMin: number;
   /** A context rule needs at least this many replies that contained its content for the feature value ... */
@@ -80,6 +87,7 @@ export const DEFAULT_THRESHOLDS: LearnerThresholds = {
   templateJoinCosine: 0.5,
   templateWindow: 12,
   templateRecency: 0.85,
+  templateCreditHalfLife: 10,
   contentDiceMin: 0.5,
   ruleMinSupport: 3,
   ruleMinTopics: 2,

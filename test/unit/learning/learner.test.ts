@@ -224,4 +224,43 @@ describe('learner', () => {
     expect(labelled.draft).toBe(REFUND);
     expect(labelled.explanation.summary).not.toMatch(/reply group/);
   });
+  describe('a change of practice', () => {
+    const PHRASINGS = ['I forgot my password and cannot log in', 'How do I reset my password?', 'Password reset link never arrived', 'Locked out, need a new password', 'cant sign in, password wrong', 'reset my login please'];
+    const NAMES = ['Ana', 'Bo', 'Chen', 'Dara', 'Eli'];
+    const signed = (reply: string, i: number) => `Hi ${NAMES[(i * 3) % NAMES.length]},\n\n${reply}\n\nBest, support`;
+    /** The product loop for a tenant with or without topic labels; whether each draft was accepted. */
+    const answered = (learner: Learner, labelled: boolean, replies: readonly string[], from: number) =>
+      replies.map((reply, k) => {
+        const i = from + k;
+        const m = message(`p-${i}`, PHRASINGS[(i * 5) % PHRASINGS.length]!);
+        const suggestion = learner.draft(m);
+        return learner.learn({ kind: 'ticket', id: `p-${i}`, at: m.at, message: m, reply: signed(reply, i), suggestion, ...(labelled ? { topic: 'password' } : {}) }).correction!.accepted;
+      });
+
+    for (const labelled of [true, false]) {
+      it(`is followed within a few tickets however long the old way ran (${labelled ? 'labelled' : 'no topic labels'})`, () => {
+        for (const old of [10, 80]) {
+          const learner = createLearner();
+          answered(learner, labelled, Array(old).fill(OLD_REPLY), 0);
+          const after = answered(learner, labelled, Array(40).fill(NEW_REPLY), old);
+          // Before recent acceptance (and, without labels, linked reply groups) every one of the 40
+          // drafts was still the old reply, with 10 old answers as with 80.
+          expect(after.filter((ok) => !ok).length).toBeLessThanOrEqual(15);
+          expect(after.slice(-15).every(Boolean)).toBe(true);
+          // After 10 old answers the 40 new ones make the vote sure again, and it names the old group too.
+          if (!labelled && old === 10) expect(learner.draft(message('p-next', PHRASINGS[0]!)).explanation.summary).toMatch(/point to reply group unknown#\d+ \(\d+% sure\), or to unknown#\d+, which agents answered its questions from instead\./);
+        }
+      });
+    }
+
+    it('is not mistaken for an occasional other answer: drafts stay on the usual reply', () => {
+      for (const labelled of [true, false]) {
+        const learner = createLearner();
+        const replies = Array.from({ length: 120 }, (_, i) => (i % 7 === 3 ? NEW_REPLY : OLD_REPLY));
+        const accepted = answered(learner, labelled, replies, 0).slice(-60);
+        const usual = accepted.filter((ok, k) => ok && replies[60 + k] === OLD_REPLY).length;
+        expect(usual).toBeGreaterThanOrEqual(replies.slice(-60).filter((r) => r === OLD_REPLY).length - 3);
+      }
+    });
+  });
 });

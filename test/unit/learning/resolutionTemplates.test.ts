@@ -3,7 +3,7 @@ import { groupCandidates, type ComposeInputs } from '../../../domain/learning/dr
 import { ResolutionTemplates } from '../../../domain/learning/resolutionTemplates.js';
 import { UNKNOWN_TOPIC } from '../../../domain/learning/topicClassifier.js';
 
-const options = { joinCosine: 0.5, window: 12, recency: 0.85, kept: 50 };
+const options = { joinCosine: 0.5, window: 12, recency: 0.85, kept: 50, creditHalfLife: 10 };
 
 describe('resolution templates: reply choices', () => {
   it("the nearest rule takes an earlier near-duplicate's reply, even from another template than the one asked about", () => {
@@ -42,8 +42,32 @@ describe('reply groups stand in for topics when a tenant has no topic labels', (
       articleRecord: () => ({ wins: 0, losses: 0 }),
     } as unknown as ComposeInputs;
     expect(groupCandidates(inputs)[0]!.templateId).toBe(delivery.id);
-    const pointed = groupCandidates({ ...inputs, replyGroup: { topic: refund.id, confidence: 0.8, best: refund.id } });
+    const pointed = groupCandidates({ ...inputs, replyGroup: { topic: refund.id, confidence: 0.8, best: refund.id, templateIds: [refund.id] } });
     expect(pointed[0]!.templateId).toBe(refund.id);
     expect(pointed[0]!.score).toBeGreaterThan(pointed[1]!.score);
+  });
+});
+
+describe('resolution templates: recent acceptance', () => {
+  it('a run of rejected drafts outweighs any long record of accepted ones', () => {
+    for (const accepted of [10, 300]) {
+      const templates = new ResolutionTemplates(options);
+      const template = templates.add({ recordId: 'r1', ticketId: 't1', topic: 'billing', text: 'Invoices are under Settings, Billing, Documents; each one downloads as a PDF.' });
+      for (let i = 0; i < accepted; i += 1) templates.credit('r1', true);
+      expect(templates.quality(template)).toBeGreaterThan(0.85);
+      for (let i = 0; i < 10; i += 1) templates.credit('r1', false);
+      // Lifetime counts stay what the explanation reports; the estimate drafts compete on is recent.
+      expect(template).toMatchObject({ wins: accepted, losses: 10 });
+      expect(templates.quality(template)).toBeLessThan(0.5);
+    }
+  });
+
+  it('a counterfactual credit moves the recent estimate only: it was not a draft', () => {
+    const templates = new ResolutionTemplates(options);
+    const template = templates.add({ recordId: 'r1', ticketId: 't1', topic: 'billing', text: 'Invoices are under Settings, Billing, Documents; each one downloads as a PDF.' });
+    for (let i = 0; i < 5; i += 1) templates.credit('r1', true, true);
+    expect(template).toMatchObject({ wins: 0, losses: 0 });
+    expect(templates.member('r1')).toMatchObject({ wins: 0, losses: 0 });
+    expect(templates.quality(template)).toBeGreaterThan(0.8);
   });
 });
