@@ -50,7 +50,9 @@ export function explainSuggestion(
   if (replyGroup && replyGroup.topic !== UNKNOWN_TOPIC) {
     const linked = replyGroup.templateIds.slice(1);
     const instead = linked.length ? `, or to ${linked.join(', ')}, which agents answered its questions from instead` : '';
-    parts.push(`No topic labels yet: the question's words point to reply group ${replyGroup.topic} (${percent(replyGroup.confidence)} sure)${instead}.`);
+    // A tenant without topic labels has no best topic guess at all.
+    const lead = topic.best === UNKNOWN_TOPIC ? "No topic labels yet: the question's words" : "The question's words";
+    parts.push(`${lead} point to reply group ${replyGroup.topic} (${percent(replyGroup.confidence)} sure)${instead}.`);
   }
   if (!best) {
     parts.push('No past resolution or article matched, so there is no draft.');

@@ -71,7 +71,8 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const classifierOptions = { smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight };
   const classifier = new TopicClassifier(classifierOptions);
-  // Without topic labels, the reply groups (templates) are what a question can be classified into.
+  // Which reply group (template) a question's words point to: the topic's stand-in without labels,
+  // the choice among a topic's templates with them.
   const replyGroups = new ReplyGroupVote(classifierOptions);
   const index = new CandidateIndex({ resolutionsPerTemplate: thresholds.resolutionsPerTemplate });
   const templates = new ResolutionTemplates({ joinCosine: thresholds.templateJoinCosine, window: thresholds.templateWindow, recency: thresholds.templateRecency, kept: thresholds.resolutionsPerTemplate, creditHalfLife: thresholds.templateCreditHalfLife });
@@ -111,7 +112,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
       features,
       context: contextFeatures(message, features),
       topic,
-      ...(classifier.documentCount === 0 && replyGroups.documentCount > 0 ? { replyGroup: replyGroups.predict(message.text) } : {}),
+      ...(replyGroups.documentCount > 0 ? { replyGroup: replyGroups.predict(message.text) } : {}),
       retrieved: retrieved.similar,
       nearDuplicates: retrieved.nearDuplicates,
       templates,
@@ -237,13 +238,11 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     let template: ResolutionTemplate | undefined;
     if (reply && record.outcome !== 'bad') {
       template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
-      if (!record.topic) {
-        const raw = replyGroups.scoreRaw(message.text);
-        // The vote's group was drafted and not accepted, and the agent answered from another group
-        // whose draft would have been: the vote treats them as one topic from now on (replyGroupVote.ts).
-        if (raw.topic && answeredFromAnother && !correction?.accepted && suggestion?.basis.templateId === raw.topic) replyGroups.link(raw.topic, template.id);
-        replyGroups.learn(message.text, raw, template.id);
-      }
+      const voted = replyGroups.scoreRaw(message.text);
+      // The vote's group was drafted and not accepted, and the agent answered from another group whose
+      // draft would have been: the vote names both from now on (replyGroupVote.ts).
+      if (voted.topic && answeredFromAnother && !correction?.accepted && suggestion?.basis.templateId === voted.topic) replyGroups.link(voted.topic, template.id);
+      replyGroups.learn(message.text, voted, template.id);
       index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic: resolutionTopic, templateId: template.id, question: message.text });
       earlierQuestions.add(record.id, retrieved!.question, { templateId: template.id, member: templates.member(record.id)! });
     } else if (reply) {

@@ -202,7 +202,7 @@ describe('learner', () => {
     expect(late[0]!.suggestion.explanation.summary).toMatch(/its reply to an earlier question that was nearly this one \(\d+% of their words shared\)/);
   });
 
-  it('without topic labels, classifies questions into the reply groups they were answered from, and says so', () => {
+  it('classifies questions into the reply groups they were answered from, and says so (without topic labels, in their place)', () => {
     const REFUND = 'Your refund was issued today and reaches your card within five working days.';
     const PARCEL = 'Your parcel left our warehouse; the tracking link in your email shows where it is.';
     const asked = [
@@ -222,7 +222,7 @@ describe('learner', () => {
     expect(unlabelled.explanation.summary).toMatch(/No topic labels yet: the question's words point to reply group unknown#\d+ \(\d+% sure\)\./);
     const labelled = learn(createLearner(), true);
     expect(labelled.draft).toBe(REFUND);
-    expect(labelled.explanation.summary).not.toMatch(/reply group/);
+    expect(labelled.explanation.summary).toMatch(/Topic refund \(\d+% sure\)\. The question's words point to reply group refund#\d+ \(\d+% sure\)\./);
   });
   describe('a change of practice', () => {
     const PHRASINGS = ['I forgot my password and cannot log in', 'How do I reset my password?', 'Password reset link never arrived', 'Locked out, need a new password', 'cant sign in, password wrong', 'reset my login please'];
