@@ -22,7 +22,7 @@ import { freePort } from '../runtime/temporalDevServer.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { printStrategyReport, reportFromGroundTruth, strategyPath } from './learningStrategies.js';
 import { renderReply } from '../simulator/agentRules.js';
-import type { TicketTruth } from '../simulator/groundTruth.js';
+import { practiceChangeReport, type PracticeChangeTopicReport, type TicketTruth } from '../simulator/groundTruth.js';
 import { runSimulation } from '../simulator/simulation.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TABLES } from '../store/tables.js';
@@ -33,6 +33,7 @@ const opts = new Command('bench:learning')
   .option('--past <n>', 'past tickets learned for the latency measurement', '100000')
   .option('--queries <n>', 'drafts timed for latency', '1000')
   .option('--held-out <ruleId>', "the simulator's rule kept away from some topics in the first half", 'trial-workflow')
+  .option('--practice-change <share>', 'part A: from this share of the stream on, agents answer the topics with a revised answer the new way (0: no change)', '0.6')
   .option('--seed <n>', 'seed of the simulated world', '7')
   .option('--concurrency <n>', 'tickets in flight at once', '8')
   .option('--skip-latency', 'skip part B')
@@ -50,6 +51,7 @@ const opts = new Command('bench:learning')
     past: string;
     queries: string;
     heldOut: string;
+    practiceChange: string;
     seed: string;
     concurrency: string;
     skipLatency?: boolean;
@@ -78,13 +80,14 @@ async function productPath(): Promise<Record<string, unknown>> {
     const bar = new SingleBar({ format: 'simulate [{bar}] {value}/{total} · acceptance(last 100) {acc}' });
     bar.start(total, 0, { acc: '-' });
     const recent: boolean[] = [];
-    const { tickets, summary } = await runSimulation({
+    const { tickets, summary, plan } = await runSimulation({
       url: sl.url!,
       tenants: [{ tenantId: 'bench', apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecrets.generic }],
       tickets: total,
       seed: Number(opts.seed),
       concurrency: Number(opts.concurrency),
       heldOut: { ruleIds: [opts.heldOut] },
+      practiceChange: Number(opts.practiceChange) > 0 ? { at: Number(opts.practiceChange) } : undefined,
       outDir: path.join(opts.out, 'simulation'),
       onTicket: (t, done) => {
         recent.push(t.accepted);
@@ -128,6 +131,7 @@ async function productPath(): Promise<Record<string, unknown>> {
       firstOnTopicDrafts: firstOnTopic.length,
       firstOnTopicApplied: applied(firstOnTopic),
       replyChoice,
+      practiceChange: plan.practiceChange && { fromTicket: plan.practiceChange.fromIndex + 1, topics: practiceChangeReport(tickets, plan.practiceChange.topicIds) },
       wallSeconds: summary.wallSeconds,
     };
   } finally {
@@ -259,6 +263,16 @@ async function main(): Promise<void> {
     console.log(`  product's own corrections: ${a.productCorrections}, acceptance first 500 ${pct(a.productAcceptanceFirst500 as number)}, last 1000 ${pct(a.productAcceptanceLast1000 as number)}`);
     console.log(`  held-out rule "${a.heldOutRule}" in drafts for topics never corrected for it: ${pct(a.transferApplied as number)} of ${a.transferDrafts}; first on its topic ${pct(a.firstOnTopicApplied as number)} of ${a.firstOnTopicDrafts} (target ≥ 80%)`);
     console.log(`  learned reply choice: ${a.replyChoice}`);
+    const change = a.practiceChange as { fromTicket: number; topics: PracticeChangeTopicReport[] } | undefined;
+    if (change) {
+      console.log(`  change of practice from ticket ${change.fromTicket}: agents answer ${change.topics.map((t) => t.topicId).join(', ')} a new way`);
+      for (const t of change.topics) {
+        console.log(
+          `    ${t.topicId}: acceptance before ${pct(t.acceptanceBefore)}; after, first 10 ${pct(t.acceptanceAfter.first10)}, next 40 ${pct(t.acceptanceAfter.next40)}, rest ${pct(t.acceptanceAfter.rest)}; ` +
+            `drafts still giving the old answer ${t.oldAnswerDrafts} of ${t.ticketsAfter}${t.oldAnswerDrafts ? ` (the last on ticket ${t.lastOldAnswerDraft} of the topic after the change)` : ''}`,
+        );
+      }
+    }
   }
   const b = opts.skipLatency ? undefined : await latency();
   if (b) {

@@ -6,7 +6,9 @@ import type { AgentAction } from './agentPolicy.js';
 import { AGENT_RULES } from './agentRules.js';
 import type { DraftResult, DraftStrategy } from './client.js';
 import type { TicketOutcome } from './strategyOutcome.js';
+import { findSentence, splitSentences } from './replyMatching.js';
 import type { PlannedCustomer, TransferCase } from './ticketPlan.js';
+import { topicById } from './topics.js';
 
 export type ExchangeKind = 'first' | 'clarification' | 'rule-follow-up' | 'strategy-follow-up' | 'topic-follow-up' | 'reopen';
 
@@ -61,6 +63,8 @@ export interface TicketTruth {
   frustrated: boolean;
   /** Hidden rules that applied to the first message. */
   ruleIds: string[];
+  /** The agent answered the topic's revised way (after the stream's change of practice). */
+  practiceChanged: boolean;
   transfer: TransferCase[];
   /** The first exchange, lifted for benchmarks: the draft for the opening message and what was sent instead. */
   draft: string;
@@ -183,6 +187,40 @@ export function summarise(input: readonly TicketTruth[]): SimulationSummary {
     reopens: tickets.filter((t) => t.reopened).length,
     meanCsat: rated.length ? mean(rated) : null,
   };
+}
+
+/** How drafts followed a change of practice on one changed topic (ticket order within the topic). */
+export interface PracticeChangeTopicReport {
+  topicId: string;
+  /** Acceptance of the topic's last (up to) 100 first drafts before the change. */
+  acceptanceBefore: number;
+  ticketsAfter: number;
+  /** Acceptance of its first drafts after the change: the first 10 tickets, the next 40, the rest. */
+  acceptanceAfter: { first10: number; next40: number; rest: number };
+  /** First drafts after the change that still gave the old answer (any of its sentences). */
+  oldAnswerDrafts: number;
+  /** The n-th ticket after the change whose draft last gave the old answer (0: none did). */
+  lastOldAnswerDraft: number;
+}
+
+/** The learner's view of a change of practice, from the ground truth: how soon drafts stopped giving the old answer. */
+export function practiceChangeReport(input: readonly TicketTruth[], topicIds: readonly string[]): PracticeChangeTopicReport[] {
+  const tickets = [...input].sort((a, b) => a.index - b.index);
+  return topicIds.map((topicId) => {
+    const onTopic = tickets.filter((t) => t.topicId === topicId);
+    const before = onTopic.filter((t) => !t.practiceChanged);
+    const after = onTopic.filter((t) => t.practiceChanged);
+    const oldAnswer = topicById(topicId).answer;
+    const givesOldAnswer = after.map((t) => oldAnswer.some((variants) => findSentence(splitSentences(t.draft), variants) !== undefined));
+    return {
+      topicId,
+      acceptanceBefore: share(before.slice(-100), (t) => t.accepted),
+      ticketsAfter: after.length,
+      acceptanceAfter: { first10: share(after.slice(0, 10), (t) => t.accepted), next40: share(after.slice(10, 50), (t) => t.accepted), rest: share(after.slice(50), (t) => t.accepted) },
+      oldAnswerDrafts: givesOldAnswer.filter(Boolean).length,
+      lastOldAnswerDraft: givesOldAnswer.lastIndexOf(true) + 1,
+    };
+  });
 }
 
 export const toJsonLine = (ticket: TicketTruth): string => `${JSON.stringify(ticket)}\n`;

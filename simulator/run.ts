@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AGENT_RULES } from './agentRules.js';
 import type { Spike } from './arrivals.js';
 import type { TenantCredentials } from './client.js';
-import { RollingWindow, rollingLine } from './groundTruth.js';
+import { practiceChangeReport, RollingWindow, rollingLine } from './groundTruth.js';
 import { runSimulation, GROUND_TRUTH_FILE, SUMMARY_FILE } from './simulation.js';
 import { TOPICS } from './topics.js';
 
@@ -29,6 +29,8 @@ interface CliOptions {
   heldOutRule: string[];
   heldOutTopics?: string[];
   heldOutUntil: number;
+  practiceChange?: number;
+  practiceChangeTopics?: string[];
   spike: Spike[];
   draftTimeout: number;
   list?: boolean;
@@ -105,6 +107,8 @@ function buildCommand(): Command {
     .option('--held-out-rule <id>', 'hold this rule out of some topics for the first part of the stream (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--held-out-topics <ids>', 'comma-separated topics to hold the rules out of (default: a seeded quarter)', (v: string) => v.split(',').filter(Boolean))
     .option('--held-out-until <share>', 'share of the stream during which held-out rules stay held out', positiveNumber, 0.5)
+    .option('--practice-change <share>', 'from this share of the stream on, agents answer some topics a new way (a change of practice)', positiveNumber)
+    .option('--practice-change-topics <ids>', 'comma-separated topics whose answer changes (default: every topic with a revised answer)', (v: string) => v.split(',').filter(Boolean))
     .option('--spike <spec>', 'topic,factor,fromIso,toIso[,tenant]: multiply a topic\'s rate in a window (repeatable)', spike, [])
     .option('--draft-timeout <ms>', 'wait this long for each draft before treating it as empty', positiveInt, 5000)
     .option('--list', 'print topic and rule ids and exit');
@@ -137,6 +141,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
       outDir: options.out,
       spikes: options.spike,
       heldOut: options.heldOutRule.length > 0 ? { ruleIds: options.heldOutRule, topicIds: options.heldOutTopics, until: options.heldOutUntil } : undefined,
+      practiceChange: options.practiceChange === undefined ? undefined : { at: options.practiceChange, topicIds: options.practiceChangeTopics },
       draftTimeoutMs: options.draftTimeout,
       signal: abort.signal,
       onTicket: (ticket, done, total) => {
@@ -152,6 +157,11 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     console.log(`drafts: ${s.drafts.drafted} drafted, ${s.drafts.missing} missing, ${s.drafts.unavailable} unavailable (no suggestion route)`);
     console.log(`acceptance ${Math.round(100 * s.acceptance)}% (by tenth: ${curve}); mean edit distance ${s.meanEditDistance.toFixed(2)}`);
     for (const [rule, t] of Object.entries(s.transfer)) console.log(`transfer ${rule}: ${t.inDraft}/${t.cases} held-out-topic drafts had it (${t.firstOnTopicInDraft}/${t.firstOnTopic} on a topic's first case)`);
+    if (result.plan.practiceChange) {
+      for (const t of practiceChangeReport(result.tickets, result.plan.practiceChange.topicIds)) {
+        console.log(`practice change ${t.topicId}: acceptance ${Math.round(100 * t.acceptanceBefore)}% before, ${Math.round(100 * t.acceptanceAfter.first10)}% / ${Math.round(100 * t.acceptanceAfter.next40)}% / ${Math.round(100 * t.acceptanceAfter.rest)}% in its first 10 / next 40 / other tickets after; ${t.oldAnswerDrafts} of ${t.ticketsAfter} drafts after still gave the old answer`);
+      }
+    }
     console.log(`ground truth: ${path.join(options.out, GROUND_TRUTH_FILE)}, summary: ${path.join(options.out, SUMMARY_FILE)}`);
   } finally {
     if (interactive) bar.stop();

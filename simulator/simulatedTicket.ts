@@ -154,6 +154,7 @@ export async function playTicket(plan: TicketPlan, connection: HelpdeskConnectio
     tenureDays: plan.tenureDays,
     frustrated: plan.frustrated,
     ruleIds: plan.ruleIds,
+    practiceChanged: plan.practiceChanged,
     transfer: plan.transfer,
     draft: opening.draft,
     sent: opening.sent,

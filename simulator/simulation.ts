@@ -37,7 +37,7 @@ export interface SimulationResult {
   plan: SimulationPlan;
   /** Ground truth of every played ticket, in arrival order. */
   tickets: TicketTruth[];
-  summary: SimulationSummary & { seed: number; runId: string; heldOut: SimulationPlan['heldOut']; wallSeconds: number; http: SupportloopClient['stats'] };
+  summary: SimulationSummary & { seed: number; runId: string; heldOut: SimulationPlan['heldOut']; practiceChange: SimulationPlan['practiceChange']; wallSeconds: number; http: SupportloopClient['stats'] };
 }
 
 export const GROUND_TRUTH_FILE = 'ground-truth.jsonl';
@@ -72,6 +72,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     seed: options.seed,
     runId: plan.tickets[0]?.ticketId.replace(/-\d+$/, '') ?? '',
     heldOut: plan.heldOut,
+    practiceChange: plan.practiceChange,
     ...summarise(tickets),
     wallSeconds: (performance.now() - started) / 1000,
     http: { ...client.stats },

@@ -29,6 +29,13 @@ export interface HeldOutOptions {
   until?: number;
 }
 
+export interface PracticeChangeOptions {
+  /** Share of the stream (by ticket order) from which agents answer the changed topics the new way. */
+  at: number;
+  /** Topics whose answer changes; default every topic with a revised answer (topics.ts). */
+  topicIds?: string[];
+}
+
 export interface PlanOptions {
   seed: number;
   tenantIds: string[];
@@ -42,6 +49,8 @@ export interface PlanOptions {
   runId?: string;
   spikes?: Spike[];
   heldOut?: HeldOutOptions;
+  /** A change of practice: from a point in the stream, some topics are answered a new way. */
+  practiceChange?: PracticeChangeOptions;
 }
 
 export interface PlannedCustomer {
@@ -89,6 +98,8 @@ export interface TicketPlan {
   /** Hidden rules whose condition holds for this ticket, in AGENT_RULES order. */
   ruleIds: string[];
   ideal: ReplySentence[];
+  /** The ideal reply gives the topic's revised answer (after the stream's change of practice). */
+  practiceChanged: boolean;
   transfer: TransferCase[];
   dice: TicketDice;
 }
@@ -97,6 +108,7 @@ export interface SimulationPlan {
   world: World;
   tickets: TicketPlan[];
   heldOut: { ruleIds: string[]; topicIds: string[]; untilIndex: number } | undefined;
+  practiceChange: { topicIds: string[]; fromIndex: number } | undefined;
 }
 
 export function defaultStart(tickets: number, ticketsPerDay: number, now: Date): Date {
@@ -179,6 +191,15 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
     heldOut = { ruleIds: heldOutRules.map((r) => r.id), topicIds, untilIndex: Math.floor(until * options.tickets) };
   }
 
+  let practiceChange: SimulationPlan['practiceChange'];
+  if (options.practiceChange) {
+    const { at } = options.practiceChange;
+    if (!(at > 0 && at < 1)) throw new Error('practiceChange.at must be a share of the stream between 0 and 1');
+    const topicIds = options.practiceChange.topicIds ?? TOPICS.filter((t) => t.revisedAnswer).map((t) => t.id);
+    for (const id of topicIds) if (!topicById(id).revisedAnswer) throw new Error(`topic ${id} has no revised answer to change to`);
+    practiceChange = { topicIds, fromIndex: Math.floor(at * options.tickets) };
+  }
+
   const runId = options.runId ?? `sim-s${options.seed}`;
   const appliedOnTopic = new Map<string, number>();
   const eligibleAt = eligibleCustomersLookup(world);
@@ -204,6 +225,7 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
     const channel = rng.weighted(CHANNELS, (c) => c.weight).channel;
     const message = firstMessage(topic, frustrated, rng.derive('message'), arrival.at);
     const rules = applicableRules(contextOf(customer, arrival.at, frustrated), AGENT_RULES);
+    const practiceChanged = practiceChange !== undefined && index >= practiceChange.fromIndex && practiceChange.topicIds.includes(topicId);
     const transfer: TransferCase[] = [];
     for (const rule of rules) {
       const key = `${arrival.tenantId}/${rule.id}/${topicId}`;
@@ -231,12 +253,13 @@ export function planSimulation(options: PlanOptions): SimulationPlan {
       subject: message.subject,
       body: message.body,
       ruleIds: rules.map((r) => r.id),
-      ideal: composeIdealReply(`topic:${topicId}`, topic.answer, rules, rng.derive('ideal')),
+      ideal: composeIdealReply(`topic:${topicId}`, practiceChanged ? topic.revisedAnswer! : topic.answer, rules, rng.derive('ideal')),
+      practiceChanged,
       transfer,
       dice: rollDice(rng.derive('dice'), topic.escalationRate, frustrated),
     };
   });
-  return { world, tickets, heldOut };
+  return { world, tickets, heldOut, practiceChange };
 }
 
 function pickHeldOutTopics(rng: SeededRandom): string[] {

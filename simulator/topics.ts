@@ -14,6 +14,11 @@ export interface Topic {
   phrasings: string[];
   /** Canonical answer: one entry per sentence, each with its phrasing variants. */
   answer: string[][];
+  /**
+   * The answer after the product or policy changed, for a simulation with a change of practice
+   * (ticketPlan.ts PracticeChangeOptions): from then on a good agent answers this way.
+   */
+  revisedAnswer?: string[][];
   /** A natural second question on this topic, and the agent's answer to it. */
   followUp: { questions: string[]; answer: string[][] };
 }
@@ -36,6 +41,11 @@ export const TOPICS: readonly Topic[] = [
       ['Reset links expire after 30 minutes, so please request a new one from the sign-in page and use it right away.'],
       ['If the email does not arrive within a few minutes, check your spam folder and make sure no-reply@example.com is allowed.'],
       ['Once you are signed in, you can change your password any time under Settings → Security.'],
+    ],
+    revisedAnswer: [
+      ['Passwords are now reset in our mobile app: open it, tap "Trouble signing in" and confirm with the six-digit code we text to your phone.'],
+      ['Emailed reset links were retired last week for security reasons, which is why the old link no longer works.'],
+      ['If your phone number is out of date, reply with the last four digits of the card on file and we will update it for you.'],
     ],
     followUp: {
       questions: ['Can I also turn on two-factor login while I am at it?', 'Is there a way to stay signed in longer?'],
@@ -82,6 +92,11 @@ export const TOPICS: readonly Topic[] = [
       ['I have checked your billing history and submitted a refund for the charge in question.'],
       ['Refunds go back to the original payment method and usually appear within 5 to 10 business days, depending on your bank.'],
       ['You will receive a confirmation email with the refund reference as soon as it is processed.'],
+    ],
+    revisedAnswer: [
+      ['Refunds are now handled by our payment partner Paddle, and I have opened a refund case with them for this charge.'],
+      ['Paddle confirms each case by email within two working days and pays it back as store credit or to your card, as you choose there.'],
+      ['Your case number is in the subject of that email; quote it if you contact Paddle directly.'],
     ],
     followUp: {
       questions: ['Will this also cancel the subscription?', 'Does the refund affect our access right away?'],
@@ -152,6 +167,11 @@ export const TOPICS: readonly Topic[] = [
       ['You can export your workspace under Settings → Data → Export, choosing CSV or JSON and an optional date range.'],
       ['Large exports run in the background and we email you a download link when the file is ready, usually within an hour.'],
       ['Download links stay valid for 7 days, after which you can simply start a new export.'],
+    ],
+    revisedAnswer: [
+      ['Exports have moved to the new Reports area: open Reports, pick Workspace export and choose Parquet or CSV.'],
+      ['Every export now goes straight to the storage bucket you connect under Reports → Destinations, so there is no download link to wait for.'],
+      ['Scheduled exports can run daily or weekly from the same page if your team needs fresh copies.'],
     ],
     followUp: {
       questions: ['Can we schedule the export to run every week?', 'Can exports run automatically?'],

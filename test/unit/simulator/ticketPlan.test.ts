@@ -142,3 +142,36 @@ describe('ticket plan: held-out rules', () => {
     expect(() => planSimulation({ ...base, heldOut: { ruleIds: ['trial-workflow'], topicIds: ['nope'] } })).toThrow(/password-reset/);
   });
 });
+
+describe('ticket plan: a change of practice', () => {
+  const answerOf = (t: { ideal: { source: string; text: string }[] }) => t.ideal.filter((s) => s.source === 'answer').map((s) => s.text);
+  const variants = (answer: string[][]) => answer.flat();
+
+  it('from the given share of the stream, the changed topics are answered the revised way, the others as before', () => {
+    const plan = planSimulation({ ...base, practiceChange: { at: 0.5 } });
+    const changed = TOPICS.filter((t) => t.revisedAnswer).map((t) => t.id);
+    expect(changed.length).toBeGreaterThan(0);
+    expect(plan.practiceChange).toEqual({ topicIds: changed, fromIndex: 300 });
+    for (const t of plan.tickets) {
+      const topic = TOPICS.find((x) => x.id === t.topicId)!;
+      const revised = t.index >= 300 && changed.includes(t.topicId);
+      expect(t.practiceChanged).toBe(revised);
+      for (const sentence of answerOf(t)) expect(variants(revised ? topic.revisedAnswer! : topic.answer)).toContain(sentence);
+    }
+    expect(plan.tickets.some((t) => t.practiceChanged)).toBe(true);
+    // Everything else about the stream is the same as without the change.
+    const without = planSimulation(base);
+    expect(plan.tickets.map((t) => t.body)).toEqual(without.tickets.map((t) => t.body));
+    expect(without.practiceChange).toBeUndefined();
+    expect(without.tickets.every((t) => !t.practiceChanged)).toBe(true);
+  });
+
+  it('changes only the named topics, and rejects a topic without a revised answer or a share outside (0, 1)', () => {
+    const named = TOPICS.find((t) => t.revisedAnswer)!.id;
+    const plan = planSimulation({ ...base, practiceChange: { at: 0.2, topicIds: [named] } });
+    expect(new Set(plan.tickets.filter((t) => t.practiceChanged).map((t) => t.topicId))).toEqual(new Set([named]));
+    const plain = TOPICS.find((t) => !t.revisedAnswer)!.id;
+    expect(() => planSimulation({ ...base, practiceChange: { at: 0.5, topicIds: [plain] } })).toThrow(`topic ${plain} has no revised answer`);
+    expect(() => planSimulation({ ...base, practiceChange: { at: 1.5 } })).toThrow('practiceChange.at must be a share of the stream between 0 and 1');
+  });
+});
