@@ -6,7 +6,7 @@ import { extractTextFeatures, type TextFeatures } from '../text/textFeatures.js'
 import { sentenceTexts } from '../text/sentences.js';
 import { CandidateIndex, type ScoredCandidate } from './candidateIndex.js';
 import { ContentClusters, type ContentCluster } from './contentClusters.js';
-import { contextFeatures, featureKeys } from './contextFeatures.js';
+import { contextFeatures, featureKeys, type ContextValues } from './contextFeatures.js';
 import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { draftEditDistance, mineCorrection } from './correctionMining.js';
 import { composeSuggestion, retrievalSimilarity, TEMPLATE_GROUP } from './draftComposer.js';
@@ -128,10 +128,10 @@ export function createLearner(options: LearnerOptions = {}): Learner {
    * A template's draft for this question (the learned reply-choice rule's pick, with the context
    * rules in force applied) checked against what the agent sent: would it have been accepted?
    */
-  function counterfactualDraft(template: ResolutionTemplate, chosen: Record<ReplyChoiceRule, ChosenReply>, reply: string, message: TicketMessage, features: TextFeatures): { member: TemplateMember; accepted: boolean } {
+  function counterfactualDraft(template: ResolutionTemplate, chosen: Record<ReplyChoiceRule, ChosenReply>, reply: string, context: ContextValues, rules: readonly ContextRule[]): { member: TemplateMember; accepted: boolean } {
     const pick = chosen[replyChoice.summary().rule];
     const member = pick.templateId === template.id ? pick.member : chosen.typical.member;
-    const draft = applyContextRules(member.text, contextFeatures(message, features), ruleBook.activeRules(), clusters).text;
+    const draft = applyContextRules(member.text, context, rules, clusters).text;
     return { member, accepted: draftEditDistance(draft, reply) <= thresholds.lightlyEditedMax };
   }
 
@@ -151,16 +151,18 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     const chosen = template && templates.choices(template, similarity, retrieved.nearDuplicates);
     if (chosen) replyChoice.observe(templates.distancesTo(chosen, reply));
     if (!suggestion) return { answeredFromAnother: false };
+    const context = contextFeatures(message, features);
+    const rules = ruleBook.activeRules();
     const drafted = suggestion.basis.templateId;
     const runnerUpGroup = suggestion.groups.find((g) => g.id.startsWith(TEMPLATE_GROUP) && g.id !== `${TEMPLATE_GROUP}${drafted}`);
     const runnerUp = runnerUpGroup && templates.get(runnerUpGroup.id.slice(TEMPLATE_GROUP.length));
     const runnerUpChosen = runnerUp && (runnerUp === template ? chosen : templates.choices(runnerUp, similarity, retrieved.nearDuplicates));
-    if (runnerUp && runnerUpChosen) {
-      const { member, accepted } = counterfactualDraft(runnerUp, runnerUpChosen, reply, message, features);
-      templates.credit(member.recordId, accepted, true);
-    }
+    const runnerUpCheck = runnerUp && runnerUpChosen ? counterfactualDraft(runnerUp, runnerUpChosen, reply, context, rules) : undefined;
+    if (runnerUpCheck) templates.credit(runnerUpCheck.member.recordId, runnerUpCheck.accepted, true);
     if (!template || !chosen || template.id === drafted) return { answeredFromAnother: false };
-    return { answeredFromAnother: counterfactualDraft(template, chosen, reply, message, features).accepted };
+    // The template answered from is often the runner-up: its check is already done.
+    const answeredFromCheck = runnerUp === template && runnerUpCheck ? runnerUpCheck : counterfactualDraft(template, chosen, reply, context, rules);
+    return { answeredFromAnother: answeredFromCheck.accepted };
   }
 
   function countCorrection(correction: Correction): void {

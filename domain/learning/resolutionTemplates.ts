@@ -38,8 +38,8 @@ export interface ResolutionTemplate {
   losses: number;
   /**
    * Recent acceptance evidence, each older credit weighing less (TemplateOptions.creditHalfLife):
-   * its drafts' outcomes and, when an agent answered from it instead of the draft, whether its reply
-   * would have been accepted. What drafts compete on (quality()).
+   * its drafts' outcomes and, when it was the runner-up to another draft, whether its own draft would
+   * have been accepted. What drafts compete on (quality()).
    */
   recent: { wins: number; losses: number };
   centroid: Map<string, number>;
@@ -160,7 +160,12 @@ export class ResolutionTemplates {
   private readonly recordsByTicket = new Map<string, string[]>();
   private readonly words = new WordCoder();
 
-  constructor(private readonly options: TemplateOptions) {}
+  /** Weight a recent-acceptance credit keeps per later credit. */
+  private readonly creditDecay: number;
+
+  constructor(private readonly options: TemplateOptions) {
+    this.creditDecay = 0.5 ** (1 / options.creditHalfLife);
+  }
 
   get count(): number {
     return this.templates.size;
@@ -216,13 +221,13 @@ export class ResolutionTemplates {
 
   /**
    * Credit a draft's outcome to the reply it was built from and to its template. A counterfactual
-   * credit (the template's reply checked against what an agent sent instead of another draft) moves
-   * only the recent acceptance: it was not a draft.
+   * credit (the template's draft checked against what an agent sent after another template's draft)
+   * moves only the recent acceptance: it was not a draft.
    */
   credit(memberId: string, won: boolean, counterfactual = false): void {
     const template = this.templateOfRecord.get(memberId);
     if (!template) return;
-    const decay = 0.5 ** (1 / this.options.creditHalfLife);
+    const decay = this.creditDecay;
     template.recent = { wins: template.recent.wins * decay + (won ? 1 : 0), losses: template.recent.losses * decay + (won ? 0 : 1) };
     if (counterfactual) return;
     if (won) template.wins += 1;
