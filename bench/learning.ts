@@ -22,7 +22,7 @@ import { freePort } from '../runtime/temporalDevServer.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { printStrategyReport, reportFromGroundTruth, strategyPath } from './learningStrategies.js';
 import { renderReply } from '../simulator/agentRules.js';
-import { practiceChangeReport, type PracticeChangeTopicReport, type TicketTruth } from '../simulator/groundTruth.js';
+import { practiceChangeLine, practiceChangeReport, type PracticeChangeTopicReport, type TicketTruth } from '../simulator/groundTruth.js';
 import { runSimulation } from '../simulator/simulation.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TABLES } from '../store/tables.js';
@@ -266,12 +266,7 @@ async function main(): Promise<void> {
     const change = a.practiceChange as { fromTicket: number; topics: PracticeChangeTopicReport[] } | undefined;
     if (change) {
       console.log(`  change of practice from ticket ${change.fromTicket}: agents answer ${change.topics.map((t) => t.topicId).join(', ')} a new way`);
-      for (const t of change.topics) {
-        console.log(
-          `    ${t.topicId}: acceptance before ${pct(t.acceptanceBefore)}; after, first 10 ${pct(t.acceptanceAfter.first10)}, next 40 ${pct(t.acceptanceAfter.next40)}, rest ${pct(t.acceptanceAfter.rest)}; ` +
-            `drafts still giving the old answer ${t.oldAnswerDrafts} of ${t.ticketsAfter}${t.oldAnswerDrafts ? ` (the last on ticket ${t.lastOldAnswerDraft} of the topic after the change)` : ''}`,
-        );
-      }
+      for (const t of change.topics) console.log(`    ${practiceChangeLine(t)}`);
     }
   }
   const b = opts.skipLatency ? undefined : await latency();

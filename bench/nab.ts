@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../domain/detection/detectorOptions.js';
 import { createStreamingDetector } from '../domain/detection/streamingDetector.js';
 import { parseScoreColumn, parseSeriesCsv, type NabSeries } from '../domain/nab/csv.js';
@@ -189,11 +189,22 @@ function printRandomSplits(bySplit: Record<string, Record<ProfileName, number>[]
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, 'split-half': { type: 'boolean' }, 'random-splits': { type: 'string' }, 'held-out-from': { type: 'string' } } });
-  const randomSplits = Number(values['random-splits'] ?? 0);
-  if (!Number.isInteger(randomSplits) || randomSplits < 0) throw new Error(`--random-splits must be a non-negative integer (got ${values['random-splits']})`);
-  const dataDir = resolve(values.data ?? join(repoRoot, '../shared/data/nab'));
-  const outDir = resolve(values.out ?? './out/nab');
+  const values = new Command('bench:nab')
+    .description("Runs the product's streaming detector over a NAB corpus and scores it with NAB's rules next to the published detectors")
+    .option('--data <dir>', 'NAB corpus (data/, labels/, results/ as in the NAB repository)', join(repoRoot, '../shared/data/nab'))
+    .option('--out <dir>', 'output folder', join(repoRoot, 'out/nab'))
+    .option('--split-half', 'also choose defaults and threshold on one half of the files and score the other')
+    .option('--random-splits <n>', 'also score over n random category-stratified split-halves', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+      return n;
+    }, 0)
+    .option('--held-out-from <dir>', "a corpus whose files count as seen: the others are scored at the thresholds chosen on the shared ones")
+    .parse()
+    .opts<{ data: string; out: string; splitHalf?: boolean; randomSplits: number; heldOutFrom?: string }>();
+  const randomSplits = values.randomSplits;
+  const dataDir = resolve(values.data);
+  const outDir = resolve(values.out);
   const started = Date.now();
   const { files, labelPath } = loadCorpus(dataDir);
   const checksPublishedTable = basename(labelPath) === PUBLISHED_TABLE_LABELS;
@@ -229,14 +240,14 @@ function main(): void {
   }
   console.log('');
   printTable(rows);
-  if (values['held-out-from']) {
+  if (values.heldOutFrom) {
     // Only the other corpus's file names matter: its series are not read.
-    const seen = new Set(corpusFileNames(resolve(values['held-out-from'])).map((f) => f.name));
+    const seen = new Set(corpusFileNames(resolve(values.heldOutFrom)).map((f) => f.name));
     const unseen = files.filter((f) => !seen.has(f.name));
     if (unseen.length === 0 || windowCount(unseen) === 0 || unseen.length === files.length) {
-      console.log(`\nheld-out: skipped — ${resolve(values['held-out-from'])} shares ${files.length - unseen.length} of ${files.length} files with this corpus; needs some shared and some new files with anomaly windows`);
+      console.log(`\nheld-out: skipped — ${resolve(values.heldOutFrom)} shares ${files.length - unseen.length} of ${files.length} files with this corpus; needs some shared and some new files with anomaly windows`);
     } else {
-      console.log(`\nheld out: ${unseen.length} files (${windowCount(unseen)} windows) not in ${resolve(values['held-out-from'])}, scored at the thresholds each detector gets on the ${files.length - unseen.length} shared ones`);
+      console.log(`\nheld out: ${unseen.length} files (${windowCount(unseen)} windows) not in ${resolve(values.heldOutFrom)}, scored at the thresholds each detector gets on the ${files.length - unseen.length} shared ones`);
       heldOut = heldOutRows({ [DETECTOR_NAME]: ours, ...publishedFiles }, seen, profiles);
       printTable(heldOut);
     }
@@ -244,7 +255,7 @@ function main(): void {
   printPerFile(ours, rows[0]!.thresholds[0]!, Object.entries(publishedFiles).map(([det, scored]) => ({ det, scored, threshold: optimizeThreshold(scored, profiles.standard).threshold })), profiles.standard);
 
   let split: { supportloop: SplitHalfReport; defaultsOnly: SplitHalfReport; published: Record<string, SplitHalfReport>; randomSplits?: Record<string, Record<ProfileName, number>[]> } | undefined;
-  const wantsSplitHalf = values['split-half'] || randomSplits > 0;
+  const wantsSplitHalf = values.splitHalf || randomSplits > 0;
   const emptyHalf = wantsSplitHalf ? halfWithoutWindows(splitHalves(files)) : undefined;
   if (emptyHalf) console.log(`\nsplit-half skipped: half ${emptyHalf} of this corpus has no anomaly windows (needs labelled files in at least two per category)`);
   else if (wantsSplitHalf) {

@@ -223,6 +223,12 @@ export function practiceChangeReport(input: readonly TicketTruth[], topicIds: re
   });
 }
 
+/** One topic's practice-change report as a line (simulate and bench:learning print the same). */
+export function practiceChangeLine(t: PracticeChangeTopicReport): string {
+  const last = t.oldAnswerDrafts ? ` (the last on ticket ${t.lastOldAnswerDraft} of the topic after the change)` : '';
+  return `${t.topicId}: acceptance before ${pct(t.acceptanceBefore)}; after, first 10 ${pct(t.acceptanceAfter.first10)}, next 40 ${pct(t.acceptanceAfter.next40)}, rest ${pct(t.acceptanceAfter.rest)}; drafts still giving the old answer ${t.oldAnswerDrafts} of ${t.ticketsAfter}${last}`;
+}
+
 export const toJsonLine = (ticket: TicketTruth): string => `${JSON.stringify(ticket)}\n`;
 
 export function parseGroundTruth(jsonl: string): TicketTruth[] {

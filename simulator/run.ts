@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AGENT_RULES } from './agentRules.js';
 import type { Spike } from './arrivals.js';
 import type { TenantCredentials } from './client.js';
-import { practiceChangeReport, RollingWindow, rollingLine } from './groundTruth.js';
+import { practiceChangeLine, practiceChangeReport, RollingWindow, rollingLine } from './groundTruth.js';
 import { runSimulation, GROUND_TRUTH_FILE, SUMMARY_FILE } from './simulation.js';
 import { TOPICS } from './topics.js';
 
@@ -158,9 +158,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     console.log(`acceptance ${Math.round(100 * s.acceptance)}% (by tenth: ${curve}); mean edit distance ${s.meanEditDistance.toFixed(2)}`);
     for (const [rule, t] of Object.entries(s.transfer)) console.log(`transfer ${rule}: ${t.inDraft}/${t.cases} held-out-topic drafts had it (${t.firstOnTopicInDraft}/${t.firstOnTopic} on a topic's first case)`);
     if (result.plan.practiceChange) {
-      for (const t of practiceChangeReport(result.tickets, result.plan.practiceChange.topicIds)) {
-        console.log(`practice change ${t.topicId}: acceptance ${Math.round(100 * t.acceptanceBefore)}% before, ${Math.round(100 * t.acceptanceAfter.first10)}% / ${Math.round(100 * t.acceptanceAfter.next40)}% / ${Math.round(100 * t.acceptanceAfter.rest)}% in its first 10 / next 40 / other tickets after; ${t.oldAnswerDrafts} of ${t.ticketsAfter} drafts after still gave the old answer`);
-      }
+      for (const t of practiceChangeReport(result.tickets, result.plan.practiceChange.topicIds)) console.log(`practice change ${practiceChangeLine(t)}`);
     }
     console.log(`ground truth: ${path.join(options.out, GROUND_TRUTH_FILE)}, summary: ${path.join(options.out, SUMMARY_FILE)}`);
   } finally {
