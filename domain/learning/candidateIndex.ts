@@ -91,10 +91,34 @@ export class CandidateIndex {
     this.byKey.delete(key);
   }
 
-  /** Best candidates for a text, highest BM25 score first (MiniSearch sorts stably: ties keep insertion order). */
-  find(text: string, limit: number): ScoredCandidate[] {
+  /**
+   * Best candidates for a text, highest BM25 score first, at most `perTemplate` resolutions of one
+   * template: further questions of a template add nothing to its draft (its evidence counts a few
+   * hits, its similar-question reply pool a template window) and would crowd out other templates —
+   * a phrasing answered dozens of times filled all 30 places and hid the answers to the question as
+   * asked. Among equal scores (the same question asked again word for word) the most recently indexed
+   * come first: those answers say how agents answer now. MiniSearch sorts stably, ties in insertion
+   * order, so each run of equal scores is read backwards.
+   */
+  find(text: string, limit: number, perTemplate = Infinity): ScoredCandidate[] {
     const results = this.search.search(text);
-    return results.slice(0, limit).map((r) => ({ candidate: this.byKey.get(r.id as string)!.candidate, score: r.score }));
+    const found: ScoredCandidate[] = [];
+    const perTemplateFound = new Map<string, number>();
+    for (let start = 0; start < results.length && found.length < limit; ) {
+      let end = start + 1;
+      while (end < results.length && results[end]!.score === results[start]!.score) end += 1;
+      for (let i = end - 1; i >= start && found.length < limit; i -= 1) {
+        const { candidate } = this.byKey.get(results[i]!.id as string)!;
+        if (candidate.kind === 'resolution') {
+          const n = perTemplateFound.get(candidate.templateId) ?? 0;
+          if (n >= perTemplate) continue;
+          perTemplateFound.set(candidate.templateId, n + 1);
+        }
+        found.push({ candidate, score: results[i]!.score });
+      }
+      start = end;
+    }
+    return found;
   }
 
   private put(key: string, candidate: IndexedCandidate, document: IndexedDocument): void {

@@ -114,7 +114,12 @@ export function groupCandidates(inputs: ComposeInputs): CandidateGroup[] {
     const topicAgreement = topic === UNKNOWN_TOPIC || !group.topic ? 1 : agreementWith(inputs.topic.confidence, group.topic === topic);
     const voteAgreement = !replyGroupPrediction || group.kind !== 'template' ? 1 : agreementWith(replyGroupPrediction.confidence, replyGroupPrediction.templateIds.includes(group.templateId!));
     const agreement = topicAgreement * voteAgreement;
-    group.score = Number((group.evidence * agreement * (0.5 + group.quality)).toFixed(6));
+    // Acceptance weighs up to 6× (0.2 + quality): a template agents stopped accepting (recent
+    // acceptance at its floor, ~0.06) must lose to the one they answer from now (~0.5+) even where
+    // its frozen indexed questions match a question's incidental words (greeting, e-mail domain)
+    // better. At 0.5 + quality (up to 3×) a replayed simulator run still drafted the old answer 14–20
+    // times per changed topic well after the change, 9–13 now; bitext and the fold stream unchanged or better.
+    group.score = Number((group.evidence * agreement * (0.2 + group.quality)).toFixed(6));
     scored.push(group);
   }
   // Stable sort: equal scores keep retrieval order.

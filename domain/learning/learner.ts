@@ -103,7 +103,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   /** What a question finds among past ones: similar questions in the full-text index, near-duplicates in all remembered history. */
   const retrieve = (message: TicketMessage): Retrieved => {
     const question = questionSignature(message.text);
-    return { similar: index.find(message.text, thresholds.retrievalLimit), nearDuplicates: earlierQuestions.find(question), question };
+    return { similar: index.find(message.text, thresholds.retrievalLimit, thresholds.templateWindow), nearDuplicates: earlierQuestions.find(question), question };
   };
 
   function draftWith(message: TicketMessage, features: TextFeatures, topic: TopicPrediction = classifier.classify(message.text), retrieved = retrieve(message)): Suggestion {
@@ -137,13 +137,17 @@ export function createLearner(options: LearnerOptions = {}): Learner {
 
   /**
    * Before a sent reply joins its template: how far each reply-choice rule's pick for this question
-   * was from it (the reply choice's evidence), and whether the runner-up template's draft would have
-   * been accepted — credited to its recent acceptance. The runner-up, not the template the agent
-   * answered from: that one would pass nearly every time it is checked, a rarely used template would
-   * look better than the one drafts rightly come from. With it, after a change of practice the
-   * template agents now answer from overtakes the one they stopped using within a few tickets.
-   * Returns whether the agent answered from another template than the draft's whose draft would have
-   * been accepted.
+   * was from it (the reply choice's evidence), and whether each competing template's draft would
+   * have been accepted — every template of the question's topic the suggestion ranked beside the
+   * drafted one, credited to its recent acceptance. All of them, whatever the agent answered from:
+   * checking only the template answered from (which passes nearly every time) made a rarely used
+   * template look better than the one drafts rightly come from; checking only the runner-up left a
+   * superseded template ranked third with the estimate it had before the change. Only the topic's:
+   * the runner-up was often another topic's template, failing every check against this topic's
+   * replies — replaying a bench:learning run, the new password-reset template after the change had 221
+   * counterfactual losses to 18 wins that way and sat at 0.3 while still drafted, so the superseded
+   * one won back questions its retrieval favoured. Returns whether the agent answered from another
+   * template than the draft's whose draft would have been accepted.
    */
   function compareWithSentReply(topic: string, reply: string, retrieved: Retrieved, message: TicketMessage, features: TextFeatures, suggestion: Suggestion | undefined): { answeredFromAnother: boolean } {
     const similarity = retrievalSimilarity(retrieved.similar);
@@ -154,14 +158,19 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     const context = contextFeatures(message, features);
     const rules = ruleBook.activeRules();
     const drafted = suggestion.basis.templateId;
-    const runnerUpGroup = suggestion.groups.find((g) => g.id.startsWith(TEMPLATE_GROUP) && g.id !== `${TEMPLATE_GROUP}${drafted}`);
-    const runnerUp = runnerUpGroup && templates.get(runnerUpGroup.id.slice(TEMPLATE_GROUP.length));
-    const runnerUpChosen = runnerUp && (runnerUp === template ? chosen : templates.choices(runnerUp, similarity, retrieved.nearDuplicates));
-    const runnerUpCheck = runnerUp && runnerUpChosen ? counterfactualDraft(runnerUp, runnerUpChosen, reply, context, rules) : undefined;
-    if (runnerUpCheck) templates.credit(runnerUpCheck.member.recordId, runnerUpCheck.accepted, true);
+    const checks = new Map<string, { member: TemplateMember; accepted: boolean }>();
+    for (const group of suggestion.groups) {
+      if (!group.id.startsWith(TEMPLATE_GROUP) || group.id === `${TEMPLATE_GROUP}${drafted}` || group.topic !== topic) continue;
+      const competitor = templates.get(group.id.slice(TEMPLATE_GROUP.length));
+      const competitorChosen = competitor && (competitor === template ? chosen : templates.choices(competitor, similarity, retrieved.nearDuplicates));
+      if (!competitor || !competitorChosen) continue;
+      const check = counterfactualDraft(competitor, competitorChosen, reply, context, rules);
+      templates.credit(check.member.recordId, check.accepted, true);
+      checks.set(competitor.id, check);
+    }
     if (!template || !chosen || template.id === drafted) return { answeredFromAnother: false };
-    // The template answered from is often the runner-up: its check is already done.
-    const answeredFromCheck = runnerUp === template && runnerUpCheck ? runnerUpCheck : counterfactualDraft(template, chosen, reply, context, rules);
+    // The template answered from is often among the competitors: its check is already done.
+    const answeredFromCheck = checks.get(template.id) ?? counterfactualDraft(template, chosen, reply, context, rules);
     return { answeredFromAnother: answeredFromCheck.accepted };
   }
 
@@ -241,9 +250,12 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     if (reply && record.outcome !== 'bad') {
       template = templates.add({ recordId: record.id, ticketId: message.ticketId, topic: resolutionTopic, text: reply });
       const voted = replyGroups.scoreRaw(message.text);
-      // The vote's group was drafted and not accepted, and the agent answered from another group whose
-      // draft would have been: the vote names both from now on (replyGroupVote.ts).
-      if (voted.topic && answeredFromAnother && !correction?.accepted && suggestion?.basis.templateId === voted.topic) replyGroups.link(voted.topic, template.id);
+      // The vote's group was drafted and not accepted, and the agent answered from another group of the
+      // same topic whose draft would have been: the vote names both from now on (replyGroupVote.ts).
+      // Of the same topic: where labels say the vote had the topic wrong, it was wrong, not superseded
+      // (linked across topics, a replayed simulator run joined ten groups of eight topics into one).
+      const redirected = voted.topic && answeredFromAnother && !correction?.accepted && suggestion?.basis.templateId === voted.topic && templates.get(voted.topic)?.topic === template.topic;
+      if (redirected) replyGroups.link(voted.topic!, template.id);
       replyGroups.learn(message.text, voted, template.id);
       index.addResolution({ kind: 'resolution', id: record.id, ticketId: message.ticketId, topic: resolutionTopic, templateId: template.id, question: message.text });
       earlierQuestions.add(record.id, retrieved!.question, { templateId: template.id, member: templates.member(record.id)! });

@@ -33,14 +33,15 @@ describe('reply choice record', () => {
     for (let seed = 1; seed <= 50; seed += 1) {
       const random = seededRandom(seed);
       const record = new ReplyChoiceRecord();
-      const rules = feed(record, 2000, () => {
+      const rules = feed(record, 5000, () => {
         const base = random();
         return { similar: base + 0.2 * (random() - 0.5), typical: base + 0.2 * (random() - 0.5), nearest: base + 0.3 };
       });
       expect(rules).not.toContain('nearest');
       if (rules.some((r) => r !== 'similar')) runsThatSwitched += 1;
     }
-    expect(runsThatSwitched).toBeLessThan(50 / 4);
+    // At 3 standard errors 22 of these 50 runs switched; at 4, none.
+    expect(runsThatSwitched).toBeLessThanOrEqual(2);
   });
 
   it('follows a change of practice within a few hundred replies', () => {
