@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import MiniSearch from 'minisearch';
 import { quantileSorted } from 'simple-statistics';
 import { createLearner, type LearnerStats } from '../domain/learning/learner.js';
@@ -33,7 +33,11 @@ const opts = new Command('bench:learning')
   .option('--past <n>', 'past tickets learned for the latency measurement', '100000')
   .option('--queries <n>', 'drafts timed for latency', '1000')
   .option('--held-out <ruleId>', "the simulator's rule kept away from some topics in the first half", 'trial-workflow')
-  .option('--practice-change <share>', 'part A: from this share of the stream on, agents answer the topics with a revised answer the new way (0: no change)', '0.6')
+  .option('--practice-change <share>', 'part A: from this share of the stream on, agents answer the topics with a revised answer the new way (0: no change)', (v) => {
+    const share = Number(v);
+    if (!(share >= 0 && share < 1)) throw new InvalidArgumentError('expected a share of the stream, 0 (no change) up to but not including 1');
+    return share;
+  }, 0.6)
   .option('--seed <n>', 'seed of the simulated world', '7')
   .option('--concurrency <n>', 'tickets in flight at once', '8')
   .option('--skip-latency', 'skip part B')
@@ -51,7 +55,7 @@ const opts = new Command('bench:learning')
     past: string;
     queries: string;
     heldOut: string;
-    practiceChange: string;
+    practiceChange: number;
     seed: string;
     concurrency: string;
     skipLatency?: boolean;
@@ -87,7 +91,7 @@ async function productPath(): Promise<Record<string, unknown>> {
       seed: Number(opts.seed),
       concurrency: Number(opts.concurrency),
       heldOut: { ruleIds: [opts.heldOut] },
-      practiceChange: Number(opts.practiceChange) > 0 ? { at: Number(opts.practiceChange) } : undefined,
+      practiceChange: opts.practiceChange > 0 ? { at: opts.practiceChange } : undefined,
       outDir: path.join(opts.out, 'simulation'),
       onTicket: (t, done) => {
         recent.push(t.accepted);

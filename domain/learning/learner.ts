@@ -67,6 +67,12 @@ interface Retrieved {
 
 const emptyClassCounts = (): Record<CorrectionClass, number> => ({ accepted: 0, 'lightly-edited': 0, rewritten: 0, ignored: 0 });
 
+/** A template's draft for one question checked against the reply the agent sent. */
+interface CounterfactualCheck {
+  member: TemplateMember;
+  accepted: boolean;
+}
+
 export function createLearner(options: LearnerOptions = {}): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const classifierOptions = { smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight };
@@ -128,7 +134,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
    * A template's draft for this question (the learned reply-choice rule's pick, with the context
    * rules in force applied) checked against what the agent sent: would it have been accepted?
    */
-  function counterfactualDraft(template: ResolutionTemplate, chosen: Record<ReplyChoiceRule, ChosenReply>, reply: string, context: ContextValues, rules: readonly ContextRule[]): { member: TemplateMember; accepted: boolean } {
+  function counterfactualDraft(template: ResolutionTemplate, chosen: Record<ReplyChoiceRule, ChosenReply>, reply: string, context: ContextValues, rules: readonly ContextRule[]): CounterfactualCheck {
     const pick = chosen[replyChoice.summary().rule];
     const member = pick.templateId === template.id ? pick.member : chosen.typical.member;
     const draft = applyContextRules(member.text, context, rules, clusters).text;
@@ -158,7 +164,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     const context = contextFeatures(message, features);
     const rules = ruleBook.activeRules();
     const drafted = suggestion.basis.templateId;
-    const checks = new Map<string, { member: TemplateMember; accepted: boolean }>();
+    const checks = new Map<string, CounterfactualCheck>();
     for (const group of suggestion.groups) {
       if (!group.id.startsWith(TEMPLATE_GROUP) || group.id === `${TEMPLATE_GROUP}${drafted}` || group.topic !== topic) continue;
       const competitor = templates.get(group.id.slice(TEMPLATE_GROUP.length));

@@ -38,8 +38,8 @@ export interface ResolutionTemplate {
   losses: number;
   /**
    * Recent acceptance evidence, each older credit weighing less (TemplateOptions.creditHalfLife):
-   * its drafts' outcomes and, when it was the runner-up to another draft, whether its own draft would
-   * have been accepted. What drafts compete on (quality()).
+   * its drafts' outcomes and, when another template of its topic was drafted beside it, whether its own
+   * draft would have been accepted. What drafts compete on (quality()).
    */
   recent: { wins: number; losses: number };
   centroid: Map<string, number>;
