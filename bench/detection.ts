@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { quantile } from 'simple-statistics';
+import { integer, isoDate, nonNegativeInteger, positiveInteger, positiveNumber } from '../cli/optionParsers.js';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts.js';
 import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
@@ -22,29 +23,29 @@ import { TOPICS } from '../simulator/topics.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const opts = new Command('bench:detection')
-  .option('--weeks <n>', 'simulated weeks per stream (the first is warm-up)', '4')
-  .option('--tickets-per-day <n>', 'tenant volume', '800')
-  .option('--spikes <n>', 'injected spikes for the latency measurement', '12')
-  .option('--factor <n>', 'spike multiplier of the topic volume', '4')
-  .option('--spike-minutes <n>', 'spike duration', '90')
-  .option('--seed <n>', 'seed', '11')
-  .option('--alert-threshold <x>', 'detector alertThreshold (default: the product default)')
+  .option('--weeks <n>', 'simulated weeks per stream (the first is warm-up)', positiveInteger, 4)
+  .option('--tickets-per-day <n>', 'tenant volume', positiveNumber, 800)
+  .option('--spikes <n>', 'injected spikes for the latency measurement', positiveInteger, 12)
+  .option('--factor <n>', 'spike multiplier of the topic volume', positiveNumber, 4)
+  .option('--spike-minutes <n>', 'spike duration', positiveInteger, 90)
+  .option('--seed <n>', 'seed', integer, 11)
+  .option('--alert-threshold <x>', 'detector alertThreshold (default: the product default)', positiveNumber)
   .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
-  .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)')
-  .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', '7')
-  .option('--gap-minutes <n>', 'live: spike-free minutes before and between spikes', '3')
-  .option('--lead-minutes <n>', 'live: minutes for the history import and first detection pass before the real-time stream', '5')
-  .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', '60')
+  .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)', isoDate)
+  .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', positiveInteger, 7)
+  .option('--gap-minutes <n>', 'live: spike-free minutes before and between spikes', nonNegativeInteger, 3)
+  .option('--lead-minutes <n>', 'live: minutes for the history import and first detection pass before the real-time stream', positiveInteger, 5)
+  .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', positiveInteger, 60)
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: string; ticketsPerDay: string; spikes: string; factor: string; spikeMinutes: string; seed: string; alertThreshold?: string; live?: boolean; replayLive?: string; warmupDays: string; leadMinutes: string; gapMinutes: string; detectionInterval: string; out: string }>();
+  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 
 const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
-const weeks = Number(opts.weeks);
-const perDay = Number(opts.ticketsPerDay);
+const weeks = opts.weeks;
+const perDay = opts.ticketsPerDay;
 const start = new Date(Date.UTC(2026, 0, 5));
 const now = new Date(start.getTime() + weeks * WEEK_MS);
-const detectorOptions = { ...VOLUME_DETECTOR_OPTIONS, ...(opts.alertThreshold ? { alertThreshold: Number(opts.alertThreshold) } : {}) };
+const detectorOptions = { ...VOLUME_DETECTOR_OPTIONS, ...(opts.alertThreshold !== undefined ? { alertThreshold: opts.alertThreshold } : {}) };
 
 /** Per-topic minute counts of new tickets in a simulated stream. */
 function topicCounts(seed: number, spikes: { topicId: string; from: string; to: string; factor: number }[]): Map<string, Map<number, number>> {
@@ -133,18 +134,17 @@ function passCost(counts: Map<number, number>): { medianUs: number; p95Us: numbe
 async function main(): Promise<void> {
   if (opts.replayLive) {
     const { replayLiveRun } = await import('./detectionLiveReplay.js');
-    if (Number.isNaN(Date.parse(opts.replayLive))) throw new Error(`--replay-live must be the live run's start as an ISO date (got "${opts.replayLive}")`);
-    replayLiveRun({ spikes: Number(opts.spikes), factor: Number(opts.factor), spikeMinutes: Number(opts.spikeMinutes), gapMinutes: Number(opts.gapMinutes), warmupDays: Number(opts.warmupDays), ticketsPerDay: perDay, seed: Number(opts.seed), out: opts.out }, Date.parse(opts.replayLive));
+    replayLiveRun({ spikes: opts.spikes, factor: opts.factor, spikeMinutes: opts.spikeMinutes, gapMinutes: opts.gapMinutes, warmupDays: opts.warmupDays, ticketsPerDay: perDay, seed: opts.seed, out: opts.out }, Date.parse(opts.replayLive));
     return;
   }
   if (opts.live) {
     const { runLiveBench } = await import('./detectionLive.js');
-    await runLiveBench({ spikes: Number(opts.spikes), factor: Number(opts.factor), spikeMinutes: Number(opts.spikeMinutes), gapMinutes: Number(opts.gapMinutes), warmupDays: Number(opts.warmupDays), leadMinutes: Number(opts.leadMinutes), ticketsPerDay: perDay, seed: Number(opts.seed), detectionIntervalSeconds: Number(opts.detectionInterval), out: opts.out });
+    await runLiveBench({ spikes: opts.spikes, factor: opts.factor, spikeMinutes: opts.spikeMinutes, gapMinutes: opts.gapMinutes, warmupDays: opts.warmupDays, leadMinutes: opts.leadMinutes, ticketsPerDay: perDay, seed: opts.seed, detectionIntervalSeconds: opts.detectionInterval, out: opts.out });
     return;
   }
   const afterWarmup = (ms: number) => ms >= start.getTime() + WEEK_MS;
   // 1. False alerts on spike-free weeks.
-  const quiet = topicCounts(Number(opts.seed), []);
+  const quiet = topicCounts(opts.seed, []);
   let falseAlerts = 0;
   let baselineFalse = 0;
   const topicWeeks = quiet.size * (weeks - 1);
@@ -154,15 +154,15 @@ async function main(): Promise<void> {
   }
 
   // 2. Latency over injected spikes, one per stream, at seeded times after the warm-up week.
-  const spikes = Number(opts.spikes);
+  const spikes = opts.spikes;
   const perSpike: { topic: string; startsAt: string; usualTickets: number; spikeTickets: number; latency: number | null; baselineLatency: number | null }[] = [];
   const bar = new SingleBar({ format: 'spikes [{bar}] {value}/{total}' });
   bar.start(spikes, 0);
   for (let i = 0; i < spikes; i++) {
     const topic = TOPICS[i % TOPICS.length]!.id;
     const spikeStart = start.getTime() + WEEK_MS + Math.floor(((i * 7919) % 1000) / 1000 * (weeks - 1.2) * WEEK_MS / MINUTE_MS) * MINUTE_MS;
-    const spikeEnd = spikeStart + Number(opts.spikeMinutes) * MINUTE_MS;
-    const counts = topicCounts(Number(opts.seed) + 1 + i, [{ topicId: topic, from: new Date(spikeStart).toISOString(), to: new Date(spikeEnd).toISOString(), factor: Number(opts.factor) }]).get(topic) ?? new Map();
+    const spikeEnd = spikeStart + opts.spikeMinutes * MINUTE_MS;
+    const counts = topicCounts(opts.seed + 1 + i, [{ topicId: topic, from: new Date(spikeStart).toISOString(), to: new Date(spikeEnd).toISOString(), factor: opts.factor }]).get(topic) ?? new Map();
     const hit = firings(`topic=${topic}`, counts).find((ms) => ms >= spikeStart && ms <= spikeEnd);
     const baseHit = baselineFirings(counts).find((ms) => ms >= spikeStart && ms <= spikeEnd);
     perSpike.push({
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     streams: { weeks, ticketsPerDay: perDay, topics: quiet.size, meanTicketsPerTopicMinute: perDay / 1440 / quiet.size },
     falseAlertsPerTopicWeek: falseAlerts / topicWeeks,
     baselineFalseAlertsPerTopicWeek: baselineFalse / topicWeeks,
-    spikes: { injected: spikes, factor: Number(opts.factor), minutes: Number(opts.spikeMinutes), caught: latencies.length, missed: spikes - latencies.length },
+    spikes: { injected: spikes, factor: opts.factor, minutes: opts.spikeMinutes, caught: latencies.length, missed: spikes - latencies.length },
     latencyMinutes: { p50: q(latencies, 0.5), p95: q(latencies, 0.95) },
     baseline: { caught: baselineLatencies.length, p50: q(baselineLatencies, 0.5), p95: q(baselineLatencies, 0.95) },
     passCost: cost,
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
   };
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(path.join(opts.out, 'detection.json'), JSON.stringify(result, null, 2));
-  const caughtBy = (xs: number[]) => Array.from({ length: Number(opts.spikeMinutes) / 5 + 1 }, (_, k) => ({ x: k * 5, y: xs.filter((l) => l <= k * 5).length / spikes }));
+  const caughtBy = (xs: number[]) => Array.from({ length: opts.spikeMinutes / 5 + 1 }, (_, k) => ({ x: k * 5, y: xs.filter((l) => l <= k * 5).length / spikes }));
   await writeLineChartPng(path.join(opts.out, 'spikes-caught.png'), [{ name: 'supportloop', points: caughtBy(latencies) }, { name: '3σ Poisson baseline', points: caughtBy(baselineLatencies) }], {
     title: `Share of ×${opts.factor} topic spikes alerted, by minutes since the spike began`, xTitle: 'minutes since spike start', yTitle: 'share of spikes alerted', yDomain: [0, 1],
     subtitle: `${spikes} spikes; false alerts per topic-week: supportloop ${result.falseAlertsPerTopicWeek.toFixed(3)}, baseline ${result.baselineFalseAlertsPerTopicWeek.toFixed(1)}`,

@@ -13,6 +13,7 @@ import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { quantileSorted } from 'simple-statistics';
 import { Webhook } from 'standardwebhooks';
+import { nonNegativeInteger, positiveInteger } from '../cli/optionParsers.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
@@ -27,21 +28,15 @@ const defaultDataset = path.resolve(repoRoot, '../shared/data/bitext-customer-su
 const options = new Command('bench:ingest')
   .option('--dataset <file>', 'CSV with an `instruction` (message text) column, or JSONL with `body`', defaultDataset)
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-ingest'))
-  .option('--events <n>', 'webhooks to send in each phase', '3000')
-  .option('--tickets <n>', 'distinct tickets the events spread over', '600')
-  .option('--concurrency <n>', 'concurrent senders', '32')
-  .option('--customers <n>', 'distinct customers the tickets belong to (0 = messages without a customer); drafting reads each customer\'s recent tickets', '200')
-  .option('--history-sample <n>', 'tickets whose workflow histories are read for workflow task latency', '200')
+  .option('--events <n>', 'webhooks to send in each phase', positiveInteger, 3000)
+  .option('--tickets <n>', 'distinct tickets the events spread over', positiveInteger, 600)
+  .option('--concurrency <n>', 'concurrent senders', positiveInteger, 32)
+  .option('--customers <n>', 'distinct customers the tickets belong to (0 = messages without a customer); drafting reads each customer\'s recent tickets', nonNegativeInteger, 200)
+  .option('--history-sample <n>', 'tickets whose workflow histories are read for workflow task latency', nonNegativeInteger, 200)
   .parse()
-  .opts<{ dataset: string; out: string; events: string; tickets: string; concurrency: string; customers: string; historySample: string }>();
+  .opts<{ dataset: string; out: string; events: number; tickets: number; concurrency: number; customers: number; historySample: number }>();
 
-const events = Number(options.events);
-const tickets = Number(options.tickets);
-const concurrency = Number(options.concurrency);
-const customers = Number(options.customers);
-for (const [flag, value, min] of [['--events', events, 1], ['--tickets', tickets, 1], ['--concurrency', concurrency, 1], ['--customers', customers, 0], ['--history-sample', Number(options.historySample), 0]] as const) {
-  if (!Number.isInteger(value) || value < min) throw new Error(`${flag}: expected an integer ≥ ${min}`);
-}
+const { events, tickets, concurrency, customers, historySample } = options;
 
 function loadBodies(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -153,7 +148,7 @@ async function main(): Promise<void> {
     loopDelay.disable();
     const drainPerSecond = (stored - storedDuringIngest) / Math.max(processedSeconds - ingestSeconds, 1e-3);
     const activities = activityLatencies(await (await fetch(`${sl.url}/metrics`)).text());
-    const sampled = Array.from({ length: Math.min(tickets, Number(options.historySample)) }, (_, k) => ticketWorkflowId('bench', `B-${Math.floor((k * tickets) / Math.min(tickets, Number(options.historySample)))}`));
+    const sampled = Array.from({ length: Math.min(tickets, historySample) }, (_, k) => ticketWorkflowId('bench', `B-${Math.floor((k * tickets) / Math.min(tickets, historySample))}`));
     const workflowTasks = await workflowTaskLatencies(sl.temporal.client, sampled);
 
     const b = summary(baseline);

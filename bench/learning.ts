@@ -12,9 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import MiniSearch from 'minisearch';
 import { quantileSorted } from 'simple-statistics';
+import { integer, positiveInteger, shareOrZero } from '../cli/optionParsers.js';
 import { createLearner, type LearnerStats } from '../domain/learning/learner.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
@@ -29,42 +30,38 @@ import { TABLES } from '../store/tables.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const opts = new Command('bench:learning')
-  .option('--tickets <n>', 'simulated tickets played through the product', '5000')
-  .option('--past <n>', 'past tickets learned for the latency measurement', '100000')
-  .option('--queries <n>', 'drafts timed for latency', '1000')
+  .option('--tickets <n>', 'simulated tickets played through the product', positiveInteger, 5000)
+  .option('--past <n>', 'past tickets learned for the latency measurement', positiveInteger, 100_000)
+  .option('--queries <n>', 'drafts timed for latency', positiveInteger, 1000)
   .option('--held-out <ruleId>', "the simulator's rule kept away from some topics in the first half", 'trial-workflow')
-  .option('--practice-change <share>', 'part A: from this share of the stream on, agents answer the topics with a revised answer the new way (0: no change)', (v) => {
-    const share = Number(v);
-    if (!(share >= 0 && share < 1)) throw new InvalidArgumentError('expected a share of the stream, 0 (no change) up to but not including 1');
-    return share;
-  }, 0.6)
-  .option('--seed <n>', 'seed of the simulated world', '7')
-  .option('--concurrency <n>', 'tickets in flight at once', '8')
+  .option('--practice-change <share>', 'part A: from this share of the stream on, agents answer the topics with a revised answer the new way (0: no change)', shareOrZero, 0.6)
+  .option('--seed <n>', 'seed of the simulated world', integer, 7)
+  .option('--concurrency <n>', 'tickets in flight at once', positiveInteger, 8)
   .option('--skip-latency', 'skip part B')
   .option('--skip-product', 'skip part A')
   .option('--skip-strategies', 'skip part C')
-  .option('--eval-tickets <n>', 'part C: fresh tickets the final bandit plays exploiting only (on-policy value)', '1000')
-  .option('--outcome-window <seconds>', 'part C: the product outcome window', '3600')
-  .option('--window <n>', 'part C: final tickets the reward targets are measured on', '1000')
+  .option('--eval-tickets <n>', 'part C: fresh tickets the final bandit plays exploiting only (on-policy value)', positiveInteger, 1000)
+  .option('--outcome-window <seconds>', 'part C: the product outcome window', positiveInteger, 3600)
+  .option('--window <n>', 'part C: final tickets the reward targets are measured on', positiveInteger, 1000)
   .option('--report-from <dir>', 'part C only: recompute the regret report and charts from a run\'s saved ground truth (<out>/strategies), e.g. of a run stopped early')
-  .option('--draft-timeout <ms>', 'part C: how long the simulated agent waits for a draft (a loaded machine drafts slowly)', '30000')
+  .option('--draft-timeout <ms>', 'part C: how long the simulated agent waits for a draft (a loaded machine drafts slowly)', positiveInteger, 30_000)
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-learning'))
   .parse()
   .opts<{
-    tickets: string;
-    past: string;
-    queries: string;
+    tickets: number;
+    past: number;
+    queries: number;
     heldOut: string;
     practiceChange: number;
-    seed: string;
-    concurrency: string;
+    seed: number;
+    concurrency: number;
     skipLatency?: boolean;
     skipProduct?: boolean;
     skipStrategies?: boolean;
-    evalTickets: string;
-    outcomeWindow: string;
-    window: string;
-    draftTimeout: string;
+    evalTickets: number;
+    outcomeWindow: number;
+    window: number;
+    draftTimeout: number;
     reportFrom?: string;
     out: string;
   }>();
@@ -80,7 +77,7 @@ async function productPath(): Promise<Record<string, unknown>> {
   try {
     const created = await fetch(`${sl.url}/v1/admin/tenants`, { method: 'POST', headers: { authorization: 'Bearer bench-admin-key-000000', 'content-type': 'application/json' }, body: JSON.stringify({ tenantId: 'bench' }) });
     const tenant = (await created.json()) as { apiKey: string; webhookSecrets: { generic: string } };
-    const total = Number(opts.tickets);
+    const total = opts.tickets;
     const bar = new SingleBar({ format: 'simulate [{bar}] {value}/{total} · acceptance(last 100) {acc}' });
     bar.start(total, 0, { acc: '-' });
     const recent: boolean[] = [];
@@ -88,8 +85,8 @@ async function productPath(): Promise<Record<string, unknown>> {
       url: sl.url!,
       tenants: [{ tenantId: 'bench', apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecrets.generic }],
       tickets: total,
-      seed: Number(opts.seed),
-      concurrency: Number(opts.concurrency),
+      seed: opts.seed,
+      concurrency: opts.concurrency,
       heldOut: { ruleIds: [opts.heldOut] },
       practiceChange: opts.practiceChange > 0 ? { at: opts.practiceChange } : undefined,
       outDir: path.join(opts.out, 'simulation'),
@@ -145,10 +142,10 @@ async function productPath(): Promise<Record<string, unknown>> {
 }
 
 async function latency(): Promise<Record<string, unknown>> {
-  const past = Number(opts.past);
-  const queries = Number(opts.queries);
+  const past = opts.past;
+  const queries = opts.queries;
   const planStarted = performance.now();
-  const plan = planSimulation({ seed: Number(opts.seed) + 1, tenantIds: ['bench'], tickets: past + queries, ticketsPerDay: 2000 });
+  const plan = planSimulation({ seed: opts.seed + 1, tenantIds: ['bench'], tickets: past + queries, ticketsPerDay: 2000 });
   console.log(`\nB. planned ${past + queries} simulated tickets in ${((performance.now() - planStarted) / 1000).toFixed(1)} s (simulator, not timed below)`);
   const learner = createLearner();
   const bar = new SingleBar({ format: 'learn past tickets [{bar}] {value}/{total} {eta_formatted} · {perThousand} s per 1,000 now' });
@@ -256,7 +253,7 @@ async function latency(): Promise<Record<string, unknown>> {
 async function main(): Promise<void> {
   mkdirSync(opts.out, { recursive: true });
   if (opts.reportFrom) {
-    const report = await reportFromGroundTruth(opts.reportFrom, Number(opts.window), opts.out);
+    const report = await reportFromGroundTruth(opts.reportFrom, opts.window, opts.out);
     writeFileSync(path.join(opts.out, 'strategies-from-ground-truth.json'), JSON.stringify(report, null, 2));
     return;
   }
@@ -283,15 +280,15 @@ async function main(): Promise<void> {
   const c = opts.skipStrategies
     ? undefined
     : await strategyPath({
-        tickets: Number(opts.tickets),
-        evalTickets: Number(opts.evalTickets),
-        seed: Number(opts.seed),
-        concurrency: Number(opts.concurrency),
+        tickets: opts.tickets,
+        evalTickets: opts.evalTickets,
+        seed: opts.seed,
+        concurrency: opts.concurrency,
         out: opts.out,
-        outcomeWindowSeconds: Number(opts.outcomeWindow),
+        outcomeWindowSeconds: opts.outcomeWindow,
         opeShare: 0.2,
-        window: Number(opts.window),
-        draftTimeoutMs: Number(opts.draftTimeout),
+        window: opts.window,
+        draftTimeoutMs: opts.draftTimeout,
       });
   if (c) printStrategyReport(c);
   writeFileSync(path.join(opts.out, 'learning.json'), JSON.stringify({ productPath: a, latency: b, strategies: c }, null, 2));

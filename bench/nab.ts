@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { nonNegativeInteger } from '../cli/optionParsers.js';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../domain/detection/detectorOptions.js';
 import { createStreamingDetector } from '../domain/detection/streamingDetector.js';
 import { parseScoreColumn, parseSeriesCsv, type NabSeries } from '../domain/nab/csv.js';
@@ -194,11 +195,7 @@ function main(): void {
     .option('--data <dir>', 'NAB corpus (data/, labels/, results/ as in the NAB repository)', join(repoRoot, '../shared/data/nab'))
     .option('--out <dir>', 'output folder', join(repoRoot, 'out/nab'))
     .option('--split-half', 'also choose defaults and threshold on one half of the files and score the other')
-    .option('--random-splits <n>', 'also score over n random category-stratified split-halves', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
-      return n;
-    }, 0)
+    .option('--random-splits <n>', 'also score over n random category-stratified split-halves', nonNegativeInteger, 0)
     .option('--held-out-from <dir>', "a corpus whose files count as seen: the others are scored at the thresholds chosen on the shared ones")
     .parse()
     .opts<{ data: string; out: string; splitHalf?: boolean; randomSplits: number; heldOutFrom?: string }>();

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { datasetTickets } from '../domain/learning/datasetTickets.js';
 import { repeatedRows, REPEAT_WORDS } from '../domain/learning/recurringQuestions.js';
 import { createLearner } from '../domain/learning/learner.js';
@@ -15,16 +15,11 @@ import { REPLY_BASELINES, ReplyBaselines, type ReplyBaselineName } from '../doma
 import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { MAPPABLE_FIELDS, readTicketRows } from './datasetFile.js';
+import { positiveInteger } from './optionParsers.js';
 import { policyEvalCommand } from './policyEval.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULT_DATASET = resolve(REPO_ROOT, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv');
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 /** A share as a percentage; 'n/a' where the dataset has nothing to measure it on (no topic labels). */
 const pct = (x: number | null): string => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);

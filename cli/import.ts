@@ -6,14 +6,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { CHANNELS, type Channel } from '../domain/events.js';
-import type { ImportTicket } from '../domain/historyImport.js';
+import { MAX_IMPORT_BATCH, type ImportTicket } from '../domain/historyImport.js';
 import { DEFAULT_COLUMN_CANDIDATES, datasetTickets, type DatasetTicket } from '../domain/learning/datasetTickets.js';
 import { loadConfig } from '../runtime/config.js';
 import { MAPPABLE_FIELDS, readTicketRows } from './datasetFile.js';
+import { integer, positiveInteger } from './optionParsers.js';
 
-const BATCH_LIMIT = 2000;
+function batchSize(value: string): number {
+  const n = positiveInteger(value);
+  if (n > MAX_IMPORT_BATCH) throw new InvalidArgumentError(`expected at most ${MAX_IMPORT_BATCH}, the import route's limit`);
+  return n;
+}
 
 /** History is recorded as it was: values the dataset reader would synthesise (customers, plans) are left out. */
 function toImportTicket(t: DatasetTicket): ImportTicket {
@@ -45,18 +50,17 @@ export async function importCommand(argv: string[]): Promise<void> {
     .option('--api-key <key>', "the tenant's API key")
     .option('--credentials <file>', 'JSON with apiKey (default: the tenant created on first start)', join(config.dataDir, 'default-tenant.json'))
     .option('--map <field=column...>', `column for a field (repeatable); fields: ${MAPPABLE_FIELDS.join(', ')}`, [])
-    .option('--batch <n>', 'tickets per request', '1000')
-    .option('--seed <n>', 'seed for what the file lacks', '20260101')
+    .option('--batch <n>', `tickets per request (at most ${MAX_IMPORT_BATCH}, the import route's limit)`, batchSize, 1000)
+    .option('--seed <n>', 'seed for what the file lacks', integer, 20260101)
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const [file] = program.args as [string];
-  const opts = program.opts<{ url: string; apiKey?: string; credentials: string; map: string[]; batch: string; seed: string }>();
-  const batchSize = Math.min(BATCH_LIMIT, Math.max(1, Number(opts.batch)));
+  const opts = program.opts<{ url: string; apiKey?: string; credentials: string; map: string[]; batch: number; seed: number }>();
   const apiKey = credentials(opts);
 
   const { fileRows, rows, mapping } = await readTicketRows(file, opts.map);
   if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (${DEFAULT_COLUMN_CANDIDATES.createdAt.join(', ')}) — history's times are not invented on import; name it with --map createdAt=<column>`);
-  const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: Number(opts.seed), datasetName: basename(file).replace(/\.[^.]+$/, '') });
+  const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: opts.seed, datasetName: basename(file).replace(/\.[^.]+$/, '') });
   console.log(`${file}: ${fileRows} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
   for (const note of synthesized) console.log(`  not in the file, left empty on import: ${note.replace(/ \(.*$/, '')}`);
 
@@ -65,8 +69,8 @@ export async function importCommand(argv: string[]): Promise<void> {
   const started = Date.now();
   let done = 0;
   let events = 0;
-  for (let i = 0; i < tickets.length; i += batchSize) {
-    const batch = tickets.slice(i, i + batchSize).map(toImportTicket);
+  for (let i = 0; i < tickets.length; i += opts.batch) {
+    const batch = tickets.slice(i, i + opts.batch).map(toImportTicket);
     const response = await fetch(`${opts.url}/v1/import/tickets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },

@@ -1,11 +1,12 @@
 #!/usr/bin/env -S npx tsx
 // supportloop's command line: start the product (embedded or as separate api/worker processes),
 // print the effective config, manage tenants through a running server's admin API.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { describeConfig, loadConfig } from '../runtime/config.js';
 import { simulateCommand } from '../simulator/run.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
+import { nonNegativeInteger } from './optionParsers.js';
 import { startSupportloop, type Role } from '../runtime/supportloop.js';
 import { startStore } from '../runtime/chdbHttpServer.js';
 
@@ -94,13 +95,15 @@ tenant
 tenant
   .command('rotate-secret <tenantId> <provider>')
   .option('--secret <secret>', 'the new secret (the helpdesk may dictate it); generated when omitted')
-  .option('--overlap <seconds>', 'how long the previous secret keeps verifying', '86400')
-  .action(async (tenantId: string, provider: string, opts: { secret?: string; overlap: string }) =>
-    console.log(JSON.stringify(await adminRequest('PUT', `/v1/admin/tenants/${encodeURIComponent(tenantId)}/webhook-secrets/${encodeURIComponent(provider)}`, { secret: opts.secret, overlapSeconds: Number(opts.overlap) }), null, 2)),
+  .option('--overlap <seconds>', 'how long the previous secret keeps verifying', nonNegativeInteger, 86400)
+  .action(async (tenantId: string, provider: string, opts: { secret?: string; overlap: number }) =>
+    console.log(JSON.stringify(await adminRequest('PUT', `/v1/admin/tenants/${encodeURIComponent(tenantId)}/webhook-secrets/${encodeURIComponent(provider)}`, { secret: opts.secret, overlapSeconds: opts.overlap }), null, 2)),
   );
 tenant.command('list').action(async () => console.log(JSON.stringify(await adminRequest('GET', '/v1/admin/tenants'), null, 2)));
 
 program.parseAsync().catch((err: unknown) => {
+  // Subcommands parse with exitOverride: commander has already printed their usage errors.
+  if (err instanceof CommanderError) process.exit(err.exitCode);
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -5,8 +5,9 @@
 // policy (baselines measured from the same outcomes), and writes JSON + a PNG bar chart.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { writeBarChartPng, type Bar } from '../reporting/barChart.js';
+import { isoDate, share } from './optionParsers.js';
 
 interface Estimate {
   value: number;
@@ -41,12 +42,6 @@ interface ClarifyTopic {
   summary: string;
 }
 
-function share(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
-  return n;
-}
-
 async function getJson<T>(base: string, path: string, apiKey: string): Promise<T> {
   const response = await fetch(new URL(path, base), { headers: { authorization: `Bearer ${apiKey}` } });
   const body = await response.text();
@@ -64,13 +59,12 @@ export async function policyEvalCommand(argv: string[]): Promise<void> {
     .requiredOption('--url <url>', 'the API base URL, e.g. http://localhost:8080')
     .requiredOption('--api-key <key>', "the tenant's API key")
     .option('--tenant <id>', 'tenant id (a label for the report; the API key decides the tenant)')
-    .option('--as-of <date>', 'only outcomes before this ISO date')
+    .option('--as-of <date>', 'only outcomes before this ISO date', isoDate)
     .option('--train-share <x>', 'share of the earliest outcomes the learned policy is folded from', share, 0.5)
     .option('--out <dir>', 'output directory for policy-evaluation.{json,png}', './out/eval-policy')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const opts = program.opts<{ url: string; apiKey: string; tenant?: string; asOf?: string; trainShare: number; out: string }>();
-  if (opts.asOf !== undefined && Number.isNaN(Date.parse(opts.asOf))) throw new InvalidArgumentError(`--as-of: not a date: ${opts.asOf}`);
   const query = new URLSearchParams({ trainShare: String(opts.trainShare), ...(opts.asOf ? { asOf: new Date(opts.asOf).toISOString() } : {}) });
   const clarifyQuery = new URLSearchParams(opts.asOf ? { asOf: new Date(opts.asOf).toISOString() } : {});
   const [report, clarify] = await Promise.all([

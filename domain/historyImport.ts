@@ -8,6 +8,9 @@ import { applyEvent, newTicketState, outcomeEvent, type TicketState } from './ti
 
 const DateTime = Type.String({ format: 'date-time' });
 
+/** Tickets per import request: bounds one request's validation and write. */
+export const MAX_IMPORT_BATCH = 2000;
+
 export const ImportTicket = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 200 }),

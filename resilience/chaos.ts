@@ -6,7 +6,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positiveInteger } from '../cli/optionParsers.js';
 import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
 import { loadConfig } from '../runtime/config.js';
 import { ensureTemporalCli } from '../runtime/temporalCli.js';
@@ -82,24 +83,18 @@ export async function writeChaosOutputs(result: ChaosResult, outDir: string): Pr
   });
 }
 
-const positiveInt = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
-
 async function main(): Promise<void> {
   const program = new Command('chaos')
     .description('resilience run: webhook stream against separate processes while workers, the dev server and every process are killed/restarted')
-    .option('--events <n>', 'webhook events to send', positiveInt, 10_000)
-    .option('--tickets <n>', 'tickets they are spread over', positiveInt, 200)
+    .option('--events <n>', 'webhook events to send', positiveInteger, 10_000)
+    .option('--tickets <n>', 'tickets they are spread over', positiveInteger, 200)
     .option('--out <dir>', 'output folder (chaos.json, PNG charts, process logs)', 'out/chaos')
-    .option('--concurrency <n>', 'deliveries in flight', positiveInt, 16)
-    .option('--rate <n>', 'events per second the helpdesk sends (the run spans events / rate seconds, so faults hit a live stream)', positiveInt, 40)
-    .option('--apis <n>', 'API processes', positiveInt, 2)
-    .option('--down-ms <n>', 'how long a killed piece stays down', positiveInt, 3_000)
+    .option('--concurrency <n>', 'deliveries in flight', positiveInteger, 16)
+    .option('--rate <n>', 'events per second the helpdesk sends (the run spans events / rate seconds, so faults hit a live stream)', positiveInteger, 40)
+    .option('--apis <n>', 'API processes', positiveInteger, 2)
+    .option('--down-ms <n>', 'how long a killed piece stays down', positiveInteger, 3_000)
     .option('--faults <list>', `comma-separated, in order (${FAULT_KINDS.join(', ')})`, LONG_FORM_FAULTS.join(','))
-    .option('--embedded-events <n>', 'then the embedded form: this many events into `supportloop start`, SIGKILLed and restarted mid-stream (0 = skip)', (v) => (v === '0' ? 0 : positiveInt(v)), 2_000)
+    .option('--embedded-events <n>', 'then the embedded form: this many events into `supportloop start`, SIGKILLed and restarted mid-stream (0 = skip)', (v) => (v === '0' ? 0 : positiveInteger(v)), 2_000)
     .option('--keep-data', 'keep the processes\' data directories after the run');
   const opts = program.parse().opts<{ events: number; tickets: number; out: string; concurrency: number; rate: number; embeddedEvents: number; apis: number; downMs: number; faults: string; keepData?: boolean }>();
   const faults = opts.faults.split(',').filter(Boolean) as FaultKind[];

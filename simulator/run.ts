@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
+import { integer, isoDate, positiveInteger, positiveNumber, share } from '../cli/optionParsers.js';
 import { AGENT_RULES } from './agentRules.js';
 import type { Spike } from './arrivals.js';
 import type { TenantCredentials } from './client.js';
@@ -36,25 +37,6 @@ interface CliOptions {
   list?: boolean;
 }
 
-const positiveInt = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
-const integer = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('expected an integer');
-  return n;
-};
-const positiveNumber = (value: string) => {
-  const n = Number(value);
-  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-};
-const isoDate = (value: string) => {
-  if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected an ISO date, e.g. 2025-03-03T00:00:00Z');
-  return value;
-};
 const spike = (value: string, previous: Spike[]): Spike[] => {
   const [topicId, factor, from, to, tenantId] = value.split(',');
   if (!topicId || !factor || !from || !to || !(Number(factor) > 0) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) {
@@ -97,20 +79,20 @@ function buildCommand(): Command {
     .option('--tenant <id>', 'tenant id (with --api-key and --secret instead of a credentials file)')
     .option('--api-key <key>', "the tenant's API key")
     .option('--secret <whsec>', "the tenant's generic webhook secret")
-    .option('--tickets <n>', 'tickets to play', positiveInt, 500)
+    .option('--tickets <n>', 'tickets to play', positiveInteger, 500)
     .option('--tickets-per-day <n>', 'average simulated tickets per day before seasonality', positiveNumber, 60)
-    .option('--concurrency <n>', 'tickets in flight at once', positiveInt, 8)
+    .option('--concurrency <n>', 'tickets in flight at once', positiveInteger, 8)
     .option('--seed <n>', 'world seed (same seed, same stream)', integer, 1)
     .option('--start <iso>', 'simulated clock start (default: so the stream ends before now)', isoDate)
     .option('--run-id <id>', 'ticket id prefix (default sim-s<seed>-<time>, so runs never collide)')
     .option('--out <dir>', 'ground truth JSONL and summary JSON', './out/simulate')
     .option('--held-out-rule <id>', 'hold this rule out of some topics for the first part of the stream (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--held-out-topics <ids>', 'comma-separated topics to hold the rules out of (default: a seeded quarter)', (v: string) => v.split(',').filter(Boolean))
-    .option('--held-out-until <share>', 'share of the stream during which held-out rules stay held out', positiveNumber, 0.5)
-    .option('--practice-change <share>', 'from this share of the stream on, agents answer some topics a new way (a change of practice)', positiveNumber)
+    .option('--held-out-until <share>', 'share of the stream during which held-out rules stay held out', share, 0.5)
+    .option('--practice-change <share>', 'from this share of the stream on, agents answer some topics a new way (a change of practice)', share)
     .option('--practice-change-topics <ids>', 'comma-separated topics whose answer changes (default: every topic with a revised answer)', (v: string) => v.split(',').filter(Boolean))
     .option('--spike <spec>', 'topic,factor,fromIso,toIso[,tenant]: multiply a topic\'s rate in a window (repeatable)', spike, [])
-    .option('--draft-timeout <ms>', 'wait this long for each draft before treating it as empty', positiveInt, 5000)
+    .option('--draft-timeout <ms>', 'wait this long for each draft before treating it as empty', positiveInteger, 5000)
     .option('--list', 'print topic and rule ids and exit');
 }
 

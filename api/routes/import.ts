@@ -4,13 +4,11 @@
 // before anything is written.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { checkImportTicket, importedTicket, type ImportTicket } from '../../domain/historyImport.js';
+import { checkImportTicket, importedTicket, MAX_IMPORT_BATCH, type ImportTicket } from '../../domain/historyImport.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import { writeTicketState } from '../../store/tickets.js';
 import { ApiError, ErrorResponse } from '../errors.js';
-
-export const MAX_IMPORT_BATCH = 2000;
 
 export const importRoutes: FastifyPluginAsync<{ writer: BatchingWriter }> = async (app, { writer }) => {
   app.post<{ Body: { tickets: unknown[] } }>(
