@@ -61,8 +61,11 @@ export interface CandidateGroup {
   questionOverlap?: number;
 }
 
-/** Prefix of a template's candidate-group id (`template:<template id>`). */
-export const TEMPLATE_GROUP = 'template:';
+/** Prefix of a template's candidate-group id (`template:<template id>`): stored suggestions keep only the id. */
+const TEMPLATE_GROUP = 'template:';
+
+/** The template a stored candidate group stands for; undefined for an article's group. */
+export const templateIdOfGroup = (groupId: string): string | undefined => (groupId.startsWith(TEMPLATE_GROUP) ? groupId.slice(TEMPLATE_GROUP.length) : undefined);
 /** A topic's templates that retrieval did not surface still compete, with this much evidence. */
 const UNRETRIEVED_TEMPLATE_EVIDENCE = 0.25;
 const HITS_PER_GROUP = 3;

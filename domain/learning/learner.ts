@@ -9,7 +9,7 @@ import { ContentClusters, type ContentCluster } from './contentClusters.js';
 import { contextFeatures, featureKeys, type ContextValues } from './contextFeatures.js';
 import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { draftEditDistance, mineCorrection } from './correctionMining.js';
-import { composeSuggestion, retrievalSimilarity, TEMPLATE_GROUP } from './draftComposer.js';
+import { composeSuggestion, retrievalSimilarity, templateIdOfGroup } from './draftComposer.js';
 import { NearDuplicateQuestions, questionSignature, type NearDuplicate, type QuestionSignature } from './nearDuplicates.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
 import { ReplyGroupVote } from './replyGroupVote.js';
@@ -166,8 +166,9 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     const drafted = suggestion.basis.templateId;
     const checks = new Map<string, CounterfactualCheck>();
     for (const group of suggestion.groups) {
-      if (!group.id.startsWith(TEMPLATE_GROUP) || group.id === `${TEMPLATE_GROUP}${drafted}` || group.topic !== topic) continue;
-      const competitor = templates.get(group.id.slice(TEMPLATE_GROUP.length));
+      const competitorId = templateIdOfGroup(group.id);
+      if (competitorId === undefined || competitorId === drafted || group.topic !== topic) continue;
+      const competitor = templates.get(competitorId);
       const competitorChosen = competitor && (competitor === template ? chosen : templates.choices(competitor, similarity, retrieved.nearDuplicates));
       if (!competitor || !competitorChosen) continue;
       const check = counterfactualDraft(competitor, competitorChosen, reply, context, rules);
