@@ -1,5 +1,5 @@
 // Reading a support dataset or helpdesk export (CSV with a header row, or JSON Lines) into rows,
-// and `--map field=column` overrides: shared by `eval` and `import`.
+// and `--map field=column` overrides: shared by `eval`, `import` and the load run.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -9,7 +9,8 @@ import { DATASET_FIELDS, resolveMapping, type ColumnMapping, type DatasetRow } f
 /** Fields `--map` takes: a ticket export's, and a message-per-row export's (see conversationExports.ts). */
 export const MAPPABLE_FIELDS: readonly string[] = [...DATASET_FIELDS, ...MESSAGE_FIELDS];
 
-async function readRows(file: string): Promise<DatasetRow[]> {
+/** A CSV (header row) or JSON Lines file as rows, unmapped (also `npm run load`'s message texts). */
+export async function readRows(file: string): Promise<DatasetRow[]> {
   const text = await readFile(file, 'utf8');
   if (['.jsonl', '.ndjson'].includes(extname(file).toLowerCase())) {
     return text

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { quantileSorted } from 'simple-statistics';
+import { integer, positiveInteger } from '../cli/optionParsers.js';
 import { PROVIDERS } from '../helpdesks/index.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { heapAfterGcBytes, mb, startEmbeddedProduct } from './embeddedProduct.js';
@@ -20,21 +21,20 @@ import { runWebhookFuzz, type ProviderFuzzResult } from './webhookFuzzRun.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const options = new Command('fuzz')
-  .option('--per-provider <n>', 'bad requests per provider endpoint', '10000')
+  .option('--per-provider <n>', 'bad requests per provider endpoint', positiveInteger, 10_000)
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/fuzz'))
-  .option('--seed <n>', 'generator seed (same seed, same requests)', '20261124')
-  .option('--concurrency <n>', 'concurrent requests', '16')
-  .option('--schemathesis-examples <n>', 'schemathesis max examples per operation', '100')
+  .option('--seed <n>', 'generator seed (same seed, same requests)', integer, 20261124)
+  .option('--concurrency <n>', 'concurrent requests', positiveInteger, 16)
+  .option('--schemathesis-examples <n>', 'schemathesis max examples per operation', positiveInteger, 100)
   .option('--skip-schemathesis', 'only the webhook fuzz')
   .parse()
-  .opts<{ perProvider: string; out: string; seed: string; concurrency: string; schemathesisExamples: string; skipSchemathesis?: boolean }>();
+  .opts<{ perProvider: number; out: string; seed: number; concurrency: number; schemathesisExamples: number; skipSchemathesis?: boolean }>();
 
 /** Heap growth across the run above this is reported as a leak (the run then exits non-zero). */
 const HEAP_GROWTH_LIMIT_MB = 32;
 
 async function main(): Promise<void> {
-  const perProvider = Number(options.perProvider);
-  const seed = Number(options.seed);
+  const { perProvider, seed } = options;
   mkdirSync(options.out, { recursive: true });
   console.log('starting the embedded product (chDB + Temporal dev server) …');
   const product = await startEmbeddedProduct();
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     const ctx = { tenantId: tenant.tenantId, secrets: tenant.webhookSecrets, maxBodyBytes: sl.config.webhookMaxBodyBytes, toleranceSeconds: sl.config.webhookToleranceSeconds };
-    const fuzz = { baseUrl: url, ctx, providers: PROVIDERS, concurrency: Number(options.concurrency) };
+    const fuzz = { baseUrl: url, ctx, providers: PROVIDERS, concurrency: options.concurrency };
 
     // Baseline: valid deliveries' latency, before the bad ones (they start workflows, so before the "nothing written" snapshot).
     const validLatencies: number[] = [];
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     if (!options.skipSchemathesis) {
       const bin = await ensureSchemathesis({ toolsDir: sl.config.toolsDir, log: (l) => console.log(l) });
       console.log(`\nschemathesis against ${url}/openapi.json (max ${options.schemathesisExamples} examples per operation) …`);
-      schemathesis = await runSchemathesis({ bin, baseUrl: url, apiKey: tenant.apiKey, adminKey: product.adminKey, maxExamples: Number(options.schemathesisExamples), seed });
+      schemathesis = await runSchemathesis({ bin, baseUrl: url, apiKey: tenant.apiKey, adminKey: product.adminKey, maxExamples: options.schemathesisExamples, seed });
       console.log(schemathesisSummaryLines(schemathesis.output));
       console.log(`schemathesis: ${schemathesis.operations} operations, ${schemathesis.testCases} test cases, ${schemathesis.serverErrors.length} server errors (5xx), ${schemathesis.errors.length} run errors`);
       writeFileSync(path.join(options.out, 'schemathesis.log'), schemathesis.output);

@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { positiveInteger, positiveNumber } from '../cli/optionParsers.js';
 import { readRows } from '../cli/datasetFile.js';
 import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
 import type { Supportloop } from '../runtime/supportloop.js';
@@ -17,19 +18,26 @@ import { runLoadLevel, type LoadLevelResult, type LoadSample } from './loadRun.j
 import { signedHeaders } from './signedDeliveries.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** `--levels`: comma-separated fractions of the ceiling, each above 0 and at most 2. */
+function ceilingFractions(value: string): number[] {
+  const levels = value.split(',').map(Number);
+  if (levels.some((l) => !(l > 0 && l <= 2))) throw new InvalidArgumentError('expected fractions of the ceiling like 0.5,0.9 (each above 0, at most 2)');
+  return levels;
+}
+
 const options = new Command('load')
   .option('--dataset <file>', 'CSV with an instruction/body/message/text column, or JSONL with body: message texts', path.resolve(repoRoot, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv'))
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/load'))
-  .option('--duration-minutes <n>', 'minutes of load at each level', '10')
-  .option('--ceiling <perSecond>', 'ingest ceiling in webhooks/s (default: measured first, in this run)')
-  .option('--ceiling-events <n>', 'webhooks in the ceiling burst', '1500')
-  .option('--levels <list>', 'fractions of the ceiling to run at', '0.5,0.9')
-  .option('--tickets <n>', 'distinct tickets the load spreads over', '5000')
-  .option('--sample-seconds <n>', 'sampling interval', '5')
-  .option('--max-drain-minutes <n>', 'after each level, how long to wait for the worker to catch up', '10')
-  .option('--max-in-flight <n>', 'requests in flight at once before due ones count as errors', '2000')
+  .option('--duration-minutes <n>', 'minutes of load at each level', positiveNumber, 10)
+  .option('--ceiling <perSecond>', 'ingest ceiling in webhooks/s (default: measured first, in this run)', positiveNumber)
+  .option('--ceiling-events <n>', 'webhooks in the ceiling burst', positiveInteger, 1500)
+  .option('--levels <list>', 'fractions of the ceiling to run at', ceilingFractions, [0.5, 0.9])
+  .option('--tickets <n>', 'distinct tickets the load spreads over', positiveInteger, 5000)
+  .option('--sample-seconds <n>', 'sampling interval', positiveNumber, 5)
+  .option('--max-drain-minutes <n>', 'after each level, how long to wait for the worker to catch up', positiveNumber, 10)
+  .option('--max-in-flight <n>', 'requests in flight at once before due ones count as errors', positiveInteger, 2000)
   .parse()
-  .opts<{ dataset: string; out: string; durationMinutes: string; ceiling?: string; ceilingEvents: string; levels: string; tickets: string; sampleSeconds: string; maxDrainMinutes: string; maxInFlight: string }>();
+  .opts<{ dataset: string; out: string; durationMinutes: number; ceiling?: number; ceilingEvents: number; levels: number[]; tickets: number; sampleSeconds: number; maxDrainMinutes: number; maxInFlight: number }>();
 
 async function loadBodies(file: string): Promise<string[]> {
   const rows = await readRows(file);
@@ -124,10 +132,8 @@ async function writeCharts(out: string, results: LoadLevelResult[]): Promise<str
 }
 
 async function main(): Promise<void> {
-  const levels = options.levels.split(',').map(Number);
-  if (levels.some((l) => !(l > 0 && l <= 2))) throw new Error(`--levels ${options.levels}: expected fractions of the ceiling like 0.5,0.9`);
-  const durationSeconds = Number(options.durationMinutes) * 60;
-  if (!(durationSeconds > 0)) throw new Error(`--duration-minutes ${options.durationMinutes}: expected a positive number`);
+  const { levels } = options;
+  const durationSeconds = options.durationMinutes * 60;
   const bodies = await loadBodies(options.dataset);
   mkdirSync(options.out, { recursive: true });
   console.log('starting the embedded product (chDB + Temporal dev server) …');
@@ -136,11 +142,11 @@ async function main(): Promise<void> {
   const secret = tenant.webhookSecrets.generic;
   try {
     let ceiling: { perSecond: number; errors: number; measured: boolean; workerDrainSeconds?: number; storedPerSecondWhileDraining?: number } | undefined =
-      options.ceiling ? { perSecond: Number(options.ceiling), errors: 0, measured: false } : undefined;
+      options.ceiling !== undefined ? { perSecond: options.ceiling, errors: 0, measured: false } : undefined;
     if (!ceiling) {
-      const measured = await measureCeiling(url, tenant.tenantId, secret, Number(options.ceilingEvents), bodies);
+      const measured = await measureCeiling(url, tenant.tenantId, secret, options.ceilingEvents, bodies);
       // The burst leaves a backlog in the worker; the levels start once it is in ClickHouse, or their lag would include it.
-      const drain = await waitForStored(product.sl, tenant.tenantId, 'ceiling-', Number(options.ceilingEvents) - measured.errors, Number(options.maxDrainMinutes) * 60, measured.seconds);
+      const drain = await waitForStored(product.sl, tenant.tenantId, 'ceiling-', options.ceilingEvents - measured.errors, options.maxDrainMinutes * 60, measured.seconds);
       ceiling = { ...measured, measured: true, workerDrainSeconds: drain.seconds, storedPerSecondWhileDraining: drain.perSecond };
       console.log(`ingest ceiling (closed loop, 32 senders, ${options.ceilingEvents} webhooks): ${f(ceiling.perSecond, 1)} acked webhooks/s, ${ceiling.errors} errors`);
       console.log(`the burst's backlog reached ClickHouse ${f(drain.seconds, 1)} s after the burst (${drain.stored} events; worker end to end ≈ ${f(drain.perSecond, 1)} events/s over burst + drain)`);
@@ -154,8 +160,8 @@ async function main(): Promise<void> {
       bar.start(durationSeconds, 0, { lag: 0, p99: '–', errors: 0 });
       let errors = 0;
       const result = await runLoadLevel({
-        sl: product.sl, url, tenantId: tenant.tenantId, secret, label, ratePerSecond: rate, durationSeconds, tickets: Number(options.tickets), bodies,
-        sampleSeconds: Number(options.sampleSeconds), maxDrainSeconds: Number(options.maxDrainMinutes) * 60, maxInFlight: Number(options.maxInFlight),
+        sl: product.sl, url, tenantId: tenant.tenantId, secret, label, ratePerSecond: rate, durationSeconds, tickets: options.tickets, bodies,
+        sampleSeconds: options.sampleSeconds, maxDrainSeconds: options.maxDrainMinutes * 60, maxInFlight: options.maxInFlight,
         onSample: (s) => {
           errors += s.errors;
           bar.update(Math.min(durationSeconds, Math.round(s.t)), { lag: f(s.workerLagSeconds, 1), p99: f(s.ackP99Ms), errors });
