@@ -84,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(ticketRoutes, { ch: deps.ch });
     await tenantScoped.register(metricsRoutes, { ch: deps.ch });
     await tenantScoped.register(suggestionRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
-    await tenantScoped.register(importRoutes, { writer: deps.writer });
+    await tenantScoped.register(importRoutes, { ch: deps.ch, writer: deps.writer });
     await tenantScoped.register(alertRoutes, { ch: deps.ch });
     await tenantScoped.register(outcomeRoutes, { ch: deps.ch });
     await tenantScoped.register(learningRoutes, { ch: deps.ch, learners: deps.learners });

@@ -1,8 +1,8 @@
 // `supportloop import <file>`: loads an export of past resolved tickets (CSV or JSON Lines) into a
 // running supportloop through POST /v1/import/tickets, in batches, with a progress bar. Columns are
 // found by name (see domain/learning/datasetTickets.ts and the README) or given with --map; what
-// the file lacks (timestamps, customers) is synthesised with a seed and said so. Re-importing the
-// same file adds nothing (event ids derive from ticket ids).
+// the file lacks (customers, plans, channel) is left empty and said so. Re-importing the same file
+// adds nothing: tickets the tenant already has are counted as already present and left unchanged.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -20,7 +20,13 @@ function batchSize(value: string): number {
   return n;
 }
 
-/** History is recorded as it was: values the dataset reader would synthesise (customers, plans) are left out. */
+/** A helpdesk's channel name as one of ours ("Email" → email); names we do not know count as other. */
+function importChannel(name: string): Channel {
+  const lower = name.trim().toLowerCase();
+  return (CHANNELS as readonly string[]).includes(lower) ? (lower as Channel) : 'other';
+}
+
+/** History is recorded as it was: values the dataset reader would synthesise (customers, plans, channel) are left out. */
 function toImportTicket(t: DatasetTicket): ImportTicket {
   const observed = { ...t.customer, customerId: t.synthesized.customerId ? undefined : t.customer.customerId, plan: t.synthesized.plan ? undefined : t.customer.plan };
   const customer = Object.fromEntries(Object.entries(observed).filter(([, v]) => v !== undefined && v !== '')) as ImportTicket['customer'];
@@ -30,7 +36,7 @@ function toImportTicket(t: DatasetTicket): ImportTicket {
     body: t.text,
     ...(t.topic ? { topic: t.topic } : {}),
     ...(t.reply ? { reply: t.reply } : {}),
-    channel: (CHANNELS as readonly string[]).includes(t.channel) ? (t.channel as Channel) : 'other',
+    ...(t.synthesized.channel ? {} : { channel: importChannel(t.channel) }),
     customer,
     ...(t.escalated ? { escalated: true } : {}),
   };
@@ -61,6 +67,9 @@ export async function importCommand(argv: string[]): Promise<void> {
   const { fileRows, rows, mapping } = await readTicketRows(file, opts.map);
   if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (${DEFAULT_COLUMN_CANDIDATES.createdAt.join(', ')}) — history's times are not invented on import; name it with --map createdAt=<column>`);
   const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: opts.seed, datasetName: basename(file).replace(/\.[^.]+$/, '') });
+  const seen = new Set<string>();
+  const repeated = tickets.find((t) => seen.size === seen.add(t.id).size);
+  if (repeated) throw new Error(`${file}: ticket id "${repeated.id}" is on more than one row; an import needs one row per ticket (or a message-per-row export, see the README)`);
   console.log(`${file}: ${fileRows} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
   for (const note of synthesized) console.log(`  not in the file, left empty on import: ${note.replace(/ \(.*$/, '')}`);
 
@@ -69,6 +78,8 @@ export async function importCommand(argv: string[]): Promise<void> {
   const started = Date.now();
   let done = 0;
   let events = 0;
+  let written = 0;
+  let alreadyPresent = 0;
   for (let i = 0; i < tickets.length; i += opts.batch) {
     const batch = tickets.slice(i, i + opts.batch).map(toImportTicket);
     const response = await fetch(`${opts.url}/v1/import/tickets`, {
@@ -81,11 +92,16 @@ export async function importCommand(argv: string[]): Promise<void> {
       bar.stop();
       throw new Error(`import stopped at ticket ${i}: ${response.status} ${text}`);
     }
-    events += (JSON.parse(text) as { events: number }).events;
+    const result = JSON.parse(text) as { imported: number; alreadyPresent: number; events: number };
+    events += result.events;
+    written += result.imported;
+    alreadyPresent += result.alreadyPresent;
     done += batch.length;
     bar.update(done, { rate: Math.round(done / ((Date.now() - started) / 60_000)) });
   }
   bar.stop();
   const minutes = (Date.now() - started) / 60_000;
-  console.log(`imported ${done} tickets (${events} events) in ${(minutes * 60).toFixed(1)} s — ${Math.round(done / minutes)} tickets/min`);
+  console.log(
+    `${done} tickets in ${(minutes * 60).toFixed(1)} s — ${Math.round(done / minutes)} tickets/min: ${written} imported (${events} events), ${alreadyPresent} already present (left unchanged)`,
+  );
 }

@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { CHANNELS, CustomerContext, type DerivedEvent, type MessageClassification, type TicketEvent } from './events.js';
+import { extractTextFeatures, storedTextSignals } from './text/textFeatures.js';
 import { applyEvent, newTicketState, outcomeEvent, type TicketState } from './ticketState.js';
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -37,11 +38,20 @@ export type ImportTicket = Static<typeof ImportTicket>;
 
 export const checkImportTicket = TypeCompiler.Compile(ImportTicket);
 
+/** Times out of order (a reply before the question, a solve before the reply) would give a negative or zero time to resolve and a reward it never earned. */
+export function importTimeDisorder(t: ImportTicket): { field: 'repliedAt' | 'solvedAt'; message: string } | undefined {
+  const created = Date.parse(t.createdAt);
+  if (t.repliedAt && Date.parse(t.repliedAt) < created) return { field: 'repliedAt', message: 'before createdAt' };
+  if (t.solvedAt && Date.parse(t.solvedAt) < created) return { field: 'solvedAt', message: 'before createdAt' };
+  if (t.solvedAt && t.repliedAt && Date.parse(t.solvedAt) < Date.parse(t.repliedAt)) return { field: 'solvedAt', message: 'before repliedAt' };
+  return undefined;
+}
+
 export interface ImportedTicket {
   events: TicketEvent[];
   derived: DerivedEvent[];
   state: TicketState;
-  /** The label, when given, doubles as the message's classification so history slices by topic. */
+  /** The customer message's classification: text signals, and the label (when given) as its topic so history slices by topic. */
   classifications: Record<string, MessageClassification>;
 }
 
@@ -67,8 +77,14 @@ export function importedTicket(tenantId: string, t: ImportTicket): ImportedTicke
     derived.push(outcomeEvent(state, Date.parse(solvedAt)));
     state = { ...state, outcomeRecorded: true, version: state.version + 1 };
   }
-  const classifications: Record<string, MessageClassification> = t.topic
-    ? { [id('message')]: { topic: t.topic.toLowerCase(), topicConfidence: 1, sentiment: 0, frustration: 0, language: '' } }
-    : {};
+  // Sentiment, frustration and language are read off the text as for a live message. The topic is the
+  // agents' label when there is one; without it the message is left unclassified by topic (the topic
+  // classifier is the tenant's learner, which learns from this history rather than labelling it).
+  const message: MessageClassification = {
+    topic: t.topic ? t.topic.toLowerCase() : '',
+    topicConfidence: t.topic ? 1 : 0,
+    ...storedTextSignals(extractTextFeatures(t.body)),
+  };
+  const classifications = { [id('message')]: message };
   return { events, derived, state, classifications };
 }

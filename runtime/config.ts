@@ -37,7 +37,7 @@ export const SETTINGS = {
   temporalTls: s({ env: 'TEMPORAL_TLS', kind: 'bool', default: false, doc: 'use TLS to reach TEMPORAL_ADDRESS' }),
   temporalTlsCert: s({ env: 'TEMPORAL_TLS_CERT', kind: 'optional', default: undefined, doc: 'client certificate file for mTLS (Temporal Cloud)' }),
   temporalTlsKey: s({ env: 'TEMPORAL_TLS_KEY', kind: 'optional', default: undefined, doc: 'client key file for mTLS' }),
-  temporalCli: s({ env: 'TEMPORAL_CLI', kind: 'optional', default: undefined, doc: 'path of the temporal CLI used for the dev server (else PATH, else built into toolsDir)' }),
+  temporalCli: s({ env: 'TEMPORAL_CLI', kind: 'optional', default: undefined, doc: 'path of the temporal CLI used for the dev server (else toolsDir/bin/temporal, else PATH, else built into toolsDir)' }),
   temporalDevPort: s({ env: 'SUPPORTLOOP_TEMPORAL_DEV_PORT', kind: 'int', default: 7233, doc: 'frontend port of the embedded dev server' }),
   temporalDevUiPort: s({ env: 'SUPPORTLOOP_TEMPORAL_DEV_UI_PORT', kind: 'int', default: 8233, doc: 'web UI port of the embedded dev server (0 = headless)' }),
   taskQueue: s({ env: 'SUPPORTLOOP_TASK_QUEUE', kind: 'string', default: 'supportloop-tickets', doc: 'Temporal task queue of the ticket workflows' }),

@@ -68,3 +68,14 @@ export async function loadTicketStates(ch: ClickHouse, tenantId: string, ticketI
   );
   return new Map(rows.map((r) => [r.ticket_id, JSON.parse(r.state_json) as TicketState]));
 }
+
+/** Which of these tickets the tenant already has (any source: webhooks or an earlier import). */
+export async function existingTicketIds(ch: ClickHouse, tenantId: string, ticketIds: readonly string[]): Promise<Set<string>> {
+  if (ticketIds.length === 0) return new Set();
+  const rows = await ch.query<{ ticket_id: string }>(
+    `SELECT DISTINCT ticket_id FROM ${ch.table(TABLES.tickets)}
+     WHERE tenant_id = {tenantId:String} AND ticket_id IN JSONExtract({ticketIds:String}, 'Array(String)')`,
+    { tenantId, ticketIds: JSON.stringify(ticketIds) },
+  );
+  return new Set(rows.map((r) => r.ticket_id));
+}

@@ -1,16 +1,19 @@
 // POST /v1/import/tickets — history import. Past tickets are written straight to ClickHouse through
 // the batching writer (no workflow per historical ticket: the dev server's signalWithStart ceiling
 // is a few hundred per second, far below what an import needs). The whole batch is validated
-// before anything is written.
+// before anything is written. A ticket the tenant already has — imported before, or live through a
+// webhook — is left as it is and counted as already present: re-importing adds nothing, and an
+// export that overlaps the live period cannot overwrite a live ticket's state or add its messages twice.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { checkImportTicket, importedTicket, MAX_IMPORT_BATCH, type ImportTicket } from '../../domain/historyImport.js';
+import { checkImportTicket, importedTicket, importTimeDisorder, MAX_IMPORT_BATCH, type ImportTicket } from '../../domain/historyImport.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
+import type { ClickHouse } from '../../store/clickhouse.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
-import { writeTicketState } from '../../store/tickets.js';
+import { existingTicketIds, writeTicketState } from '../../store/tickets.js';
 import { ApiError, ErrorResponse } from '../errors.js';
 
-export const importRoutes: FastifyPluginAsync<{ writer: BatchingWriter }> = async (app, { writer }) => {
+export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: BatchingWriter }> = async (app, { ch, writer }) => {
   app.post<{ Body: { tickets: unknown[] } }>(
     '/v1/import/tickets',
     {
@@ -21,24 +24,39 @@ export const importRoutes: FastifyPluginAsync<{ writer: BatchingWriter }> = asyn
         security: [{ apiKey: [] }],
         // Tickets are checked one by one below so the error names the ticket's index and field.
         body: Type.Object({ tickets: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_IMPORT_BATCH }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ imported: Type.Integer(), events: Type.Integer() }), 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse },
+        response: {
+          200: Type.Object({
+            imported: Type.Integer({ description: 'tickets written by this request' }),
+            alreadyPresent: Type.Integer({ description: 'tickets the tenant already had (an earlier import or live webhooks), left unchanged' }),
+            events: Type.Integer({ description: 'events written' }),
+          }), 400: ErrorResponse, 401: ErrorResponse, 413: ErrorResponse },
       },
     },
     async (request) => {
       const tenantId = request.tenant.tenantId;
       const tickets: ImportTicket[] = [];
+      const indexOfId = new Map<string, number>();
       for (const [i, ticket] of request.body.tickets.entries()) {
         if (!checkImportTicket.Check(ticket)) {
           const first = checkImportTicket.Errors(ticket).First();
           const field = `tickets.${i}${first?.path.replace(/\//g, '.') ?? ''}`;
           throw new ApiError(400, 'invalid_request', `${field}: ${first?.message ?? 'invalid'}`, field);
         }
+        const disorder = importTimeDisorder(ticket);
+        if (disorder) throw new ApiError(400, 'invalid_request', `tickets.${i}.${disorder.field}: ${disorder.message}`, `tickets.${i}.${disorder.field}`);
+        // Two rows with one id would become one ticket with the later row's text: refuse rather than guess.
+        const earlier = indexOfId.get(ticket.id);
+        if (earlier !== undefined) throw new ApiError(400, 'invalid_request', `tickets.${i}.id: "${ticket.id}" is also tickets.${earlier}.id`, `tickets.${i}.id`);
+        indexOfId.set(ticket.id, i);
         tickets.push(ticket);
       }
-      const imported = tickets.map((t) => importedTicket(tenantId, t));
+      const present = await existingTicketIds(ch, tenantId, [...indexOfId.keys()]);
+      const imported = tickets.filter((t) => !present.has(t.id)).map((t) => importedTicket(tenantId, t));
       const now = Date.now();
+      // Events first, states once they are stored: a ticket's state is what marks it present, so a
+      // request that fails between the two is imported again in full by a retry (event ids dedupe).
       await Promise.all(
-        imported.flatMap((t) => [
+        imported.map((t) =>
           writeTicketEvents(
             writer,
             {
@@ -48,10 +66,10 @@ export const importRoutes: FastifyPluginAsync<{ writer: BatchingWriter }> = asyn
             },
             now,
           ),
-          writeTicketState(writer, t.state),
-        ]),
+        ),
       );
-      return { imported: imported.length, events: imported.reduce((n, t) => n + t.events.length + t.derived.length, 0) };
+      await Promise.all(imported.map((t) => writeTicketState(writer, t.state)));
+      return { imported: imported.length, alreadyPresent: present.size, events: imported.reduce((n, t) => n + t.events.length + t.derived.length, 0) };
     },
   );
 };

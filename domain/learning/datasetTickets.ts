@@ -49,7 +49,7 @@ export interface DatasetTicket {
   priorContacts: number;
   escalated: boolean;
   /** Which values were drawn by the seeded generator rather than read from the row. */
-  synthesized: { at: boolean; customerId: boolean; plan: boolean };
+  synthesized: { at: boolean; customerId: boolean; plan: boolean; channel: boolean };
 }
 
 export interface SynthesisOptions {
@@ -209,7 +209,7 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
       customer: { customerId, plan, segment: field(row, 'segment'), role: field(row, 'role'), signupAt: field(row, 'signupAt') },
       priorContacts: 0,
       escalated: TRUE_VALUES.has(field(row, 'escalated')?.trim().toLowerCase() ?? ''),
-      synthesized: { at: !mapping.createdAt, customerId: !field(row, 'customerId'), plan: plan !== undefined && !field(row, 'plan') },
+      synthesized: { at: !mapping.createdAt, customerId: !field(row, 'customerId'), plan: plan !== undefined && !field(row, 'plan'), channel: !field(row, 'channel') },
     };
   });
   tickets.sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));

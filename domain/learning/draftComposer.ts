@@ -3,7 +3,7 @@
 // topic and how often drafts built from it were accepted; the best group's text, with the learned
 // context rules applied, is the draft. Everything that went into it is returned with it.
 import { createHash } from 'node:crypto';
-import type { TextFeatures } from '../text/textFeatures.js';
+import { storedTextSignals, type TextFeatures } from '../text/textFeatures.js';
 import type { ScoredCandidate } from './candidateIndex.js';
 import type { ContentClusters } from './contentClusters.js';
 import type { ContextValues } from './contextFeatures.js';
@@ -173,6 +173,7 @@ export function composeSuggestion(inputs: ComposeInputs): Suggestion {
       : { kind: 'article', articleId: best.articleId! };
   const confidence = best ? Number((inputs.topic.confidence * best.quality).toFixed(4)) : 0;
   const { features } = inputs;
+  const signals = storedTextSignals(features);
   const suggestion: Omit<Suggestion, 'explanation'> = {
     suggestionId: suggestionIdFor(inputs.message, inputs.modelVersion),
     ticketId: inputs.message.ticketId,
@@ -186,10 +187,10 @@ export function composeSuggestion(inputs: ComposeInputs): Suggestion {
     groups: groups.slice(0, 5).map((g) => ({ id: g.id, ...(g.topic ? { topic: g.topic } : {}), score: g.score, quality: Number(g.quality.toFixed(4)) })),
     context: { ...inputs.context } as Record<string, string>,
     features: {
-      language: features.language.language,
-      sentiment: Number(features.sentiment.comparative.toFixed(4)),
+      language: signals.language,
+      sentiment: signals.sentiment,
       sentimentLabel: features.sentiment.label,
-      frustration: features.frustration.score,
+      frustration: signals.frustration,
       frustrationLevel: features.frustration.level,
       frustrationSignals: features.frustration.signals,
     },

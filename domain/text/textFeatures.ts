@@ -21,3 +21,8 @@ export function extractTextFeatures(text: string, options: { priorContacts?: num
     wordCount: wordTokens(text).length,
   };
 }
+
+/** The signals stored with a message (events table, volume rollups): the same for live and imported messages. */
+export function storedTextSignals(features: TextFeatures): { language: string; sentiment: number; frustration: number } {
+  return { language: features.language.language, sentiment: Number(features.sentiment.comparative.toFixed(4)), frustration: features.frustration.score };
+}

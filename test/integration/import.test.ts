@@ -75,6 +75,71 @@ describe('history import', () => {
     expect(await countTickets()).toBe(before + 10);
     await importCommand([comments, '--url', sl.url!, '--api-key', acme.apiKey]);
     expect(await countTickets()).toBe(before + 10);
+    // The export has no channel column: the channel is not invented (it was recorded as "chat").
+    const channels = await sl.ch.query<{ channel: string }>(
+      `SELECT DISTINCT channel FROM ${sl.ch.table(TABLES.ticketEvents)} WHERE tenant_id = 'acme' AND startsWith(ticket_id, 'C-')`,
+    );
+    expect(channels.map((r) => r.channel)).toEqual(['other']);
+  });
+
+  const importBatch = (tickets: object[]) =>
+    sl.app!.inject({ method: 'POST', url: '/v1/import/tickets', headers: { authorization: `Bearer ${acme.apiKey}` }, payload: { tickets } });
+
+  it('says which tickets were already there, and never overwrites a live ticket', async () => {
+    const body = JSON.stringify({ eventId: 'live-overlap-1', kind: 'message.customer', ticketId: 'OVERLAP-1', occurredAt: new Date().toISOString(), channel: 'chat', tags: [], body: 'My parcel is late' });
+    expect((await sl.app!.inject({ method: 'POST', url: '/v1/webhooks/acme/generic', headers: signGeneric(acme.webhookSecrets.generic!, body), payload: body })).statusCode).toBe(202);
+    const liveState = await eventually(async () => {
+      const r = await sl.app!.inject({ method: 'GET', url: '/v1/tickets/OVERLAP-1', headers: { authorization: `Bearer ${acme.apiKey}` } });
+      return r.statusCode === 200 ? r.body : undefined;
+    });
+    const before = await countEvents();
+    const res = await importBatch([
+      { id: 'OVERLAP-1', createdAt: '2026-01-05T10:00:00Z', body: 'Where is my parcel?', reply: ANSWERS.shipping, channel: 'email' },
+      { id: 'H-0', createdAt: '2026-01-01T09:00:00Z', body: 'Where is my parcel 1000?', reply: ANSWERS.shipping },
+      { id: 'NEW-1', createdAt: '2026-01-06T10:00:00Z', body: 'Please refund my purchase', reply: ANSWERS.refund, topic: 'refund' },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ imported: 1, alreadyPresent: 2, events: 5 });
+    expect(await countEvents()).toBe(before + 5);
+    const after = await sl.app!.inject({ method: 'GET', url: '/v1/tickets/OVERLAP-1', headers: { authorization: `Bearer ${acme.apiKey}` } });
+    expect(after.body).toBe(liveState);
+  });
+
+  it('refuses a batch that names one ticket twice, naming both rows', async () => {
+    const before = await countEvents();
+    const res = await importBatch([
+      { id: 'D-1', createdAt: '2026-01-01T00:00:00Z', body: 'first' },
+      { id: 'D-1', createdAt: '2026-01-02T00:00:00Z', body: 'second' },
+    ]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'tickets.1.id', message: 'tickets.1.id: "D-1" is also tickets.0.id' });
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('refuses times out of order (a solve before the question), naming the ticket and field', async () => {
+    const before = await countEvents();
+    const res = await importBatch([
+      { id: 'T-1', createdAt: '2026-01-01T10:00:00Z', body: 'fine', reply: 'ok', solvedAt: '2026-01-01T11:00:00Z' },
+      { id: 'T-2', createdAt: '2026-01-02T10:00:00Z', body: 'late', reply: 'ok', solvedAt: '2026-01-01T10:00:00Z' },
+    ]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'tickets.1.solvedAt', message: 'tickets.1.solvedAt: before createdAt' });
+    expect(await countEvents()).toBe(before);
+  });
+
+  it('reads sentiment, frustration and language off imported messages as off live ones', async () => {
+    const res = await importBatch([
+      { id: 'S-1', createdAt: '2026-01-07T10:00:00Z', body: 'This is the third time I write. Terrible, useless service, I am furious!', reply: ANSWERS.refund },
+      { id: 'S-2', createdAt: '2026-01-07T11:00:00Z', body: 'Bonjour, je voudrais savoir où est mon colis, merci beaucoup.', reply: ANSWERS.shipping },
+    ]);
+    expect(res.statusCode, res.body).toBe(200);
+    const rows = await sl.ch.query<{ ticket_id: string; sentiment: number; frustration: number; language: string }>(
+      `SELECT ticket_id, sentiment, frustration, language FROM ${sl.ch.table(TABLES.ticketEvents)} FINAL
+       WHERE tenant_id = 'acme' AND ticket_id IN ('S-1', 'S-2') AND kind = 'message.customer' ORDER BY ticket_id`,
+    );
+    expect(rows.map((r) => r.language)).toEqual(['en', 'fr']);
+    expect(rows[0]!.sentiment).toBeLessThan(0);
+    expect(rows[0]!.frustration).toBeGreaterThan(rows[1]!.frustration);
   });
 
   it('refuses an export without timestamps rather than inventing them', async () => {
