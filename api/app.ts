@@ -2,7 +2,7 @@
 // use app.inject() against real engines. Route groups are encapsulated plugins with full schemas;
 // the OpenAPI document is generated from them at /openapi.json.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TenantLearners } from '../activities/tenantLearners.js';
 import type { HelpdeskAdapter } from '../helpdesks/adapter.js';
 import type { Provider } from '../helpdesks/index.js';
@@ -24,6 +24,7 @@ import type { TenantDirectory } from './tenantDirectory.js';
 import type { TicketSignalOptions } from './ticketSignals.js';
 import type { Metrics } from '../runtime/metrics.js';
 import rateLimit from '@fastify/rate-limit';
+import { INSTANT_FORMAT, instantFormat } from './querySchemas.js';
 
 export interface AppDeps {
   ch: ClickHouse;
@@ -47,9 +48,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: { level: deps.logLevel },
     // Request ids flow into every log line; a helpdesk's own delivery id is not trusted as ours.
     requestIdHeader: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false, formats: { [INSTANT_FORMAT]: instantFormat } } },
   });
   app.addSchema(ErrorResponse);
+  app.addHook('preValidation', refuseNonFiniteQueryNumbers);
   app.setErrorHandler((error, request, reply) => {
     // A store that cannot write is a temporary condition: tell the caller to retry.
     if (error instanceof StoreError) return handleError(new ApiError(503, 'clickhouse_unavailable', `${error.message}; retry later`, undefined, 5), request, reply);
@@ -96,4 +98,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;
+}
+
+/** preValidation hook: numeric query parameters must be finite numbers before ajv coerces them (its coercion lets `Infinity` past every bound). */
+async function refuseNonFiniteQueryNumbers(request: FastifyRequest): Promise<void> {
+  const properties = (request.routeOptions.schema?.querystring as { properties?: Record<string, { type?: string }> } | undefined)?.properties;
+  if (!properties) return;
+  for (const [name, value] of Object.entries(request.query as Record<string, unknown>)) {
+    const type = properties[name]?.type;
+    if ((type === 'number' || type === 'integer') && typeof value === 'string' && !Number.isFinite(Number(value))) {
+      throw new ApiError(400, 'invalid_request', `querystring.${name}: must be a finite number`, `querystring.${name}`);
+    }
+  }
 }

@@ -18,7 +18,11 @@ export interface TicketSignalOptions {
 
 export async function signalTicketEvents(options: TicketSignalOptions, events: TicketEvent[]): Promise<string[]> {
   const byTicket = new Map<string, TicketEvent[]>();
-  for (const event of events) byTicket.set(event.ticketId, [...(byTicket.get(event.ticketId) ?? []), event]);
+  for (const event of events) {
+    const ticketEvents = byTicket.get(event.ticketId);
+    if (ticketEvents) ticketEvents.push(event);
+    else byTicket.set(event.ticketId, [event]);
+  }
   // The gRPC deadline alone overshoots when Temporal is down: the client's retry backoff sleeps past
   // it (measured 14.5 s for a 10 s deadline), so the answer is also bounded by a timer. A signal
   // that still lands after the 503 is harmless: the helpdesk retries and event ids de-duplicate.

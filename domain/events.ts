@@ -4,11 +4,13 @@
 // OpenAPI and types the code.
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { FormatRegistry } from '@sinclair/typebox';
+import { INSTANT_HINT, instantMs } from './instants.js';
 
-// TypeBox checks formats only once they are registered. RFC 3339 date-time, as JSON Schema means it.
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
+// TypeBox checks formats only once they are registered. RFC 3339 date-time as JSON Schema means it,
+// within the range the store holds (domain/instants.ts).
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => instantMs(v) !== undefined);
 
 /** Event kinds a helpdesk can send (through an adapter). */
 export const INBOUND_EVENT_KINDS = [
@@ -115,7 +117,13 @@ export function assertTicketEvent(value: unknown): TicketEvent {
   }
   const first = compiledTicketEvent.Errors(value).First();
   const field = first ? first.path.replace(/^\//, '').replace(/\//g, '.') || '(root)' : '(root)';
-  throw new InvalidEventError(field, `${field}: ${first?.message ?? 'invalid'}`);
+  throw new InvalidEventError(field, `${field}: ${schemaErrorMessage(first)}`);
+}
+
+/** A TypeBox complaint as a person can act on it (a time says what a time must look like). */
+export function schemaErrorMessage(error: ValueError | undefined): string {
+  if (!error) return 'invalid';
+  return error.type === ValueErrorType.StringFormat && error.schema.format === 'date-time' ? `must be ${INSTANT_HINT}` : error.message;
 }
 
 /** Events derived by the lifecycle itself (SLA breach, outcome); stored beside inbound events. */

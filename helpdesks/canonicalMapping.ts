@@ -3,6 +3,7 @@
 // context, escalation signals, and the final validation against the canonical schema.
 import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
+import { Parser } from 'htmlparser2';
 import {
   assertTicketEvent, CHANNELS, InvalidEventError,
   type Channel, type CustomerContext, type TicketEvent,
@@ -124,9 +125,45 @@ const htmlToText = compile({
   ],
 });
 
+/** Elements that end a line in the deep-HTML fallback; script and style contents are not text. */
+const LINE_ELEMENTS = new Set(['address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tr', 'ul']);
+const NOT_TEXT = new Set(['script', 'style', 'head', 'title']);
+
+/**
+ * html-to-text recurses per element, so a customer's email of a few thousand nested elements (25 KB
+ * of "<div>") overflows the stack, which was a 500 the helpdesk retried forever. Such a body is read
+ * with htmlparser2's streaming parser (the one html-to-text uses; it decodes entities), keeping the
+ * words and a line break at each block: for those bodies the words matter, not the layout.
+ */
+function deepHtmlToText(html: string): string {
+  const lines = [''];
+  let hidden = 0;
+  const parser = new Parser(
+    {
+      onopentag: (name) => (NOT_TEXT.has(name) ? hidden++ : LINE_ELEMENTS.has(name) && lines.push('')),
+      onclosetag: (name) => (NOT_TEXT.has(name) ? (hidden = Math.max(0, hidden - 1)) : LINE_ELEMENTS.has(name) && lines.push('')),
+      ontext: (text) => {
+        if (hidden === 0) lines[lines.length - 1] += text;
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  return lines.map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
+}
+
+function convertHtml(html: string): string {
+  try {
+    return htmlToText(html);
+  } catch (err) {
+    if (err instanceof RangeError) return deepHtmlToText(html);
+    throw err;
+  }
+}
+
 /** Intercom and Help Scout send HTML bodies; the canonical body is plain text (&nbsp; as a plain space). */
 export function plainTextFromHtml(html: string): string {
-  return clampText(htmlToText(html).replace(/\u00a0/g, ' ').trim(), 100_000);
+  return clampText(convertHtml(html).replace(/\u00a0/g, ' ').trim(), 100_000);
 }
 
 /** An HTML element tag (opening, closing or self-closing) of the kinds rich-text editors write. */
@@ -143,7 +180,16 @@ export function plainTextIfHtml(text: string): string {
 
 /** Stable short digest of canonical content, for ids when the provider gives nothing stable. */
 export function contentHash(...parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+  let text: string;
+  try {
+    text = JSON.stringify(parts);
+  } catch (err) {
+    // Parts may be raw payload values (Zendesk's latest_comment); JSON.stringify recurses, and no
+    // helpdesk nests a comment thousands of levels deep: refuse it as a bad payload, not a 500.
+    if (err instanceof RangeError) throw new InvalidPayloadError('payload', 'payload: nested too deeply (thousands of levels) to read');
+    throw err;
+  }
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 /** Tags as arrays of strings, of {name}/{tag} objects, or one space/comma separated string (Zendesk's {{ticket.tags}}). */

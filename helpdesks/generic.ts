@@ -21,9 +21,11 @@ import { checkTimestamp, requireHeader, requireSecrets, safeEqual } from './sign
 
 /** The generic webhook body, for OpenAPI and the README: the canonical event minus tenantId and provider, alone or batched. */
 export const GenericEvent = Type.Omit(TicketEvent, ['tenantId', 'provider'], { additionalProperties: false });
+/** Events one delivery may carry: each becomes a Temporal call before the 202, which must come within the helpdesk's timeout. */
+export const MAX_GENERIC_EVENTS = 500;
 export const GenericWebhookBody = Type.Union([
   GenericEvent,
-  Type.Object({ events: Type.Array(GenericEvent, { minItems: 1 }) }, { additionalProperties: false }),
+  Type.Object({ events: Type.Array(GenericEvent, { minItems: 1, maxItems: MAX_GENERIC_EVENTS }) }, { additionalProperties: false }),
 ]);
 
 const ROUTE_FILLED = ['tenantId', 'provider'] as const;
@@ -72,6 +74,7 @@ export function genericAdapter(options: { toleranceSeconds: number }): HelpdeskA
       const batched = 'events' in root.value;
       const items = batched ? root.objects('events') : [root];
       if (items.length === 0) throw new InvalidPayloadError('events', 'events must contain at least one event');
+      if (items.length > MAX_GENERIC_EVENTS) throw new InvalidPayloadError('events', `events: at most ${MAX_GENERIC_EVENTS} per delivery (this one has ${items.length}); send them in several`);
       const events = items.map((item, i) => {
         const prefix = batched ? `events.${i}` : '';
         const at = (field: string) => (field === '(root)' ? prefix || field : prefix ? `${prefix}.${field}` : field);

@@ -92,7 +92,7 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
     insert: (table, rows) =>
       wrap(`insert into ${table}`, async () => {
         if (rows.length === 0) return;
-        await client.insert({ table: `${db}.${table}`, values: rows as object[], format: 'JSONEachRow' });
+        await client.insert({ table: `${db}.${table}`, values: (rows as object[]).map(wellFormedRow), format: 'JSONEachRow' });
       }),
     ping: async () => {
       try {
@@ -104,4 +104,25 @@ export function createClickHouse(options: ClickHouseOptions): ClickHouse {
     },
     close: () => client.close(),
   };
+}
+
+const isPlainObject = (value: unknown): value is object => value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+const isWellFormed = (value: unknown): boolean =>
+  typeof value === 'string' ? value.isWellFormed() : Array.isArray(value) ? value.every(isWellFormed) : isPlainObject(value) ? Object.entries(value).every(([k, v]) => k.isWellFormed() && isWellFormed(v)) : true;
+const toWellFormed = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? value.toWellFormed()
+    : Array.isArray(value)
+      ? value.map(toWellFormed)
+      : isPlainObject(value)
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), toWellFormed(v)]))
+        : value;
+
+/**
+ * ClickHouse refuses a JSON row holding a lone UTF-16 surrogate (half an emoji, cut by a client that
+ * truncates text), and one refused row fails every row of the batch, other tickets' and tenants'
+ * included. Such text is stored with U+FFFD in place of the half, as any UTF-8 decoder would read it.
+ */
+function wellFormedRow(row: object): object {
+  return isWellFormed(row) ? row : (toWellFormed(row) as object);
 }

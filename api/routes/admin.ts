@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { generateWebhookSecret, PROVIDERS, type Provider } from '../../helpdesks/index.js';
+import { generateWebhookSecret, PROVIDERS, webhookSecretProblem, type Provider } from '../../helpdesks/index.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { getTenant, hashApiKey, listTenants, saveTenant, withRotatedSecret } from '../../store/tenants.js';
 import { ApiError, ErrorResponse } from '../errors.js';
@@ -61,7 +61,9 @@ export const adminRoutes: FastifyPluginAsync<{ ch: ClickHouse; tenants: TenantDi
       if (await getTenant(ch, tenantId)) throw new ApiError(409, 'tenant_exists', `tenantId: tenant "${tenantId}" already exists`, 'tenantId');
       const { apiKey, webhookSecrets } = await provisionTenant(ch, tenantId, name ?? tenantId);
       await tenants.refresh();
-      await onTenantCreated(tenantId);
+      // The key is shown only in this answer: a failure to start the tenant's detection schedule
+      // (Temporal unreachable) must not lose it. Every start ensures every tenant's schedule again.
+      await onTenantCreated(tenantId).catch((err: unknown) => request.log.warn({ err, tenantId }, 'tenant created; its detection schedule will be started at the next start'));
       return reply.status(201).send({ tenantId, apiKey, webhookSecrets });
     },
   );
@@ -83,7 +85,8 @@ export const adminRoutes: FastifyPluginAsync<{ ch: ClickHouse; tenants: TenantDi
     {
       schema: {
         summary: "Set or rotate a provider's webhook secret",
-        description: 'Omit `secret` to have one generated. Previous secrets keep verifying for `overlapSeconds` (default 86400) so the helpdesk can be switched over without losing deliveries.',
+        description:
+          'Omit `secret` to have one generated. A given secret must not start or end with whitespace or contain control characters; `helpscout` secrets are at most 40 characters; `generic` secrets are Standard Webhooks secrets, `whsec_` + base64 of 24–64 bytes. Previous secrets keep verifying for `overlapSeconds` (default 86400) so the helpdesk can be switched over without losing deliveries.',
         tags: ['admin'],
         security,
         params: Type.Object({ tenantId: TenantId, provider: ProviderParam }),
@@ -93,8 +96,11 @@ export const adminRoutes: FastifyPluginAsync<{ ch: ClickHouse; tenants: TenantDi
     },
     async (request) => {
       const { tenantId, provider } = request.params;
+      const given = request.body?.secret;
+      const problem = given === undefined ? undefined : webhookSecretProblem(provider, given);
+      if (problem) throw new ApiError(400, 'invalid_request', `secret: ${problem}`, 'secret');
       const tenant = await mustExist(tenantId);
-      const secret = request.body?.secret ?? generateWebhookSecret(provider);
+      const secret = given ?? generateWebhookSecret(provider);
       const overlap = request.body?.overlapSeconds ?? 86_400;
       const now = Date.now();
       await saveTenant(ch, withRotatedSecret(tenant, provider, secret, now, overlap), now);

@@ -6,10 +6,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { NOTICE_FORMATS, type NoticeFormat } from '../../domain/alertNotice.js';
 import { SEVERITIES, type Severity } from '../../domain/alerts.js';
 import { listDeliveries } from '../../store/alertDeliveries.js';
+import { STANDARD_WEBHOOK_SECRET_MAX_LENGTH, STANDARD_WEBHOOK_SECRET_MIN_LENGTH, STANDARD_WEBHOOK_SECRET_PATTERN, standardWebhookSecretProblem } from '../../helpdesks/index.js';
 import { alertExists, listAlerts } from '../../store/alerts.js';
 import { getSubscription, listSubscriptions, saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { ApiError, ErrorResponse } from '../errors.js';
+import { Query } from '../querySchemas.js';
 
 const DIMENSIONS = ['', 'all', 'topic', 'tag', 'segment', 'channel'] as const;
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -62,7 +64,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     {
       schema: {
         summary: 'Subscribe a webhook to spike alerts',
-        description: 'Notices are signed the Standard Webhooks way with `secret` (generated when omitted and returned once). Firing, severity escalation and resolve are each sent once.',
+        description: 'Notices are signed the Standard Webhooks way with `secret` (`whsec_` + base64 of 24–64 bytes; generated when omitted and returned once). Firing, severity escalation and resolve are each sent once.',
         tags: ['alerts'],
         security,
         body: Type.Object(
@@ -73,7 +75,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
             minSeverity: Type.Optional(literals(SEVERITIES)),
             targetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
             format: Type.Optional(literals(NOTICE_FORMATS)),
-            secret: Type.Optional(Type.String({ pattern: '^whsec_[A-Za-z0-9+/=]{32,}$' })),
+            secret: Type.Optional(Type.String({ minLength: STANDARD_WEBHOOK_SECRET_MIN_LENGTH, maxLength: STANDARD_WEBHOOK_SECRET_MAX_LENGTH, pattern: STANDARD_WEBHOOK_SECRET_PATTERN })),
           },
           { additionalProperties: false },
         ),
@@ -83,6 +85,9 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     async (request, reply) => {
       const b = request.body;
       checkTarget(b.targetUrl);
+      // Checked here too: a secret the signer cannot parse would make every delivery fail and retry forever.
+      const secretProblem = b.secret === undefined ? undefined : standardWebhookSecretProblem(b.secret);
+      if (secretProblem) throw new ApiError(400, 'invalid_request', `secret: ${secretProblem}`, 'secret');
       const subscription: AlertSubscription = {
         subscriptionId: randomUUID(),
         name: b.name ?? '',
@@ -121,7 +126,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         summary: 'Spike alerts, newest first',
         tags: ['alerts'],
         security,
-        querystring: Type.Object({ status: Type.Optional(literals(['firing', 'resolved'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+        querystring: Query({ status: Type.Optional(literals(['firing', 'resolved'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
         response: { 200: Type.Object({ alerts: Type.Array(AlertView) }), 400: ErrorResponse, 401: ErrorResponse },
       },
     },

@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { checkImportTicket, importedTicket, importTimeDisorder, MAX_IMPORT_BATCH, type ImportTicket } from '../../domain/historyImport.js';
+import { schemaErrorMessage } from '../../domain/events.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
@@ -40,7 +41,7 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
         if (!checkImportTicket.Check(ticket)) {
           const first = checkImportTicket.Errors(ticket).First();
           const field = `tickets.${i}${first?.path.replace(/\//g, '.') ?? ''}`;
-          throw new ApiError(400, 'invalid_request', `${field}: ${first?.message ?? 'invalid'}`, field);
+          throw new ApiError(400, 'invalid_request', `${field}: ${schemaErrorMessage(first)}`, field);
         }
         const disorder = importTimeDisorder(ticket);
         if (disorder) throw new ApiError(400, 'invalid_request', `tickets.${i}.${disorder.field}: ${disorder.message}`, `tickets.${i}.${disorder.field}`);

@@ -16,6 +16,7 @@ import type { ClickHouse } from '../../store/clickhouse.js';
 import { banditSettingsOverrides } from '../../store/tenantSettings.js';
 import { creditedOutcomes } from '../../store/ticketRewards.js';
 import { ErrorResponse } from '../errors.js';
+import { InstantQuery, isoInstant, Query } from '../querySchemas.js';
 
 const Estimate = Type.Object({ value: Type.Number(), stdError: Type.Number(), lower: Type.Number(), upper: Type.Number() });
 const OffPolicyReport = Type.Object({
@@ -94,12 +95,12 @@ export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse; learners: Tena
         description: 'The same fold of the event log that drafts come from (refreshed after every solve, outcome and thumbs). With `asOf`, the learner built from what was learned before that date.',
         tags: ['learning'],
         security,
-        querystring: Type.Object({ asOf: Type.Optional(Type.String({ format: 'date-time' })) }),
+        querystring: Query({ asOf: Type.Optional(InstantQuery('what was learned before this time')) }),
         response: { 200: LearnerModelResponse, 400: ErrorResponse, 401: ErrorResponse },
       },
     },
     async (request) => {
-      const { asOf } = request.query;
+      const asOf = isoInstant(request.query.asOf);
       const learner = asOf ? await learners.asOf(request.tenant.tenantId, asOf) : await learners.current(request.tenant.tenantId);
       return { asOf: asOf ?? null, ...learner.snapshotStats() };
     },
@@ -113,8 +114,8 @@ export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse; learners: Tena
         description: 'The learned policy is the bandit folded from the earliest `trainShare` of credited outcomes, evaluated on the later bandit-logged outcomes only. With `asOf`, only outcomes before that date.',
         tags: ['learning'],
         security,
-        querystring: Type.Object({
-          asOf: Type.Optional(Type.String({ format: 'date-time' })),
+        querystring: Query({
+          asOf: Type.Optional(InstantQuery('only outcomes before this time')),
           trainShare: Type.Optional(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 })),
           confidence: Type.Optional(Type.Number({ minimum: 0.5, maximum: 0.999 })),
         }),
@@ -123,7 +124,8 @@ export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse; learners: Tena
     },
     async (request) => {
       const tenantId = request.tenant.tenantId;
-      const { asOf, trainShare, confidence } = request.query;
+      const { trainShare, confidence } = request.query;
+      const asOf = isoInstant(request.query.asOf);
       const [settings, outcomes] = await Promise.all([banditSettingsOverrides(ch, tenantId).then(banditSettingsFor), creditedOutcomes(ch, tenantId, { before: asOf })]);
       const rows = outcomes.map((o) => ({ id: o.id, at: o.at, features: o.features, arm: o.arm, propensity: o.propensity, reward: o.reward, policy: o.policy }));
       const result = evaluatePolicies(rows, { config: modelConfig(settings), defaultStrategy: settings.defaultStrategy, trainShare, confidence });
@@ -140,8 +142,8 @@ export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse; learners: Tena
         description: 'From the credited outcomes of bandit-chosen drafts, each weighted by 1/propensity; a verdict only with enough tickets on both sides and an interval excluding zero.',
         tags: ['learning'],
         security,
-        querystring: Type.Object({
-          asOf: Type.Optional(Type.String({ format: 'date-time' })),
+        querystring: Query({
+          asOf: Type.Optional(InstantQuery('only outcomes before this time')),
           minTicketsPerOpening: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
           confidence: Type.Optional(Type.Number({ minimum: 0.5, maximum: 0.999 })),
         }),
@@ -166,7 +168,8 @@ export const learningRoutes: FastifyPluginAsync<{ ch: ClickHouse; learners: Tena
       },
     },
     async (request) => {
-      const { asOf, minTicketsPerOpening, confidence } = request.query;
+      const { minTicketsPerOpening, confidence } = request.query;
+      const asOf = isoInstant(request.query.asOf);
       const outcomes = await creditedOutcomes(ch, request.tenant.tenantId, { before: asOf, withResolution: true });
       const effects = clarifyEffectByTopic(
         outcomes.filter((o) => o.policy === 'bandit').map((o) => ({ topic: o.topic, strategyId: o.arm, reward: o.reward, resolutionSeconds: o.resolutionSeconds, propensity: o.propensity })),

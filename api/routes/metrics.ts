@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { VOLUME_DIMENSIONS, volumeOverTime, type VolumeDimension } from '../../store/volume.js';
 import { ApiError, ErrorResponse } from '../errors.js';
+import { InstantQuery, isoInstant, Query } from '../querySchemas.js';
 
 const INTERVALS = { minute: 60, hour: 3600, day: 86400 } as const;
 /** Bound the answer: at most this many buckets per series. */
@@ -25,9 +26,9 @@ export const metricsRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app,
         summary: 'Ticket event volume over a time range',
         tags: ['metrics'],
         security: [{ apiKey: [] }],
-        querystring: Type.Object({
-          from: Type.String({ format: 'date-time' }),
-          to: Type.String({ format: 'date-time' }),
+        querystring: Query({
+          from: InstantQuery('start of the range (inclusive)'),
+          to: InstantQuery('end of the range'),
           interval: Type.Optional(Type.Union(Object.keys(INTERVALS).map((k) => Type.Literal(k)))),
           groupBy: Type.Optional(Type.Union(VOLUME_DIMENSIONS.map((d) => Type.Literal(d)))),
           kind: Type.Optional(Type.String({ maxLength: 100 })),
@@ -43,7 +44,8 @@ export const metricsRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app,
       },
     },
     async (request) => {
-      const { from, to, groupBy, kind } = request.query;
+      const { groupBy, kind } = request.query;
+      const [from, to] = [isoInstant(request.query.from), isoInstant(request.query.to)];
       const interval = request.query.interval ?? 'hour';
       const spanSeconds = (Date.parse(to) - Date.parse(from)) / 1000;
       if (!(spanSeconds > 0)) throw new ApiError(400, 'invalid_request', 'to: must be after from', 'to');

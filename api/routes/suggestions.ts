@@ -18,6 +18,7 @@ import type { ClickHouse } from '../../store/clickhouse.js';
 import { latestSuggestion, suggestionById, type StoredSuggestion } from '../../store/suggestions.js';
 import { writeFeedback } from '../../store/suggestionFeedback.js';
 import { ApiError, ErrorResponse } from '../errors.js';
+import { InstantQuery, isoInstant, Query } from '../querySchemas.js';
 
 export interface SuggestionRouteDeps {
   ch: ClickHouse;
@@ -79,7 +80,7 @@ export const suggestionRoutes: FastifyPluginAsync<SuggestionRouteDeps> = async (
         tags: ['suggestions'],
         security: [{ apiKey: [] }],
         params: Type.Object({ ticketId: Type.String({ minLength: 1, maxLength: 200 }) }),
-        querystring: Type.Object({ asOf: Type.Optional(Type.String({ format: 'date-time' })) }),
+        querystring: Query({ asOf: Type.Optional(InstantQuery('draft again from what was learned before this time')) }),
         response: { 200: SuggestionResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
       },
     },
@@ -87,7 +88,7 @@ export const suggestionRoutes: FastifyPluginAsync<SuggestionRouteDeps> = async (
       const tenantId = request.tenant.tenantId;
       const stored = await latestSuggestion(deps.ch, tenantId, request.params.ticketId);
       if (!stored) throw new ApiError(404, 'suggestion_not_found', `ticketId: no suggestion for ticket "${request.params.ticketId}" (yet)`, 'ticketId');
-      const { asOf } = request.query;
+      const asOf = isoInstant(request.query.asOf);
       const strategy = stored.strategy ?? null;
       if (!asOf) return { suggestion: stored.suggestion, strategy };
       const [past, current, pastBandit, currentBandit] = await Promise.all([

@@ -5,6 +5,7 @@ import type { ClickHouse } from '../../store/clickhouse.js';
 import { ticketEventHistory } from '../../store/ticketEvents.js';
 import { loadTicketState } from '../../store/tickets.js';
 import { ApiError, ErrorResponse } from '../errors.js';
+import { Query } from '../querySchemas.js';
 
 const TicketParams = Type.Object({ ticketId: Type.String({ minLength: 1, maxLength: 200 }) });
 
@@ -77,7 +78,7 @@ export const ticketRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, 
         tags: ['tickets'],
         security: [{ apiKey: [] }],
         params: TicketParams,
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
+        querystring: Query({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
         response: { 200: Type.Object({ ticketId: Type.String(), events: Type.Array(EventSchema) }), 401: ErrorResponse, 404: ErrorResponse },
       },
     },

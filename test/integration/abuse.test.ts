@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import { TABLES } from '../../store/tables.js';
-import { createTenant, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
+import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
 
 let sl: Supportloop & { cleanup(): Promise<void> };
 let acme: TestTenant;
@@ -40,6 +40,67 @@ describe('webhook abuse', () => {
     expect(unknownProvider.statusCode).toBe(400);
     expect(unknownProvider.json().field).toMatch(/provider/);
     await new Promise((r) => setTimeout(r, 300));
+    expect(await totalEvents()).toBe(before);
+  });
+
+  it('stores text holding half an emoji (a lone surrogate) with U+FFFD, without failing the rows it is written with', async () => {
+    // JSON may carry \ud83d alone; ClickHouse refuses such a row, and a refused row used to fail its whole batch.
+    const half = JSON.stringify({ eventId: 'half-emoji-1', kind: 'message.customer', ticketId: 'H-1', occurredAt: new Date().toISOString(), channel: 'email', tags: [], body: 'broken \ud83d here' });
+    expect(half).toContain('\\ud83d');
+    const whole = JSON.stringify({ eventId: 'whole-1', kind: 'message.customer', ticketId: 'H-2', occurredAt: new Date().toISOString(), channel: 'email', tags: [], body: 'fine 😀' });
+    const secret = acme.webhookSecrets.generic!;
+    const [a, b] = await Promise.all([half, whole].map((payload) => sl.app!.inject({ method: 'POST', url: '/v1/webhooks/acme/generic', headers: signGeneric(secret, payload), payload })));
+    expect([a!.statusCode, b!.statusCode]).toEqual([202, 202]);
+    const imported = await sl.app!.inject({
+      method: 'POST',
+      url: '/v1/import/tickets',
+      headers: { authorization: `Bearer ${acme.apiKey}`, 'content-type': 'application/json' },
+      payload: '{"tickets":[{"id":"H-3","createdAt":"2026-01-01T00:00:00Z","body":"cut \\udc00 off","reply":"ok"}]}',
+    });
+    expect(imported.statusCode, imported.body).toBe(200);
+    const bodies = await eventually(async () => {
+      const rows = await sl.ch.query<{ ticket_id: string; body: string }>(
+        `SELECT ticket_id, body FROM ${sl.ch.table(TABLES.ticketEvents)} FINAL WHERE tenant_id = 'acme' AND ticket_id IN ('H-1', 'H-2', 'H-3') AND kind = 'message.customer' ORDER BY ticket_id`,
+      );
+      return rows.length === 3 ? rows.map((r) => r.body) : undefined;
+    });
+    expect(bodies).toEqual(['broken \ufffd here', 'fine 😀', 'cut \ufffd off']);
+  });
+
+  it('query strings: unknown parameters, impossible times and non-finite numbers are 400s naming the parameter; a plain date is a time', async () => {
+    const get = (url: string) => sl.app!.inject({ method: 'GET', url, headers: { authorization: `Bearer ${acme.apiKey}` } });
+    const cases: [string, string, RegExp][] = [
+      ['/v1/learning/model?asof=2026-01-01', 'querystring.asof', /is not a known field/],
+      ['/v1/learning/model?asOf=2016-12-31T23:59:60Z', 'querystring.asOf', /RFC 3339 date-time.*or a date/],
+      ['/v1/learning/model?asOf=2024-02-30', 'querystring.asOf', /RFC 3339/],
+      ['/v1/learning/policy-evaluation?trainShare=Infinity', 'querystring.trainShare', /finite number/],
+      ['/v1/tickets/A-1/events?limit=Infinity', 'querystring.limit', /finite number/],
+      ['/v1/metrics/volume?from=0000-01-01T00:30:00%2B01:00&to=2026-01-01T00:00:00Z', 'querystring.from', /between 1970 and 2105/],
+      ['/v1/metrics/volume?from=2026-01-01&to=2026-01-02&interval=week', 'querystring.interval', /must be one of "minute", "hour", "day"/],
+    ];
+    for (const [url, field, message] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
+      expect(res.json().field, url).toBe(field);
+      expect(res.json().message, url).toMatch(message);
+    }
+    const model = await get('/v1/learning/model?asOf=2026-11-20');
+    expect(model.statusCode, model.body).toBe(200);
+    expect(model.json().asOf).toBe('2026-11-20T00:00:00.000Z');
+    expect((await get('/v1/metrics/volume?from=2026-01-01&to=2026-01-02')).statusCode).toBe(200);
+    const feedback = await sl.app!.inject({ method: 'POST', url: '/v1/suggestions/any/feedback', headers: { authorization: `Bearer ${acme.apiKey}` }, payload: { rating: 'meh' } });
+    expect(feedback.json()).toMatchObject({ statusCode: 400, field: 'rating', message: 'rating: must be one of "up", "down"' });
+  });
+
+  it('event times the store would mangle are refused at the door, naming the field', async () => {
+    const secret = acme.webhookSecrets.generic!;
+    const before = await totalEvents();
+    for (const occurredAt of ['2024-02-30T10:00:00Z', '0000-01-01T00:30:00+01:00', '0000-01-01T00:00:00Z', '2016-12-31T23:59:60Z']) {
+      const payload = valid().replace(/"occurredAt":"[^"]+"/, `"occurredAt":"${occurredAt}"`);
+      const res = await sl.app!.inject({ method: 'POST', url: '/v1/webhooks/acme/generic', headers: signGeneric(secret, payload), payload });
+      expect(res.statusCode, `${occurredAt}: ${res.body}`).toBe(400);
+      expect(res.json().message, occurredAt).toMatch(/occurredAt/);
+    }
     expect(await totalEvents()).toBe(before);
   });
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidPayloadError } from '../../../helpdesks/adapter.js';
 import {
-  channelFrom, customerContext, escalationSignals, finishEvents, plainTextFromHtml, plainTextIfHtml, tagList,
+  channelFrom, contentHash, customerContext, escalationSignals, finishEvents, plainTextFromHtml, plainTextIfHtml, tagList,
 } from '../../../helpdesks/canonicalMapping.js';
+
+const nested = (open: string, close: string, depth: number, inner: string) => open.repeat(depth) + inner + close.repeat(depth);
 
 describe('shared mapping pieces', () => {
   it('maps provider channel names to canonical channels', () => {
@@ -26,6 +28,27 @@ describe('shared mapping pieces', () => {
     expect(plainTextIfHtml('<div>Hi Ana,<br/>fixed.</div>')).toBe('Hi Ana,\nfixed.');
     // Angle brackets that are not markup stay.
     expect(plainTextIfHtml('From: Ana <ana@example.com>\nIs 3 < 5? <3')).toBe('From: Ana <ana@example.com>\nIs 3 < 5? <3');
+  });
+
+  it('turns deeply nested HTML into its words, a line per block, without overflowing the stack', () => {
+    // html-to-text recurses per element: a few thousand levels used to throw RangeError (a 500, retried forever).
+    const divs = nested('<div>', '</div>', 20_000, 'Hello &amp; <b>welcome</b>.');
+    expect(plainTextFromHtml(divs)).toBe('Hello & welcome.');
+    expect(plainTextIfHtml(divs)).toBe('Hello & welcome.');
+    expect(plainTextFromHtml(nested('<ol><li>', '</li></ol>', 5_000, 'deep item'))).toBe('deep item');
+    expect(plainTextFromHtml(nested('<table><tr><td>', '</td></tr></table>', 5_000, 'cell'))).toBe('cell');
+    expect(plainTextFromHtml(`${'<div>'.repeat(20_000)}never closed`)).toBe('never closed');
+    const quoted = `<head><style>p{}</style></head><p>Hi Ana,</p>${nested('<blockquote><div>', '</div></blockquote>', 5_000,
+      '<p>On Monday &lt;dana@example.com&gt; wrote:</p><ul><li>one</li><li>two</li></ul>')}<p>Thanks,<br>Dana</p><script>x()</script>`;
+    expect(plainTextFromHtml(quoted)).toBe('Hi Ana,\nOn Monday <dana@example.com> wrote:\none\ntwo\nThanks,\nDana');
+    // Ordinary HTML still goes through html-to-text (its blank lines and bullets).
+    expect(plainTextFromHtml('<p>Hi Ana,</p><ul><li>one</li></ul>')).toBe('Hi Ana,\n\n * one');
+  });
+
+  it('refuses payload values nested too deep to hash, naming the payload, instead of failing with a 500', () => {
+    const deep = JSON.parse(nested('{"a":[', ']}', 20_000, '"x"'));
+    expect(() => contentHash('comment', deep)).toThrow(InvalidPayloadError);
+    expect(contentHash('comment', { a: ['x'] })).toBe(contentHash('comment', { a: ['x'] }));
   });
 
   it('reads tags from arrays, tag objects and space-separated strings', () => {

@@ -3,7 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { describe, expect, it } from 'vitest';
 import { fixturesOf, fieldOf } from './adapterTestKit.js';
 import { WebhookAuthError, type WebhookRequest } from '../../../helpdesks/adapter.js';
-import { genericAdapter, GenericWebhookBody } from '../../../helpdesks/generic.js';
+import { genericAdapter, GenericWebhookBody, MAX_GENERIC_EVENTS } from '../../../helpdesks/generic.js';
 
 const adapter = genericAdapter({ toleranceSeconds: 300 });
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -97,5 +97,12 @@ describe('generic mapping', () => {
     expect(fieldOf(() => map({ events: [{ ...load('single_event.json'), tenantId: 'someone-else' }] }))).toBe('events.0.tenantId');
     expect(fieldOf(() => map({ events: [] }))).toBe('events');
     expect(fieldOf(() => map({ events: 'all of them' }))).toBe('events');
+  });
+  it('refuses more events in one delivery than it can hand to Temporal before the helpdesk times out', () => {
+    const event = load('single_event.json');
+    const many = (n: number) => ({ events: Array.from({ length: n }, (_, i) => ({ ...event, eventId: `e-${i}` })) });
+    expect(map(many(MAX_GENERIC_EVENTS)).outcome).toBe('events');
+    expect(fieldOf(() => map(many(MAX_GENERIC_EVENTS + 1)))).toBe('events');
+    expect(TypeCompiler.Compile(GenericWebhookBody).Check(many(MAX_GENERIC_EVENTS + 1))).toBe(false);
   });
 });

@@ -182,6 +182,17 @@ describe('zendesk trigger bodies', () => {
     expect(events(unsigned)[0]!.eventId).toBe(events({ ...unsigned, updated_at: '2025-02-04T00:00Z' })[0]!.eventId);
   });
 
+  it('maps a comment whose HTML nests thousands of levels deep, and refuses a payload nested that deep, naming it', () => {
+    const depth = 20_000;
+    const html = `${'<div>'.repeat(depth)}I was charged twice.${'</div>'.repeat(depth)}`;
+    const deepHtml = { ...load('trigger_comment_added.json'), latest_comment: { id: '34567', body: html, author_id: '9001', is_public: 'true' } };
+    expect(events(deepHtml).map((e) => [e.kind, e.eventId, e.body])).toEqual([['message.customer', 'zendesk:comment:34567', 'I was charged twice.']]);
+    // No updated_at: the change key hashes the raw latest_comment, which JSON.stringify cannot take this deep.
+    const rawBody = JSON.stringify({ ...load('trigger_comment_added.json'), updated_at: undefined, latest_comment: { id: '34567', body: 'hi', author_id: '9001', is_public: 'true', attachments: '@' } })
+      .replace('"@"', `${'{"a":['.repeat(depth)}1${']}'.repeat(depth)}`);
+    expect(fieldOf(() => adapter.map(JSON.parse(rawBody), signed(Buffer.from(rawBody)), 'acme'))).toBe('payload');
+  });
+
   it('rejects malformed trigger bodies naming the field', () => {
     expect(fieldOf(() => map({ ...load('trigger_csat.json'), satisfaction: { current_rating: 'meh' } }))).toBe('satisfaction.current_rating');
     expect(fieldOf(() => map({ ...load('trigger_csat.json'), satisfaction: undefined }))).toBe('satisfaction.current_rating');
