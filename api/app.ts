@@ -1,6 +1,7 @@
 // buildApp(deps): the whole HTTP surface as one fastify instance, separate from listen() so tests
 // use app.inject() against real engines. Route groups are encapsulated plugins with full schemas;
 // the OpenAPI document is generated from them at /openapi.json.
+import AjvCompiler from '@fastify/ajv-compiler';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TenantLearners } from '../activities/tenantLearners.js';
@@ -49,6 +50,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids flow into every log line; a helpdesk's own delivery id is not trusted as ours.
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false, formats: { [INSTANT_FORMAT]: instantFormat } } },
+    // Query strings, params and headers arrive as text, so "5" must become 5; a JSON body already has
+    // types, and coercing it turned `null` or `true` into a stored 0 or 1. Bodies are validated as sent.
+    schemaController: {
+      compilersFactory: {
+        buildValidator(externalSchemas, ajvOptions) {
+          const options = ajvOptions as { customOptions: Record<string, unknown> };
+          const compilers = AjvCompiler();
+          const textParts = compilers(externalSchemas, options);
+          const bodies = compilers(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } });
+          return (route) => (route.httpPart === 'body' ? bodies : textParts)(route);
+        },
+      },
+    },
   });
   app.addSchema(ErrorResponse);
   app.addHook('preValidation', refuseNonFiniteQueryNumbers);

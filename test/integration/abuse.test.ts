@@ -104,6 +104,18 @@ describe('webhook abuse', () => {
     expect(await totalEvents()).toBe(before);
   });
 
+  it('JSON bodies are taken as typed: null or true where a number belongs is a 400 naming the field, not a stored 0 or 1', async () => {
+    const put = (payload: object) => sl.app!.inject({ method: 'PUT', url: '/v1/settings/reward-weights', headers: { authorization: `Bearer ${acme.apiKey}` }, payload });
+    for (const [field, value] of [['csat', null], ['escalation', true], ['perFollowUp', '0.2']] as const) {
+      const res = await put({ [field]: value });
+      expect(res.statusCode, `${field}=${JSON.stringify(value)}: ${res.body}`).toBe(400);
+      expect(res.json().field).toBe(field);
+    }
+    const before = (await sl.app!.inject({ method: 'GET', url: '/v1/settings/reward-weights', headers: { authorization: `Bearer ${acme.apiKey}` } })).body;
+    expect(before).not.toMatch(/"escalation":1\b/);
+    expect((await put({ csat: 0.3 })).statusCode).toBe(200);
+  });
+
   it('rate-limits a tenant with 429 and Retry-After, and counts it in /metrics', async () => {
     let limited;
     for (let i = 0; i < 60 && !limited; i++) {
