@@ -3,14 +3,14 @@
 // on the same dev server: raw signalWithStart of a no-op workflow type with no HTTP, no adapter and
 // no worker. Prints webhooks/s and ack latency p50/p99 for both, and their ratio; then how fast the
 // worker stored the events end to end, and where its time went (activity and workflow task latency).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
+import { readMessageBodies } from '../cli/datasetFile.js';
 import { Command } from 'commander';
-import { parse } from 'csv-parse/sync';
 import { quantileSorted } from 'simple-statistics';
 import { Webhook } from 'standardwebhooks';
 import { nonNegativeInteger, positiveInteger } from '../cli/optionParsers.js';
@@ -37,15 +37,6 @@ const options = new Command('bench:ingest')
   .opts<{ dataset: string; out: string; events: number; tickets: number; concurrency: number; customers: number; historySample: number }>();
 
 const { events, tickets, concurrency, customers, historySample } = options;
-
-function loadBodies(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.jsonl')) return text.split('\n').filter(Boolean).map((l) => String((JSON.parse(l) as { body?: string }).body ?? ''));
-  const rows = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const column = ['instruction', 'body', 'message', 'text'].find((c) => c in (rows[0] ?? {}));
-  if (!column) throw new Error(`${file}: no instruction/body/message/text column`);
-  return rows.map((r) => r[column]!);
-}
 
 /** Run `total` jobs with `concurrency` workers; returns per-job latencies in ms and the wall time. */
 async function runPhase(name: string, total: number, job: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number; errors: number }> {
@@ -82,7 +73,7 @@ const summary = (r: { latencies: number[]; seconds: number; errors: number }) =>
 });
 
 async function main(): Promise<void> {
-  const bodies = loadBodies(options.dataset);
+  const bodies = await readMessageBodies(options.dataset);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-bench-'));
   const sl = await startSupportloop(
     loadConfig({ dataDir, host: '127.0.0.1', port: await freePort(), temporalDevPort: await freePort(), temporalDevUiPort: 0, adminKey: 'bench-admin-key-000000', logLevel: 'error' }),
@@ -148,7 +139,9 @@ async function main(): Promise<void> {
     loopDelay.disable();
     const drainPerSecond = (stored - storedDuringIngest) / Math.max(processedSeconds - ingestSeconds, 1e-3);
     const activities = activityLatencies(await (await fetch(`${sl.url}/metrics`)).text());
-    const sampled = Array.from({ length: Math.min(tickets, historySample) }, (_, k) => ticketWorkflowId('bench', `B-${Math.floor((k * tickets) / Math.min(tickets, historySample))}`));
+    // Only tickets that received an event have a workflow (fewer than --tickets when --events is smaller).
+    const touched = Math.min(tickets, events);
+    const sampled = Array.from({ length: Math.min(touched, historySample) }, (_, k) => ticketWorkflowId('bench', `B-${Math.floor((k * touched) / Math.min(touched, historySample))}`));
     const workflowTasks = await workflowTaskLatencies(sl.temporal.client, sampled);
 
     const b = summary(baseline);

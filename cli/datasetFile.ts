@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { MESSAGE_FIELDS, ticketRowsOf, type ExportMapping } from '../domain/learning/conversationExports.js';
-import { DATASET_FIELDS, resolveMapping, type ColumnMapping, type DatasetRow } from '../domain/learning/datasetTickets.js';
+import { DATASET_FIELDS, DEFAULT_COLUMN_CANDIDATES, readField, resolveMapping, type ColumnMapping, type DatasetRow } from '../domain/learning/datasetTickets.js';
 
 /** Fields `--map` takes: a ticket export's, and a message-per-row export's (see conversationExports.ts). */
 export const MAPPABLE_FIELDS: readonly string[] = [...DATASET_FIELDS, ...MESSAGE_FIELDS];
 
 /** A CSV (header row) or JSON Lines file as rows, unmapped (also `npm run load`'s message texts). */
-export async function readRows(file: string): Promise<DatasetRow[]> {
+async function readRows(file: string): Promise<DatasetRow[]> {
   const text = await readFile(file, 'utf8');
   if (['.jsonl', '.ndjson'].includes(extname(file).toLowerCase())) {
     return text
@@ -46,4 +46,11 @@ export async function readTicketRows(file: string, mapPairs: readonly string[]):
   const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(mapPairs));
   if (note) console.log(note);
   return { fileRows: fileRows.length, rows, mapping: resolveMapping(rows, overrides) };
+}
+
+/** The customer messages of a dataset (its text column, found as import and eval find it), for the load generators. */
+export async function readMessageBodies(file: string): Promise<string[]> {
+  const { rows, mapping } = await readTicketRows(file, []);
+  if (!mapping.text) throw new Error(`${file}: no customer-message column (${DEFAULT_COLUMN_CANDIDATES.text.join(', ')})`);
+  return rows.map((row) => readField(row, mapping.text!) ?? '').filter(Boolean);
 }

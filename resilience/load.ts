@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { positiveInteger, positiveNumber } from '../cli/optionParsers.js';
-import { readRows } from '../cli/datasetFile.js';
+import { readMessageBodies } from '../cli/datasetFile.js';
 import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
 import type { Supportloop } from '../runtime/supportloop.js';
 import { TABLES } from '../store/tables.js';
@@ -38,13 +38,6 @@ const options = new Command('load')
   .option('--max-in-flight <n>', 'requests in flight at once before due ones count as errors', positiveInteger, 2000)
   .parse()
   .opts<{ dataset: string; out: string; durationMinutes: number; ceiling?: number; ceilingEvents: number; levels: number[]; tickets: number; sampleSeconds: number; maxDrainMinutes: number; maxInFlight: number }>();
-
-async function loadBodies(file: string): Promise<string[]> {
-  const rows = await readRows(file);
-  const column = ['instruction', 'body', 'message', 'text'].find((c) => c in (rows[0] ?? {}));
-  if (!column) throw new Error(`${file}: no instruction/body/message/text column`);
-  return rows.map((r) => String(r[column] ?? '')).filter(Boolean);
-}
 
 /** Closed loop, 32 senders: acknowledged webhooks per second is the ceiling the levels are fractions of. */
 async function measureCeiling(url: string, tenantId: string, secret: string, events: number, bodies: readonly string[]): Promise<{ perSecond: number; errors: number; seconds: number }> {
@@ -134,7 +127,7 @@ async function writeCharts(out: string, results: LoadLevelResult[]): Promise<str
 async function main(): Promise<void> {
   const { levels } = options;
   const durationSeconds = options.durationMinutes * 60;
-  const bodies = await loadBodies(options.dataset);
+  const bodies = await readMessageBodies(options.dataset);
   mkdirSync(options.out, { recursive: true });
   console.log('starting the embedded product (chDB + Temporal dev server) …');
   const product = await startEmbeddedProduct();
