@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { TenantLearners } from '../activities/tenantLearners.js';
 import type { HelpdeskAdapter } from '../helpdesks/adapter.js';
 import type { Provider } from '../helpdesks/index.js';
-import type { BatchingWriter } from '../store/batchingWriter.js';
+import { rowsRefused, type BatchingWriter } from '../store/batchingWriter.js';
 import { StoreError, type ClickHouse } from '../store/clickhouse.js';
 import { adminAuth, tenantAuth } from './auth.js';
 import { ApiError, ErrorResponse, handleError } from './errors.js';
@@ -67,8 +67,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(ErrorResponse);
   app.addHook('preValidation', refuseNonFiniteQueryNumbers);
   app.setErrorHandler((error, request, reply) => {
-    // A store that cannot write is a temporary condition: tell the caller to retry.
-    if (error instanceof StoreError) return handleError(new ApiError(503, 'clickhouse_unavailable', `${error.message}; retry later`, undefined, 5), request, reply);
+    // A store that cannot write is a temporary condition: tell the caller to retry. Rows ClickHouse
+    // refused for their content would be refused again: that is our validation's gap, a 500.
+    if (error instanceof StoreError && !rowsRefused(error)) return handleError(new ApiError(503, 'clickhouse_unavailable', `${error.message}; retry later`, undefined, 5), request, reply);
     return handleError(error as Error, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
