@@ -3,7 +3,7 @@
 // context, escalation signals, and the final validation against the canonical schema.
 import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
-import { Parser } from 'htmlparser2';
+import { decodeHTML } from 'entities';
 import {
   assertTicketEvent, CHANNELS, InvalidEventError,
   type Channel, type CustomerContext, type TicketEvent,
@@ -125,40 +125,53 @@ const htmlToText = compile({
   ],
 });
 
-/** Elements that end a line in the deep-HTML fallback; script and style contents are not text. */
+/** Elements that end a line in the deep-HTML reading; script, style and head contents are not text. */
 const LINE_ELEMENTS = new Set(['address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tr', 'ul']);
 const NOT_TEXT = new Set(['script', 'style', 'head', 'title']);
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const ANY_TAG = /<(\/?)([a-z][\w:-]*)[^<>]*>/gi; // [^<>]: a "<" never closed cannot make each later match rescan to the end
+/**
+ * Deeper than this, HTML is not parsed: html-to-text recurses per element (the stack overflows at a
+ * few thousand levels, which was a 500 the helpdesk retried forever) and parsing is quadratic in the
+ * depth (80,000 nested elements, under the 1 MB body limit: 1.3 s in htmlparser2 alone). Real
+ * emails nest a few dozen levels.
+ */
+const MAX_PARSED_DEPTH = 1000;
 
 /**
- * html-to-text recurses per element, so a customer's email of a few thousand nested elements (25 KB
- * of "<div>") overflows the stack, which was a 500 the helpdesk retried forever. Such a body is read
- * with htmlparser2's streaming parser (the one html-to-text uses; it decodes entities), keeping the
- * words and a line break at each block: for those bodies the words matter, not the layout.
+ * HTML read in one linear pass over its tags: the words, decoded entities and a line break at each
+ * block. For bodies nested too deep to parse, where the words matter and the layout does not.
  */
 function deepHtmlToText(html: string): string {
   const lines = [''];
   let hidden = 0;
-  const parser = new Parser(
-    {
-      onopentag: (name) => (NOT_TEXT.has(name) ? hidden++ : LINE_ELEMENTS.has(name) && lines.push('')),
-      onclosetag: (name) => (NOT_TEXT.has(name) ? (hidden = Math.max(0, hidden - 1)) : LINE_ELEMENTS.has(name) && lines.push('')),
-      ontext: (text) => {
-        if (hidden === 0) lines[lines.length - 1] += text;
-      },
-    },
-    { decodeEntities: true },
-  );
-  parser.end(html);
+  let textFrom = 0;
+  for (const tag of html.matchAll(ANY_TAG)) {
+    if (hidden === 0) lines[lines.length - 1] += decodeHTML(html.slice(textFrom, tag.index));
+    textFrom = tag.index + tag[0].length;
+    const name = tag[2]!.toLowerCase();
+    if (NOT_TEXT.has(name)) hidden = Math.max(0, hidden + (tag[1] ? -1 : 1));
+    else if (LINE_ELEMENTS.has(name)) lines.push('');
+  }
+  if (hidden === 0) lines[lines.length - 1] += decodeHTML(html.slice(textFrom));
   return lines.map((line) => line.replace(/\s+/g, ' ').trim()).filter(Boolean).join('\n');
 }
 
-function convertHtml(html: string): string {
-  try {
-    return htmlToText(html);
-  } catch (err) {
-    if (err instanceof RangeError) return deepHtmlToText(html);
-    throw err;
+/** How deep elements nest, read linearly off the tags (an element never closed stays open). */
+function nestingDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const tag of html.matchAll(ANY_TAG)) {
+    const name = tag[2]!.toLowerCase();
+    if (VOID_ELEMENTS.has(name) || tag[0].endsWith('/>')) continue;
+    depth = tag[1] ? Math.max(0, depth - 1) : depth + 1;
+    deepest = Math.max(deepest, depth);
   }
+  return deepest;
+}
+
+function convertHtml(html: string): string {
+  return nestingDepth(html) > MAX_PARSED_DEPTH ? deepHtmlToText(html) : htmlToText(html);
 }
 
 /** Intercom and Help Scout send HTML bodies; the canonical body is plain text (&nbsp; as a plain space). */
