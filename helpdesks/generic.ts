@@ -69,7 +69,7 @@ export function genericAdapter(options: { toleranceSeconds: number }): HelpdeskA
       }
       if (!matched) throw new WebhookAuthError('bad signature: webhook-signature matches no configured secret');
     },
-    map(payload, _request, tenantId) {
+    map(payload, request, tenantId) {
       const root = PayloadReader.root(payload);
       const batched = 'events' in root.value;
       const items = batched ? root.objects('events') : [root];
@@ -84,12 +84,19 @@ export function genericAdapter(options: { toleranceSeconds: number }): HelpdeskA
             throw new InvalidPayloadError(at(field), `${at(field)} is set by supportloop from the webhook URL; omit it`);
           }
         }
+        let event: TicketEvent;
         try {
-          return assertTicketEvent({ ...item.value, ...filled });
+          event = assertTicketEvent({ ...item.value, ...filled });
         } catch (err) {
           if (err instanceof InvalidEventError) throw new InvalidPayloadError(at(err.field), `${at(err.field)}: ${err.message.replace(/^[^:]*: /, '')}`);
           throw err;
         }
+        // Events are sent after they happen: one dated after its delivery (beyond the clock skew the
+        // signature allows) would sit in the future of every rollup, timer and dashboard.
+        if (Date.parse(event.occurredAt) > request.receivedAt.getTime() + options.toleranceSeconds * 1000) {
+          throw new InvalidPayloadError(at('occurredAt'), `${at('occurredAt')}: later than the delivery (received ${request.receivedAt.toISOString()}); send events after they happen`);
+        }
+        return event;
       });
       return { outcome: 'events', events };
     },

@@ -74,7 +74,9 @@ describe('generic mapping', () => {
     expect(map(load('single_event.json'))).toEqual({ outcome: 'events', events: [{ ...load('single_event.json'), tenantId: 'acme', provider: 'generic' }] });
   });
   it('maps a batch in order, keeping the sender ids', () => {
-    const result = map(load('batch.json'));
+    // A ticket's history sent in one delivery, after its last event.
+    const batch = load('batch.json');
+    const result = adapter.map(batch, { ...signed(Buffer.from(JSON.stringify(batch))), receivedAt: new Date('2025-04-03T00:00:00Z') }, 'acme');
     expect(result.outcome === 'events' && result.events.map((e) => [e.eventId, e.kind, e.tenantId, e.provider])).toEqual([
       ['crm-evt-1000', 'ticket.created', 'acme', 'generic'],
       ['crm-evt-1002', 'reply.agent', 'acme', 'generic'],
@@ -97,6 +99,12 @@ describe('generic mapping', () => {
     expect(fieldOf(() => map({ events: [{ ...load('single_event.json'), tenantId: 'someone-else' }] }))).toBe('events.0.tenantId');
     expect(fieldOf(() => map({ events: [] }))).toBe('events');
     expect(fieldOf(() => map({ events: 'all of them' }))).toBe('events');
+  });
+  it('refuses an event dated after its delivery beyond the signature clock skew, naming it', () => {
+    const at = (ms: number) => ({ ...load('single_event.json'), occurredAt: new Date(RECEIVED_AT.getTime() + ms).toISOString() });
+    expect(map(at(299_000)).outcome).toBe('events');
+    expect(fieldOf(() => map(at(301_000)))).toBe('occurredAt');
+    expect(fieldOf(() => map({ events: [at(0), at(86_400_000)] }))).toBe('events.1.occurredAt');
   });
   it('refuses more events in one delivery than it can hand to Temporal before the helpdesk times out', () => {
     const event = load('single_event.json');
