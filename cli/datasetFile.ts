@@ -11,16 +11,31 @@ export const MAPPABLE_FIELDS: readonly string[] = [...DATASET_FIELDS, ...MESSAGE
 
 /** A CSV (header row) or JSON Lines file as rows, unmapped (also `npm run load`'s message texts). */
 async function readRows(file: string): Promise<DatasetRow[]> {
-  const text = await readFile(file, 'utf8');
-  if (['.jsonl', '.ndjson'].includes(extname(file).toLowerCase())) {
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new Error(`${file}: cannot read it (${err.code === 'EISDIR' ? 'a directory, not a file' : err.message})`);
+  });
+  const extension = extname(file).toLowerCase();
+  // A .json file may hold one array of rows; JSON Lines under any of the three names is read line by line.
+  if (extension === '.json' && text.trimStart().startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${file}: not JSON (${(error as Error).message})`);
+    }
+    if (!Array.isArray(parsed) || parsed.some((row) => !row || typeof row !== 'object' || Array.isArray(row))) throw new Error(`${file}: a JSON file must be an array of objects, one per row`);
+    return parsed as DatasetRow[];
+  }
+  if (['.jsonl', '.ndjson', '.json'].includes(extension)) {
     return text
       .split(/\r?\n/)
-      .filter((line) => line.trim())
-      .map((line, i) => {
+      .map((line, i) => ({ line, number: i + 1 }))
+      .filter(({ line }) => line.trim())
+      .map(({ line, number }) => {
         try {
           return JSON.parse(line) as DatasetRow;
         } catch (error) {
-          throw new Error(`${file}:${i + 1}: not JSON (${(error as Error).message})`);
+          throw new Error(`${file}:${number}: not JSON (${(error as Error).message})`);
         }
       });
   }
@@ -43,7 +58,17 @@ function parseMappings(pairs: readonly string[]): ExportMapping {
  */
 export async function readTicketRows(file: string, mapPairs: readonly string[]): Promise<{ fileRows: number; rows: DatasetRow[]; mapping: ColumnMapping }> {
   const fileRows = await readRows(file);
-  const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, parseMappings(mapPairs));
+  if (fileRows.length === 0) throw new Error(`${file}: no rows (an empty file, or a header without data)`);
+  const headers = Object.keys(fileRows[0]!);
+  if (headers.length === 1 && /[;\t|]/.test(headers[0]!)) throw new Error(`${file}: one column named ${JSON.stringify(headers[0]!.slice(0, 60))}: the file looks delimited by something other than commas; save it as comma-separated CSV`);
+  const given = parseMappings(mapPairs);
+  for (const [field, column] of Object.entries(given)) {
+    if (!fileRows.some((row) => readField(row, column) !== undefined)) {
+      const columns = [...new Set(fileRows.slice(0, 100).flatMap((row) => Object.keys(row)))];
+      throw new Error(`--map ${field}=${column}: no row of ${file} has a value in column "${column}"; its columns are ${columns.join(', ') || '(none: the file has no rows)'}`);
+    }
+  }
+  const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, given);
   if (note) console.log(note);
   return { fileRows: fileRows.length, rows, mapping: resolveMapping(rows, overrides) };
 }

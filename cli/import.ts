@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { CHANNELS, type Channel } from '../domain/events.js';
-import { MAX_IMPORT_BATCH, type ImportTicket } from '../domain/historyImport.js';
+import { importTicketProblem, MAX_IMPORT_BATCH, type ImportTicket } from '../domain/historyImport.js';
 import { DEFAULT_COLUMN_CANDIDATES, datasetTickets, type DatasetTicket } from '../domain/learning/datasetTickets.js';
 import { loadConfig } from '../runtime/config.js';
 import { MAPPABLE_FIELDS, readTicketRows } from './datasetFile.js';
@@ -45,7 +45,11 @@ function toImportTicket(t: DatasetTicket): ImportTicket {
 function credentials(opts: { apiKey?: string; credentials: string }): string {
   if (opts.apiKey) return opts.apiKey;
   if (!existsSync(opts.credentials)) throw new Error(`no --api-key and no credentials file at ${opts.credentials} (the product writes it on first start)`);
-  return (JSON.parse(readFileSync(opts.credentials, 'utf8')) as { apiKey: string }).apiKey;
+  try {
+    return (JSON.parse(readFileSync(opts.credentials, 'utf8')) as { apiKey: string }).apiKey;
+  } catch (err) {
+    throw new Error(`${opts.credentials}: not a credentials file (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 export async function importCommand(argv: string[]): Promise<void> {
@@ -66,10 +70,15 @@ export async function importCommand(argv: string[]): Promise<void> {
 
   const { fileRows, rows, mapping } = await readTicketRows(file, opts.map);
   if (!mapping.createdAt) throw new Error(`${file}: no timestamp column (${DEFAULT_COLUMN_CANDIDATES.createdAt.join(', ')}) — history's times are not invented on import; name it with --map createdAt=<column>`);
+  // Ids are what make a re-import add nothing; one made up from the file name would import the same tickets again from a renamed copy.
+  if (!mapping.id) throw new Error(`${file}: no ticket id column (${DEFAULT_COLUMN_CANDIDATES.id.join(', ')}) — ids are not invented on import; name it with --map id=<column>`);
   const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: opts.seed, datasetName: basename(file).replace(/\.[^.]+$/, '') });
-  const seen = new Set<string>();
-  const repeated = tickets.find((t) => seen.size === seen.add(t.id).size);
-  if (repeated) throw new Error(`${file}: ticket id "${repeated.id}" is on more than one row; an import needs one row per ticket (or a message-per-row export, see the README)`);
+  // Everything is checked before the first request: a file refused halfway would leave its first batches imported.
+  const importTickets = tickets.map(toImportTicket);
+  for (const ticket of importTickets) {
+    const problem = importTicketProblem(ticket);
+    if (problem) throw new Error(`${file}: ticket ${JSON.stringify(ticket.id)}: ${problem.field}: ${problem.message}; nothing was imported`);
+  }
   console.log(`${file}: ${fileRows} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);
   for (const note of synthesized) console.log(`  not in the file, left empty on import: ${note.replace(/ \(.*$/, '')}`);
 
@@ -81,11 +90,14 @@ export async function importCommand(argv: string[]): Promise<void> {
   let written = 0;
   let alreadyPresent = 0;
   for (let i = 0; i < tickets.length; i += opts.batch) {
-    const batch = tickets.slice(i, i + opts.batch).map(toImportTicket);
+    const batch = importTickets.slice(i, i + opts.batch);
     const response = await fetch(`${opts.url}/v1/import/tickets`, {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ tickets: batch }),
+    }).catch((err: unknown) => {
+      bar.stop();
+      throw new Error(`cannot reach ${opts.url} (${err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)}); is supportloop running there?`);
     });
     const text = await response.text();
     if (!response.ok) {

@@ -3,7 +3,7 @@
 // ticket id, so re-importing the same file adds nothing.
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { CHANNELS, CustomerContext, type DerivedEvent, type MessageClassification, type TicketEvent } from './events.js';
+import { CHANNELS, CustomerContext, schemaErrorMessage, type DerivedEvent, type MessageClassification, type TicketEvent } from './events.js';
 import { extractTextFeatures, storedTextSignals } from './text/textFeatures.js';
 import { applyEvent, newTicketState, outcomeEvent, type TicketState } from './ticketState.js';
 
@@ -36,10 +36,19 @@ export const ImportTicket = Type.Object(
 );
 export type ImportTicket = Static<typeof ImportTicket>;
 
-export const checkImportTicket = TypeCompiler.Compile(ImportTicket);
+const checkImportTicket = TypeCompiler.Compile(ImportTicket);
+
+/** What is wrong with one ticket to import (its first problem, the field as a dotted path), or undefined. */
+export function importTicketProblem(ticket: unknown): { field: string; message: string } | undefined {
+  if (!checkImportTicket.Check(ticket)) {
+    const first = checkImportTicket.Errors(ticket).First();
+    return { field: first?.path.replace(/^\//, '').replace(/\//g, '.') ?? '', message: schemaErrorMessage(first) };
+  }
+  return importTimeDisorder(ticket);
+}
 
 /** Times out of order (a reply before the question, a solve before the reply) would give a negative or zero time to resolve and a reward it never earned. */
-export function importTimeDisorder(t: ImportTicket): { field: 'repliedAt' | 'solvedAt'; message: string } | undefined {
+function importTimeDisorder(t: ImportTicket): { field: 'repliedAt' | 'solvedAt'; message: string } | undefined {
   const created = Date.parse(t.createdAt);
   if (t.repliedAt && Date.parse(t.repliedAt) < created) return { field: 'repliedAt', message: 'before createdAt' };
   if (t.solvedAt && Date.parse(t.solvedAt) < created) return { field: 'solvedAt', message: 'before createdAt' };

@@ -42,3 +42,29 @@ export function instantMs(value: string, options: { dateOnly?: boolean } = {}): 
 
 /** What a refused instant should have looked like, for error messages. */
 export const INSTANT_HINT = `an RFC 3339 date-time such as 2026-11-24T10:00:00Z, between 1970 and 2105`;
+
+const ISO_LIKE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i;
+/** "Tue Oct 31 22:10:47 +0000 2017" (Twitter), "Tue, 31 Oct 2017 22:10:47 GMT" (RFC 2822): a month name and an explicit zone. */
+const NAMED_MONTH_WITH_ZONE = /^(?=.*\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)(?=.*(?:[+-]\d{4}\b|\bGMT\b|\bUTC\b)).*\d{4}.*$/i;
+
+/**
+ * A time as exports write it, in milliseconds, or undefined when it is not one. Read: ISO 8601
+ * dates and date-times, with `T` or a space, with or without seconds; a zone as `Z`, `UTC`,
+ * `±hh:mm` or `±hhmm` — and **without a zone as UTC** (exports from one account usually share a
+ * zone we cannot know; UTC at least reads the same on every machine); and dates with a month name
+ * and an explicit zone (RFC 2822, Twitter). Refused: numeric dates like 01/11/2026 (day or month
+ * first?), bare numbers, and anything JavaScript's Date.parse would guess at ("foo 1" was 2001).
+ */
+export function exportTimeMs(value: string): number | undefined {
+  const text = value.trim();
+  const iso = ISO_LIKE.exec(text);
+  if (iso) {
+    const zone = iso[4] === undefined || /^(z|utc)$/i.test(iso[4]) ? 'Z' : iso[4].includes(':') ? iso[4] : `${iso[4].slice(0, 3)}:${iso[4].slice(3)}`;
+    return instantMs(`${iso[1]}T${iso[2] ?? '00:00'}${iso[3] ?? ':00'}${zone}`);
+  }
+  if (!NAMED_MONTH_WITH_ZONE.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS ? ms : undefined;
+}
+
+export const EXPORT_TIME_HINT = 'use ISO 8601 such as 2026-11-24T10:00:00Z (a time without a zone is read as UTC), or a date with a month name and its zone';

@@ -6,8 +6,7 @@
 // export that overlaps the live period cannot overwrite a live ticket's state or add its messages twice.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { checkImportTicket, importedTicket, importTimeDisorder, MAX_IMPORT_BATCH, type ImportTicket } from '../../domain/historyImport.js';
-import { schemaErrorMessage } from '../../domain/events.js';
+import { importedTicket, importTicketProblem, MAX_IMPORT_BATCH, type ImportTicket } from '../../domain/historyImport.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
@@ -37,14 +36,13 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
       const tenantId = request.tenant.tenantId;
       const tickets: ImportTicket[] = [];
       const indexOfId = new Map<string, number>();
-      for (const [i, ticket] of request.body.tickets.entries()) {
-        if (!checkImportTicket.Check(ticket)) {
-          const first = checkImportTicket.Errors(ticket).First();
-          const field = `tickets.${i}${first?.path.replace(/\//g, '.') ?? ''}`;
-          throw new ApiError(400, 'invalid_request', `${field}: ${schemaErrorMessage(first)}`, field);
+      for (const [i, given] of request.body.tickets.entries()) {
+        const problem = importTicketProblem(given);
+        if (problem) {
+          const field = [`tickets.${i}`, problem.field].filter(Boolean).join('.');
+          throw new ApiError(400, 'invalid_request', `${field}: ${problem.message}`, field);
         }
-        const disorder = importTimeDisorder(ticket);
-        if (disorder) throw new ApiError(400, 'invalid_request', `tickets.${i}.${disorder.field}: ${disorder.message}`, `tickets.${i}.${disorder.field}`);
+        const ticket = given as ImportTicket; // checked just above
         // Two rows with one id would become one ticket with the later row's text: refuse rather than guess.
         const earlier = indexOfId.get(ticket.id);
         if (earlier !== undefined) throw new ApiError(400, 'invalid_request', `tickets.${i}.id: "${ticket.id}" is also tickets.${earlier}.id`, `tickets.${i}.id`);

@@ -7,6 +7,7 @@
 // the agent messages sent right after it) is the reply. Later exchanges in the conversation answer
 // follow-ups, not the question, so they are not replayed. Pure: rows in, rows out.
 import { columnKey, DATASET_FIELDS, DatasetColumns, DEFAULT_COLUMN_CANDIDATES, readField, TRUE_VALUES, type ColumnMapping, type DatasetRow } from './datasetTickets.js';
+import { EXPORT_TIME_HINT, exportTimeMs } from '../instants.js';
 
 export const MESSAGE_FIELDS = ['messages', 'conversation', 'sender', 'inReplyTo', 'messageId'] as const;
 export type MessageField = (typeof MESSAGE_FIELDS)[number];
@@ -71,9 +72,12 @@ function sideOf(senderColumn: string, raw: string): Side | undefined {
   return undefined;
 }
 
-const timeOf = (value: string | undefined): number | undefined => {
-  const ms = value === undefined ? NaN : Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
+/** A message's time; a value that is there but is not a time stops the run naming where (dropping it would drop every time). */
+const timeOf = (value: string | undefined, where: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const ms = exportTimeMs(value);
+  if (ms === undefined) throw new Error(`${where}: ${JSON.stringify(value)} is not a time (${EXPORT_TIME_HINT})`);
+  return ms;
 };
 
 /** The key and value of the first of `keys` (columnKeys) an object fills. */
@@ -172,10 +176,11 @@ function foldNested(rows: readonly DatasetRow[], columns: DatasetColumns, messag
       senderKey ||= sender.key;
       const side = sideOf('role', sender.value);
       if (side === undefined) return unknown.add(sender.value);
-      messages.push({ side, text: text.value, atMs: timeOf(elementField(e, ELEMENT_TIME_KEYS)?.value), order, row });
+      const time = elementField(e, ELEMENT_TIME_KEYS);
+      messages.push({ side, text: text.value, atMs: timeOf(time?.value, `row ${index + 1}, ${messagesColumn}[${order}].${time?.key}`), order, row });
     });
     // A message without its own time is dated by the conversation's (messages then keep array order).
-    const started = outerTime ? timeOf(readField(row, outerTime)) : undefined;
+    const started = outerTime ? timeOf(readField(row, outerTime), `row ${index + 1}, ${outerTime}`) : undefined;
     if (started !== undefined) for (const m of messages) m.atMs ??= started;
     const id = (idColumn ? readField(row, idColumn) : undefined) ?? `conversation-${index + 1}`;
     const ticket = foldConversation(id, messages, new Set([messagesColumn, ...(idColumn ? [idColumn] : []), ...(outerTime ? [outerTime] : [])]));
@@ -206,7 +211,7 @@ function foldFlat(rows: readonly DatasetRow[], dataset: DatasetColumns, mapping:
     if (side === undefined) return unknown.add(sender);
     messages.push({
       side, text, order, row,
-      atMs: timeColumn ? timeOf(readField(row, timeColumn)) : undefined,
+      atMs: timeColumn ? timeOf(readField(row, timeColumn), `row ${order + 1}, ${timeColumn}`) : undefined,
       id: columns.messageId ? readField(row, columns.messageId) : undefined,
       parent: columns.inReplyTo ? readField(row, columns.inReplyTo) : undefined,
       conversation: columns.conversation ? readField(row, columns.conversation) : undefined,

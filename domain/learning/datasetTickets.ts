@@ -5,6 +5,7 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { plainTextIfHtml } from '../../helpdesks/canonicalMapping.js';
+import { EXPORT_TIME_HINT, exportTimeMs } from '../instants.js';
 
 export const DATASET_FIELDS = ['id', 'text', 'topic', 'reply', 'createdAt', 'channel', 'customerId', 'plan', 'segment', 'role', 'signupAt', 'escalated'] as const;
 export type DatasetField = (typeof DATASET_FIELDS)[number];
@@ -168,8 +169,8 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
   if (mapping.createdAt) {
     times = usable.map(({ row, index }) => {
       const value = field(row, 'createdAt');
-      const ms = Date.parse(value ?? '');
-      if (!Number.isFinite(ms)) throw new Error(`row ${index + 1}: ${mapping.createdAt} ${value === undefined ? 'is empty' : JSON.stringify(value) + ' is not a date'} (every row needs one once the column is mapped; ISO 8601 works)`);
+      const ms = value === undefined ? undefined : exportTimeMs(value);
+      if (ms === undefined) throw new Error(`row ${index + 1}: ${mapping.createdAt} ${value === undefined ? 'is empty' : JSON.stringify(value) + ' is not a time'} (every row needs one once the column is mapped; ${EXPORT_TIME_HINT})`);
       return ms;
     });
   } else {
@@ -192,6 +193,23 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
   const planOf = new Map<string, string>();
   if (mapping.plan && observedPlans.length < order.length) synthesized.push('customer.plan (rows without one: drawn per customer from the observed plans)');
 
+  const signupOf = (row: DatasetRow, index: number): string | undefined => {
+    const value = field(row, 'signupAt');
+    if (value === undefined) return undefined;
+    const ms = exportTimeMs(value);
+    if (ms === undefined) throw new Error(`row ${index + 1}: ${mapping.signupAt} ${JSON.stringify(value)} is not a time (${EXPORT_TIME_HINT})`);
+    return new Date(ms).toISOString();
+  };
+  // One ticket per id: two rows with one id would be one ticket with the later row's text.
+  const rowOfId = new Map<string, number>();
+  for (const { row, index } of order) {
+    const id = field(row, 'id');
+    if (id === undefined) continue;
+    const earlier = rowOfId.get(id);
+    if (earlier !== undefined) throw new Error(`rows ${earlier + 1} and ${index + 1}: ticket id ${JSON.stringify(id)} (${mapping.id}) is on both; a dataset needs one row per ticket, or a message-per-row export (see the README)`);
+    rowOfId.set(id, index);
+  }
+
   const tickets: DatasetTicket[] = order.map(({ row, index, text, reply }, i) => {
     const customerId = field(row, 'customerId') ?? `customer-${drawIndex(zipf, random) + 1}`;
     let plan = field(row, 'plan')?.toLowerCase();
@@ -206,7 +224,7 @@ export function datasetTickets(rows: readonly DatasetRow[], mapping: ColumnMappi
       topic: field(row, 'topic'),
       reply,
       channel: field(row, 'channel') ?? 'chat',
-      customer: { customerId, plan, segment: field(row, 'segment'), role: field(row, 'role'), signupAt: field(row, 'signupAt') },
+      customer: { customerId, plan, segment: field(row, 'segment'), role: field(row, 'role'), signupAt: signupOf(row, index) },
       priorContacts: 0,
       escalated: TRUE_VALUES.has(field(row, 'escalated')?.trim().toLowerCase() ?? ''),
       synthesized: { at: !mapping.createdAt, customerId: !field(row, 'customerId'), plan: plan !== undefined && !field(row, 'plan'), channel: !field(row, 'channel') },

@@ -148,6 +148,22 @@ describe('history import', () => {
     await expect(importCommand([noTimes, '--url', sl.url!, '--api-key', acme.apiKey])).rejects.toThrow(/timestamp/);
   });
 
+  it('checks the whole file before sending anything: a bad value on a late row imports nothing', async () => {
+    const late = path.join(dir, 'late-bad.csv');
+    const lines = ['ticket_id,created_at,body,reply,signup_at'];
+    for (let i = 0; i < 30; i++) lines.push(`L-${i},2026-02-0${1 + (i % 9)} 10:00:00,Where is my parcel ${i}?,${ANSWERS.shipping},${i === 27 ? '24/11/2025' : '2025-11-24'}`);
+    writeFileSync(late, `${lines.join('\n')}\n`);
+    const before = await countTickets();
+    await expect(importCommand([late, '--url', sl.url!, '--api-key', acme.apiKey, '--batch', '5'])).rejects.toThrow(/row 28: signup_at "24\/11\/2025" is not a time/);
+    expect(await countTickets()).toBe(before);
+  });
+
+  it('refuses an export without ticket ids rather than making them up from the file name', async () => {
+    const noIds = path.join(dir, 'no-ids.jsonl');
+    writeFileSync(noIds, JSON.stringify({ created_at: '2026-01-01T00:00:00Z', body: 'hello', reply: 'hi' }));
+    await expect(importCommand([noIds, '--url', sl.url!, '--api-key', acme.apiKey])).rejects.toThrow(/no ticket id column/);
+  });
+
   it('rejects a bad batch as a whole, naming the ticket and field, and writes nothing', async () => {
     const before = await countEvents();
     const res = await sl.app!.inject({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantMs } from '../../domain/instants.js';
+import { exportTimeMs, instantMs } from '../../domain/instants.js';
 
 describe('instantMs', () => {
   it('reads RFC 3339 date-times with fractions and offsets as Date.parse does', () => {
@@ -18,5 +18,15 @@ describe('instantMs', () => {
     expect(instantMs('2024-02-29', { dateOnly: true })).toBe(Date.UTC(2024, 1, 29));
     expect(instantMs('2023-02-29', { dateOnly: true })).toBeUndefined();
     expect(instantMs('2026-11-20T08:00:00Z', { dateOnly: true })).toBe(Date.UTC(2026, 10, 20, 8));
+  });
+
+  it('reads export times: ISO with or without T, seconds or zone (no zone = UTC), named months with a zone; nothing ambiguous', () => {
+    expect(exportTimeMs('2026-11-24 10:00')).toBe(Date.UTC(2026, 10, 24, 10));
+    expect(exportTimeMs('2026-11-24')).toBe(Date.UTC(2026, 10, 24));
+    expect(exportTimeMs('2026-11-24T10:00:00UTC')).toBe(Date.UTC(2026, 10, 24, 10));
+    expect(exportTimeMs('2026-11-24 10:00:00 -0130')).toBe(Date.UTC(2026, 10, 24, 11, 30));
+    expect(exportTimeMs('Tue, 31 Oct 2017 22:10:47 GMT')).toBe(Date.UTC(2017, 9, 31, 22, 10, 47));
+    for (const v of ['01/11/2026', '24/11/2026', '1700000000', '12', 'Oct 31 2017', 'yesterday', '2026-11-24 25:00'])
+      expect(exportTimeMs(v), v).toBeUndefined();
   });
 });

@@ -52,6 +52,14 @@ describe('message-per-row exports become tickets', () => {
     expect(note).toMatch(/grouped by "ticket_id": 2 conversations → 1 tickets .*sender column "author_role"/);
   });
 
+  it('names the row of a message time that is not a time, instead of dropping every time', () => {
+    const rows: DatasetRow[] = [
+      { ticket_id: 'T1', author_role: 'end-user', created_at: '2026-03-01T10:00:00Z', body: 'I cannot log in.' },
+      { ticket_id: 'T1', author_role: 'agent', created_at: 'yesterday', body: 'Reset it here.' },
+    ];
+    expect(() => ticketsOf(rows)).toThrow(/row 2, created_at: "yesterday" is not a time/);
+  });
+
   it('reads chat-style message arrays (JSON Lines) and leaves system messages out', () => {
     const rows: DatasetRow[] = [
       { id: 'c1', category: 'refund', messages: [{ role: 'system', content: 'You are a support agent.' }, { role: 'user', content: 'I want my money back' }, { role: 'assistant', content: 'I have issued a refund to your card.' }] },

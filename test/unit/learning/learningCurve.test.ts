@@ -60,7 +60,27 @@ describe('dataset mapping and synthesis', () => {
       { created_at: '2026-03-01T10:00:00Z', body: 'a', reply: 'b' },
       { created_at: 'last tuesday', body: 'c', reply: 'd' },
     ];
-    expect(() => datasetTickets(data, resolveMapping(data), { seed: 1, datasetName: 'x' })).toThrow(/row 2: created_at "last tuesday" is not a date/);
+    expect(() => datasetTickets(data, resolveMapping(data), { seed: 1, datasetName: 'x' })).toThrow(/row 2: created_at "last tuesday" is not a time/);
+  });
+
+  it('reads times as exports write them, without a zone as UTC, and refuses what it would have to guess', () => {
+    const at = (created_at: string) => {
+      const data = [{ created_at, body: 'a', reply: 'b' }];
+      return datasetTickets(data, resolveMapping(data), { seed: 1, datasetName: 'x' }).tickets[0]!.at;
+    };
+    expect(at('2026-11-24 10:00:00')).toBe('2026-11-24T10:00:00.000Z');
+    expect(at('2026-11-24T10:00:00+01:00')).toBe('2026-11-24T09:00:00.000Z');
+    expect(at('2026-11-24 10:00 +0100')).toBe('2026-11-24T09:00:00.000Z');
+    expect(at('Tue Oct 31 22:10:47 +0000 2017')).toBe('2017-10-31T22:10:47.000Z');
+    // Date.parse read these as 2026-01-11, 2026-03-02, 2001-01-01 and 2000-01-01.
+    for (const value of ['01/11/2026', '2026-02-30', 'foo 1', '0']) expect(() => at(value), value).toThrow(/is not a time/);
+    const withSignup = [{ created_at: '2026-11-24', body: 'a', reply: 'b', signup_at: '24/11/2025' }];
+    expect(() => datasetTickets(withSignup, resolveMapping(withSignup), { seed: 1, datasetName: 'x' })).toThrow(/row 1: signup_at "24\/11\/2025" is not a time/);
+  });
+
+  it('refuses one ticket id on two rows, naming both', () => {
+    const data = [{ id: 't1', body: 'a', reply: 'b' }, { id: 't2', body: 'c', reply: 'd' }, { id: 't1', body: 'e', reply: 'f' }];
+    expect(() => datasetTickets(data, resolveMapping(data), { seed: 1, datasetName: 'x' })).toThrow(/rows 1 and 3: ticket id "t1"/);
   });
 
   it('says which --map to pass when there is no reply column', () => {
