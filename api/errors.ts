@@ -1,6 +1,7 @@
 // One error shape for every route: status, a stable code, a message that names the field.
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { dottedField } from '../domain/events.js';
 import { INSTANT_HINT } from '../domain/instants.js';
 import { INSTANT_FORMAT, INSTANT_QUERY_HINT } from './querySchemas.js';
 
@@ -52,7 +53,7 @@ export function handleError(error: FastifyError | ApiError | Error, request: Fas
   if (fe.validation) {
     const first = fe.validation[0];
     const where = fe.validationContext ?? 'body';
-    const path = first?.instancePath?.replace(/^\//, '').replace(/\//g, '.');
+    const path = first?.instancePath && dottedField(first.instancePath);
     // A missing property or an unknown one ("additionalProperties: false") is named too.
     const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
     const missing = params?.missingProperty ?? params?.additionalProperty;

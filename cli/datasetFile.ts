@@ -1,4 +1,4 @@
-// Reading a support dataset or helpdesk export (CSV with a header row, or JSON Lines) into rows,
+// Reading a support dataset or helpdesk export (CSV with a header row, JSON Lines, or a JSON array) into rows,
 // and `--map field=column` overrides: shared by `eval`, `import` and the load run.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -9,7 +9,7 @@ import { DATASET_FIELDS, DEFAULT_COLUMN_CANDIDATES, readField, resolveMapping, t
 /** Fields `--map` takes: a ticket export's, and a message-per-row export's (see conversationExports.ts). */
 export const MAPPABLE_FIELDS: readonly string[] = [...DATASET_FIELDS, ...MESSAGE_FIELDS];
 
-/** A CSV (header row) or JSON Lines file as rows, unmapped (also `npm run load`'s message texts). */
+/** A CSV (header row), JSON Lines or JSON-array file as rows, unmapped. */
 async function readRows(file: string): Promise<DatasetRow[]> {
   const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new Error(`${file}: cannot read it (${err.code === 'EISDIR' ? 'a directory, not a file' : err.message})`);
@@ -65,7 +65,7 @@ export async function readTicketRows(file: string, mapPairs: readonly string[]):
   for (const [field, column] of Object.entries(given)) {
     if (!fileRows.some((row) => readField(row, column) !== undefined)) {
       const columns = [...new Set(fileRows.slice(0, 100).flatMap((row) => Object.keys(row)))];
-      throw new Error(`--map ${field}=${column}: no row of ${file} has a value in column "${column}"; its columns are ${columns.join(', ') || '(none: the file has no rows)'}`);
+      throw new Error(`--map ${field}=${column}: no row of ${file} has a value in column "${column}"; its columns are ${columns.join(', ')}`);
     }
   }
   const { rows, mapping: overrides, note } = ticketRowsOf(fileRows, given);

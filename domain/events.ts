@@ -116,9 +116,12 @@ export function assertTicketEvent(value: unknown): TicketEvent {
     return event;
   }
   const first = compiledTicketEvent.Errors(value).First();
-  const field = first ? first.path.replace(/^\//, '').replace(/\//g, '.') || '(root)' : '(root)';
+  const field = (first && dottedField(first.path)) || '(root)';
   throw new InvalidEventError(field, `${field}: ${schemaErrorMessage(first)}`);
 }
+
+/** A schema error's JSON Pointer (`/customer/signupAt`, TypeBox's path or ajv's instancePath) as the dotted field name messages use. */
+export const dottedField = (pointer: string): string => pointer.replace(/^\//, '').replace(/\//g, '.');
 
 /** A TypeBox complaint as a person can act on it (a time says what a time must look like). */
 export function schemaErrorMessage(error: ValueError | undefined): string {

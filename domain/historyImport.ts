@@ -3,7 +3,7 @@
 // ticket id, so re-importing the same file adds nothing.
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { CHANNELS, CustomerContext, schemaErrorMessage, type DerivedEvent, type MessageClassification, type TicketEvent } from './events.js';
+import { CHANNELS, CustomerContext, dottedField, schemaErrorMessage, type DerivedEvent, type MessageClassification, type TicketEvent } from './events.js';
 import { extractTextFeatures, storedTextSignals } from './text/textFeatures.js';
 import { applyEvent, newTicketState, outcomeEvent, type TicketState } from './ticketState.js';
 
@@ -42,7 +42,7 @@ const checkImportTicket = TypeCompiler.Compile(ImportTicket);
 export function importTicketProblem(ticket: unknown): { field: string; message: string } | undefined {
   if (!checkImportTicket.Check(ticket)) {
     const first = checkImportTicket.Errors(ticket).First();
-    return { field: first?.path.replace(/^\//, '').replace(/\//g, '.') ?? '', message: schemaErrorMessage(first) };
+    return { field: first ? dottedField(first.path) : '', message: schemaErrorMessage(first) };
   }
   return importTimeDisorder(ticket);
 }

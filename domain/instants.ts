@@ -11,6 +11,8 @@ const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 export const EARLIEST_INSTANT_MS = Date.UTC(1970, 0, 1);
 export const LATEST_INSTANT_MS = Date.UTC(2106, 0, 1) - 1;
 
+const inRange = (ms: number): boolean => ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS;
+
 function calendarDayMs(year: string, month: string, day: string): number | undefined {
   const [y, m, d] = [Number(year), Number(month), Number(day)];
   const at = new Date(Date.UTC(y, m - 1, d));
@@ -37,7 +39,7 @@ export function instantMs(value: string, options: { dateOnly?: boolean } = {}): 
     const offset = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
     ms = day + ((hours * 60 + minutes) * 60 + seconds) * 1000 + fraction - offset;
   }
-  return ms !== undefined && ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS ? ms : undefined;
+  return ms !== undefined && inRange(ms) ? ms : undefined;
 }
 
 /** What a refused instant should have looked like, for error messages. */
@@ -64,7 +66,7 @@ export function exportTimeMs(value: string): number | undefined {
   }
   if (!NAMED_MONTH_WITH_ZONE.test(text)) return undefined;
   const ms = Date.parse(text);
-  return Number.isFinite(ms) && ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS ? ms : undefined;
+  return Number.isFinite(ms) && inRange(ms) ? ms : undefined;
 }
 
 export const EXPORT_TIME_HINT = 'use ISO 8601 such as 2026-11-24T10:00:00Z (a time without a zone is read as UTC), or a date with a month name and its zone';
