@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
 import { subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
 import { MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
@@ -12,6 +13,7 @@ import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates, writeDetectorStates, type SeriesDetectorState } from '../store/detectorState.js';
 import { firstVolumeMinute, seriesCounts } from '../store/spikeSeries.js';
+import { holidayCalendarOverrides } from '../store/tenantSettings.js';
 import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 export interface DetectionDeps {
@@ -43,11 +45,17 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const { tenantId } = input;
       const nowMs = deps.now();
       const untilMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
-      const [states, alerts, firstMinute] = await Promise.all([loadDetectorStates(deps.ch, tenantId), latestAlertPerSeries(deps.ch, tenantId), firstVolumeMinute(deps.ch, tenantId)]);
+      const [states, alerts, firstMinute, calendar] = await Promise.all([
+        loadDetectorStates(deps.ch, tenantId),
+        latestAlertPerSeries(deps.ch, tenantId),
+        firstVolumeMinute(deps.ch, tenantId),
+        holidayCalendarOverrides(deps.ch, tenantId).then(holidayCalendarFor),
+      ]);
       if (firstMinute === undefined) return { series: 0, minutesFed: 0, deliveries: [] };
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
       const previous = new Map(states.map((s) => [s.series, s]));
       const afterMs = Math.min(newSeriesFromMs - MINUTE_MS, ...states.map((s) => s.lastMinuteMs));
+      const holidays = holidayIntervals(holidayDays(calendar, afterMs, untilMs + MINUTE_MS));
       const counts = new Map<string, Map<number, number>>();
       for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs)) {
         if (!counts.has(c.series)) counts.set(c.series, new Map());
@@ -62,7 +70,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         const prior = previous.get(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
         const result = runSeriesPass(
-          { series, previous: prior, counts: counts.get(series) ?? new Map(), newSeriesFromMs, untilMs, alert: alerts.get(series) },
+          { series, previous: prior, counts: counts.get(series) ?? new Map(), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
           nowMs,
           deps.policy,
         );

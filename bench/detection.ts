@@ -5,7 +5,11 @@
 //  2. detection latency: minutes from the start of an injected spike (topic volume × factor) to the
 //     first firing alert on that topic's series, p50/p95, and the share of spikes caught;
 //  3. the cost of one scheduled pass per series: restore the stored JSON state, feed one minute,
-//     serialise the state again (what runSpikeDetection does per series every minute).
+//     serialise the state again (what runSpikeDetection does per series every minute);
+//  4. holidays: the Mondays of the second and third weeks run at --holiday-factor of an ordinary
+//     day's volume (Christmas and New Year's Day fall on the same weekday); alerts on every topic and
+//     on the tenant's whole volume from the end of the second holiday on (the stream has no spikes,
+//     so each is false), with the days undeclared and declared in the tenant's holiday calendar.
 // `--live` measures wall-clock latency through the running product instead (bench/detectionLive.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +34,7 @@ const opts = new Command('bench:detection')
   .option('--spike-minutes <n>', 'spike duration', positiveInteger, 90)
   .option('--seed <n>', 'seed', integer, 11)
   .option('--alert-threshold <x>', 'detector alertThreshold (default: the product default)', positiveNumber)
+  .option('--holiday-factor <x>', "volume on the two simulated holidays, as a share of an ordinary day's", positiveNumber, 0.15)
   .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
   .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)', isoDate)
   .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', positiveInteger, 7)
@@ -38,7 +43,7 @@ const opts = new Command('bench:detection')
   .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', positiveInteger, 60)
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
+  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 
 const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
 const weeks = opts.weeks;
@@ -62,9 +67,9 @@ function topicCounts(seed: number, spikes: { topicId: string; from: string; to: 
 }
 
 /** Firing alerts of a series over the whole stream (the lifecycle's own notices, without the notify window). */
-function firings(series: string, counts: Map<number, number>): number[] {
+function firings(series: string, counts: Map<number, number>, holidays: [number, number][] = []): number[] {
   const pass = runSeriesPass(
-    { series, counts, newSeriesFromMs: start.getTime(), untilMs: now.getTime() - MINUTE_MS, alert: undefined },
+    { series, counts, newSeriesFromMs: start.getTime(), untilMs: now.getTime() - MINUTE_MS, alert: undefined, holidays },
     now.getTime(),
     { ...DEFAULT_ALERT_POLICY, notifyWithinMinutes: Number.MAX_SAFE_INTEGER },
     detectorOptions,
@@ -177,6 +182,27 @@ async function main(): Promise<void> {
   const byVolume = [...quiet.entries()].sort((a, b) => ticketsIn(b[1], 0, Infinity) - ticketsIn(a[1], 0, Infinity));
   const cost = { busiest: { topic: byVolume[0]![0], ...passCost(byVolume[0]![1]) }, quietest: { topic: byVolume.at(-1)![0], ...passCost(byVolume.at(-1)![1]) } };
 
+  // 4. Holidays, undeclared and declared.
+  const DAY_MS = WEEK_MS / 7;
+  const holidays: [number, number][] = [1, 2].map((week) => [start.getTime() + week * WEEK_MS, start.getTime() + week * WEEK_MS + DAY_MS]);
+  const afterHolidays = (ms: number) => ms >= holidays[1]![1];
+  const withTotal = (byTopic: Map<string, Map<number, number>>) => {
+    const all = new Map<number, number>();
+    for (const counts of byTopic.values()) for (const [m, c] of counts) all.set(m, (all.get(m) ?? 0) + c);
+    return new Map([...[...byTopic].map(([topic, counts]): [string, Map<number, number>] => [`topic=${topic}`, counts]), ['all', all]]);
+  };
+  const holidayStream = weeks < 4 ? new Map() : withTotal(topicCounts(opts.seed, TOPICS.flatMap((topic) => holidays.map(([from, to]) => ({ topicId: topic.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), factor: opts.holidayFactor })))));
+  const quietStream = withTotal(quiet);
+  const holidayAlerts = { quiet: 0, undeclared: 0, declared: 0, totalQuiet: 0, totalUndeclared: 0, totalDeclared: 0 };
+  // The week after the second holiday needs a fourth week (the first is warm-up).
+  for (const [series, counts] of weeks >= 4 ? holidayStream : []) {
+    const [quietN, undeclared, declared] = [firings(series, quietStream.get(series) ?? new Map()), firings(series, counts), firings(series, counts, holidays)].map((xs) => xs.filter(afterHolidays).length);
+    holidayAlerts.quiet += quietN!;
+    holidayAlerts.undeclared += undeclared!;
+    holidayAlerts.declared += declared!;
+    if (series === 'all') Object.assign(holidayAlerts, { totalQuiet: quietN, totalUndeclared: undeclared, totalDeclared: declared });
+  }
+
   const latencies = perSpike.flatMap((s) => (s.latency === null ? [] : [s.latency]));
   const baselineLatencies = perSpike.flatMap((s) => (s.baselineLatency === null ? [] : [s.baselineLatency]));
   const q = (xs: number[], p: number) => (xs.length ? quantile(xs, p) : NaN);
@@ -188,6 +214,7 @@ async function main(): Promise<void> {
     latencyMinutes: { p50: q(latencies, 0.5), p95: q(latencies, 0.95) },
     baseline: { caught: baselineLatencies.length, p50: q(baselineLatencies, 0.5), p95: q(baselineLatencies, 0.95) },
     passCost: cost,
+    holidays: { factor: opts.holidayFactor, days: holidays.map(([from]) => new Date(from).toISOString().slice(0, 10)), series: holidayStream.size, falseAlertsAfter: holidayAlerts },
     perSpike,
   };
   mkdirSync(opts.out, { recursive: true });
@@ -203,6 +230,9 @@ async function main(): Promise<void> {
   console.log(`\nspike-free weeks: ${falseAlerts} false alerts over ${topicWeeks} topic-weeks = ${result.falseAlertsPerTopicWeek.toFixed(3)} per topic-week (baseline 3σ Poisson rule: ${result.baselineFalseAlertsPerTopicWeek.toFixed(3)})`);
   console.log(`spikes ×${opts.factor} for ${opts.spikeMinutes} min: caught ${latencies.length}/${spikes}; detection latency p50 ${result.latencyMinutes.p50} min, p95 ${result.latencyMinutes.p95} min (baseline caught ${baselineLatencies.length}/${spikes}, p50 ${result.baseline.p50} min)`);
   console.log(`one scheduled pass per series (JSON state in, 1 minute, JSON state out): busiest topic median ${cost.busiest.medianUs.toFixed(0)} µs, p95 ${cost.busiest.p95Us.toFixed(0)} µs, state ${cost.busiest.snapshotBytes} B; quietest median ${cost.quietest.medianUs.toFixed(0)} µs, state ${cost.quietest.snapshotBytes} B`);
+  const afterDays = (now.getTime() - holidays[1]![1]) / DAY_MS;
+  if (weeks < 4) console.log('holidays: skipped (needs --weeks 4 or more)');
+  else console.log(`holidays (${result.holidays.days.join(', ')}, Mondays at ${opts.holidayFactor}× volume), false alerts over the ${afterDays} days after, ${holidayStream.size} series (${TOPICS.length} topics + the whole volume): undeclared ${holidayAlerts.undeclared} (whole volume ${holidayAlerts.totalUndeclared}), declared in the calendar ${holidayAlerts.declared} (${holidayAlerts.totalDeclared}); the same days of the holiday-free stream ${holidayAlerts.quiet} (${holidayAlerts.totalQuiet})`);
   console.log(`wall-clock alert latency adds ≤ one detection interval (default 60 s) plus webhook delivery (--live measures it); results: ${path.join(opts.out, 'detection.json')}, spikes-caught.png`);
 }
 

@@ -4,6 +4,7 @@
 import { DEFAULT_ALERT_POLICY, stepAlert, type AlertPolicy, type AlertState, type NoticeKind } from './alerts.js';
 import { createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
 import type { DetectorOptions } from './detection/detectorOptions.js';
+import { onHoliday } from './holidays.js';
 
 export const MINUTE_MS = 60_000;
 
@@ -21,6 +22,8 @@ export interface SeriesPass {
   /** The last complete minute to feed. */
   untilMs: number;
   alert: AlertState | undefined;
+  /** The tenant's holidays as sorted UTC intervals (domain/holidays.ts): their minutes are scored, not learned. */
+  holidays?: readonly [number, number][];
 }
 
 export interface SeriesPassResult {
@@ -42,7 +45,7 @@ export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPoli
   let minutesFed = 0;
   for (; minute <= pass.untilMs; minute += MINUTE_MS) {
     const observed = pass.counts.get(minute) ?? 0;
-    const r = detector.update(minute, observed);
+    const r = detector.update(minute, observed, onHoliday(pass.holidays ?? [], minute));
     minutesFed++;
     const step = stepAlert(pass.series, alert, { minuteMs: minute, observed, ...r }, nowMs, policy);
     alert = step.alert;

@@ -5,13 +5,21 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { NOTICE_FORMATS, type NoticeFormat } from '../../domain/alertNotice.js';
 import { SEVERITIES, type Severity } from '../../domain/alerts.js';
+import { DEFAULT_HOLIDAY_CALENDAR, HolidayCalendar, HolidayCalendarOverrides, holidayCalendarFor, holidayCalendarProblem, holidayDays } from '../../domain/holidays.js';
+import { instantMs } from '../../domain/instants.js';
 import { listDeliveries } from '../../store/alertDeliveries.js';
 import { STANDARD_WEBHOOK_SECRET_MAX_LENGTH, STANDARD_WEBHOOK_SECRET_MIN_LENGTH, STANDARD_WEBHOOK_SECRET_PATTERN, standardWebhookSecretProblem } from '../../helpdesks/index.js';
 import { alertExists, listAlerts } from '../../store/alerts.js';
 import { getSubscription, listSubscriptions, saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
+import { holidayCalendarOverrides, saveHolidayCalendarOverrides } from '../../store/tenantSettings.js';
 import { ApiError, ErrorResponse } from '../errors.js';
-import { Query } from '../querySchemas.js';
+import { InstantQuery, Query } from '../querySchemas.js';
+import { settingsRoutes } from '../settingsRoutes.js';
+
+const DAY_MS = 86_400_000;
+const HOLIDAY_SPAN_DEFAULT_MS = 365 * DAY_MS;
+const HOLIDAY_SPAN_MAX_MS = 5 * 366 * DAY_MS;
 
 const DIMENSIONS = ['', 'all', 'topic', 'tag', 'segment', 'channel'] as const;
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -58,6 +66,45 @@ function checkTarget(url: string): void {
 
 export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, { ch }) => {
   const security = [{ apiKey: [] }];
+  settingsRoutes<HolidayCalendarOverrides>(app, ch, {
+    path: '/v1/settings/holidays',
+    tag: 'alerts',
+    what: 'holiday calendar of spike detection',
+    applies: 'days expected to run low (local dates in timeZone) are scored but not learned from, by detection passes from now on',
+    overrides: HolidayCalendarOverrides,
+    full: HolidayCalendar,
+    effective: holidayCalendarFor,
+    defaults: DEFAULT_HOLIDAY_CALENDAR,
+    problem: holidayCalendarProblem,
+    load: holidayCalendarOverrides,
+    save: saveHolidayCalendarOverrides,
+  });
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/v1/settings/holidays/days',
+    {
+      schema: {
+        summary: 'The days the holiday calendar makes holidays (scored, not learned from by spike detection), in a span of at most five years',
+        tags: ['alerts'],
+        security,
+        querystring: Query({ from: Type.Optional(InstantQuery('start of the span, default now')), to: Type.Optional(InstantQuery('end of the span, default a year after from')) }),
+        response: {
+          200: Type.Object({ timeZone: Type.String(), days: Type.Array(Type.Object({ start: Type.String(), end: Type.String(), name: Type.String(), source: Type.String() })) }),
+          400: ErrorResponse,
+          401: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const fromMs = request.query.from === undefined ? Date.now() : instantMs(request.query.from, { dateOnly: true })!;
+      const toMs = request.query.to === undefined ? fromMs + HOLIDAY_SPAN_DEFAULT_MS : instantMs(request.query.to, { dateOnly: true })!;
+      if (toMs <= fromMs) throw new ApiError(400, 'invalid_request', 'to: must be after from', 'to');
+      if (toMs - fromMs > HOLIDAY_SPAN_MAX_MS) throw new ApiError(400, 'invalid_request', 'to: at most five years after from', 'to');
+      const calendar = holidayCalendarFor(await holidayCalendarOverrides(ch, request.tenant.tenantId));
+      const days = holidayDays(calendar, fromMs, toMs).map((d) => ({ start: new Date(d.startMs).toISOString(), end: new Date(d.endMs).toISOString(), name: d.name, source: d.source }));
+      return { timeZone: calendar.timeZone, days };
+    },
+  );
 
   app.post<{ Body: { name?: string; dimension?: string; values?: string[]; minSeverity?: Severity; targetUrl: string; format?: NoticeFormat; secret?: string } }>(
     '/v1/alerts/subscriptions',

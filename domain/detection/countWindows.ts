@@ -62,6 +62,12 @@ export interface CountWindowState {
   /** Per width: decayed Σ min((X − Λ)², clip·Λ) and Σ Λ (quasi-Poisson dispersion = their ratio). */
   dispersionNum: number[];
   dispersionDen: number[];
+  /**
+   * Holiday steps not yet learned, as [first, last] step-index runs, oldest first: they are counted
+   * in the windows (scored) but never learned, and a window that holds one teaches no dispersion (a
+   * quiet day is not noise). Absent in snapshots from before holiday calendars.
+   */
+  holidays?: [number, number][];
 }
 
 export interface WindowTest {
@@ -186,25 +192,35 @@ export function testWindows(s: CountWindowState, p: CountWindowParams, timestamp
   return { ...best, surprise: Math.max(0, best.surprise - Math.log10(s.widths.length)), alertSurprise, expectedNow: rate * shapeAt(s, timestampMs), perWidth };
 }
 
-/** Learns one step after it was scored (`tested` = the scoring's per-width windows and alert level, or null while not scoring). */
-export function learnCounts(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number, tested: { perWidth: WidthTest[]; alertSurprise: number } | null): void {
+/**
+ * Learns one step after it was scored (`tested` = the scoring's per-width windows and alert level, or
+ * null while not scoring); a `holiday` step is kept for the windows but never learned.
+ */
+export function learnCounts(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number, tested: { perWidth: WidthTest[]; alertSurprise: number } | null, holiday = false): void {
   const rateDecay = Math.pow(0.5, s.stepMs / p.rateHalfLifeMs);
   const profileDecay = Math.pow(0.5, s.stepMs / p.profileHalfLifeMs);
   const dispersionDecay = rateDecay;
+  const index = Math.round(timestampMs / s.stepMs);
+  const holidays = (s.holidays ??= []);
+  const lastRun = holidays[holidays.length - 1];
+  if (holiday && lastRun && lastRun[1] >= index - 1) lastRun[1] = Math.max(lastRun[1], index);
+  else if (holiday) holidays.push([index, index]);
+  /** Whether a holiday step lies in the `steps` steps ending at `end`. */
+  const holidayIn = (end: number, steps: number) => holidays.some(([first, last]) => first <= end && last > end - steps);
   tested?.perWidth.forEach(({ observed, expected, surprise }, k) => {
     // A window already halfway to an alert is not evidence of how noisy normal windows are.
-    if (expected <= 0 || surprise > tested.alertSurprise / 2) return;
+    if (expected <= 0 || surprise > tested.alertSurprise / 2 || holidayIn(index, s.widths[k])) return;
     s.dispersionNum[k] = s.dispersionNum[k] * dispersionDecay + Math.min((observed - expected) ** 2, DISPERSION_CLIP * expected);
     s.dispersionDen[k] = s.dispersionDen[k] * dispersionDecay + expected;
   });
-  const index = Math.round(timestampMs / s.stepMs);
   s.firstIndex ??= index;
   if (value > 0) s.recent.push([index, value]);
   // The step leaving the widest window is learned now (counts skipped over by a gap in the timestamps too).
   const leaving = index - s.widths[s.widths.length - 1];
   let left = 0;
   while (s.recent.length > 0 && s.recent[0][0] <= leaving) left += s.recent.shift()![1];
-  if (leaving >= s.firstIndex) learnStep(s, leaving * s.stepMs, left, rateDecay, profileDecay);
+  if (leaving >= s.firstIndex && !holidayIn(leaving, 1)) learnStep(s, leaving * s.stepMs, left, rateDecay, profileDecay);
+  while (holidays.length > 0 && holidays[0][1] <= leaving) holidays.shift();
 }
 
 function learnStep(s: CountWindowState, timestampMs: number, value: number, rateDecay: number, profileDecay: number): void {

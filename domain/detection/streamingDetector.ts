@@ -71,9 +71,12 @@ export interface StreamingDetector {
   /**
    * Scores one point, then learns from it. Feed points in time order; a run resumed from a snapshot
    * should start after `snapshot.cadence.lastTimestampMs` (a replayed point is learned again, though
-   * it can never re-raise an alert).
+   * it can never re-raise an alert). A `holiday` point (a day declared to run low, domain/holidays.ts)
+   * is scored like any other but learned by nothing — not the seasonal memories, not the long-run
+   * normals, not the evidence histories, not the count rates — so next week's same day is still
+   * expected at its usual volume.
    */
-  update(timestampMs: number, value: number): DetectionResult;
+  update(timestampMs: number, value: number, holiday?: boolean): DetectionResult;
   /** A deep copy of the whole state, JSON-serialisable. */
   snapshot(): DetectorSnapshot;
 }
@@ -122,13 +125,13 @@ function oriented(z: number, direction: ResolvedOptions['direction']): number {
  * its own history, which the evidence then joins. Evidence below `minEvidence` scales is never
  * surprising: a perfectly quiet series must not alert on its first wobble.
  */
-function calibratedSurprises(tails: TailState[], evidence: number[], o: ResolvedOptions, stepMs: number): number[] {
+function calibratedSurprises(tails: TailState[], evidence: number[], o: ResolvedOptions, stepMs: number, learning: boolean): number[] {
   const decay = Math.pow(0.5, stepMs / o.calibrationHalfLifeMs);
   const minCount = samplesIn(o.minHistoryMs, stepMs);
   const maxRun = samplesIn(o.maxIncidentMs, stepMs);
   return evidence.map((e, k) => {
     const surprise = e >= o.minEvidence ? tailSurprise(tails[k], e, minCount, o) : 0;
-    observeTail(tails[k], e, o.minEvidence, maxRun, decay);
+    if (learning) observeTail(tails[k], e, o.minEvidence, maxRun, decay);
     return Math.max(0, surprise - Math.log10(evidence.length));
   });
 }
@@ -179,7 +182,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     ];
   }
 
-  function update(timestampMs: number, value: number): DetectionResult {
+  function update(timestampMs: number, value: number, holiday = false): DetectionResult {
     if (!Number.isFinite(timestampMs) || !Number.isFinite(value)) throw new Error(`detector input must be finite numbers (got ${timestampMs}, ${value})`);
     state.firstTimestampMs ??= timestampMs;
     observeTimestamp(state.cadence, timestampMs, o.cadenceGaps);
@@ -195,12 +198,12 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     if (fc && warm) {
       const centre = baselineFor(o.direction, fc.expected, fc.normalRange);
       const z = (value - centre) / fc.scaleAt(centre);
-      const surprises = calibratedSurprises(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs);
+      const surprises = calibratedSurprises(state.tails, evidenceOf(z, fc.chosen, timestampMs, value, fc.scale, stepMs), o, stepMs, !holiday);
       slowSurprise = surprises.pop()!;
       surprise = Math.max(0, ...surprises);
     }
-    learn(state.baseline, params, timestampMs, stepMs, value, fc);
-    const sparse = sparseCountTest(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs);
+    if (!holiday) learn(state.baseline, params, timestampMs, stepMs, value, fc);
+    const sparse = sparseCountTest(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs, holiday);
 
     // Report an episode once, then again only if it gets `escalation`× more surprising than the last
     // report; the bar fades with peakHalfLifeMs so tomorrow's incident is judged afresh. Alerts keep
@@ -249,14 +252,14 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
    * two-sided metrics such as NAB's sparse counts it lowered the score, 70.6 → 64.8). It runs from the
    * start so its dispersions learn, but counts only once `trusted` (after warm-up and evidence history).
    */
-  function sparseCountTest(timestampMs: number, stepMs: number, value: number, trusted: boolean): { surprise: number; expectedNow: number | null } {
+  function sparseCountTest(timestampMs: number, stepMs: number, value: number, trusted: boolean, holiday: boolean): { surprise: number; expectedNow: number | null } {
     if (!state.baseline!.countLike || o.direction !== 'up') {
       state.counts = null;
       return { surprise: 0, expectedNow: null };
     }
     state.counts ??= newCountWindows(stepMs);
     const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
-    learnCounts(state.counts, counting, timestampMs, value, tested);
+    learnCounts(state.counts, counting, timestampMs, value, tested, holiday);
     if (!tested || !trusted) return { surprise: 0, expectedNow: null };
     return { surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o), expectedNow: tested.expectedNow };
   }

@@ -19,7 +19,7 @@ SELECT tenant_id, '${kind}', ${column}, updated_at FROM ${db}.\`${RETIRED_TABLES
       name: TABLES.tenantSettingChanges,
       columns: [
         'tenant_id LowCardinality(String)',
-        // 'reward-weights' | 'bandit' (store/tenantSettings.ts SETTING_KINDS).
+        // One of store/tenantSettings.ts SETTING_KINDS.
         'kind LowCardinality(String)',
         // JSON of the overrides saved (what the leader set; defaults fill the rest when read).
         'overrides String',

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
+import { loadDetectorStates } from '../../store/detectorState.js';
 import { detectionScheduleId } from '../../workflows/messages.js';
 import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
 
@@ -56,11 +57,11 @@ afterAll(async () => {
 
 const auth = () => ({ authorization: `Bearer ${acme.apiKey}` });
 
-async function runDetection(): Promise<{ series: number; notices: number }> {
+async function runDetection(tenantId = 'acme'): Promise<{ series: number; notices: number }> {
   return sl.temporal.client.workflow.execute('detectSpikes', {
     taskQueue: sl.config.taskQueue,
-    workflowId: `test-detect-${Date.now()}`,
-    args: [{ tenantId: 'acme', alertRetryInitialMs: 1000 }],
+    workflowId: `test-detect-${tenantId}-${Date.now()}`,
+    args: [{ tenantId, alertRetryInitialMs: 1000 }],
   });
 }
 
@@ -143,5 +144,57 @@ describe('spike alerts', () => {
     expect(pass.notices).toBe(0);
     await new Promise((r) => setTimeout(r, 1000));
     expect(received.length).toBe(before);
+  });
+
+  it('takes a holiday calendar (bad zones and dates are 400s that save nothing) and detection scores those days without learning them', async () => {
+    const globex = await createTenant(sl, 'globex');
+    const headers = { authorization: `Bearer ${globex.apiKey}` };
+    const put = (payload: unknown) => sl.app!.inject({ method: 'PUT', url: '/v1/settings/holidays', headers, payload: payload as object });
+    for (const [payload, field] of [
+      [{ timeZone: 'Mars/Olympus' }, 'timeZone'],
+      [{ country: 'XX' }, 'country'],
+      [{ country: 'us' }, 'country'],
+      [{ country: 'US', region: 'ZZ' }, 'region'],
+      [{ dates: ['2026-12-25', '2026-02-30'] }, 'dates.1'],
+      [{ dates: ['25/12/2026'] }, 'dates.0'],
+      [{ dates: ['2026-12-25', '2026-12-25'] }, 'dates'],
+      [{ holidays: ['2026-12-25'] }, 'holidays'],
+    ] as const) {
+      const res = await put(payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().field, JSON.stringify(payload)).toBe(field);
+    }
+    expect((await sl.app!.inject({ method: 'GET', url: '/v1/settings/holidays', headers })).json().overrides).toEqual({});
+
+    // A day of history, then today and yesterday (local dates in UTC) declared holidays.
+    const now = Date.now();
+    const tickets = [];
+    for (let m = floorMinute(now - 24 * 60 * MINUTE); m < floorMinute(now - 10 * MINUTE); m += 10 * MINUTE) {
+      tickets.push({ id: `hol-${m}`, createdAt: new Date(m + 5000).toISOString(), body: 'Where is my invoice?', tags: ['billing'], reply: 'Here it is.', channel: 'email' });
+    }
+    expect((await sl.app!.inject({ method: 'POST', url: '/v1/import/tickets', headers, payload: { tickets } })).statusCode).toBe(200);
+    const dates = [new Date(now - 24 * 60 * MINUTE).toISOString().slice(0, 10), new Date(now).toISOString().slice(0, 10)];
+    const saved = await put({ timeZone: 'UTC', dates });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().effective).toEqual({ country: '', region: '', timeZone: 'UTC', dates });
+    // A country's public holidays in its own time zone, listed with the tenant's dates.
+    const us = await put({ country: 'US', region: 'NY', dates });
+    expect(us.json().effective.timeZone).toBe('America/New_York');
+    const list = await sl.app!.inject({ method: 'GET', url: '/v1/settings/holidays/days?from=2026-12-01&to=2027-01-31', headers });
+    expect(list.json().days.filter((d: { source: string }) => d.source === 'country').map((d: { name: string; start: string }) => [d.name, d.start])).toEqual([
+      ['Christmas Day', '2026-12-25T05:00:00.000Z'],
+      ["New Year's Day", '2027-01-01T05:00:00.000Z'],
+      ['Martin Luther King Jr. Day', '2027-01-18T05:00:00.000Z'],
+    ]);
+    const backwards = await sl.app!.inject({ method: 'GET', url: '/v1/settings/holidays/days?from=2027-01-01&to=2026-01-01', headers });
+    expect([backwards.statusCode, backwards.json().field]).toEqual([400, 'to']);
+    expect((await put({ timeZone: 'UTC', dates })).statusCode).toBe(200);
+
+    await runDetection('globex');
+    const billing = (await loadDetectorStates(sl.ch, 'globex')).find((s) => s.series === 'tag=billing');
+    // The sparse count memory holds the last hours as holiday steps (scored, never to be learned).
+    const holidays = billing?.snapshot.counts?.holidays ?? [];
+    expect(holidays.length).toBe(1);
+    expect(holidays[0]![1] * MINUTE).toBe(billing!.lastMinuteMs);
   });
 });
