@@ -6,10 +6,12 @@
 //     first firing alert on that topic's series, p50/p95, and the share of spikes caught;
 //  3. the cost of one scheduled pass per series: restore the stored JSON state, feed one minute,
 //     serialise the state again (what runSpikeDetection does per series every minute);
-//  4. holidays: the Mondays of the second and third weeks run at --holiday-factor of an ordinary
-//     day's volume (Christmas and New Year's Day fall on the same weekday); alerts on every topic and
-//     on the tenant's whole volume from the end of the second holiday on (the stream has no spikes,
-//     so each is false), with the days undeclared and declared in the tenant's holiday calendar.
+//  4. holidays: a larger tenant (--holiday-tickets-per-day, --holiday-weeks) whose last Mondays but
+//     one run at --holiday-factor of an ordinary day's volume (Christmas and New Year's Day fall on
+//     the same weekday); alerts on every topic and on the whole volume from the end of the second
+//     holiday on (the stream has no spikes, so each is false), with the days undeclared and declared
+//     in the tenant's holiday calendar, next to the same days of the stream without holidays. Only the
+//     arrival process of the simulator is used here (planning whole tickets at this volume is slow).
 // `--live` measures wall-clock latency through the running product instead (bench/detectionLive.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,8 @@ import { DEFAULT_ALERT_POLICY } from '../domain/alerts.js';
 import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
+import { generateArrivals } from '../simulator/arrivals.js';
+import { SeededRandom } from '../simulator/seededRandom.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TOPICS } from '../simulator/topics.js';
 
@@ -34,7 +38,9 @@ const opts = new Command('bench:detection')
   .option('--spike-minutes <n>', 'spike duration', positiveInteger, 90)
   .option('--seed <n>', 'seed', integer, 11)
   .option('--alert-threshold <x>', 'detector alertThreshold (default: the product default)', positiveNumber)
-  .option('--holiday-factor <x>', "volume on the two simulated holidays, as a share of an ordinary day's", positiveNumber, 0.15)
+  .option('--holiday-factor <x>', "holidays: volume on the two holidays, as a share of an ordinary day's", positiveNumber, 0.15)
+  .option('--holiday-tickets-per-day <n>', 'holidays: tenant volume (≈ 35 a minute: where a weekly baseline shows the holidays)', positiveNumber, 50_000)
+  .option('--holiday-weeks <n>', 'holidays: weeks of stream; the holidays are the Mondays of the last two weeks but one', positiveInteger, 8)
   .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
   .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)', isoDate)
   .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', positiveInteger, 7)
@@ -43,9 +49,10 @@ const opts = new Command('bench:detection')
   .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', positiveInteger, 60)
   .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
+  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 
-const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const WEEK_MS = 7 * DAY_MS;
 const weeks = opts.weeks;
 const perDay = opts.ticketsPerDay;
 const start = new Date(Date.UTC(2026, 0, 5));
@@ -67,14 +74,66 @@ function topicCounts(seed: number, spikes: { topicId: string; from: string; to: 
 }
 
 /** Firing alerts of a series over the whole stream (the lifecycle's own notices, without the notify window). */
-function firings(series: string, counts: Map<number, number>, holidays: [number, number][] = []): number[] {
+function firings(series: string, counts: Map<number, number>, holidays: [number, number][] = [], endMs = now.getTime()): number[] {
   const pass = runSeriesPass(
-    { series, counts, newSeriesFromMs: start.getTime(), untilMs: now.getTime() - MINUTE_MS, alert: undefined, holidays },
-    now.getTime(),
+    { series, counts, newSeriesFromMs: start.getTime(), untilMs: endMs - MINUTE_MS, alert: undefined, holidays },
+    endMs,
     { ...DEFAULT_ALERT_POLICY, notifyWithinMinutes: Number.MAX_SAFE_INTEGER },
     detectorOptions,
   );
   return pass.notices.filter((n) => n.kind === 'firing').map((n) => n.alert.startedAtMs);
+}
+
+/**
+ * Section 4: a tenant at --holiday-tickets-per-day over --holiday-weeks, through the simulator's
+ * arrival process (its weekly profile and topic mix), with and without two holidays on the Mondays
+ * of the last two weeks but one; false alerts from the end of the second holiday on.
+ */
+function holidayFalseAlerts() {
+  const hWeeks = opts.holidayWeeks;
+  if (hWeeks < 3) throw new Error('--holiday-weeks: needs 3 or more (two holiday weeks and the week after)');
+  const endMs = start.getTime() + hWeeks * WEEK_MS;
+  const holidays: [number, number][] = [hWeeks - 3, hWeeks - 2].map((week) => [start.getTime() + week * WEEK_MS, start.getTime() + week * WEEK_MS + DAY_MS]);
+  const weightSum = TOPICS.reduce((sum, t) => sum + t.weight, 0);
+  const stream = (withHolidays: boolean) => {
+    const arrivals = generateArrivals({
+      start,
+      count: Math.round(opts.holidayTicketsPerDay * 7 * hWeeks),
+      ticketsPerDay: opts.holidayTicketsPerDay,
+      sources: TOPICS.map((t) => ({ tenantId: 'bench', topicId: t.id, share: t.weight / weightSum })),
+      spikes: withHolidays ? TOPICS.flatMap((t) => holidays.map(([from, to]) => ({ topicId: t.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), factor: opts.holidayFactor }))) : [],
+      rng: new SeededRandom(opts.seed).derive('holiday-arrivals'),
+    });
+    const series = new Map<string, Map<number, number>>([['all', new Map()]]);
+    for (const a of arrivals) {
+      const minute = Math.floor(a.at.getTime() / MINUTE_MS) * MINUTE_MS;
+      if (minute >= endMs) break;
+      for (const name of ['all', `topic=${a.topicId}`]) {
+        const counts = series.get(name) ?? new Map<number, number>();
+        counts.set(minute, (counts.get(minute) ?? 0) + 1);
+        series.set(name, counts);
+      }
+    }
+    return series;
+  };
+  const [withHolidays, without] = [stream(true), stream(false)];
+  const after = (ms: number) => ms >= holidays[1]![1];
+  const alerts = { quiet: 0, undeclared: 0, declared: 0, totalQuiet: 0, totalUndeclared: 0, totalDeclared: 0 };
+  const bar = new SingleBar({ format: 'holidays [{bar}] {value}/{total} series' });
+  bar.start(withHolidays.size, 0);
+  for (const [series, counts] of withHolidays) {
+    const [quiet, undeclared, declared] = [firings(series, without.get(series) ?? new Map(), [], endMs), firings(series, counts, [], endMs), firings(series, counts, holidays, endMs)].map((xs) => xs.filter(after).length) as [number, number, number];
+    alerts.quiet += quiet;
+    alerts.undeclared += undeclared;
+    alerts.declared += declared;
+    if (series === 'all') Object.assign(alerts, { totalQuiet: quiet, totalUndeclared: undeclared, totalDeclared: declared });
+    bar.increment();
+  }
+  bar.stop();
+  return {
+    ticketsPerDay: opts.holidayTicketsPerDay, weeks: hWeeks, factor: opts.holidayFactor, days: holidays.map(([from]) => new Date(from).toISOString().slice(0, 10)),
+    daysAfter: (endMs - holidays[1]![1]) / DAY_MS, series: withHolidays.size, falseAlertsAfter: alerts,
+  };
 }
 
 /** Baseline detector: a minute above the trailing hour's mean + 3·sqrt(mean) (Poisson), one alert per quiet gap of 30 minutes. */
@@ -183,25 +242,7 @@ async function main(): Promise<void> {
   const cost = { busiest: { topic: byVolume[0]![0], ...passCost(byVolume[0]![1]) }, quietest: { topic: byVolume.at(-1)![0], ...passCost(byVolume.at(-1)![1]) } };
 
   // 4. Holidays, undeclared and declared.
-  const DAY_MS = WEEK_MS / 7;
-  const holidays: [number, number][] = [1, 2].map((week) => [start.getTime() + week * WEEK_MS, start.getTime() + week * WEEK_MS + DAY_MS]);
-  const afterHolidays = (ms: number) => ms >= holidays[1]![1];
-  const withTotal = (byTopic: Map<string, Map<number, number>>) => {
-    const all = new Map<number, number>();
-    for (const counts of byTopic.values()) for (const [m, c] of counts) all.set(m, (all.get(m) ?? 0) + c);
-    return new Map([...[...byTopic].map(([topic, counts]): [string, Map<number, number>] => [`topic=${topic}`, counts]), ['all', all]]);
-  };
-  const holidayStream = weeks < 4 ? new Map() : withTotal(topicCounts(opts.seed, TOPICS.flatMap((topic) => holidays.map(([from, to]) => ({ topicId: topic.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), factor: opts.holidayFactor })))));
-  const quietStream = withTotal(quiet);
-  const holidayAlerts = { quiet: 0, undeclared: 0, declared: 0, totalQuiet: 0, totalUndeclared: 0, totalDeclared: 0 };
-  // The week after the second holiday needs a fourth week (the first is warm-up).
-  for (const [series, counts] of weeks >= 4 ? holidayStream : []) {
-    const [quietN, undeclared, declared] = [firings(series, quietStream.get(series) ?? new Map()), firings(series, counts), firings(series, counts, holidays)].map((xs) => xs.filter(afterHolidays).length);
-    holidayAlerts.quiet += quietN!;
-    holidayAlerts.undeclared += undeclared!;
-    holidayAlerts.declared += declared!;
-    if (series === 'all') Object.assign(holidayAlerts, { totalQuiet: quietN, totalUndeclared: undeclared, totalDeclared: declared });
-  }
+  const holiday = holidayFalseAlerts();
 
   const latencies = perSpike.flatMap((s) => (s.latency === null ? [] : [s.latency]));
   const baselineLatencies = perSpike.flatMap((s) => (s.baselineLatency === null ? [] : [s.baselineLatency]));
@@ -214,7 +255,7 @@ async function main(): Promise<void> {
     latencyMinutes: { p50: q(latencies, 0.5), p95: q(latencies, 0.95) },
     baseline: { caught: baselineLatencies.length, p50: q(baselineLatencies, 0.5), p95: q(baselineLatencies, 0.95) },
     passCost: cost,
-    holidays: { factor: opts.holidayFactor, days: holidays.map(([from]) => new Date(from).toISOString().slice(0, 10)), series: holidayStream.size, falseAlertsAfter: holidayAlerts },
+    holidays: holiday,
     perSpike,
   };
   mkdirSync(opts.out, { recursive: true });
@@ -230,9 +271,8 @@ async function main(): Promise<void> {
   console.log(`\nspike-free weeks: ${falseAlerts} false alerts over ${topicWeeks} topic-weeks = ${result.falseAlertsPerTopicWeek.toFixed(3)} per topic-week (baseline 3σ Poisson rule: ${result.baselineFalseAlertsPerTopicWeek.toFixed(3)})`);
   console.log(`spikes ×${opts.factor} for ${opts.spikeMinutes} min: caught ${latencies.length}/${spikes}; detection latency p50 ${result.latencyMinutes.p50} min, p95 ${result.latencyMinutes.p95} min (baseline caught ${baselineLatencies.length}/${spikes}, p50 ${result.baseline.p50} min)`);
   console.log(`one scheduled pass per series (JSON state in, 1 minute, JSON state out): busiest topic median ${cost.busiest.medianUs.toFixed(0)} µs, p95 ${cost.busiest.p95Us.toFixed(0)} µs, state ${cost.busiest.snapshotBytes} B; quietest median ${cost.quietest.medianUs.toFixed(0)} µs, state ${cost.quietest.snapshotBytes} B`);
-  const afterDays = (now.getTime() - holidays[1]![1]) / DAY_MS;
-  if (weeks < 4) console.log('holidays: skipped (needs --weeks 4 or more)');
-  else console.log(`holidays (${result.holidays.days.join(', ')}, Mondays at ${opts.holidayFactor}× volume), false alerts over the ${afterDays} days after, ${holidayStream.size} series (${TOPICS.length} topics + the whole volume): undeclared ${holidayAlerts.undeclared} (whole volume ${holidayAlerts.totalUndeclared}), declared in the calendar ${holidayAlerts.declared} (${holidayAlerts.totalDeclared}); the same days of the holiday-free stream ${holidayAlerts.quiet} (${holidayAlerts.totalQuiet})`);
+  const { falseAlertsAfter: h } = holiday;
+  console.log(`holidays (${holiday.days.join(', ')}: Mondays at ${holiday.factor}× volume, ${holiday.ticketsPerDay} tickets a day), false alerts over the ${holiday.daysAfter} days after, ${holiday.series} series (topics + the whole volume): undeclared ${h.undeclared} (whole volume ${h.totalUndeclared}), declared in the calendar ${h.declared} (${h.totalDeclared}); the same days of the stream without holidays ${h.quiet} (${h.totalQuiet})`);
   console.log(`wall-clock alert latency adds ≤ one detection interval (default 60 s) plus webhook delivery (--live measures it); results: ${path.join(opts.out, 'detection.json')}, spikes-caught.png`);
 }
 

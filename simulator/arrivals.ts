@@ -42,11 +42,14 @@ export interface Arrival {
   topicId: string;
 }
 
-function spikeFactor(source: ArrivalSource, spikes: readonly Spike[], atMs: number): number {
+/** A spike with its window parsed once (every candidate arrival looks at every spike). */
+type TimedSpike = Spike & { fromMs: number; toMs: number };
+
+function spikeFactor(source: ArrivalSource, spikes: readonly TimedSpike[], atMs: number): number {
   let factor = 1;
   for (const spike of spikes) {
     if (spike.topicId !== source.topicId || (spike.tenantId !== undefined && spike.tenantId !== source.tenantId)) continue;
-    if (atMs >= Date.parse(spike.from) && atMs < Date.parse(spike.to)) factor *= spike.factor;
+    if (atMs >= spike.fromMs && atMs < spike.toMs) factor *= spike.factor;
   }
   return factor;
 }
@@ -67,7 +70,8 @@ export function generateArrivals(options: {
   spikes: readonly Spike[];
   rng: SeededRandom;
 }): Arrival[] {
-  const { sources, spikes, rng } = options;
+  const { sources, rng } = options;
+  const spikes = options.spikes.map((s): TimedSpike => ({ ...s, fromMs: Date.parse(s.from), toMs: Date.parse(s.to) }));
   const baseRatePerMs = options.ticketsPerDay / 86_400_000;
   const maxSpike = (source: ArrivalSource) => spikes.filter((s) => s.topicId === source.topicId).reduce((f, s) => f * Math.max(1, s.factor), 1);
   const maxRate = baseRatePerMs * MAX_SEASONAL * sources.reduce((sum, s) => sum + s.share * maxSpike(s), 0);
