@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { quantile } from 'simple-statistics';
-import { integer, isoDate, nonNegativeInteger, positiveInteger, positiveNumber } from '../cli/optionParsers.js';
+import { integer, isoDate, nonNegativeInteger, outputFolder, positiveInteger, positiveNumber } from '../cli/optionParsers.js';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts.js';
 import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
@@ -47,7 +47,7 @@ const opts = new Command('bench:detection')
   .option('--gap-minutes <n>', 'live: spike-free minutes before and between spikes', nonNegativeInteger, 3)
   .option('--lead-minutes <n>', 'live: minutes for the history import and first detection pass before the real-time stream', positiveInteger, 5)
   .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', positiveInteger, 60)
-  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-detection'))
+  .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/bench-detection'))
   .parse()
   .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 

@@ -13,7 +13,7 @@ import { readMessageBodies } from '../cli/datasetFile.js';
 import { Command } from 'commander';
 import { quantileSorted } from 'simple-statistics';
 import { Webhook } from 'standardwebhooks';
-import { nonNegativeInteger, positiveInteger } from '../cli/optionParsers.js';
+import { nonNegativeInteger, outputFolder, positiveInteger } from '../cli/optionParsers.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
@@ -27,7 +27,7 @@ const defaultDataset = path.resolve(repoRoot, '../shared/data/bitext-customer-su
 
 const options = new Command('bench:ingest')
   .option('--dataset <file>', 'CSV with an `instruction` (message text) column, or JSONL with `body`', defaultDataset)
-  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-ingest'))
+  .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/bench-ingest'))
   .option('--events <n>', 'webhooks to send in each phase', positiveInteger, 3000)
   .option('--tickets <n>', 'distinct tickets the events spread over', positiveInteger, 600)
   .option('--concurrency <n>', 'concurrent senders', positiveInteger, 32)

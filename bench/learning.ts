@@ -15,7 +15,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import MiniSearch from 'minisearch';
 import { quantileSorted } from 'simple-statistics';
-import { integer, positiveInteger, shareOrZero } from '../cli/optionParsers.js';
+import { integer, outputFolder, positiveInteger, shareOrZero } from '../cli/optionParsers.js';
 import { createLearner, type LearnerStats } from '../domain/learning/learner.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
@@ -45,7 +45,7 @@ const opts = new Command('bench:learning')
   .option('--window <n>', 'part C: final tickets the reward targets are measured on', positiveInteger, 1000)
   .option('--report-from <dir>', 'part C only: recompute the regret report and charts from a run\'s saved ground truth (<out>/strategies), e.g. of a run stopped early')
   .option('--draft-timeout <ms>', 'part C: how long the simulated agent waits for a draft (a loaded machine drafts slowly)', positiveInteger, 30_000)
-  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/bench-learning'))
+  .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/bench-learning'))
   .parse()
   .opts<{
     tickets: number;

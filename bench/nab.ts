@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { nonNegativeInteger } from '../cli/optionParsers.js';
+import { nonNegativeInteger, outputFolder } from '../cli/optionParsers.js';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../domain/detection/detectorOptions.js';
 import { createStreamingDetector } from '../domain/detection/streamingDetector.js';
 import { parseScoreColumn, parseSeriesCsv, type NabSeries } from '../domain/nab/csv.js';
@@ -193,7 +193,7 @@ function main(): void {
   const values = new Command('bench:nab')
     .description("Runs the product's streaming detector over a NAB corpus and scores it with NAB's rules next to the published detectors")
     .option('--data <dir>', 'NAB corpus (data/, labels/, results/ as in the NAB repository)', join(repoRoot, '../shared/data/nab'))
-    .option('--out <dir>', 'output folder', join(repoRoot, 'out/nab'))
+    .option('--out <dir>', 'output folder', outputFolder, join(repoRoot, 'out/nab'))
     .option('--split-half', 'also choose defaults and threshold on one half of the files and score the other')
     .option('--random-splits <n>', 'also score over n random category-stratified split-halves', nonNegativeInteger, 0)
     .option('--held-out-from <dir>', "a corpus whose files count as seen: the others are scored at the thresholds chosen on the shared ones")

@@ -15,7 +15,7 @@ import { REPLY_BASELINES, ReplyBaselines, type ReplyBaselineName } from '../doma
 import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { MAPPABLE_FIELDS, readTicketRows } from './datasetFile.js';
-import { positiveInteger } from './optionParsers.js';
+import { outputFolder, positiveInteger } from './optionParsers.js';
 import { policyEvalCommand } from './policyEval.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -63,7 +63,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const program = new Command('supportloop eval')
     .description('replay a support dataset in time order through the learner and report the learning curve')
     .option('--dataset <file>', 'CSV (header row) or JSON Lines; default the bitext development dataset', DEFAULT_DATASET)
-    .option('--out <dir>', 'output directory for learning-curve.{json,csv,png}', './out/eval')
+    .option('--out <dir>', 'output directory for learning-curve.{json,csv,png}', outputFolder, './out/eval')
     .option('--window <n>', 'tickets per window', positiveInteger, 500)
     .option('--seed <n>', 'seed for what the dataset lacks (timestamps, customers)', positiveInteger, 20260101)
     .option('--limit <n>', 'replay only the first n tickets (after time ordering)', positiveInteger)

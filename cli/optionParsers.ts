@@ -1,3 +1,4 @@
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 /**
@@ -46,5 +47,20 @@ export function shareOrZero(value: string): number {
 
 export function isoDate(value: string): string {
   if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected an ISO date, e.g. 2025-03-03T00:00:00Z');
+  return value;
+}
+
+/**
+ * An output folder, created now (with its parents) if missing: a path that is a file or cannot be
+ * written stops the command before a long run, not when the run writes its results at the end.
+ */
+export function outputFolder(value: string): string {
+  if (existsSync(value) && !statSync(value).isDirectory()) throw new InvalidArgumentError(`expected a folder; ${value} is a file`);
+  try {
+    mkdirSync(value, { recursive: true });
+    accessSync(value, constants.W_OK);
+  } catch (err) {
+    throw new InvalidArgumentError(`cannot write to ${value}: ${(err as Error).message}`);
+  }
   return value;
 }

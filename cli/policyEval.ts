@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeBarChartPng, type Bar } from '../reporting/barChart.js';
-import { isoDate, share } from './optionParsers.js';
+import { isoDate, outputFolder, share } from './optionParsers.js';
 
 interface Estimate {
   value: number;
@@ -61,7 +61,7 @@ export async function policyEvalCommand(argv: string[]): Promise<void> {
     .option('--tenant <id>', 'tenant id (a label for the report; the API key decides the tenant)')
     .option('--as-of <date>', 'only outcomes before this ISO date', isoDate)
     .option('--train-share <x>', 'share of the earliest outcomes the learned policy is folded from', share, 0.5)
-    .option('--out <dir>', 'output directory for policy-evaluation.{json,png}', './out/eval-policy')
+    .option('--out <dir>', 'output directory for policy-evaluation.{json,png}', outputFolder, './out/eval-policy')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const opts = program.opts<{ url: string; apiKey: string; tenant?: string; asOf?: string; trainShare: number; out: string }>();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { positiveInteger } from '../cli/optionParsers.js';
+import { outputFolder, positiveInteger } from '../cli/optionParsers.js';
 import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
 import { loadConfig } from '../runtime/config.js';
 import { ensureTemporalCli } from '../runtime/temporalCli.js';
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     .description('resilience run: webhook stream against separate processes while workers, the dev server and every process are killed/restarted')
     .option('--events <n>', 'webhook events to send', positiveInteger, 10_000)
     .option('--tickets <n>', 'tickets they are spread over', positiveInteger, 200)
-    .option('--out <dir>', 'output folder (chaos.json, PNG charts, process logs)', 'out/chaos')
+    .option('--out <dir>', 'output folder (chaos.json, PNG charts, process logs)', outputFolder, 'out/chaos')
     .option('--concurrency <n>', 'deliveries in flight', positiveInteger, 16)
     .option('--rate <n>', 'events per second the helpdesk sends (the run spans events / rate seconds, so faults hit a live stream)', positiveInteger, 40)
     .option('--apis <n>', 'API processes', positiveInteger, 2)

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { quantileSorted } from 'simple-statistics';
-import { integer, positiveInteger } from '../cli/optionParsers.js';
+import { integer, outputFolder, positiveInteger } from '../cli/optionParsers.js';
 import { PROVIDERS } from '../helpdesks/index.js';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { heapAfterGcBytes, mb, startEmbeddedProduct } from './embeddedProduct.js';
@@ -22,7 +22,7 @@ import { runWebhookFuzz, type ProviderFuzzResult } from './webhookFuzzRun.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const options = new Command('fuzz')
   .option('--per-provider <n>', 'bad requests per provider endpoint', positiveInteger, 10_000)
-  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/fuzz'))
+  .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/fuzz'))
   .option('--seed <n>', 'generator seed (same seed, same requests)', integer, 20261124)
   .option('--concurrency <n>', 'concurrent requests', positiveInteger, 16)
   .option('--schemathesis-examples <n>', 'schemathesis max examples per operation', positiveInteger, 100)

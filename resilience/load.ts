@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import { positiveInteger, positiveNumber } from '../cli/optionParsers.js';
+import { outputFolder, positiveInteger, positiveNumber } from '../cli/optionParsers.js';
 import { readMessageBodies } from '../cli/datasetFile.js';
 import { writeLineChartPng, type LineSeries } from '../reporting/lineChart.js';
 import type { Supportloop } from '../runtime/supportloop.js';
@@ -27,7 +27,7 @@ function ceilingFractions(value: string): number[] {
 
 const options = new Command('load')
   .option('--dataset <file>', 'CSV with an instruction/body/message/text column, or JSONL with body: message texts', path.resolve(repoRoot, '../shared/data/bitext-customer-support/Bitext_Sample_Customer_Support_Training_Dataset.csv'))
-  .option('--out <dir>', 'output folder', path.join(repoRoot, 'out/load'))
+  .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/load'))
   .option('--duration-minutes <n>', 'minutes of load at each level', positiveNumber, 10)
   .option('--ceiling <perSecond>', 'ingest ceiling in webhooks/s (default: measured first, in this run)', positiveNumber)
   .option('--ceiling-events <n>', 'webhooks in the ceiling burst', positiveInteger, 1500)

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import { integer, isoDate, positiveInteger, positiveNumber, share } from '../cli/optionParsers.js';
+import { integer, isoDate, outputFolder, positiveInteger, positiveNumber, share } from '../cli/optionParsers.js';
 import { AGENT_RULES } from './agentRules.js';
 import type { Spike } from './arrivals.js';
 import type { TenantCredentials } from './client.js';
@@ -85,7 +85,7 @@ function buildCommand(): Command {
     .option('--seed <n>', 'world seed (same seed, same stream)', integer, 1)
     .option('--start <iso>', 'simulated clock start (default: so the stream ends before now)', isoDate)
     .option('--run-id <id>', 'ticket id prefix (default sim-s<seed>-<time>, so runs never collide)')
-    .option('--out <dir>', 'ground truth JSONL and summary JSON', './out/simulate')
+    .option('--out <dir>', 'ground truth JSONL and summary JSON', outputFolder, './out/simulate')
     .option('--held-out-rule <id>', 'hold this rule out of some topics for the first part of the stream (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
     .option('--held-out-topics <ids>', 'comma-separated topics to hold the rules out of (default: a seeded quarter)', (v: string) => v.split(',').filter(Boolean))
     .option('--held-out-until <share>', 'share of the stream during which held-out rules stay held out', share, 0.5)

@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { integer, isoDate, nonNegativeInteger, positiveInteger, positiveNumber, share, shareOrZero } from '../../../cli/optionParsers.js';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { integer, isoDate, nonNegativeInteger, outputFolder, positiveInteger, positiveNumber, share, shareOrZero } from '../../../cli/optionParsers.js';
 
 /** Parses argv with one option and returns its value, or the error commander would print. */
 function parseOption(parser: (value: string) => unknown, argv: string[]): { value?: unknown; error?: string } {
@@ -33,5 +36,21 @@ describe('command-line value parsers', () => {
   it('isoDate keeps the text and rejects what is not a date', () => {
     expect(parseOption(isoDate, ['--x', '2025-03-03T00:00:00Z']).value).toBe('2025-03-03T00:00:00Z');
     expect(parseOption(isoDate, ['--x', 'yesterday']).error).toContain("argument 'yesterday' is invalid. expected an ISO date");
+  });
+
+  it('outputFolder creates a missing folder at once and refuses a file, before any run', () => {
+    const root = mkdtempSync(join(tmpdir(), 'out-'));
+    try {
+      const nested = join(root, 'a', 'b');
+      expect(parseOption(outputFolder, ['--x', nested]).value).toBe(nested);
+      expect(statSync(nested).isDirectory()).toBe(true);
+      const file = join(root, 'results.json');
+      writeFileSync(file, '{}');
+      expect(parseOption(outputFolder, ['--x', file]).error).toMatch(/expected a folder; .*results\.json is a file/);
+      expect(parseOption(outputFolder, ['--x', join(file, 'sub')]).error).toMatch(/cannot write to /);
+      expect(existsSync(join(file, 'sub'))).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
