@@ -128,6 +128,16 @@ const CHECKS: Record<string, Check> = {
   'PUT /v1/settings/reward-weights': settings('/v1/settings/reward-weights', { csat: 0.05 }),
   'GET /v1/settings/bandit': tenantWide('/v1/settings/bandit'),
   'PUT /v1/settings/bandit': settings('/v1/settings/bandit', { epsilon: 0.05 }),
+  'GET /v1/settings/holidays': tenantWide('/v1/settings/holidays'),
+  'PUT /v1/settings/holidays': settings('/v1/settings/holidays', { dates: ['2031-12-24'] }),
+  'GET /v1/settings/holidays/days': async () => {
+    expect((await inject('PUT', '/v1/settings/holidays', acme.apiKey, { dates: ['2031-03-03'] })).statusCode).toBe(200);
+    const span = '/v1/settings/holidays/days?from=2031-01-01&to=2031-12-31';
+    expect((await inject('GET', span, acme.apiKey)).body).toContain('2031-03-03');
+    const foreign = await inject('GET', span, globex.apiKey);
+    expect(foreign.statusCode).toBe(200);
+    expect(foreign.body).not.toContain('2031-03-03');
+  },
   'POST /v1/import/tickets': async () => {
     const before = (await inject('GET', `/v1/tickets/${owned.ticketId}/events`, acme.apiKey)).body;
     const at = new Date(Date.now() - 86_400_000).toISOString();
