@@ -12,8 +12,9 @@
 // each series' latest snapshot, and an alert keeps the expected level and band of its last
 // anomalous minute. The volume panel therefore draws an SQL approximation of the band (same
 // interval in earlier weeks, Poisson width) and overlays the alerts' own figures as points.
-import { DEFAULT_DETECTOR_OPTIONS } from '../domain/detection/detectorOptions.js';
+import { resolveOptions } from '../domain/detection/detectorOptions.js';
 import { SEVERITIES } from '../domain/alerts.js';
+import { VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
 import { VOLUME_KIND } from '../store/spikeSeries.js';
 import { TABLES } from '../store/tables.js';
 import { annotationQuery, colorOf, columnOf, dashboardJson, displayNameOf, matchingFields, queryVariable, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
@@ -27,10 +28,12 @@ const TOPIC_MESSAGES = `${TENANT}\n  AND kind = '${VOLUME_KIND}'\n  AND topic !=
 /** Alerts in scope: every series while the topic filter is All, else the selected topics' series only. */
 const ALERT_TOPIC = "$__conditionalAll(dimension = 'topic' AND value IN (${topic:singlequote}), $topic)";
 
-/** Weeks of history behind the expected level: the detector's weekly depth. */
-export const BAND_WEEKS = DEFAULT_DETECTOR_OPTIONS.weeklyDepth;
-/** Half-width of the band in residual scales: the detector's bandScales. */
-export const BAND_SCALES = DEFAULT_DETECTOR_OPTIONS.bandScales;
+/** The options the scheduled detection gives volume series. */
+const VOLUME_DETECTOR = resolveOptions(VOLUME_DETECTOR_OPTIONS);
+/** Weeks of history behind the expected level: the volume detector's weekly depth. */
+export const BAND_WEEKS = VOLUME_DETECTOR.weeklyDepth;
+/** Half-width of the band in residual scales: the volume detector's bandScales. */
+export const BAND_SCALES = VOLUME_DETECTOR.bandScales;
 /** A rising topic needs at least this many messages in the last hour. */
 export const RISING_MIN_MESSAGES = 5;
 /** Hours in the rising topics' baseline: the 7 days before the last hour. */
