@@ -1,10 +1,10 @@
 // The "Anomalies" dashboard: customer-message volume per topic against an expected band, the spike
 // detector's alerts (as annotations, firing now, over time by severity), what their notices did
-// (deliveries), and which topics are rising or new. Every query filters on the tenant variable and
+// (deliveries), which topics are rising or new, and the share of messages with negative sentiment. Every query filters on the tenant variable and
 // honours the topic filter.
 //
-// Sources: events_per_minute (store/migrations/001_spine.ts; AggregatingMergeTree, distinct event
-// ids per minute, so no FINAL), alerts and alert_deliveries (store/migrations/003_detection.ts;
+// Sources: events_per_minute and events_per_hour (store/migrations/001_spine.ts, 003_detection.ts;
+// AggregatingMergeTree, distinct event ids per minute / hour, so no FINAL), alerts and alert_deliveries (store/migrations/003_detection.ts;
 // ReplacingMergeTree, always read with FINAL: an alert keeps its latest version, a delivery its
 // latest attempt). The detector watches customer messages (store/spikeSeries.ts VOLUME_KIND).
 //
@@ -134,6 +134,14 @@ GROUP BY topic
 HAVING last_hour >= ${RISING_MIN_MESSAGES} AND baseline_per_hour > 0
 ORDER BY ratio DESC, topic
 LIMIT 10`;
+
+/** Share of customer messages with negative sentiment per interval (hourly rollup, distinct event ids). */
+const negativeShare = `SELECT $__timeInterval(hour) AS time, uniqExactMerge(negative) / uniqExactMerge(events) AS negative_share
+FROM ${TABLES.eventsPerHour}
+WHERE ${TOPIC_MESSAGES}
+  AND $__timeFilter(hour)
+GROUP BY time
+ORDER BY time`;
 
 const newTopics = `SELECT topic, min(minute) AS first_seen, uniqExactMergeIf(events, $__timeFilter(minute)) AS messages
 FROM ${TABLES.eventsPerMinute}
@@ -265,6 +273,16 @@ export function anomaliesDashboard() {
       stacked: true,
       overrides: DELIVERY_STATUSES.flatMap((s) => [displayNameOf(s.value, s.value[0].toUpperCase() + s.value.slice(1)), colorOf(s.value, s.color)]),
       gridPos: grid(0, 18, 24, 8),
+    }),
+    timeSeriesPanel(7, {
+      title: 'Negative-sentiment share',
+      description: 'Share of customer messages (with a topic, the topic filter applied) whose sentiment was negative, per interval of at least an hour (hourly rollup events_per_hour, distinct event ids). Hours are counted by their start.',
+      sql: negativeShare,
+      unit: 'percentunit',
+      decimals: 1,
+      drawStyle: 'line',
+      minInterval: '1h',
+      gridPos: grid(0, 26, 24, 8),
     }),
   ];
 

@@ -82,6 +82,8 @@ export interface SeededMessage {
   segment: string;
   tags: string[];
   at: number;
+  /** Negative sentiment (about one message in eight, one in four on the first topic). */
+  negative: boolean;
 }
 
 export interface SeededDelivery {
@@ -183,7 +185,10 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
   const add = (topic: string, at: number, channel: Channel, tags: string[]) => {
     if (at >= end) return;
     // Event ids repeat across tenants (helpdesk ids are per tenant).
-    messages.push({ eventId: `m${messages.length}:0`, topic, channel, segment: random.pick(profile.segments), tags, at });
+    const eventId = `m${messages.length}:0`;
+    // From the event id, not the random stream: the rest of the seed stays as it was.
+    const negative = createHash('sha256').update(eventId).digest()[0]! < (topic === profile.topics[0]?.name ? 64 : 32);
+    messages.push({ eventId, topic, channel, segment: random.pick(profile.segments), tags, at, negative });
   };
   for (let hour = profile.from; hour < end; hour += HOUR) {
     for (const topic of profile.topics) {
@@ -224,7 +229,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         body: `Question about ${m.topic}`,
         customer: { customerId: `${m.eventId}-customer`, segment: m.segment },
       };
-      return { event, classification: { topic: m.topic, topicConfidence: 0.9, sentiment: 0, frustration: 0, language: 'en' } };
+      return { event, classification: { topic: m.topic, topicConfidence: 0.9, sentiment: m.negative ? -0.6 : 0.2, frustration: 0, language: 'en' } };
     });
     const done = writeTicketEvents(writer, { inbound, derived: [], context }, Math.min((window + 1) * MESSAGE_WINDOW_MS, end));
     await writer.flush();
@@ -398,6 +403,19 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
       .filter((r) => r.last_hour >= d.risingMinMessages && r.baseline_per_hour > 0)
       .sort((a, b) => b.ratio - a.ratio || byText(a.topic, b.topic))
       .slice(0, 10),
+    'Negative-sentiment share': (() => {
+      const hourOf = (ms: number) => Math.floor(ms / HOUR) * HOUR;
+      const groups = new Map<number, { messages: number; negative: number }>();
+      for (const m of messages) {
+        const hour = hourOf(m.at);
+        if (hour < from || hour > to) continue;
+        const group = groups.get(bucketOf(hour)) ?? { messages: 0, negative: 0 };
+        group.messages++;
+        if (m.negative) group.negative++;
+        groups.set(bucketOf(hour), group);
+      }
+      return [...groups.entries()].sort(([a], [b]) => a - b).map(([time, g]) => ({ time: text(time), negative_share: g.negative / g.messages }));
+    })(),
     'New topics': [...new Set(messages.map((m) => m.topic))]
       .map((topic) => {
         const minutes = messages.filter((m) => m.topic === topic && minuteOf(m.at) <= to).map((m) => minuteOf(m.at));
