@@ -1,7 +1,7 @@
 // The "Anomalies" dashboard: customer-message volume per topic against an expected band, the spike
 // detector's alerts (as annotations, firing now, over time by severity), what their notices did
-// (deliveries), which topics are rising or new, and the share of messages with negative sentiment. Every query filters on the tenant variable and
-// honours the topic filter.
+// (deliveries), which topics are rising or new, and the share of messages with negative sentiment.
+// Every query filters on the tenant variable and honours the topic filter.
 //
 // Sources: events_per_minute and events_per_hour (store/migrations/001_spine.ts, 003_detection.ts;
 // AggregatingMergeTree, distinct event ids per minute / hour, so no FINAL), alerts and alert_deliveries (store/migrations/003_detection.ts;
