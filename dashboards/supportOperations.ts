@@ -52,6 +52,14 @@ FROM ${TABLES.tickets} FINAL
 WHERE ${TICKET_FILTERS}
   AND $__timeFilter(created_at)`;
 
+/** Of the tickets solved in the range (and still solved or closed), the share reopened at least once. */
+const reopenRate = `SELECT if(count() = 0, NULL, countIf(reopens > 0) / count()) AS reopen_rate
+FROM ${TABLES.tickets} FINAL
+WHERE ${TICKET_FILTERS}
+  AND status IN ${CLOSED_STATUSES}
+  AND solved_at IS NOT NULL
+  AND $__timeFilter(solved_at)`;
+
 const csatAverage = `SELECT avgOrNull(csat_score) AS csat_average
 FROM ${TABLES.ticketEvents} FINAL
 WHERE ${TENANT}
@@ -161,9 +169,16 @@ ORDER BY time`;
 // ---------------------------------------------------------------------------------------------
 // Layout: a row of stats, then two time series per row.
 
-const STAT = { w: 4, h: 4 };
+const STATS = 7;
+/** Panel ids are kept stable for links; the reopen-rate stat came after the last series panel. */
+const REOPEN_RATE_ID = 15;
+const STAT = { h: 4 };
 const SERIES = { w: 12, h: 8 };
-const stat = (column: number): GridPos => ({ x: column * STAT.w, y: 0, ...STAT });
+/** Stat `column` of STATS across Grafana's 24 grid columns (widths 3 and 4, no gap). */
+const stat = (column: number): GridPos => {
+  const x = Math.round((column * 24) / STATS);
+  return { x, y: 0, w: Math.round(((column + 1) * 24) / STATS) - x, ...STAT };
+};
 const series = (row: number, column: number): GridPos => ({ x: column * SERIES.w, y: STAT.h + row * SERIES.h, ...SERIES });
 
 export function supportOperationsDashboard() {
@@ -205,13 +220,21 @@ export function supportOperationsDashboard() {
       decimals: 1,
       gridPos: stat(4),
     }),
+    statPanel(REOPEN_RATE_ID, {
+      title: 'Reopen rate',
+      description: 'Share of the tickets solved in the time range (and still solved or closed) that were reopened at least once before.',
+      sql: reopenRate,
+      unit: 'percentunit',
+      decimals: 1,
+      gridPos: stat(5),
+    }),
     statPanel(6, {
       title: 'CSAT average',
       description: 'Average satisfaction of the ratings received in the time range, normalised to 0–100% across helpdesks.',
       sql: csatAverage,
       unit: 'percentunit',
       decimals: 1,
-      gridPos: stat(5),
+      gridPos: stat(6),
     }),
     timeSeriesPanel(7, {
       title: 'New tickets by channel',

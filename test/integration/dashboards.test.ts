@@ -669,6 +669,9 @@ describe('Support operations shows the seeded numbers', () => {
     expect(await stat('Tickets solved')).toBe(tickets.filter((t) => isClosed(t) && t.solvedAt && inRange(Date.parse(t.solvedAt))).length);
     expect(await stat('SLA breach rate')).toBeCloseTo(created.filter((t) => t.slaBreached).length / created.length, 10);
     expect(await stat('Escalation rate')).toBeCloseTo(created.filter((t) => t.escalations > 0).length / created.length, 10);
+    const solved = tickets.filter((t) => isClosed(t) && t.solvedAt && inRange(Date.parse(t.solvedAt)));
+    expect(solved.some((t) => t.reopens > 0), 'the seed reopens some solved tickets').toBe(true);
+    expect(await stat('Reopen rate')).toBeCloseTo(solved.filter((t) => t.reopens > 0).length / solved.length, 10);
     expect(await stat('CSAT average')).toBeCloseTo(sum(ratings) / ratings.length, 5);
   });
 
