@@ -59,18 +59,25 @@ const start = new Date(Date.UTC(2026, 0, 5));
 const now = new Date(start.getTime() + weeks * WEEK_MS);
 const detectorOptions = { ...VOLUME_DETECTOR_OPTIONS, ...(opts.alertThreshold !== undefined ? { alertThreshold: opts.alertThreshold } : {}) };
 
+/** Minute counts per series of the tickets opened before `endMs`: each ticket counts once in every series it names. */
+function minuteCounts(tickets: Iterable<{ atMs: number; series: readonly string[] }>, endMs: number): Map<string, Map<number, number>> {
+  const counts = new Map<string, Map<number, number>>();
+  for (const { atMs, series } of tickets) {
+    const minute = Math.floor(atMs / MINUTE_MS) * MINUTE_MS;
+    if (minute >= endMs) continue;
+    for (const name of series) {
+      const perMinute = counts.get(name) ?? new Map<number, number>();
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+      counts.set(name, perMinute);
+    }
+  }
+  return counts;
+}
+
 /** Per-topic minute counts of new tickets in a simulated stream. */
 function topicCounts(seed: number, spikes: { topicId: string; from: string; to: string; factor: number }[]): Map<string, Map<number, number>> {
   const plan = planSimulation({ seed, tenantIds: ['bench'], tickets: Math.round(perDay * 7 * weeks), ticketsPerDay: perDay, start, now, spikes });
-  const counts = new Map<string, Map<number, number>>();
-  for (const t of plan.tickets) {
-    const minute = Math.floor(Date.parse(t.openedAt) / MINUTE_MS) * MINUTE_MS;
-    if (minute >= now.getTime()) continue;
-    const series = counts.get(t.topicId) ?? new Map<number, number>();
-    series.set(minute, (series.get(minute) ?? 0) + 1);
-    counts.set(t.topicId, series);
-  }
-  return counts;
+  return minuteCounts(plan.tickets.map((t) => ({ atMs: Date.parse(t.openedAt), series: [t.topicId] })), now.getTime());
 }
 
 /** Firing alerts of a series over the whole stream (the lifecycle's own notices, without the notify window). */
@@ -104,17 +111,7 @@ function holidayFalseAlerts() {
       spikes: withHolidays ? TOPICS.flatMap((t) => holidays.map(([from, to]) => ({ topicId: t.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), factor: opts.holidayFactor }))) : [],
       rng: new SeededRandom(opts.seed).derive('holiday-arrivals'),
     });
-    const series = new Map<string, Map<number, number>>([['all', new Map()]]);
-    for (const a of arrivals) {
-      const minute = Math.floor(a.at.getTime() / MINUTE_MS) * MINUTE_MS;
-      if (minute >= endMs) break;
-      for (const name of ['all', `topic=${a.topicId}`]) {
-        const counts = series.get(name) ?? new Map<number, number>();
-        counts.set(minute, (counts.get(minute) ?? 0) + 1);
-        series.set(name, counts);
-      }
-    }
-    return series;
+    return minuteCounts(arrivals.map((a) => ({ atMs: a.at.getTime(), series: ['all', `topic=${a.topicId}`] })), endMs);
   };
   const [withHolidays, without] = [stream(true), stream(false)];
   const after = (ms: number) => ms >= holidays[1]![1];
