@@ -4,9 +4,9 @@
 // Every query filters on the tenant variable and honours the topic filter.
 //
 // Sources: events_per_minute and events_per_hour (store/migrations/001_spine.ts, 003_detection.ts;
-// AggregatingMergeTree, distinct event ids per minute / hour, so no FINAL), alerts and alert_deliveries (store/migrations/003_detection.ts;
-// ReplacingMergeTree, always read with FINAL: an alert keeps its latest version, a delivery its
-// latest attempt). The detector watches customer messages (store/spikeSeries.ts VOLUME_KIND).
+// AggregatingMergeTree, distinct event ids per minute / hour, so no FINAL), alerts and
+// alert_deliveries (store/migrations/003_detection.ts; ReplacingMergeTree, always read with FINAL: an
+// alert keeps its latest version, a delivery its latest attempt). The detector watches customer messages (store/spikeSeries.ts VOLUME_KIND).
 //
 // What the detector's band looked like minute by minute is not stored: detector_state keeps only
 // each series' latest snapshot, and an alert keeps the expected level and band of its last

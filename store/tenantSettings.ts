@@ -1,7 +1,7 @@
 // Per-tenant settings a support leader changes through the API: reward weights, strategy-bandit
-// settings and the holiday calendar of spike detection. Every save is a row of its own in tenant_setting_changes (kind, overrides, time), so the
-// settings in force at a past date can be read (the bandit as of a date), and saving one kind never
-// touches the other.
+// settings and the holiday calendar of spike detection. Every save is a row of its own in
+// tenant_setting_changes (kind, overrides, time), so the settings in force at a past date can be read
+// (the bandit as of a date), and saving one kind never touches the others.
 import type { BanditSettingsOverrides } from '../domain/bandit/banditSettings.js';
 import type { HolidayCalendarOverrides } from '../domain/holidays.js';
 import type { RewardWeightOverrides } from '../domain/reward.js';
