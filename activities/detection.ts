@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
-import { subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { ALERT_METRICS, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
 import { MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
@@ -56,21 +56,27 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const previous = new Map(states.map((s) => [s.series, s]));
       const afterMs = Math.min(newSeriesFromMs - MINUTE_MS, ...states.map((s) => s.lastMinuteMs));
       const holidays = holidayIntervals(holidayDays(calendar, afterMs, untilMs + MINUTE_MS));
+      // Per base series ("topic=billing"): its messages and negative messages per minute.
       const counts = new Map<string, Map<number, number>>();
+      const negatives = new Map<string, Map<number, number>>();
+      const minuteMap = (maps: Map<string, Map<number, number>>, series: string) => maps.get(series) ?? maps.set(series, new Map()).get(series)!;
       for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs)) {
-        if (!counts.has(c.series)) counts.set(c.series, new Map());
-        counts.get(c.series)!.set(c.minuteMs, c.count);
+        minuteMap(counts, c.series).set(c.minuteMs, c.count);
+        if (c.negative > 0) minuteMap(negatives, c.series).set(c.minuteMs, c.negative);
       }
+      // Every base series with messages is watched for each metric (its volume, its negative share).
+      const watched = new Set([...previous.keys(), ...[...counts.keys()].flatMap((base) => ALERT_METRICS.map((metric) => seriesKey(metric, base)))]);
 
       const updatedStates: SeriesDetectorState[] = [];
       const changedAlerts: AlertState[] = [];
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
-      for (const series of new Set([...previous.keys(), ...counts.keys()])) {
+      for (const series of watched) {
         const prior = previous.get(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
+        const { base } = parseSeries(series);
         const result = runSeriesPass(
-          { series, previous: prior, counts: counts.get(series) ?? new Map(), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
+          { series, previous: prior, counts: counts.get(base) ?? new Map(), negatives: negatives.get(base), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
           nowMs,
           deps.policy,
         );

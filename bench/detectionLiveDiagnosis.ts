@@ -6,6 +6,7 @@
 // from ClickHouse. Bench-only: reads the product's tables directly, after the run.
 import type { Client } from '@temporalio/client';
 import { quantile } from 'simple-statistics';
+import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates } from '../store/detectorState.js';
 import { clickHouseTimeMs, TABLES, toClickHouseSeconds } from '../store/tables.js';
@@ -90,7 +91,7 @@ export async function diagnoseLiveRun(input: {
     const storedByTopic: Record<string, number> = {};
     for (const r of own) storedByTopic[r.topic || '(none)'] = (storedByTopic[r.topic || '(none)'] ?? 0) + 1;
     const labelled = inWindow.filter((r) => r.topic === s.topicId);
-    const counts = states.get(`topic=${s.topicId}`)?.snapshot.counts;
+    const counts = (states.get(`topic=${s.topicId}`)?.snapshot as DetectorSnapshot | undefined)?.counts;
     const started = alerts.filter((a) => a.series === `topic=${s.topicId}`).map((a) => clickHouseTimeMs(a.started_at)).sort((a, b) => a - b);
     const before = started.filter((t) => t < s.fromMs).at(-1);
     return {

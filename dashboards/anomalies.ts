@@ -81,6 +81,7 @@ alert_points AS (
     argMax(upper, last_anomaly_at) AS alert_upper
   FROM ${TABLES.alerts} FINAL
   WHERE ${TENANT}
+    AND metric = 'volume'
     AND dimension = 'topic'
     AND $__conditionalAll(value IN (\${topic:singlequote}), $topic)
     AND $__timeFilter(last_anomaly_at)
@@ -106,7 +107,10 @@ ORDER BY time, topic`;
 
 /** Alerts as annotation regions: from the first anomalous minute to the resolve (a firing one to the range end). */
 const alertAnnotations = `SELECT started_at AS time, ifNull(resolved_at, $__toTime) AS timeEnd,
-  concat(series, ': ', severity, ' alert, ', status, '. Reported at up to ', toString(observed), ' messages/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2)), '; score ', toString(round(score, 2)), '.') AS text,
+  concat(series, ': ', severity, ' alert, ', status, '. ', if(metric = 'volume',
+    concat('Reported at up to ', toString(observed), ' messages/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2))),
+    concat('Negative share up to ', toString(round(100 * observed, 1)), '%; at its last report usual ', toString(round(100 * expected, 1)), '%, band up to ', toString(round(100 * upper, 1)), '%')),
+    '; score ', toString(round(score, 2)), '.') AS text,
   concat(status, ',', severity, ',', replaceAll(series, ',', ' ')) AS tags
 FROM ${TABLES.alerts} FINAL
 WHERE ${TENANT}
@@ -115,7 +119,7 @@ WHERE ${TENANT}
   AND ifNull(resolved_at, $__toTime) >= $__fromTime
 ORDER BY time, series`;
 
-const firingNow = `SELECT series, severity, score, observed, expected, upper, started_at, last_anomaly_at
+const firingNow = `SELECT series, metric, severity, score, observed, expected, upper, started_at, last_anomaly_at
 FROM ${TABLES.alerts} FINAL
 WHERE ${TENANT}
   AND status = 'firing'
@@ -212,20 +216,21 @@ export function anomaliesDashboard() {
     }),
     tablePanel(2, {
       title: 'Firing alerts now',
-      description: `Alerts still firing, whatever the time range, most severe first. Observed: the highest per-minute count among the minutes the detector reported (the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. ${ALERT_SCOPE_TEXT}`,
+      description: `Alerts still firing, whatever the time range, most severe first. Metric volume: customer messages per minute; negative_share: the share (0 to 1) of them with negative sentiment over the last hour or day. Observed: the highest value among the minutes the detector reported (for volume, the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. ${ALERT_SCOPE_TEXT}`,
       sql: firingNow,
       unit: 'short',
       sortBy: { displayName: 'Score', desc: true },
       overrides: [
         columnOf('series', 'Series', 'string'),
+        columnOf('metric', 'Metric', 'string'),
         columnOf('severity', 'Severity', 'string', undefined, [
           { id: 'custom.cellOptions', value: { type: 'color-background' } },
           { id: 'mappings', value: [{ type: 'value', options: Object.fromEntries(SEVERITIES.map((s, index) => [s, { color: SEVERITY_COLORS[s], index }])) }] },
         ]),
         columnOf('score', 'Score', 'none', 2),
-        columnOf('observed', 'Observed /min', 'short', 0),
-        columnOf('expected', 'Expected /min', 'short', 2),
-        columnOf('upper', 'Band high /min', 'short', 2),
+        columnOf('observed', 'Observed', 'short', 2),
+        columnOf('expected', 'Expected', 'short', 2),
+        columnOf('upper', 'Band high', 'short', 2),
         columnOf('started_at', 'Started', 'dateTimeAsLocal'),
         columnOf('last_anomaly_at', 'Last anomaly', 'dateTimeAsLocal'),
       ],

@@ -1,6 +1,6 @@
 // What a subscriber receives: a JSON notice (signed the Standard Webhooks way by the delivery
 // activity) or Slack-compatible `text` + `blocks` (Slack's mobile notifications read only `text`).
-import { parseSeries, type AlertState, type NoticeKind } from './alerts.js';
+import { parseSeries, type AlertMetric, type AlertState, type NoticeKind } from './alerts.js';
 
 export const NOTICE_FORMATS = ['json', 'slack'] as const;
 export type NoticeFormat = (typeof NOTICE_FORMATS)[number];
@@ -9,6 +9,8 @@ export interface AlertNotice {
   type: `alert.${NoticeKind}`;
   tenantId: string;
   alertId: string;
+  /** volume: observed/expected/band are customer messages per minute; negative_share: shares 0..1 of them with negative sentiment. */
+  metric: AlertMetric;
   series: { dimension: string; value: string };
   severity: string;
   score: number;
@@ -20,16 +22,20 @@ export interface AlertNotice {
 }
 
 export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind): AlertNotice {
+  const { metric, dimension, value } = parseSeries(alert.series);
+  // Shares keep four decimals (a share of 0.1234 is 12.34%); volumes two.
+  const round = (x: number) => Number(x.toFixed(metric === 'volume' ? 2 : 4));
   return {
     type: `alert.${kind}`,
     tenantId,
     alertId: alert.alertId,
-    series: parseSeries(alert.series),
+    metric,
+    series: { dimension, value },
     severity: alert.severity,
     score: Number(alert.score.toFixed(3)),
-    observed: alert.observed,
-    expected: Number(alert.expected.toFixed(2)),
-    band: { lower: Number(alert.lower.toFixed(2)), upper: Number(alert.upper.toFixed(2)) },
+    observed: round(alert.observed),
+    expected: round(alert.expected),
+    band: { lower: round(alert.lower), upper: round(alert.upper) },
     startedAt: new Date(alert.startedAtMs).toISOString(),
     resolvedAt: alert.resolvedAtMs === null ? null : new Date(alert.resolvedAtMs).toISOString(),
   };
@@ -41,10 +47,13 @@ const escapeSlack = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, 
 export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown {
   if (format === 'json') return notice;
   const what = notice.series.value ? `${notice.series.dimension} “${notice.series.value}”` : 'all tickets';
-  const headline =
-    notice.type === 'alert.resolved'
-      ? `Resolved: ticket spike in ${what}`
-      : `[${notice.severity.toUpperCase()}] Ticket spike in ${what}: ${notice.observed}/min vs expected ${notice.expected} (band ≤ ${notice.band.upper})`;
+  const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+  const spike = notice.metric === 'volume' ? 'Ticket spike' : 'Negative-sentiment rise';
+  const figures =
+    notice.metric === 'volume'
+      ? `${notice.observed}/min vs expected ${notice.expected} (band ≤ ${notice.band.upper})`
+      : `${percent(notice.observed)} of messages negative vs usual ${percent(notice.expected)} (band ≤ ${percent(notice.band.upper)})`;
+  const headline = notice.type === 'alert.resolved' ? `Resolved: ${spike.toLowerCase()} in ${what}` : `[${notice.severity.toUpperCase()}] ${spike} in ${what}: ${figures}`;
   return {
     text: escapeSlack(headline),
     blocks: [

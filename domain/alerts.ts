@@ -123,10 +123,26 @@ export function stepAlert(series: string, previous: AlertState | undefined, m: M
   return { alert, changed: true, notice: previous.notifiedSeverity !== '' ? 'resolved' : undefined };
 }
 
-/** The dimension and value of a series key ("topic=billing" → topic, billing; "all" → all, ""). */
-export function parseSeries(series: string): { dimension: string; value: string } {
-  const at = series.indexOf('=');
-  return at < 0 ? { dimension: series, value: '' } : { dimension: series.slice(0, at), value: series.slice(at + 1) };
+/**
+ * What a series measures: customer messages per minute (`volume`), or the share of them with negative
+ * sentiment (`negative_share`, domain/detection/shareDetector.ts).
+ */
+export const ALERT_METRICS = ['volume', 'negative_share'] as const;
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+
+/**
+ * A series key: the volume series keep their original keys ("topic=billing", "all"), other metrics
+ * prefix theirs ("negative_share:topic=billing"). Dimension names never contain ':', so the prefix
+ * cannot be mistaken for part of a key.
+ */
+export const seriesKey = (metric: AlertMetric, base: string) => (metric === 'volume' ? base : `${metric}:${base}`);
+
+/** The metric, dimension and value of a series key ("negative_share:topic=billing" → negative_share, topic, billing; "all" → volume, all, ""). */
+export function parseSeries(series: string): { metric: AlertMetric; base: string; dimension: string; value: string } {
+  const metric = ALERT_METRICS.find((m) => m !== 'volume' && series.startsWith(`${m}:`)) ?? 'volume';
+  const base = metric === 'volume' ? series : series.slice(metric.length + 1);
+  const at = base.indexOf('=');
+  return { metric, base, ...(at < 0 ? { dimension: base, value: '' } : { dimension: base.slice(0, at), value: base.slice(at + 1) }) };
 }
 
 export interface SubscriptionFilter {
@@ -134,11 +150,14 @@ export interface SubscriptionFilter {
   dimension: string;
   /** Empty = any value of the dimension. */
   values: readonly string[];
+  /** Empty = every metric. */
+  metrics: readonly AlertMetric[];
   minSeverity: Severity;
 }
 
 export function subscriptionMatches(filter: SubscriptionFilter, alert: Pick<AlertState, 'series' | 'severity'>): boolean {
-  const { dimension, value } = parseSeries(alert.series);
+  const { metric, dimension, value } = parseSeries(alert.series);
+  if (filter.metrics.length > 0 && !filter.metrics.includes(metric)) return false;
   if (filter.dimension && filter.dimension !== dimension) return false;
   if (filter.values.length > 0 && !filter.values.some((v) => v.toLowerCase() === value.toLowerCase())) return false;
   return severityRank(alert.severity) >= severityRank(filter.minSeverity);

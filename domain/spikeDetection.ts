@@ -1,7 +1,9 @@
 // One scheduled detection pass over one series: feed every complete minute since the last pass
-// (zeros included — a count series is mostly zeros) to its streaming detector, and step the
-// series' alert lifecycle minute by minute. Pure; the detection activity does the I/O around it.
-import { DEFAULT_ALERT_POLICY, stepAlert, type AlertPolicy, type AlertState, type NoticeKind } from './alerts.js';
+// (zeros included — a count series is mostly zeros) to its detector — the streaming detector for
+// volume, the share detector for the negative-sentiment share — and step the series' alert
+// lifecycle minute by minute. Pure; the detection activity does the I/O around it.
+import { DEFAULT_ALERT_POLICY, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
+import { createShareDetector, isShareSnapshot, restoreShareDetector, type ShareSnapshot } from './detection/shareDetector.js';
 import { createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
 import type { DetectorOptions } from './detection/detectorOptions.js';
 import { onHoliday } from './holidays.js';
@@ -20,9 +22,11 @@ export const VOLUME_DETECTOR_OPTIONS: DetectorOptions = { direction: 'up', weekl
 export interface SeriesPass {
   series: string;
   /** Absent for a series never seen before. */
-  previous?: { lastMinuteMs: number; snapshot: DetectorSnapshot };
-  /** Non-zero minute counts in the window. */
+  previous?: { lastMinuteMs: number; snapshot: SeriesSnapshot };
+  /** Non-zero minute counts (customer messages) in the window. */
   counts: ReadonlyMap<number, number>;
+  /** Of those, the negative ones per minute (read by a negative-share series only). */
+  negatives?: ReadonlyMap<number, number>;
   /** Where a new series starts (its history before it existed is zeros). */
   newSeriesFromMs: number;
   /** The last complete minute to feed. */
@@ -34,7 +38,7 @@ export interface SeriesPass {
 
 export interface SeriesPassResult {
   lastMinuteMs: number;
-  snapshot: DetectorSnapshot;
+  snapshot: SeriesSnapshot;
   alert: AlertState | undefined;
   /** Every alert that changed during the pass, latest state (one pass can resolve one and open another). */
   changedAlerts: AlertState[];
@@ -42,18 +46,44 @@ export interface SeriesPassResult {
   minutesFed: number;
 }
 
+/** What a series' detector keeps between passes: a streaming detector's (volume) or a share detector's. */
+export type SeriesSnapshot = DetectorSnapshot | ShareSnapshot;
+
+interface MinuteDetector {
+  update(minuteMs: number, holiday: boolean): Omit<MinuteResult, 'minuteMs'>;
+  snapshot(): SeriesSnapshot;
+}
+
+function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector {
+  const snapshot = pass.previous?.snapshot;
+  if (parseSeries(pass.series).metric === 'negative_share') {
+    const share = isShareSnapshot(snapshot) ? restoreShareDetector(snapshot) : createShareDetector();
+    return {
+      update: (minute, holiday) => share.update(minute, pass.counts.get(minute) ?? 0, pass.negatives?.get(minute) ?? 0, holiday),
+      snapshot: share.snapshot,
+    };
+  }
+  const volume = snapshot && !isShareSnapshot(snapshot) ? restoreStreamingDetector(snapshot) : createStreamingDetector(options);
+  return {
+    update: (minute, holiday) => {
+      const observed = pass.counts.get(minute) ?? 0;
+      return { observed, ...volume.update(minute, observed, holiday) };
+    },
+    snapshot: volume.snapshot,
+  };
+}
+
 export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPolicy = DEFAULT_ALERT_POLICY, options: DetectorOptions = VOLUME_DETECTOR_OPTIONS): SeriesPassResult {
-  const detector = pass.previous ? restoreStreamingDetector(pass.previous.snapshot) : createStreamingDetector(options);
+  const detector = detectorFor(pass, options);
   let minute = pass.previous ? pass.previous.lastMinuteMs + MINUTE_MS : pass.newSeriesFromMs;
   let alert = pass.alert;
   const changed = new Map<string, AlertState>();
   const notices: SeriesPassResult['notices'] = [];
   let minutesFed = 0;
   for (; minute <= pass.untilMs; minute += MINUTE_MS) {
-    const observed = pass.counts.get(minute) ?? 0;
-    const r = detector.update(minute, observed, onHoliday(pass.holidays ?? [], minute));
+    const r = detector.update(minute, onHoliday(pass.holidays ?? [], minute));
     minutesFed++;
-    const step = stepAlert(pass.series, alert, { minuteMs: minute, observed, ...r }, nowMs, policy);
+    const step = stepAlert(pass.series, alert, { minuteMs: minute, ...r }, nowMs, policy);
     alert = step.alert;
     if (step.changed && alert) changed.set(alert.alertId, alert);
     if (step.notice && alert) notices.push({ kind: step.notice, alert });

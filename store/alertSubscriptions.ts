@@ -1,5 +1,5 @@
-// Product teams' alert subscriptions: which series (dimension + values), how severe, where to post.
-import type { Severity } from '../domain/alerts.js';
+// Product teams' alert subscriptions: which series (metrics, dimension + values), how severe, where to post.
+import type { AlertMetric, Severity } from '../domain/alerts.js';
 import type { NoticeFormat } from '../domain/alertNotice.js';
 import type { ClickHouse } from './clickhouse.js';
 import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
@@ -11,6 +11,8 @@ export interface AlertSubscription {
   dimension: string;
   /** Values of the dimension to match; empty = any value. */
   values: string[];
+  /** Which metrics' alerts (volume, negative_share); empty = every metric. */
+  metrics: AlertMetric[];
   minSeverity: Severity;
   targetUrl: string;
   format: NoticeFormat;
@@ -24,6 +26,7 @@ interface Row {
   name: string;
   dimension: string;
   values: string[];
+  metrics: AlertMetric[];
   min_severity: Severity;
   target_url: string;
   format: NoticeFormat;
@@ -36,12 +39,15 @@ const fromRow = (r: Row): AlertSubscription => ({
   name: r.name,
   dimension: r.dimension,
   values: r.values,
+  metrics: r.metrics,
   minSeverity: r.min_severity,
   targetUrl: r.target_url,
   format: r.format,
   secret: r.secret,
   createdAt: fromClickHouseTime(r.created_at),
 });
+
+const COLUMNS = 'subscription_id, name, dimension, values, metrics, min_severity, target_url, format, secret, created_at';
 
 export async function saveSubscription(ch: ClickHouse, tenantId: string, s: AlertSubscription, deleted: boolean, nowMs: number): Promise<void> {
   await ch.insert(TABLES.alertSubscriptions, [
@@ -51,6 +57,7 @@ export async function saveSubscription(ch: ClickHouse, tenantId: string, s: Aler
       name: s.name,
       dimension: s.dimension,
       values: s.values,
+      metrics: s.metrics,
       min_severity: s.minSeverity,
       target_url: s.targetUrl,
       format: s.format,
@@ -64,7 +71,7 @@ export async function saveSubscription(ch: ClickHouse, tenantId: string, s: Aler
 
 export async function listSubscriptions(ch: ClickHouse, tenantId: string): Promise<AlertSubscription[]> {
   const rows = await ch.query<Row>(
-    `SELECT subscription_id, name, dimension, values, min_severity, target_url, format, secret, created_at
+    `SELECT ${COLUMNS}
      FROM ${ch.table(TABLES.alertSubscriptions)} FINAL WHERE tenant_id = {tenantId:String} AND deleted = 0 ORDER BY created_at`,
     { tenantId },
   );
@@ -73,7 +80,7 @@ export async function listSubscriptions(ch: ClickHouse, tenantId: string): Promi
 
 export async function getSubscription(ch: ClickHouse, tenantId: string, subscriptionId: string): Promise<AlertSubscription | undefined> {
   const rows = await ch.query<Row>(
-    `SELECT subscription_id, name, dimension, values, min_severity, target_url, format, secret, created_at
+    `SELECT ${COLUMNS}
      FROM ${ch.table(TABLES.alertSubscriptions)} FINAL WHERE tenant_id = {tenantId:String} AND subscription_id = {subscriptionId:String} AND deleted = 0`,
     { tenantId, subscriptionId },
   );

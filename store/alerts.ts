@@ -5,16 +5,16 @@ import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
 import { clickHouseTimeMs, TABLES, toClickHouseSeconds, toClickHouseTime } from './tables.js';
 
-
 export function writeAlerts(writer: BatchingWriter, tenantId: string, alerts: readonly AlertState[], nowMs: number): Promise<void> {
   return writer.write(
     TABLES.alerts,
     alerts.map((a) => {
-      const { dimension, value } = parseSeries(a.series);
+      const { metric, dimension, value } = parseSeries(a.series);
       return {
         tenant_id: tenantId,
         alert_id: a.alertId,
         series: a.series,
+        metric,
         dimension,
         value,
         status: a.status,

@@ -70,6 +70,15 @@ export function createMaterializedView(ctx: DdlContext, def: ViewDef): string {
 }
 
 /**
+ * A materialized view's query replaced in place (the view keeps its name and target; no insert
+ * falls between a drop and a create). Its target must already have every column the new query writes.
+ */
+export function alterMaterializedViewQuery(ctx: DdlContext, def: ViewDef): string {
+  const select = def.select.replace('{from}', q(ctx.db, localName(ctx, def.from)));
+  return `ALTER TABLE ${q(ctx.db, def.name)}${onCluster(ctx)}\nMODIFY QUERY ${select}`;
+}
+
+/**
  * Columns added to an existing table (idempotent). On a cluster the replicated local table and the
  * Distributed table in front of it both get the column, so inserts and reads see it.
  */

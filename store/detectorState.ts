@@ -1,6 +1,6 @@
 // Durable detector state per tenant and series: the next scheduled run continues where the last
 // stopped, so a restart neither loses history nor re-fires old alerts.
-import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
+import type { SeriesSnapshot } from '../domain/spikeDetection.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
 import { clickHouseTimeMs, TABLES, toClickHouseSeconds, toClickHouseTime } from './tables.js';
@@ -8,7 +8,7 @@ import { clickHouseTimeMs, TABLES, toClickHouseSeconds, toClickHouseTime } from 
 export interface SeriesDetectorState {
   series: string;
   lastMinuteMs: number;
-  snapshot: DetectorSnapshot;
+  snapshot: SeriesSnapshot;
 }
 
 export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Promise<SeriesDetectorState[]> {
@@ -16,7 +16,7 @@ export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Prom
     `SELECT series, last_minute, snapshot FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
     { tenantId },
   );
-  return rows.map((r) => ({ series: r.series, lastMinuteMs: clickHouseTimeMs(r.last_minute), snapshot: JSON.parse(r.snapshot) as DetectorSnapshot }));
+  return rows.map((r) => ({ series: r.series, lastMinuteMs: clickHouseTimeMs(r.last_minute), snapshot: JSON.parse(r.snapshot) as SeriesSnapshot }));
 }
 
 export function writeDetectorStates(writer: BatchingWriter, tenantId: string, states: readonly SeriesDetectorState[], nowMs: number): Promise<void> {

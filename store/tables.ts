@@ -34,6 +34,13 @@ export type TableName = (typeof TABLES)[keyof typeof TABLES];
  */
 export const LATEST_REWARD_PER_TICKET = 'ORDER BY ticket_id, at DESC, outcome_event_id DESC LIMIT 1 BY ticket_id';
 
+/**
+ * A customer message counted as negative in the rollups (the negative-sentiment share's numerator):
+ * the sentiment library's comparative score below zero (domain/text). One definition for the hourly
+ * rollup (migration 003) and the per-minute ones detection reads (migration 008).
+ */
+export const NEGATIVE_MESSAGE = 'sentiment < 0';
+
 /** Tables earlier migrations created and a later one dropped: named for those migrations only. */
 export const RETIRED_TABLES = {
   /** One row per tenant with both kinds of settings (migrations 004, 005); replaced by tenant_setting_changes in 006. */

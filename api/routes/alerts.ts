@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { NOTICE_FORMATS, type NoticeFormat } from '../../domain/alertNotice.js';
-import { SEVERITIES, type Severity } from '../../domain/alerts.js';
+import { ALERT_METRICS, parseSeries, SEVERITIES, type AlertMetric, type Severity } from '../../domain/alerts.js';
 import { DEFAULT_HOLIDAY_CALENDAR, HolidayCalendar, HolidayCalendarOverrides, holidayCalendarFor, holidayCalendarProblem, holidayDays } from '../../domain/holidays.js';
 import { instantMs } from '../../domain/instants.js';
 import { listDeliveries } from '../../store/alertDeliveries.js';
@@ -29,16 +29,18 @@ const SubscriptionView = Type.Object({
   name: Type.String(),
   dimension: Type.String(),
   values: Type.Array(Type.String()),
+  metrics: Type.Array(Type.String()),
   minSeverity: Type.String(),
   targetUrl: Type.String(),
   format: Type.String(),
   createdAt: Type.String(),
 });
-const view = (s: AlertSubscription) => ({ subscriptionId: s.subscriptionId, name: s.name, dimension: s.dimension, values: s.values, minSeverity: s.minSeverity, targetUrl: s.targetUrl, format: s.format, createdAt: s.createdAt });
+const view = (s: AlertSubscription) => ({ subscriptionId: s.subscriptionId, name: s.name, dimension: s.dimension, values: s.values, metrics: s.metrics, minSeverity: s.minSeverity, targetUrl: s.targetUrl, format: s.format, createdAt: s.createdAt });
 
 const AlertView = Type.Object({
   alertId: Type.String(),
   series: Type.String(),
+  metric: Type.String({ description: 'volume (customer messages per minute) or negative_share (share of them with negative sentiment, 0..1)' }),
   status: Type.String(),
   severity: Type.String(),
   score: Type.Number(),
@@ -106,11 +108,11 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     },
   );
 
-  app.post<{ Body: { name?: string; dimension?: string; values?: string[]; minSeverity?: Severity; targetUrl: string; format?: NoticeFormat; secret?: string } }>(
+  app.post<{ Body: { name?: string; dimension?: string; values?: string[]; metrics?: AlertMetric[]; minSeverity?: Severity; targetUrl: string; format?: NoticeFormat; secret?: string } }>(
     '/v1/alerts/subscriptions',
     {
       schema: {
-        summary: 'Subscribe a webhook to spike alerts',
+        summary: 'Subscribe a webhook to spike alerts (ticket volume and negative-sentiment share)',
         description: 'Notices are signed the Standard Webhooks way with `secret` (`whsec_` + base64 of 24–64 bytes; generated when omitted and returned once). Firing, severity escalation and resolve are each sent once.',
         tags: ['alerts'],
         security,
@@ -119,6 +121,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
             name: Type.Optional(Type.String({ maxLength: 200 })),
             dimension: Type.Optional(literals(DIMENSIONS)),
             values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
+            metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: 'alerts of these metrics only (volume, negative_share); empty or absent = every metric' })),
             minSeverity: Type.Optional(literals(SEVERITIES)),
             targetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
             format: Type.Optional(literals(NOTICE_FORMATS)),
@@ -140,6 +143,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         name: b.name ?? '',
         dimension: b.dimension ?? '',
         values: b.values ?? [],
+        metrics: b.metrics ?? [],
         minSeverity: b.minSeverity ?? 'medium',
         targetUrl: b.targetUrl,
         format: b.format ?? 'json',
@@ -181,6 +185,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
       alerts: (await listAlerts(ch, request.tenant.tenantId, { status: request.query.status, limit: request.query.limit ?? 100 })).map((a) => ({
         alertId: a.alertId,
         series: a.series,
+        metric: parseSeries(a.series).metric,
         status: a.status,
         severity: a.severity,
         score: a.score,

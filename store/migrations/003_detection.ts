@@ -1,7 +1,7 @@
 // Spike detection and alerting: hourly and per-tag rollups, durable detector state, alerts with
 // their lifecycle, product teams' subscriptions and the delivery log.
 import { createMaterializedView, createTable, type DdlContext } from '../ddl.js';
-import { TABLES } from '../tables.js';
+import { NEGATIVE_MESSAGE, TABLES } from '../tables.js';
 
 export const version = 3;
 export const name = 'detection';
@@ -32,7 +32,7 @@ export function statements(ctx: DdlContext): string[] {
       from: TABLES.ticketEvents,
       select:
         "SELECT tenant_id, toStartOfHour(occurred_at) AS hour, kind, channel, if(segment != '', segment, plan) AS segment, topic, " +
-        'uniqExactState(event_id) AS events, uniqExactStateIf(event_id, sentiment < 0) AS negative FROM {from} GROUP BY tenant_id, hour, kind, channel, segment, topic',
+        `uniqExactState(event_id) AS events, uniqExactStateIf(event_id, ${NEGATIVE_MESSAGE}) AS negative FROM {from} GROUP BY tenant_id, hour, kind, channel, segment, topic`,
     }),
     ...createTable(ctx, {
       name: TABLES.tagEventsPerMinute,

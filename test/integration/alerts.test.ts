@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
+import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
 import { detectionScheduleId } from '../../workflows/messages.js';
 import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
@@ -13,7 +14,7 @@ import { createTenant, eventually, signGeneric, startTestSupportloop, type TestT
 interface Received {
   id: string;
   status: number;
-  body: { type: string; alertId: string; series: { dimension: string; value: string } };
+  body: { type: string; alertId: string; metric: string; series: { dimension: string; value: string } };
   verified: boolean;
 }
 
@@ -146,6 +147,58 @@ describe('spike alerts', () => {
     expect(received.length).toBe(before);
   });
 
+  it('alerts on a rise in the negative-sentiment share, to a subscription of that metric only', async () => {
+    const umbrella = await createTenant(sl, 'umbrella');
+    const headers = { authorization: `Bearer ${umbrella.apiKey}` };
+    const badMetric = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers, payload: { targetUrl: receiverUrl, metrics: ['mood'] } });
+    expect([badMetric.statusCode, badMetric.json().field]).toEqual([400, 'metrics.0']);
+    const sub = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers, payload: { name: 'invoices mood', dimension: 'tag', values: ['invoices'], metrics: ['negative_share'], minSeverity: 'low', targetUrl: receiverUrl, secret } });
+    expect(sub.statusCode, sub.body).toBe(201);
+    expect(sub.json().metrics).toEqual(['negative_share']);
+
+    // Two days of history: an invoice question every 5 minutes, one in ten of them angry.
+    const now = Date.now();
+    const tickets = [];
+    for (let m = floorMinute(now - 2 * 24 * 60 * MINUTE); m < floorMinute(now - 60 * MINUTE); m += 5 * MINUTE) {
+      const angry = (m / MINUTE / 5) % 10 === 0;
+      tickets.push({ id: `inv-${m}`, createdAt: new Date(m + 5000).toISOString(), body: angry ? 'This is terrible, I am angry and the invoice is wrong.' : 'Where can I download my invoice?', tags: ['invoices'], reply: 'Here it is.', channel: 'email' });
+    }
+    expect((await sl.app!.inject({ method: 'POST', url: '/v1/import/tickets', headers, payload: { tickets } })).statusCode).toBe(200);
+    // Then, through real webhooks, 40 angry messages in the last half hour.
+    const riseStart = floorMinute(now - 30 * MINUTE);
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const body = JSON.stringify({ eventId: `angry-${i}`, kind: 'message.customer', ticketId: `A-${i}`, occurredAt: new Date(riseStart + i * 40_000).toISOString(), channel: 'email', tags: ['invoices'], body: 'This is awful, the invoice is wrong again and I am furious.' });
+        const res = await sl.app!.inject({ method: 'POST', url: '/v1/webhooks/umbrella/generic', headers: signGeneric(umbrella.webhookSecrets.generic!, body), payload: body });
+        expect(res.statusCode).toBe(202);
+      }),
+    );
+    await eventually(async () => {
+      const [r] = await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table('ticket_events')} FINAL WHERE tenant_id = 'umbrella' AND startsWith(event_id, 'angry-') AND sentiment < 0`);
+      return Number(r!.n) === 40 ? true : undefined;
+    }, 90_000);
+
+    const before = received.length;
+    await runDetection('umbrella');
+    const alerts = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts', headers })).json().alerts as { series: string; metric: string; observed: number; expected: number; upper: number; startedAt: string }[];
+    const share = alerts.find((a) => a.series === 'negative_share:tag=invoices');
+    expect(share).toMatchObject({ metric: 'negative_share' });
+    expect(share!.expected).toBeGreaterThan(0.05);
+    expect(share!.expected).toBeLessThan(0.2);
+    expect(share!.observed).toBeGreaterThan(share!.upper);
+    expect(Date.parse(share!.startedAt)).toBeGreaterThanOrEqual(riseStart);
+    // The volume rose too (its own alert), but the subscription takes the share's only.
+    expect(alerts.some((a) => a.series === 'tag=invoices' && a.metric === 'volume')).toBe(true);
+    const notices = await eventually(async () => {
+      const mine = received.slice(before).filter((r) => r.status === 200 && r.body.alertId.startsWith('negative_share:'));
+      return mine.length > 0 ? mine : undefined;
+    }, 30_000);
+    expect(notices[0]!.verified).toBe(true);
+    expect(notices[0]!.body).toMatchObject({ type: 'alert.firing', metric: 'negative_share', series: { dimension: 'tag', value: 'invoices' } });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(received.slice(before).some((r) => !r.body.alertId.startsWith('negative_share:'))).toBe(false);
+  });
+
   it('takes a holiday calendar (bad zones and dates are 400s that save nothing) and detection scores those days without learning them', async () => {
     const globex = await createTenant(sl, 'globex');
     const headers = { authorization: `Bearer ${globex.apiKey}` };
@@ -193,7 +246,7 @@ describe('spike alerts', () => {
     await runDetection('globex');
     const billing = (await loadDetectorStates(sl.ch, 'globex')).find((s) => s.series === 'tag=billing');
     // The sparse count memory holds the last hours as holiday steps (scored, never to be learned).
-    const holidays = billing?.snapshot.counts?.holidays ?? [];
+    const holidays = (billing?.snapshot as DetectorSnapshot | undefined)?.counts?.holidays ?? [];
     expect(holidays.length).toBe(1);
     expect(holidays[0]![1] * MINUTE).toBe(billing!.lastMinuteMs);
   });

@@ -9,7 +9,7 @@
 // and read alerts and deliveries with FINAL. Alongside, the figures each Anomalies panel should
 // show, computed from the seeded records in plain TypeScript.
 import { createHash } from 'node:crypto';
-import { DEFAULT_ALERT_POLICY, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
+import { DEFAULT_ALERT_POLICY, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
 import { writeDeliveryAttempt, type DeliveryAttempt } from '../../store/alertDeliveries.js';
 import { writeAlerts } from '../../store/alerts.js';
@@ -60,6 +60,7 @@ export interface SubscriptionProfile {
   name: string;
   dimension: string;
   values: string[];
+  metrics: AlertMetric[];
   minSeverity: Severity;
   target: TargetBehaviour;
 }
@@ -284,7 +285,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
     await saveSubscription(
       ch,
       profile.tenantId,
-      { subscriptionId: s.id, name: s.name, dimension: s.dimension, values: s.values, minSeverity: s.minSeverity, targetUrl: `https://hooks.example.com/${profile.tenantId}/${s.id}`, format: 'json', secret: 'whsec_c2VlZA==', createdAt: new Date(profile.from).toISOString() },
+      { subscriptionId: s.id, name: s.name, dimension: s.dimension, values: s.values, metrics: s.metrics, minSeverity: s.minSeverity, targetUrl: `https://hooks.example.com/${profile.tenantId}/${s.id}`, format: 'json', secret: 'whsec_c2VlZA==', createdAt: new Date(profile.from).toISOString() },
       false,
       profile.from,
     );
@@ -314,13 +315,16 @@ export interface Definitions {
 
 /** ClickHouse's text form of a DateTime. */
 const text = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-/** ClickHouse round(x, 2) on a Float64: scale, round half to even, unscale. */
-function round2(x: number): number {
-  const scaled = x * 100;
+/** ClickHouse round(x, digits) on a Float64: scale, round half to even, unscale. */
+function roundTo(x: number, digits: number): number {
+  const scale = 10 ** digits;
+  const scaled = x * scale;
   const floor = Math.floor(scaled);
   const rounded = scaled - floor === 0.5 ? (floor % 2 === 0 ? floor : floor + 1) : Math.round(scaled);
-  return rounded / 100;
+  return rounded / scale;
 }
+const round1 = (x: number) => roundTo(x, 1);
+const round2 = (x: number) => roundTo(x, 2);
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Window) {
@@ -365,8 +369,8 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
   }
   const points = new Map<string, AlertState>();
   for (const a of alerts) {
-    const { dimension, value } = parseSeries(a.series);
-    if (dimension !== 'topic' || a.lastAnomalyAtMs < from || a.lastAnomalyAtMs > to) continue;
+    const { metric, dimension, value } = parseSeries(a.series);
+    if (metric !== 'volume' || dimension !== 'topic' || a.lastAnomalyAtMs < from || a.lastAnomalyAtMs > to) continue;
     const key = `${bucketOf(a.lastAnomalyAtMs)}|${value}`;
     if (!points.has(key) || points.get(key)!.lastAnomalyAtMs < a.lastAnomalyAtMs) points.set(key, a);
   }
@@ -386,13 +390,17 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
       .map((a) => ({
         time: text(a.startedAtMs),
         timeEnd: text(a.resolvedAtMs ?? to),
-        text: `${a.series}: ${a.severity} alert, ${a.status}. Reported at up to ${a.observed} messages/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}; score ${round2(a.score)}.`,
+        text: `${a.series}: ${a.severity} alert, ${a.status}. ${
+          parseSeries(a.series).metric === 'volume'
+            ? `Reported at up to ${a.observed} messages/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}`
+            : `Negative share up to ${round1(100 * a.observed)}%; at its last report usual ${round1(100 * a.expected)}%, band up to ${round1(100 * a.upper)}%`
+        }; score ${round2(a.score)}.`,
         tags: `${a.status},${a.severity},${a.series.replace(/,/g, ' ')}`,
       })),
     'Firing alerts now': alerts
       .filter((a) => a.status === 'firing')
       .sort(severityOrder)
-      .map((a) => ({ series: a.series, severity: a.severity, score: a.score, observed: a.observed, expected: a.expected, upper: a.upper, started_at: text(a.startedAtMs), last_anomaly_at: text(a.lastAnomalyAtMs) })),
+      .map((a) => ({ series: a.series, metric: parseSeries(a.series).metric, severity: a.severity, score: a.score, observed: a.observed, expected: a.expected, upper: a.upper, started_at: text(a.startedAtMs), last_anomaly_at: text(a.lastAnomalyAtMs) })),
     'Top rising topics': [...new Set(messages.map((m) => m.topic))]
       .map((topic) => {
         const minutes = messages.filter((m) => m.topic === topic).map((m) => minuteOf(m.at));

@@ -152,15 +152,16 @@ const ACME_ANOMALIES: AnomalyProfile = {
   ],
   spikes: [
     { topic: 'shipping', channel: 'email', at: Date.parse('2026-02-25T14:20:00Z'), perMinute: spikeShape(9, 6), series: ['topic=shipping'] },
-    { topic: 'login', channel: 'web', at: Date.parse('2026-03-03T10:05:00Z'), perMinute: spikeShape(14, 8), series: ['topic=login', 'channel=web'] },
+    // The seed steps every series with volume figures; its negative_share series only checks that the panels tell metrics apart.
+    { topic: 'login', channel: 'web', at: Date.parse('2026-03-03T10:05:00Z'), perMinute: spikeShape(14, 8), series: ['topic=login', 'channel=web', 'negative_share:topic=login'] },
     { topic: 'login', channel: 'chat', at: Date.parse('2026-03-04T16:30:00Z'), perMinute: [4, 4], series: ['topic=login'] },
     { topic: 'billing', channel: 'web', tag: 'checkout', at: Date.parse('2026-03-05T23:20:00Z'), perMinute: spikeShape(30, 40), series: ['topic=billing', 'tag=checkout', 'channel=web', 'all'] },
   ],
   subscriptions: [
-    { id: 'billing-team', name: 'Billing team', dimension: 'topic', values: ['billing'], minSeverity: 'low', target: { kind: 'ok' } },
-    { id: 'on-call', name: 'On call', dimension: '', values: [], minSeverity: 'medium', target: { kind: 'flaky', failures: 2 } },
-    { id: 'legacy-hook', name: 'Legacy hook', dimension: 'tag', values: [], minSeverity: 'low', target: { kind: 'gone' } },
-    { id: 'status-page', name: 'Status page', dimension: '', values: [], minSeverity: 'high', target: { kind: 'down-from', at: Date.parse('2026-03-05T22:00:00Z') } },
+    { id: 'billing-team', name: 'Billing team', dimension: 'topic', values: ['billing'], metrics: [], minSeverity: 'low', target: { kind: 'ok' } },
+    { id: 'on-call', name: 'On call', dimension: '', values: [], metrics: [], minSeverity: 'medium', target: { kind: 'flaky', failures: 2 } },
+    { id: 'legacy-hook', name: 'Legacy hook', dimension: 'tag', values: [], metrics: [], minSeverity: 'low', target: { kind: 'gone' } },
+    { id: 'status-page', name: 'Status page', dimension: '', values: [], metrics: ['volume'], minSeverity: 'high', target: { kind: 'down-from', at: Date.parse('2026-03-05T22:00:00Z') } },
   ],
 };
 const GLOBEX_ANOMALIES: AnomalyProfile = {
@@ -178,8 +179,8 @@ const GLOBEX_ANOMALIES: AnomalyProfile = {
     { topic: 'refunds', channel: 'phone', at: Date.parse('2026-03-05T23:35:00Z'), perMinute: spikeShape(16, 25), series: ['topic=refunds', 'all'] },
   ],
   subscriptions: [
-    { id: 'finance', name: 'Finance', dimension: 'topic', values: ['refunds', 'billing'], minSeverity: 'low', target: { kind: 'ok' } },
-    { id: 'pager', name: 'Pager', dimension: '', values: [], minSeverity: 'high', target: { kind: 'gone' } },
+    { id: 'finance', name: 'Finance', dimension: 'topic', values: ['refunds', 'billing'], metrics: [], minSeverity: 'low', target: { kind: 'ok' } },
+    { id: 'pager', name: 'Pager', dimension: '', values: [], metrics: [], minSeverity: 'high', target: { kind: 'gone' } },
   ],
 };
 /** Inserted only by the isolation test: the other tenants' topics (data-export long before their range), busier. */
@@ -201,8 +202,8 @@ const INITECH_ANOMALIES: AnomalyProfile = {
     { topic: 'shipping', channel: 'web', at: Date.parse('2026-03-05T23:10:00Z'), perMinute: spikeShape(25, 50), series: ['topic=shipping', 'channel=web'] },
   ],
   subscriptions: [
-    { id: 'ops', name: 'Ops', dimension: '', values: [], minSeverity: 'low', target: { kind: 'flaky', failures: 1 } },
-    { id: 'shipping-team', name: 'Shipping team', dimension: 'topic', values: ['shipping'], minSeverity: 'medium', target: { kind: 'down-from', at: Date.parse('2026-03-05T23:00:00Z') } },
+    { id: 'ops', name: 'Ops', dimension: '', values: [], metrics: [], minSeverity: 'low', target: { kind: 'flaky', failures: 1 } },
+    { id: 'shipping-team', name: 'Shipping team', dimension: 'topic', values: ['shipping'], metrics: [], minSeverity: 'medium', target: { kind: 'down-from', at: Date.parse('2026-03-05T23:00:00Z') } },
   ],
 };
 

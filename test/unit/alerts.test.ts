@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatNotice, alertNotice } from '../../domain/alertNotice.js';
-import { DEFAULT_ALERT_POLICY, stepAlert, subscriptionMatches, type AlertState, type MinuteResult } from '../../domain/alerts.js';
+import { DEFAULT_ALERT_POLICY, parseSeries, seriesKey, stepAlert, subscriptionMatches, type AlertState, type MinuteResult } from '../../domain/alerts.js';
 
 const MIN = 60_000;
 const t0 = Date.UTC(2026, 0, 5, 12, 0);
@@ -46,11 +46,23 @@ describe('alert lifecycle', () => {
     expect(alert!.status).toBe('resolved');
   });
 
-  it('matches subscriptions by dimension, value and severity', () => {
+  it('matches subscriptions by metric, dimension, value and severity', () => {
     const alert = { series: 'topic=Billing', severity: 'medium' as const };
-    expect(subscriptionMatches({ dimension: 'topic', values: ['billing'], minSeverity: 'low' }, alert)).toBe(true);
-    expect(subscriptionMatches({ dimension: 'tag', values: [], minSeverity: 'low' }, alert)).toBe(false);
-    expect(subscriptionMatches({ dimension: '', values: [], minSeverity: 'high' }, alert)).toBe(false);
+    expect(subscriptionMatches({ dimension: 'topic', values: ['billing'], metrics: [], minSeverity: 'low' }, alert)).toBe(true);
+    expect(subscriptionMatches({ dimension: 'tag', values: [], metrics: [], minSeverity: 'low' }, alert)).toBe(false);
+    expect(subscriptionMatches({ dimension: '', values: [], metrics: [], minSeverity: 'high' }, alert)).toBe(false);
+    const share = { series: 'negative_share:topic=Billing', severity: 'medium' as const };
+    expect(subscriptionMatches({ dimension: 'topic', values: ['billing'], metrics: [], minSeverity: 'low' }, share)).toBe(true);
+    expect(subscriptionMatches({ dimension: 'topic', values: ['billing'], metrics: ['negative_share'], minSeverity: 'low' }, share)).toBe(true);
+    expect(subscriptionMatches({ dimension: 'topic', values: ['billing'], metrics: ['volume'], minSeverity: 'low' }, share)).toBe(false);
+    expect(subscriptionMatches({ dimension: 'topic', values: ['billing'], metrics: ['negative_share'], minSeverity: 'low' }, alert)).toBe(false);
+  });
+
+  it('parses series keys of every metric; volume keys keep their original form', () => {
+    expect(parseSeries('all')).toEqual({ metric: 'volume', base: 'all', dimension: 'all', value: '' });
+    expect(parseSeries('tag=a:b=c')).toEqual({ metric: 'volume', base: 'tag=a:b=c', dimension: 'tag', value: 'a:b=c' });
+    expect(parseSeries(seriesKey('negative_share', 'tag=a:b'))).toEqual({ metric: 'negative_share', base: 'tag=a:b', dimension: 'tag', value: 'a:b' });
+    expect(seriesKey('volume', 'topic=x')).toBe('topic=x');
   });
 
   it('formats Slack notices with text for mobile and escapes control characters', () => {

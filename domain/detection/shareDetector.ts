@@ -1,0 +1,224 @@
+// A rise in a share — the fraction of customer messages with negative sentiment — per series, fed
+// one minute at a time: (messages, of which negative). The volume detector cannot see it: a bug that
+// makes customers angry without making more of them write leaves volume flat. A share has its own
+// denominator, so it is tested as a proportion: the last hour's and the last day's share against the
+// series' long-run share, by a z-test on the log-odds scale whose variance is the binomial noise of
+// the window's messages plus the variation of the true share between past hours (or days) of this
+// series — real shares drift more than coin flips (a single angry customer writes five messages,
+// evenings differ from mornings), and that part does not shrink with volume. Pure, JSON state, no clock.
+//
+// Written here rather than taken from a library: simple-statistics has batch tests only, and no
+// maintained package keeps a streaming proportion test's state as JSON between scheduled runs.
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface ShareDetectorOptions {
+  /** Half-life of the long-run share (slow: a spike of an hour barely moves it; a lasting change is adopted within weeks). */
+  baselineHalfLifeMinutes: number;
+  /** Messages the long-run share must rest on before anything is judged. */
+  minBaselineMessages: number;
+  /** Fewest messages in a window for its share to be tested (a share of 3 messages means little). */
+  minWindowMessages: number;
+  /** Fewest negative messages in a window that fires. */
+  minWindowNegatives: number;
+  /** One-sided z a window must exceed; two windows are tested each minute, so it is strict. */
+  zThreshold: number;
+  /** The window's share must also be at least this multiple of the long-run share (a rise worth a page). */
+  minRelativeLift: number;
+  /**
+   * Between-block variation of the true share before the series has shown its own, in log-odds
+   * (0.3: an hour's share typically about 30% off the long-run one), weighted as this many blocks.
+   */
+  priorLogOddsSpread: number;
+  priorSpreadBlocks: number;
+  /** Half-life, in blocks (hours for the hour window, days for the day window), of the spread estimate. */
+  spreadHalfLifeBlocks: number;
+}
+
+export const DEFAULT_SHARE_OPTIONS: ShareDetectorOptions = {
+  baselineHalfLifeMinutes: 14 * 24 * 60,
+  minBaselineMessages: 200,
+  minWindowMessages: 20,
+  minWindowNegatives: 5,
+  zThreshold: 4,
+  minRelativeLift: 1.5,
+  priorLogOddsSpread: 0.3,
+  priorSpreadBlocks: 4,
+  spreadHalfLifeBlocks: 30,
+};
+
+/** The two windows: the last hour (fast, for busy series) and the last day (for quieter ones). */
+export const SHARE_WINDOWS = ['hour', 'day'] as const;
+export type ShareWindow = (typeof SHARE_WINDOWS)[number];
+
+interface Spread {
+  /** Exponentially weighted sum of past blocks' excess squared deviation (beyond binomial noise), and their weight. */
+  sum: number;
+  weight: number;
+  /** The block in progress had an anomaly or a holiday: it is not evidence of ordinary variation. */
+  tainted: boolean;
+}
+
+export interface ShareSnapshot {
+  kind: 'share';
+  version: 1;
+  options: ShareDetectorOptions;
+  lastMinuteMs: number | null;
+  /** Decayed messages and negatives: the long-run share is negative / messages. */
+  baseline: { messages: number; negative: number };
+  /** Non-zero minutes of the last hour, [minuteMs, messages, negative], oldest first. */
+  minutes: [number, number, number][];
+  /** Non-zero clock hours of the last day including the current one, [hourMs, messages, negative], oldest first. */
+  hours: [number, number, number][];
+  spread: Record<ShareWindow, Spread>;
+}
+
+export interface ShareResult {
+  /** The tested window's share (0..1), or the long-run share when no window could be tested. */
+  observed: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  /** 0..1, 0.5 at the threshold: z² / (z² + threshold²) of the window that rose most. */
+  score: number;
+  isAnomaly: boolean;
+  window: ShareWindow | null;
+  messages: number;
+  negative: number;
+}
+
+export interface ShareDetector {
+  /**
+   * One minute: its messages and how many were negative. Scored, then learned. A `holiday` minute is
+   * scored but not learned (its customers are not the usual ones), like the volume detector's.
+   */
+  update(minuteMs: number, messages: number, negative: number, holiday?: boolean): ShareResult;
+  snapshot(): ShareSnapshot;
+}
+
+export function createShareDetector(options: Partial<ShareDetectorOptions> = {}): ShareDetector {
+  const fresh = (): Spread => ({ sum: 0, weight: 0, tainted: false });
+  return restoreShareDetector({
+    kind: 'share',
+    version: 1,
+    options: { ...DEFAULT_SHARE_OPTIONS, ...options },
+    lastMinuteMs: null,
+    baseline: { messages: 0, negative: 0 },
+    minutes: [],
+    hours: [],
+    spread: { hour: fresh(), day: fresh() },
+  });
+}
+
+export const isShareSnapshot = (snapshot: unknown): snapshot is ShareSnapshot => (snapshot as ShareSnapshot | null)?.kind === 'share';
+
+const logit = (p: number) => Math.log(p / (1 - p));
+const inverseLogit = (x: number) => 1 / (1 + Math.exp(-x));
+
+const sumOf = (rows: readonly [number, number, number][]) => rows.reduce((t, [, n, k]) => ({ messages: t.messages + n, negative: t.negative + k }), { messages: 0, negative: 0 });
+
+export function restoreShareDetector(snapshot: ShareSnapshot): ShareDetector {
+  const s: ShareSnapshot = structuredClone(snapshot);
+  const o = s.options;
+  const decayPerMinute = 2 ** (-1 / o.baselineHalfLifeMinutes);
+  const decayPerBlock = 2 ** (-1 / o.spreadHalfLifeBlocks);
+
+  /** Laplace-smoothed long-run share, so a series that has never had a negative message still has a finite test. */
+  const longRunShare = () => (s.baseline.negative + 0.5) / (s.baseline.messages + 1);
+  /**
+   * Shares are compared on the log-odds scale, where a share's drift is roughly symmetric (an hour at
+   * 2× the usual share is as common as one at ½×; on the plain scale the upper tail is much heavier).
+   * A window's log-odds vary by binomial noise, shrinking with its messages, plus τ², the variation of
+   * the true share between past blocks of this series, which does not (the prior's until it has shown its own).
+   */
+  const betweenVariance = (d: Spread) => Math.max(0, (d.sum + o.priorLogOddsSpread ** 2 * o.priorSpreadBlocks) / (d.weight + o.priorSpreadBlocks));
+  const binomialVariance = (p: number, messages: number) => 1 / (Math.max(messages, 1) * p * (1 - p));
+  /** Smoothed log-odds: finite for a window with no (or only) negative messages. */
+  const windowLogOdds = (messages: number, negative: number) => logit((negative + 0.5) / (messages + 1));
+
+  /** A finished block (an hour, or a day of hours) is evidence of how much the share varies here. */
+  const closeBlock = (window: ShareWindow, messages: number, negative: number) => {
+    const d = s.spread[window];
+    const p = longRunShare();
+    if (!d.tainted && messages >= o.minWindowMessages && s.baseline.messages >= o.minBaselineMessages) {
+      const noise = binomialVariance(p, messages);
+      // Winsorised at the threshold: one wild block cannot blind the test for weeks.
+      const deviation = Math.min(Math.abs(windowLogOdds(messages, negative) - logit(p)), o.zThreshold * Math.sqrt(noise + betweenVariance(d)));
+      d.sum = d.sum * decayPerBlock + deviation ** 2 - noise;
+      d.weight = d.weight * decayPerBlock + 1;
+    }
+    d.tainted = false;
+  };
+
+  const test = (window: ShareWindow, messages: number, negative: number) => {
+    const p = longRunShare();
+    const error = Math.sqrt(binomialVariance(p, messages) + betweenVariance(s.spread[window]));
+    const share = messages > 0 ? negative / messages : 0;
+    const z = (windowLogOdds(messages, negative) - logit(p)) / error;
+    const testable = messages >= o.minWindowMessages && s.baseline.messages >= o.minBaselineMessages;
+    const isAnomaly = testable && z >= o.zThreshold && negative >= o.minWindowNegatives && share >= o.minRelativeLift * p;
+    const band = o.zThreshold * error;
+    return { testable, isAnomaly, z, share, p, lower: inverseLogit(logit(p) - band), upper: inverseLogit(logit(p) + band), messages, negative };
+  };
+
+  return {
+    update(minuteMs, messages, negative, holiday = false) {
+      const hourMs = Math.floor(minuteMs / HOUR_MS) * HOUR_MS;
+      if (s.lastMinuteMs !== null && hourMs > Math.floor(s.lastMinuteMs / HOUR_MS) * HOUR_MS) {
+        // Hours (and days) that ended since the last minute: close their blocks, oldest first.
+        const lastHour = Math.floor(s.lastMinuteMs / HOUR_MS) * HOUR_MS;
+        for (let h = lastHour; h < hourMs; h += HOUR_MS) {
+          const bucket = s.hours.find(([at]) => at === h);
+          closeBlock('hour', bucket?.[1] ?? 0, bucket?.[2] ?? 0);
+          if ((h + HOUR_MS) % DAY_MS === 0) {
+            const day = sumOf(s.hours.filter(([at]) => at > h - DAY_MS && at <= h));
+            closeBlock('day', day.messages, day.negative);
+          }
+        }
+      }
+      s.lastMinuteMs = minuteMs;
+      s.minutes = s.minutes.filter(([at]) => at > minuteMs - HOUR_MS);
+      s.hours = s.hours.filter(([at]) => at > hourMs - DAY_MS);
+      if (messages > 0) {
+        s.minutes.push([minuteMs, messages, negative]);
+        const bucket = s.hours.at(-1);
+        if (bucket && bucket[0] === hourMs) {
+          bucket[1] += messages;
+          bucket[2] += negative;
+        } else s.hours.push([hourMs, messages, negative]);
+      }
+
+      const windows = { hour: sumOf(s.minutes), day: sumOf(s.hours) };
+      const tests = SHARE_WINDOWS.map((w) => ({ window: w, ...test(w, windows[w].messages, windows[w].negative) }));
+      const fired = tests.filter((t) => t.isAnomaly);
+      for (const t of fired) s.spread[t.window].tainted = true;
+      if (holiday) for (const w of SHARE_WINDOWS) s.spread[w].tainted = true;
+      const candidates = fired.length ? fired : tests.filter((t) => t.testable);
+      const top = candidates.reduce<(typeof tests)[number] | undefined>((best, t) => (!best || t.z > best.z ? t : best), undefined);
+
+      if (!holiday) {
+        s.baseline.messages = s.baseline.messages * decayPerMinute + messages;
+        s.baseline.negative = s.baseline.negative * decayPerMinute + negative;
+      }
+      if (!top) {
+        const p = longRunShare();
+        return { observed: p, expected: p, lower: p, upper: p, score: 0, isAnomaly: false, window: null, messages: 0, negative: 0 };
+      }
+      const z = Math.max(0, top.z);
+      return {
+        observed: top.share,
+        expected: top.p,
+        lower: top.lower,
+        upper: top.upper,
+        score: (z * z) / (z * z + o.zThreshold ** 2),
+        isAnomaly: top.isAnomaly,
+        window: top.window,
+        messages: top.messages,
+        negative: top.negative,
+      };
+    },
+    snapshot: () => structuredClone(s),
+  };
+}
