@@ -12,6 +12,9 @@
 //     holiday on (the stream has no spikes, so each is false), with the days undeclared and declared
 //     in the tenant's holiday calendar, next to the same days of the stream without holidays. Only the
 //     arrival process of the simulator is used here (planning whole tickets at this volume is slow).
+//  5. the negative-sentiment share (bench/detectionShare.ts): --share-incidents "mood incidents"
+//     multiply one topic's frustrated customers by --share-factor for --spike-minutes in a tenant at
+//     --share-tickets-per-day; false share alerts, incidents caught, latency, against a naive rule.
 // `--live` measures wall-clock latency through the running product instead (bench/detectionLive.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,6 +31,8 @@ import { generateArrivals } from '../simulator/arrivals.js';
 import { SeededRandom } from '../simulator/seededRandom.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TOPICS } from '../simulator/topics.js';
+import { negativeShareBench } from './detectionShare.js';
+import { minuteCounts, ticketsIn } from './minuteSeries.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const opts = new Command('bench:detection')
@@ -41,6 +46,9 @@ const opts = new Command('bench:detection')
   .option('--holiday-factor <x>', "holidays: volume on the two holidays, as a share of an ordinary day's", positiveNumber, 0.15)
   .option('--holiday-tickets-per-day <n>', 'holidays: tenant volume (≈ 35 a minute: where a weekly baseline shows the holidays)', positiveNumber, 50_000)
   .option('--holiday-weeks <n>', 'holidays: weeks of stream; the holidays are the Mondays of the last two weeks but one', positiveInteger, 8)
+  .option('--share-tickets-per-day <n>', 'negative share: tenant volume (≈ 1 a minute per topic: where an hour holds enough messages for a share)', positiveNumber, 20_000)
+  .option('--share-incidents <n>', 'negative share: mood incidents (one topic, its frustrated share multiplied)', positiveInteger, 12)
+  .option('--share-factor <x>', "negative share: multiplier of the frustrated customers' share in an incident (5: 12% → 60% of that topic's customers)", positiveNumber, 5)
   .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
   .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)', isoDate)
   .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', positiveInteger, 7)
@@ -49,7 +57,7 @@ const opts = new Command('bench:detection')
   .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', positiveInteger, 60)
   .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
+  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; shareTicketsPerDay: number; shareIncidents: number; shareFactor: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const WEEK_MS = 7 * DAY_MS;
@@ -58,21 +66,6 @@ const perDay = opts.ticketsPerDay;
 const start = new Date(Date.UTC(2026, 0, 5));
 const now = new Date(start.getTime() + weeks * WEEK_MS);
 const detectorOptions = { ...VOLUME_DETECTOR_OPTIONS, ...(opts.alertThreshold !== undefined ? { alertThreshold: opts.alertThreshold } : {}) };
-
-/** Minute counts per series of the tickets opened before `endMs`: each ticket counts once in every series it names. */
-function minuteCounts(tickets: Iterable<{ atMs: number; series: readonly string[] }>, endMs: number): Map<string, Map<number, number>> {
-  const counts = new Map<string, Map<number, number>>();
-  for (const { atMs, series } of tickets) {
-    const minute = Math.floor(atMs / MINUTE_MS) * MINUTE_MS;
-    if (minute >= endMs) continue;
-    for (const name of series) {
-      const perMinute = counts.get(name) ?? new Map<number, number>();
-      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
-      counts.set(name, perMinute);
-    }
-  }
-  return counts;
-}
 
 /** Per-topic minute counts of new tickets in a simulated stream. */
 function topicCounts(seed: number, spikes: { topicId: string; from: string; to: string; factor: number }[]): Map<string, Map<number, number>> {
@@ -152,12 +145,6 @@ function baselineFirings(counts: Map<number, number>): number[] {
   }
   return out;
 }
-
-const ticketsIn = (counts: Map<number, number> | undefined, fromMs: number, toMs: number) => {
-  let n = 0;
-  for (const [m, c] of counts ?? []) if (m >= fromMs && m < toMs) n += c;
-  return n;
-};
 
 /**
  * What the topic usually gets in a spike's slot: the mean count over the same weekday and time in
@@ -241,6 +228,9 @@ async function main(): Promise<void> {
   // 4. Holidays, undeclared and declared.
   const holiday = holidayFalseAlerts();
 
+  // 5. The negative-sentiment share.
+  const share = negativeShareBench({ start, endMs: now.getTime(), weeks, seed: opts.seed, ticketsPerDay: opts.shareTicketsPerDay, incidents: opts.shareIncidents, factor: opts.shareFactor, minutes: opts.spikeMinutes });
+
   const latencies = perSpike.flatMap((s) => (s.latency === null ? [] : [s.latency]));
   const baselineLatencies = perSpike.flatMap((s) => (s.baselineLatency === null ? [] : [s.baselineLatency]));
   const q = (xs: number[], p: number) => (xs.length ? quantile(xs, p) : NaN);
@@ -253,6 +243,7 @@ async function main(): Promise<void> {
     baseline: { caught: baselineLatencies.length, p50: q(baselineLatencies, 0.5), p95: q(baselineLatencies, 0.95) },
     passCost: cost,
     holidays: holiday,
+    negativeShare: share,
     perSpike,
   };
   mkdirSync(opts.out, { recursive: true });
@@ -270,6 +261,8 @@ async function main(): Promise<void> {
   console.log(`one scheduled pass per series (JSON state in, 1 minute, JSON state out): busiest topic median ${cost.busiest.medianUs.toFixed(0)} µs, p95 ${cost.busiest.p95Us.toFixed(0)} µs, state ${cost.busiest.snapshotBytes} B; quietest median ${cost.quietest.medianUs.toFixed(0)} µs, state ${cost.quietest.snapshotBytes} B`);
   const { falseAlertsAfter: h } = holiday;
   console.log(`holidays (${holiday.days.join(', ')}: Mondays at ${holiday.factor}× volume, ${holiday.ticketsPerDay} tickets a day), false alerts over the ${holiday.daysAfter} days after, ${holiday.series} series (topics + the whole volume): undeclared ${h.undeclared} (whole volume ${h.totalUndeclared}), declared in the calendar ${h.declared} (${h.totalDeclared}); the same days of the stream without holidays ${h.quiet} (${h.totalQuiet})`);
+  const [sl, nv] = [share.supportloop, share.naive];
+  console.log(`negative share (${share.ticketsPerDay} tickets a day, ${(100 * share.negativeShare).toFixed(1)}% negative, ${share.incidents} incidents: one topic's frustrated share ×${share.factor} for ${share.minutes} min): false share alerts ${sl.falseAlerts} over ${share.topicWeeks} topic-weeks = ${sl.falseAlertsPerTopicWeek.toFixed(3)} per topic-week, caught ${sl.caught}/${share.incidents}, p50 ${sl.p50} min, p95 ${sl.p95} min; naive 3σ hourly rule ${nv.falseAlerts} false (${nv.falseAlertsPerTopicWeek.toFixed(3)} per topic-week), caught ${nv.caught}/${share.incidents}, p50 ${nv.p50} min`);
   console.log(`wall-clock alert latency adds ≤ one detection interval (default 60 s) plus webhook delivery (--live measures it); results: ${path.join(opts.out, 'detection.json')}, spikes-caught.png`);
 }
 

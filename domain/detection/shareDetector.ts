@@ -5,7 +5,8 @@
 // series' long-run share, by a z-test on the log-odds scale whose variance is the binomial noise of
 // the window's messages plus the variation of the true share between past hours (or days) of this
 // series — real shares drift more than coin flips (a single angry customer writes five messages,
-// evenings differ from mornings), and that part does not shrink with volume. Pure, JSON state, no clock.
+// evenings differ from mornings), and that part does not shrink with volume — and by the binomial
+// score test, which small windows need. Pure, JSON state, no clock.
 //
 // Written here rather than taken from a library: simple-statistics has batch tests only, and no
 // maintained package keeps a streaming proportion test's state as JSON between scheduled runs.
@@ -23,17 +24,27 @@ export interface ShareDetectorOptions {
   minWindowMessages: number;
   /** Fewest negative messages in a window that fires. */
   minWindowNegatives: number;
-  /** One-sided z a window must exceed; two windows are tested each minute, so it is strict. */
+  /**
+   * One-sided z a window must exceed. From the same budget as the sparse count test's (0.1 false
+   * alerts per series-week): overlapping hour windows tested every minute are about 24 independent
+   * tests a day, plus the day window, so ~175 a week, and 0.1 / 175 is z ≈ 3.25 for a normal tail;
+   * 3.5 leaves room for the heavier tails of real shares.
+   */
   zThreshold: number;
-  /** The window's share must also be at least this multiple of the long-run share (a rise worth a page). */
-  minRelativeLift: number;
+  /**
+   * The window's odds of a negative message must also be at least this multiple of the long-run odds
+   * (a rise worth a page: 10% → 14%, 45% → 55%). Odds rather than the share itself, so a topic whose
+   * messages are usually half negative can still rise.
+   */
+  minOddsRatio: number;
   /**
    * Between-block variation of the true share before the series has shown its own, in log-odds
-   * (0.3: an hour's share typically about 30% off the long-run one), weighted as this many blocks.
+   * (0.3: an hour's share typically about 30% off the long-run one), weighted as this many blocks
+   * without binomial noise.
    */
   priorLogOddsSpread: number;
   priorSpreadBlocks: number;
-  /** Half-life, in blocks (hours for the hour window, days for the day window), of the spread estimate. */
+  /** Half-life, in blocks (hours for the hour window, days for the day window), of the τ² estimate. */
   spreadHalfLifeBlocks: number;
 }
 
@@ -42,8 +53,8 @@ export const DEFAULT_SHARE_OPTIONS: ShareDetectorOptions = {
   minBaselineMessages: 200,
   minWindowMessages: 20,
   minWindowNegatives: 5,
-  zThreshold: 4,
-  minRelativeLift: 1.5,
+  zThreshold: 3.5,
+  minOddsRatio: 1.5,
   priorLogOddsSpread: 0.3,
   priorSpreadBlocks: 4,
   spreadHalfLifeBlocks: 30,
@@ -54,7 +65,7 @@ export const SHARE_WINDOWS = ['hour', 'day'] as const;
 export type ShareWindow = (typeof SHARE_WINDOWS)[number];
 
 interface Spread {
-  /** Exponentially weighted sum of past blocks' excess squared deviation (beyond binomial noise), and their weight. */
+  /** Exponentially weighted, precision-weighted sum of past blocks' squared deviation beyond binomial noise, and the weights' sum. */
   sum: number;
   weight: number;
   /** The block in progress had an anomaly or a holiday: it is not evidence of ordinary variation. */
@@ -131,9 +142,14 @@ export function restoreShareDetector(snapshot: ShareSnapshot): ShareDetector {
    * Shares are compared on the log-odds scale, where a share's drift is roughly symmetric (an hour at
    * 2× the usual share is as common as one at ½×; on the plain scale the upper tail is much heavier).
    * A window's log-odds vary by binomial noise, shrinking with its messages, plus τ², the variation of
-   * the true share between past blocks of this series, which does not (the prior's until it has shown its own).
+   * the true share between past blocks of this series, which does not (the prior's until it has shown
+   * its own). τ² is a method-of-moments estimate — each block's squared deviation less its binomial
+   * noise — weighted by the inverse square of the block's variance, so a quiet night hour of 20
+   * messages (noise ≈ 0.5) cannot outweigh a busy afternoon of 300 (noise ≈ 0.03); the prior counts as
+   * priorSpreadBlocks blocks without noise.
    */
-  const betweenVariance = (d: Spread) => Math.max(0, (d.sum + o.priorLogOddsSpread ** 2 * o.priorSpreadBlocks) / (d.weight + o.priorSpreadBlocks));
+  const priorWeight = o.priorSpreadBlocks / o.priorLogOddsSpread ** 4;
+  const betweenVariance = (d: Spread) => Math.max(0, (d.sum + o.priorLogOddsSpread ** 2 * priorWeight) / (d.weight + priorWeight));
   const binomialVariance = (p: number, messages: number) => 1 / (Math.max(messages, 1) * p * (1 - p));
   /** Smoothed log-odds: finite for a window with no (or only) negative messages. */
   const windowLogOdds = (messages: number, negative: number) => logit((negative + 0.5) / (messages + 1));
@@ -144,23 +160,41 @@ export function restoreShareDetector(snapshot: ShareSnapshot): ShareDetector {
     const p = longRunShare();
     if (!d.tainted && messages >= o.minWindowMessages && s.baseline.messages >= o.minBaselineMessages) {
       const noise = binomialVariance(p, messages);
-      // Winsorised at the threshold: one wild block cannot blind the test for weeks.
-      const deviation = Math.min(Math.abs(windowLogOdds(messages, negative) - logit(p)), o.zThreshold * Math.sqrt(noise + betweenVariance(d)));
-      d.sum = d.sum * decayPerBlock + deviation ** 2 - noise;
-      d.weight = d.weight * decayPerBlock + 1;
+      const variance = noise + betweenVariance(d);
+      // The deviation is taken on the share scale, where binomial noise is exactly p(1-p)/n (the
+      // smoothed log-odds of a small block are biased and noisier than that), then carried to the
+      // log-odds scale by the slope p(1-p); winsorised at the threshold, so one wild block cannot
+      // blind the test for weeks.
+      const slope = p * (1 - p);
+      const deviation = Math.min(Math.abs(negative / messages - p) / slope, o.zThreshold * Math.sqrt(variance));
+      const weight = 1 / variance ** 2;
+      d.sum = d.sum * decayPerBlock + weight * (deviation ** 2 - noise);
+      d.weight = d.weight * decayPerBlock + weight;
     }
     d.tainted = false;
   };
 
+  /**
+   * Two tests, both must pass: the log-odds test above (beyond the series' usual drift), and the
+   * binomial score test on the share itself (continuity-corrected). The log-odds test alone is
+   * anti-conservative for a small window of a usually-negative series — the log-odds stretch towards
+   * 1, so 23 of 26 against a usual 53% read as z 4.5 where the binomial tail is 2·10⁻⁴ (z 3.5); the
+   * score test alone knows nothing of drift. z is the smaller of the two, the band the wider.
+   */
   const test = (window: ShareWindow, messages: number, negative: number) => {
     const p = longRunShare();
-    const error = Math.sqrt(binomialVariance(p, messages) + betweenVariance(s.spread[window]));
+    const n = Math.max(messages, 1);
+    const error = Math.sqrt(binomialVariance(p, n) + betweenVariance(s.spread[window]));
     const share = messages > 0 ? negative / messages : 0;
-    const z = (windowLogOdds(messages, negative) - logit(p)) / error;
+    const binomialSd = Math.sqrt(n * p * (1 - p));
+    const z = Math.min((windowLogOdds(messages, negative) - logit(p)) / error, (negative - n * p - 0.5) / binomialSd);
     const testable = messages >= o.minWindowMessages && s.baseline.messages >= o.minBaselineMessages;
-    const isAnomaly = testable && z >= o.zThreshold && negative >= o.minWindowNegatives && share >= o.minRelativeLift * p;
-    const band = o.zThreshold * error;
-    return { testable, isAnomaly, z, share, p, lower: inverseLogit(logit(p) - band), upper: inverseLogit(logit(p) + band), messages, negative };
+    const oddsRatio = share >= 1 ? Infinity : share / (1 - share) / (p / (1 - p));
+    const isAnomaly = testable && z >= o.zThreshold && negative >= o.minWindowNegatives && oddsRatio >= o.minOddsRatio;
+    const band = (o.zThreshold * binomialSd + 0.5) / n;
+    const upper = Math.min(1, Math.max(inverseLogit(logit(p) + o.zThreshold * error), p + band));
+    const lower = Math.max(0, Math.min(inverseLogit(logit(p) - o.zThreshold * error), p - band));
+    return { testable, isAnomaly, z, share, p, lower, upper, messages, negative };
   };
 
   return {

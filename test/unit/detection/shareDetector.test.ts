@@ -81,6 +81,29 @@ describe('negative-sentiment share detector', () => {
     expect(results.every((r) => r.window === null)).toBe(true);
   });
 
+  it('judges a small window of a usually-negative series by its binomial tail too, not by the log-odds alone', () => {
+    const warmed = () => {
+      const detector = createShareDetector();
+      for (const m of generate(9, { perMinute: 1, share: 0.53, days: 3 })) detector.update(m.minute, m.messages, m.negative);
+      // An hour with no messages, then 20 at once: the hour window holds just those.
+      for (let i = 0; i < 59; i++) detector.update(START + 3 * DAY_MS + i * MINUTE_MS, 0, 0);
+      return detector;
+    };
+    // 18 of 20: the log-odds read it as z ≈ 4, the binomial tail as z ≈ 3.1.
+    const eighteen = warmed().update(START + 3 * DAY_MS + 59 * MINUTE_MS, 20, 18);
+    expect([eighteen.window, eighteen.messages, eighteen.isAnomaly]).toEqual(['hour', 20, false]);
+    const twenty = warmed().update(START + 3 * DAY_MS + 59 * MINUTE_MS, 20, 20);
+    expect(twenty.isAnomaly).toBe(true);
+  });
+
+  it('lets a usually half-negative topic rise: 45% to 65% is an odds ratio above 2, though not 1.5× the share', () => {
+    const at = START + 10 * DAY_MS + 14 * HOUR_MS;
+    const anomalies = anomalousMinutes(feed(10, { perMinute: 5, share: 0.45, days: 11, rise: { at, minutes: 120, shareFactor: 0.65 / 0.45 } }));
+    expect(anomalies.length).toBeGreaterThan(0);
+    expect(anomalies[0]! - at).toBeGreaterThanOrEqual(0);
+    expect(anomalies[0]! - at).toBeLessThanOrEqual(HOUR_MS);
+  });
+
   it('scores a holiday minute but learns nothing from it', () => {
     const detector = createShareDetector();
     for (const m of generate(6, { perMinute: 5, share: 0.15, days: 3 })) detector.update(m.minute, m.messages, m.negative);
