@@ -71,4 +71,16 @@ describe('alert lifecycle', () => {
     expect(slack.text).toContain('&lt;a&amp;b&gt;');
     expect(slack.blocks.length).toBeGreaterThan(0);
   });
+
+  it('words and rounds a negative-share notice as shares, a volume notice as messages per minute', () => {
+    const { alert } = run([spike(0)]);
+    const share = { ...alert!, series: 'negative_share:topic=billing', observed: 0.41237, expected: 0.11111, lower: 0.05, upper: 0.23456 };
+    const json = alertNotice('acme', share, 'firing');
+    expect(json).toMatchObject({ metric: 'negative_share', series: { dimension: 'topic', value: 'billing' }, observed: 0.4124, expected: 0.1111, band: { upper: 0.2346 } });
+    expect((formatNotice(json, 'slack') as { text: string }).text).toContain('Negative-sentiment rise in topic “billing”: 41.2% of messages negative vs usual 11.1% (band ≤ 23.5%)');
+    expect((formatNotice(alertNotice('acme', share, 'resolved'), 'slack') as { text: string }).text).toBe('Resolved: negative-sentiment rise in topic “billing”');
+    const volume = alertNotice('acme', { ...alert!, series: 'topic=billing' }, 'firing');
+    expect(volume.metric).toBe('volume');
+    expect((formatNotice(volume, 'slack') as { text: string }).text).toMatch(/Ticket spike in topic “billing”: \d+\/min vs expected/);
+  });
 });
