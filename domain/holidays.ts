@@ -34,7 +34,22 @@ export const DEFAULT_HOLIDAY_CALENDAR: HolidayCalendar = { country: '', region: 
 /** Holiday types that close offices (date-holidays also lists observances such as Mother's Day). */
 const DAYS_OFF: HolidaysTypes.HolidayType[] = ['public', 'bank'];
 
-const holidaysOf = (country: string, region: string) => new Holidays(country, region, { types: DAYS_OFF, languages: ['en'] });
+/**
+ * date-holidays parses a country's rules when an instance is built and evaluates them on every
+ * query (together ~3 ms, and a detection pass asks for every tenant every minute), so instances
+ * (per country, region and time zone) and each year's days are kept: a handful per process.
+ */
+const instances = new Map<string, Holidays>();
+function holidaysOf(country: string, region: string, timeZone?: string): Holidays {
+  const key = `${country}/${region}/${timeZone ?? ''}`;
+  let holidays = instances.get(key);
+  if (!holidays) {
+    holidays = new Holidays(country, region, { types: DAYS_OFF, languages: ['en'] });
+    if (timeZone) holidays.setTimezone(timeZone);
+    instances.set(key, holidays);
+  }
+  return holidays;
+}
 
 export function holidayCalendarFor(overrides: HolidayCalendarOverrides = {}): HolidayCalendar {
   const country = overrides.country ?? DEFAULT_HOLIDAY_CALENDAR.country;
@@ -73,16 +88,26 @@ export interface HolidayDay {
   source: 'country' | 'dates';
 }
 
+/** A country's holidays of one year in the calendar's zone: computed once (date-holidays evaluates its rules on every call). */
+const years = new Map<string, readonly HolidayDay[]>();
+function countryYear(calendar: HolidayCalendar, year: number): readonly HolidayDay[] {
+  const key = `${calendar.country}/${calendar.region}/${calendar.timeZone}/${year}`;
+  let days = years.get(key);
+  if (!days) {
+    days = holidaysOf(calendar.country, calendar.region, calendar.timeZone)
+      .getHolidays(year)
+      .map((h) => ({ startMs: h.start.getTime(), endMs: h.end.getTime(), name: h.name, source: 'country' as const }));
+    years.set(key, days);
+  }
+  return days;
+}
+
 /** The calendar's days that overlap [fromMs, toMs), sorted by start (a DST day lasts 23 or 25 hours). */
 export function holidayDays(calendar: HolidayCalendar, fromMs: number, toMs: number): HolidayDay[] {
   const days: HolidayDay[] = [];
   if (calendar.country) {
-    const holidays = holidaysOf(calendar.country, calendar.region);
-    holidays.setTimezone(calendar.timeZone);
     const [first, last] = [fromMs, toMs].map((ms) => DateTime.fromMillis(ms, { zone: calendar.timeZone }).year) as [number, number];
-    for (let year = first; year <= last; year++) {
-      for (const h of holidays.getHolidays(year)) days.push({ startMs: h.start.getTime(), endMs: h.end.getTime(), name: h.name, source: 'country' });
-    }
+    for (let year = first; year <= last; year++) days.push(...countryYear(calendar, year));
   }
   for (const date of calendar.dates) {
     const start = DateTime.fromISO(date, { zone: calendar.timeZone });
