@@ -1,5 +1,5 @@
 // Alerts and their lifecycle (firing → resolved), latest version per alert.
-import type { AlertState, Severity } from '../domain/alerts.js';
+import type { AlertMetric, AlertState, Severity } from '../domain/alerts.js';
 import { parseSeries } from '../domain/alerts.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
@@ -93,11 +93,12 @@ export async function alertExists(ch: ClickHouse, tenantId: string, alertId: str
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
-export async function listAlerts(ch: ClickHouse, tenantId: string, q: { status?: string; limit: number }): Promise<AlertState[]> {
+export async function listAlerts(ch: ClickHouse, tenantId: string, q: { status?: string; metric?: AlertMetric; limit: number }): Promise<AlertState[]> {
   const rows = await ch.query<AlertRow>(
     `SELECT ${COLUMNS} FROM ${ch.table(TABLES.alerts)} FINAL WHERE tenant_id = {tenantId:String} AND ({status:String} = '' OR status = {status:String})
+       AND ({metric:String} = '' OR metric = {metric:String})
      ORDER BY started_at DESC LIMIT {limit:UInt32}`,
-    { tenantId, status: q.status ?? '', limit: q.limit },
+    { tenantId, status: q.status ?? '', metric: q.metric ?? '', limit: q.limit },
   );
   return rows.map(fromRow);
 }

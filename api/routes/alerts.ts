@@ -170,19 +170,19 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     },
   );
 
-  app.get<{ Querystring: { status?: 'firing' | 'resolved'; limit?: number } }>(
+  app.get<{ Querystring: { status?: 'firing' | 'resolved'; metric?: AlertMetric; limit?: number } }>(
     '/v1/alerts',
     {
       schema: {
         summary: 'Spike alerts, newest first',
         tags: ['alerts'],
         security,
-        querystring: Query({ status: Type.Optional(literals(['firing', 'resolved'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+        querystring: Query({ status: Type.Optional(literals(['firing', 'resolved'] as const)), metric: Type.Optional(literals(ALERT_METRICS)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
         response: { 200: Type.Object({ alerts: Type.Array(AlertView) }), 400: ErrorResponse, 401: ErrorResponse },
       },
     },
     async (request) => ({
-      alerts: (await listAlerts(ch, request.tenant.tenantId, { status: request.query.status, limit: request.query.limit ?? 100 })).map((a) => ({
+      alerts: (await listAlerts(ch, request.tenant.tenantId, { status: request.query.status, metric: request.query.metric, limit: request.query.limit ?? 100 })).map((a) => ({
         alertId: a.alertId,
         series: a.series,
         metric: parseSeries(a.series).metric,

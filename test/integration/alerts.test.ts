@@ -189,6 +189,11 @@ describe('spike alerts', () => {
     expect(Date.parse(share!.startedAt)).toBeGreaterThanOrEqual(riseStart);
     // The volume rose too (its own alert), but the subscription takes the share's only.
     expect(alerts.some((a) => a.series === 'tag=invoices' && a.metric === 'volume')).toBe(true);
+    const shareOnly = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?metric=negative_share', headers })).json().alerts as { metric: string }[];
+    expect(shareOnly.length).toBe(alerts.filter((a) => a.metric === 'negative_share').length);
+    expect(shareOnly.every((a) => a.metric === 'negative_share')).toBe(true);
+    const badFilter = await sl.app!.inject({ method: 'GET', url: '/v1/alerts?metric=mood', headers });
+    expect([badFilter.statusCode, badFilter.json().field]).toEqual([400, 'querystring.metric']);
     const notices = await eventually(async () => {
       const mine = received.slice(before).filter((r) => r.status === 200 && r.body.alertId.startsWith('negative_share:'));
       return mine.length > 0 ? mine : undefined;
