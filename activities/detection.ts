@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
-import { ALERT_METRICS, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
 import { MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
@@ -56,16 +56,21 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const previous = new Map(states.map((s) => [s.series, s]));
       const afterMs = Math.min(newSeriesFromMs - MINUTE_MS, ...states.map((s) => s.lastMinuteMs));
       const holidays = holidayIntervals(holidayDays(calendar, afterMs, untilMs + MINUTE_MS));
-      // Per base series ("topic=billing"): its messages and negative messages per minute.
+      // Per event kind and base series ("message.customer|topic=billing"): events per minute, and the negative ones.
       const counts = new Map<string, Map<number, number>>();
       const negatives = new Map<string, Map<number, number>>();
-      const minuteMap = (maps: Map<string, Map<number, number>>, series: string) => maps.get(series) ?? maps.set(series, new Map()).get(series)!;
+      const minuteMap = (maps: Map<string, Map<number, number>>, key: string) => maps.get(key) ?? maps.set(key, new Map()).get(key)!;
+      const sourceKey = (kind: string, base: string) => `${kind}|${base}`;
       for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs)) {
-        minuteMap(counts, c.series).set(c.minuteMs, c.count);
-        if (c.negative > 0) minuteMap(negatives, c.series).set(c.minuteMs, c.negative);
+        minuteMap(counts, sourceKey(c.kind, c.series)).set(c.minuteMs, c.count);
+        if (c.negative > 0) minuteMap(negatives, sourceKey(c.kind, c.series)).set(c.minuteMs, c.negative);
       }
-      // Every base series with messages is watched for each metric (its volume, its negative share).
-      const watched = new Set([...previous.keys(), ...[...counts.keys()].flatMap((base) => ALERT_METRICS.map((metric) => seriesKey(metric, base)))]);
+      // A base series with events of a kind is watched for every metric that reads that kind.
+      const watched = new Set(previous.keys());
+      for (const key of counts.keys()) {
+        const [kind, base] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
+        for (const metric of ALERT_METRICS) if (METRIC_SOURCES[metric].kind === kind) watched.add(seriesKey(metric, base));
+      }
 
       const updatedStates: SeriesDetectorState[] = [];
       const changedAlerts: AlertState[] = [];
@@ -74,9 +79,10 @@ export function createDetectionActivities(deps: DetectionDeps) {
       for (const series of watched) {
         const prior = previous.get(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
-        const { base } = parseSeries(series);
+        const { metric, base } = parseSeries(series);
+        const source = sourceKey(METRIC_SOURCES[metric].kind, base);
         const result = runSeriesPass(
-          { series, previous: prior, counts: counts.get(base) ?? new Map(), negatives: negatives.get(base), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
+          { series, previous: prior, counts: counts.get(source) ?? new Map(), negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
           nowMs,
           deps.policy,
         );

@@ -13,7 +13,7 @@
 // anomalous minute. The volume panel therefore draws an SQL approximation of the band (same
 // interval in earlier weeks, Poisson width) and overlays the alerts' own figures as points.
 import { resolveOptions } from '../domain/detection/detectorOptions.js';
-import { SEVERITIES } from '../domain/alerts.js';
+import { ALERT_METRICS, METRIC_SOURCES, SEVERITIES } from '../domain/alerts.js';
 import { VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
 import { VOLUME_KIND } from '../store/spikeSeries.js';
 import { TABLES } from '../store/tables.js';
@@ -105,11 +105,15 @@ FROM (
 GROUP BY time, topic
 ORDER BY time, topic`;
 
+/** What a count metric's alert counts, per metric (domain/alerts.ts METRIC_SOURCES). */
+const COUNT_METRICS = ALERT_METRICS.filter((m) => METRIC_SOURCES[m].measure === 'count');
+const COUNT_UNIT = `transform(metric, [${COUNT_METRICS.map((m) => `'${m}'`).join(', ')}], [${COUNT_METRICS.map((m) => `'${METRIC_SOURCES[m].unit}'`).join(', ')}], 'events')`;
+
 /** Alerts as annotation regions: from the first anomalous minute to the resolve (a firing one to the range end). */
 const alertAnnotations = `SELECT started_at AS time, ifNull(resolved_at, $__toTime) AS timeEnd,
-  concat(series, ': ', severity, ' alert, ', status, '. ', if(metric = 'volume',
-    concat('Reported at up to ', toString(observed), ' messages/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2))),
-    concat('Negative share up to ', toString(round(100 * observed, 1)), '%; at its last report usual ', toString(round(100 * expected, 1)), '%, band up to ', toString(round(100 * upper, 1)), '%')),
+  concat(series, ': ', severity, ' alert, ', status, '. ', if(metric = 'negative_share',
+    concat('Negative share up to ', toString(round(100 * observed, 1)), '%; at its last report usual ', toString(round(100 * expected, 1)), '%, band up to ', toString(round(100 * upper, 1)), '%'),
+    concat('Reported at up to ', toString(observed), ' ', ${COUNT_UNIT}, '/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2)))),
     '; score ', toString(round(score, 2)), '.') AS text,
   concat(status, ',', severity, ',', replaceAll(series, ',', ' ')) AS tags
 FROM ${TABLES.alerts} FINAL
@@ -216,7 +220,7 @@ export function anomaliesDashboard() {
     }),
     tablePanel(2, {
       title: 'Firing alerts now',
-      description: `Alerts still firing, whatever the time range, most severe first. Metric volume: customer messages per minute; negative_share: the share (0 to 1) of them with negative sentiment over the last hour or day. Observed: the highest value among the minutes the detector reported (for volume, the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. ${ALERT_SCOPE_TEXT}`,
+      description: `Alerts still firing, whatever the time range, most severe first. Metric volume: customer messages per minute; escalations, reopens: those events per minute; negative_share: the share (0 to 1) of customer messages with negative sentiment over the last hour or day. Observed: the highest value among the minutes the detector reported (for volume, the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. ${ALERT_SCOPE_TEXT}`,
       sql: firingNow,
       unit: 'short',
       sortBy: { displayName: 'Score', desc: true },

@@ -1,6 +1,6 @@
 // What a subscriber receives: a JSON notice (signed the Standard Webhooks way by the delivery
 // activity) or Slack-compatible `text` + `blocks` (Slack's mobile notifications read only `text`).
-import { parseSeries, type AlertMetric, type AlertState, type NoticeKind } from './alerts.js';
+import { METRIC_SOURCES, parseSeries, type AlertMetric, type AlertState, type NoticeKind } from './alerts.js';
 
 export const NOTICE_FORMATS = ['json', 'slack'] as const;
 export type NoticeFormat = (typeof NOTICE_FORMATS)[number];
@@ -9,7 +9,7 @@ export interface AlertNotice {
   type: `alert.${NoticeKind}`;
   tenantId: string;
   alertId: string;
-  /** volume: observed/expected/band are customer messages per minute; negative_share: shares 0..1 of them with negative sentiment. */
+  /** observed/expected/band: per minute (customer messages for volume, escalations, reopens); for negative_share, shares 0..1 of messages with negative sentiment. */
   metric: AlertMetric;
   series: { dimension: string; value: string };
   severity: string;
@@ -23,8 +23,8 @@ export interface AlertNotice {
 
 export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind): AlertNotice {
   const { metric, dimension, value } = parseSeries(alert.series);
-  // Shares keep four decimals (a share of 0.1234 is 12.34%); volumes two.
-  const round = (x: number) => Number(x.toFixed(metric === 'volume' ? 2 : 4));
+  // Shares keep four decimals (a share of 0.1234 is 12.34%); counts per minute two.
+  const round = (x: number) => Number(x.toFixed(METRIC_SOURCES[metric].measure === 'count' ? 2 : 4));
   return {
     type: `alert.${kind}`,
     tenantId,
@@ -41,6 +41,8 @@ export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKin
   };
 }
 
+const SPIKE_NAMES: Record<AlertMetric, string> = { volume: 'Ticket spike', negative_share: 'Negative-sentiment rise', escalations: 'Escalation spike', reopens: 'Reopen spike' };
+
 /** Slack escapes: &, < and > are control characters in mrkdwn. */
 const escapeSlack = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -48,10 +50,10 @@ export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown
   if (format === 'json') return notice;
   const what = notice.series.value ? `${notice.series.dimension} “${notice.series.value}”` : 'all tickets';
   const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
-  const spike = notice.metric === 'volume' ? 'Ticket spike' : 'Negative-sentiment rise';
+  const spike = SPIKE_NAMES[notice.metric];
   const figures =
-    notice.metric === 'volume'
-      ? `${notice.observed}/min vs expected ${notice.expected} (band ≤ ${notice.band.upper})`
+    METRIC_SOURCES[notice.metric].measure === 'count'
+      ? `${notice.observed} ${METRIC_SOURCES[notice.metric].unit}/min vs expected ${notice.expected} (band ≤ ${notice.band.upper})`
       : `${percent(notice.observed)} of messages negative vs usual ${percent(notice.expected)} (band ≤ ${percent(notice.band.upper)})`;
   const headline = notice.type === 'alert.resolved' ? `Resolved: ${spike.toLowerCase()} in ${what}` : `[${notice.severity.toUpperCase()}] ${spike} in ${what}: ${figures}`;
   return {

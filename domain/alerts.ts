@@ -1,6 +1,7 @@
 // The alert lifecycle of one series, minute by minute: firing → (re-notified only when severity
 // rises) → resolved, with a cooldown so a flapping series does not page twice. Pure: the detection
 // activity feeds it the detector's result per minute and persists what it returns.
+import type { InboundEventKind } from './events.js';
 
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -124,11 +125,20 @@ export function stepAlert(series: string, previous: AlertState | undefined, m: M
 }
 
 /**
- * What a series measures: customer messages per minute (`volume`), or the share of them with negative
- * sentiment (`negative_share`, domain/detection/shareDetector.ts).
+ * What a series measures: customer messages per minute (`volume`), the share of them with negative
+ * sentiment (`negative_share`, domain/detection/shareDetector.ts), escalations and reopens per
+ * minute (`escalations`, `reopens`: a fix that did not work, a topic agents cannot handle).
  */
-export const ALERT_METRICS = ['volume', 'negative_share'] as const;
+export const ALERT_METRICS = ['volume', 'negative_share', 'escalations', 'reopens'] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
+
+/** The events each metric reads, and whether it counts them (the streaming detector) or their negative share. */
+export const METRIC_SOURCES: Record<AlertMetric, { kind: InboundEventKind; measure: 'count' | 'negativeShare'; unit: string }> = {
+  volume: { kind: 'message.customer', measure: 'count', unit: 'messages' },
+  negative_share: { kind: 'message.customer', measure: 'negativeShare', unit: 'messages' },
+  escalations: { kind: 'ticket.escalated', measure: 'count', unit: 'escalations' },
+  reopens: { kind: 'ticket.reopened', measure: 'count', unit: 'reopens' },
+};
 
 /**
  * A series key: the volume series keep their original keys ("topic=billing", "all"), other metrics

@@ -1,8 +1,9 @@
 // One scheduled detection pass over one series: feed every complete minute since the last pass
 // (zeros included — a count series is mostly zeros) to its detector — the streaming detector for
-// volume, the share detector for the negative-sentiment share — and step the series' alert
-// lifecycle minute by minute. Pure; the detection activity does the I/O around it.
-import { DEFAULT_ALERT_POLICY, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
+// counts (messages, escalations, reopens), the share detector for the negative-sentiment share —
+// and step the series' alert lifecycle minute by minute. Pure; the detection activity does the I/O
+// around it.
+import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
 import { createShareDetector, isShareSnapshot, restoreShareDetector, type ShareSnapshot } from './detection/shareDetector.js';
 import { createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
 import type { DetectorOptions } from './detection/detectorOptions.js';
@@ -56,7 +57,7 @@ interface MinuteDetector {
 
 function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector {
   const snapshot = pass.previous?.snapshot;
-  if (parseSeries(pass.series).metric === 'negative_share') {
+  if (METRIC_SOURCES[parseSeries(pass.series).metric].measure === 'negativeShare') {
     const share = isShareSnapshot(snapshot) ? restoreShareDetector(snapshot) : createShareDetector();
     return {
       update: (minute, holiday) => share.update(minute, pass.counts.get(minute) ?? 0, pass.negatives?.get(minute) ?? 0, holiday),

@@ -11,7 +11,7 @@ export interface AlertSubscription {
   dimension: string;
   /** Values of the dimension to match; empty = any value. */
   values: string[];
-  /** Which metrics' alerts (volume, negative_share); empty = every metric. */
+  /** Which metrics' alerts (domain/alerts.ts ALERT_METRICS); empty = every metric. */
   metrics: AlertMetric[];
   minSeverity: Severity;
   targetUrl: string;

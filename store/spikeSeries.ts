@@ -1,35 +1,40 @@
-// The series spike detection watches: customer messages per minute, and how many of them were
-// negative, overall and by topic, channel, segment and tag, read from the per-minute rollups. Only
+// The series spike detection watches, read from the per-minute rollups: per minute, overall and by
+// topic, channel, segment and tag, the events each alert metric reads (domain/alerts.ts
+// METRIC_SOURCES: customer messages and how many of them were negative, escalations, reopens). Only
 // non-zero minutes come back; the caller fills the zeros (a count series is mostly zeros).
+import { METRIC_SOURCES } from '../domain/alerts.js';
 import type { ClickHouse } from './clickhouse.js';
 import { clickHouseTimeMs, TABLES, toClickHouseSeconds } from './tables.js';
 
-export const VOLUME_KIND = 'message.customer';
+export const VOLUME_KIND = METRIC_SOURCES.volume.kind;
+const WATCHED_KINDS = [...new Set(Object.values(METRIC_SOURCES).map((m) => m.kind))];
 
 export interface SeriesCount {
+  /** The base series ("topic=billing", "all"). */
   series: string;
+  kind: string;
   minuteMs: number;
   count: number;
-  /** Of `count`, the messages with negative sentiment (store/tables.ts NEGATIVE_MESSAGE). */
+  /** Of `count`, the events with negative sentiment (store/tables.ts NEGATIVE_MESSAGE; customer messages only). */
   negative: number;
 }
 
 export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: number, untilMs: number): Promise<SeriesCount[]> {
   // One pass over the rollup fans each row out to the series it belongs to; merging uniqExact
   // states across rows keeps the counts exact (distinct event ids).
-  const rows = await ch.query<{ series: string; minute: string; count: string; negative: string }>(
-    `SELECT series, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM (
-       SELECT minute, events, negative, arrayJoin(['all', concat('topic=', topic), concat('channel=', channel), concat('segment=', segment)]) AS series
+  const rows = await ch.query<{ series: string; kind: string; minute: string; count: string; negative: string }>(
+    `SELECT series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM (
+       SELECT minute, kind, events, negative, arrayJoin(['all', concat('topic=', topic), concat('channel=', channel), concat('segment=', segment)]) AS series
        FROM ${ch.table(TABLES.eventsPerMinute)}
-       WHERE tenant_id = {tenantId:String} AND kind = {kind:String} AND minute > {after:DateTime} AND minute <= {until:DateTime}
-     ) WHERE series NOT IN ('topic=', 'channel=', 'segment=') GROUP BY series, minute
+       WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
+     ) WHERE series NOT IN ('topic=', 'channel=', 'segment=') GROUP BY series, kind, minute
      UNION ALL
-     SELECT concat('tag=', tag) AS series, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM ${ch.table(TABLES.tagEventsPerMinute)}
-     WHERE tenant_id = {tenantId:String} AND kind = {kind:String} AND minute > {after:DateTime} AND minute <= {until:DateTime}
-     GROUP BY tag, minute`,
-    { tenantId, kind: VOLUME_KIND, after: toClickHouseSeconds(afterMs), until: toClickHouseSeconds(untilMs) },
+     SELECT concat('tag=', tag) AS series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM ${ch.table(TABLES.tagEventsPerMinute)}
+     WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
+     GROUP BY tag, kind, minute`,
+    { tenantId, kinds: WATCHED_KINDS, after: toClickHouseSeconds(afterMs), until: toClickHouseSeconds(untilMs) },
   );
-  return rows.map((r) => ({ series: r.series, minuteMs: clickHouseTimeMs(r.minute), count: Number(r.count), negative: Number(r.negative) }));
+  return rows.map((r) => ({ series: r.series, kind: r.kind, minuteMs: clickHouseTimeMs(r.minute), count: Number(r.count), negative: Number(r.negative) }));
 }
 
 /** The first minute the tenant had any customer message: new series are zero back to here. */

@@ -21,7 +21,12 @@ export interface StoredEventRow {
   details: string;
 }
 
-function inboundRow(event: TicketEvent, recordedAt: string, classification?: MessageClassification) {
+/**
+ * An event from the helpdesk. A customer message carries its own classification; every other event
+ * (an escalation, a reopen, an agent reply) the ticket's topic at the time, so the rollups can count
+ * escalations and reopens per topic.
+ */
+function inboundRow(event: TicketEvent, recordedAt: string, ticketTopic: string, classification?: MessageClassification) {
   const c = event.customer ?? {};
   return {
     tenant_id: event.tenantId,
@@ -51,7 +56,7 @@ function inboundRow(event: TicketEvent, recordedAt: string, classification?: Mes
     customer_role: c.role ?? '',
     signup_at: c.signupAt ? toClickHouseTime(c.signupAt) : null,
     custom: c.custom ?? {},
-    topic: classification?.topic ?? '',
+    topic: classification?.topic ?? ticketTopic,
     topic_confidence: classification?.topicConfidence ?? 0,
     sentiment: classification?.sentiment ?? 0,
     frustration: classification?.frustration ?? 0,
@@ -80,14 +85,14 @@ function derivedRow(event: DerivedEvent, recordedAt: string, context: { channel:
 export interface EventsToRecord {
   inbound: { event: TicketEvent; classification?: MessageClassification }[];
   derived: DerivedEvent[];
-  /** Ticket context copied onto derived rows so rollups can slice them like inbound events. */
+  /** Ticket context copied onto derived rows so rollups can slice them like inbound events (and its topic onto unclassified inbound ones). */
   context: { channel: string; provider: string; segment: string; plan: string; topic: string };
 }
 
 export function writeTicketEvents(writer: BatchingWriter, events: EventsToRecord, recordedAtMs: number): Promise<void> {
   const recordedAt = toClickHouseTime(recordedAtMs);
   const rows = [
-    ...events.inbound.map(({ event, classification }) => inboundRow(event, recordedAt, classification)),
+    ...events.inbound.map(({ event, classification }) => inboundRow(event, recordedAt, events.context.topic, classification)),
     ...events.derived.map((event) => derivedRow(event, recordedAt, events.context)),
   ];
   return writer.write(TABLES.ticketEvents, rows);

@@ -40,7 +40,7 @@ const view = (s: AlertSubscription) => ({ subscriptionId: s.subscriptionId, name
 const AlertView = Type.Object({
   alertId: Type.String(),
   series: Type.String(),
-  metric: Type.String({ description: 'volume (customer messages per minute) or negative_share (share of them with negative sentiment, 0..1)' }),
+  metric: Type.String({ description: 'volume (customer messages per minute), negative_share (share of them with negative sentiment, 0..1), escalations or reopens (those events per minute)' }),
   status: Type.String(),
   severity: Type.String(),
   score: Type.Number(),
@@ -112,7 +112,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     '/v1/alerts/subscriptions',
     {
       schema: {
-        summary: 'Subscribe a webhook to spike alerts (ticket volume and negative-sentiment share)',
+        summary: 'Subscribe a webhook to spike alerts (ticket volume, negative-sentiment share, escalations, reopens)',
         description: 'Notices are signed the Standard Webhooks way with `secret` (`whsec_` + base64 of 24–64 bytes; generated when omitted and returned once). Firing, severity escalation and resolve are each sent once.',
         tags: ['alerts'],
         security,
@@ -121,7 +121,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
             name: Type.Optional(Type.String({ maxLength: 200 })),
             dimension: Type.Optional(literals(DIMENSIONS)),
             values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
-            metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: 'alerts of these metrics only (volume, negative_share); empty or absent = every metric' })),
+            metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: `alerts of these metrics only (${ALERT_METRICS.join(', ')}); empty or absent = every metric` })),
             minSeverity: Type.Optional(literals(SEVERITIES)),
             targetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
             format: Type.Optional(literals(NOTICE_FORMATS)),

@@ -204,6 +204,55 @@ describe('spike alerts', () => {
     expect(received.slice(before).some((r) => !r.body.alertId.startsWith('negative_share:'))).toBe(false);
   });
 
+  it('alerts on a spike of escalations, counted under the ticket’s topic and the event’s tags', async () => {
+    const hooli = await createTenant(sl, 'hooli');
+    const headers = { authorization: `Bearer ${hooli.apiKey}` };
+    // Two days of history: a shipping question every 5 minutes, one in twelve escalated.
+    const now = Date.now();
+    const tickets = [];
+    for (let m = floorMinute(now - 2 * 24 * 60 * MINUTE); m < floorMinute(now - 60 * MINUTE); m += 5 * MINUTE) {
+      tickets.push({ id: `ship-${m}`, createdAt: new Date(m + 5000).toISOString(), body: 'Where is my parcel?', tags: ['shipping'], reply: 'It is on its way.', channel: 'email', escalated: (m / MINUTE / 5) % 12 === 0 });
+    }
+    expect((await sl.app!.inject({ method: 'POST', url: '/v1/import/tickets', headers, payload: { tickets } })).statusCode).toBe(200);
+    // Then 20 tickets in the last half hour, each a question and, a minute later, an escalation.
+    const riseStart = floorMinute(now - 30 * MINUTE);
+    const post = async (payload: object) => {
+      const body = JSON.stringify(payload);
+      const res = await sl.app!.inject({ method: 'POST', url: '/v1/webhooks/hooli/generic', headers: signGeneric(hooli.webhookSecrets.generic!, body), payload: body });
+      expect(res.statusCode).toBe(202);
+    };
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const at = riseStart + i * MINUTE;
+        await post({ eventId: `q-${i}`, kind: 'message.customer', ticketId: `E-${i}`, occurredAt: new Date(at).toISOString(), channel: 'email', tags: ['shipping'], body: 'Where is my parcel?' });
+        await eventually(async () => {
+          const [r] = await sl.ch.query<{ topic: string }>(`SELECT topic FROM ${sl.ch.table('tickets')} FINAL WHERE tenant_id = 'hooli' AND ticket_id = {id:String}`, { id: `E-${i}` });
+          return r ? true : undefined;
+        }, 90_000);
+        await post({ eventId: `esc-${i}`, kind: 'ticket.escalated', ticketId: `E-${i}`, occurredAt: new Date(at + 30_000).toISOString(), channel: 'email', tags: ['shipping'], escalationTier: 'tier-2' });
+      }),
+    );
+    const escalations = await eventually(async () => {
+      const rows = await sl.ch.query<{ topic: string; ticket_topic: string }>(
+        `SELECT e.topic AS topic, t.topic AS ticket_topic FROM ${sl.ch.table('ticket_events')} AS e FINAL
+         JOIN (SELECT ticket_id, topic FROM ${sl.ch.table('tickets')} FINAL WHERE tenant_id = 'hooli') AS t USING ticket_id
+         WHERE e.tenant_id = 'hooli' AND startsWith(e.event_id, 'esc-')`,
+      );
+      return rows.length === 20 ? rows : undefined;
+    }, 90_000);
+    // Each escalation carries its ticket's topic (before: none, so no per-topic escalation count).
+    expect(escalations.every((r) => r.topic !== '' && r.topic === r.ticket_topic)).toBe(true);
+
+    await runDetection('hooli');
+    const alerts = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?metric=escalations', headers })).json().alerts as { series: string; metric: string; observed: number; expected: number; startedAt: string }[];
+    const spike = alerts.find((a) => a.series === 'escalations:tag=shipping');
+    expect(spike).toMatchObject({ metric: 'escalations' });
+    expect(Date.parse(spike!.startedAt)).toBeGreaterThanOrEqual(riseStart);
+    expect(spike!.observed).toBeGreaterThan(spike!.expected);
+    const topic = escalations[0]!.topic;
+    expect(alerts.some((a) => a.series === `escalations:topic=${topic}`)).toBe(true);
+  });
+
   it('takes a holiday calendar (bad zones and dates are 400s that save nothing) and detection scores those days without learning them', async () => {
     const globex = await createTenant(sl, 'globex');
     const headers = { authorization: `Bearer ${globex.apiKey}` };

@@ -9,7 +9,7 @@
 // and read alerts and deliveries with FINAL. Alongside, the figures each Anomalies panel should
 // show, computed from the seeded records in plain TypeScript.
 import { createHash } from 'node:crypto';
-import { DEFAULT_ALERT_POLICY, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
+import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
 import { writeDeliveryAttempt, type DeliveryAttempt } from '../../store/alertDeliveries.js';
 import { writeAlerts } from '../../store/alerts.js';
@@ -391,9 +391,9 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
         time: text(a.startedAtMs),
         timeEnd: text(a.resolvedAtMs ?? to),
         text: `${a.series}: ${a.severity} alert, ${a.status}. ${
-          parseSeries(a.series).metric === 'volume'
-            ? `Reported at up to ${a.observed} messages/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}`
-            : `Negative share up to ${round1(100 * a.observed)}%; at its last report usual ${round1(100 * a.expected)}%, band up to ${round1(100 * a.upper)}%`
+          parseSeries(a.series).metric === 'negative_share'
+            ? `Negative share up to ${round1(100 * a.observed)}%; at its last report usual ${round1(100 * a.expected)}%, band up to ${round1(100 * a.upper)}%`
+            : `Reported at up to ${a.observed} ${METRIC_SOURCES[parseSeries(a.series).metric].unit}/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}`
         }; score ${round2(a.score)}.`,
         tags: `${a.status},${a.severity},${a.series.replace(/,/g, ' ')}`,
       })),

@@ -152,9 +152,9 @@ const ACME_ANOMALIES: AnomalyProfile = {
   ],
   spikes: [
     { topic: 'shipping', channel: 'email', at: Date.parse('2026-02-25T14:20:00Z'), perMinute: spikeShape(9, 6), series: ['topic=shipping'] },
-    // The seed steps every series with volume figures; its negative_share series only checks that the panels tell metrics apart.
+    // The seed steps every series with volume figures; its negative_share and escalations series only check that the panels tell metrics apart.
     { topic: 'login', channel: 'web', at: Date.parse('2026-03-03T10:05:00Z'), perMinute: spikeShape(14, 8), series: ['topic=login', 'channel=web', 'negative_share:topic=login'] },
-    { topic: 'login', channel: 'chat', at: Date.parse('2026-03-04T16:30:00Z'), perMinute: [4, 4], series: ['topic=login'] },
+    { topic: 'login', channel: 'chat', at: Date.parse('2026-03-04T16:30:00Z'), perMinute: [4, 4], series: ['topic=login', 'escalations:topic=login'] },
     { topic: 'billing', channel: 'web', tag: 'checkout', at: Date.parse('2026-03-05T23:20:00Z'), perMinute: spikeShape(30, 40), series: ['topic=billing', 'tag=checkout', 'channel=web', 'all'] },
   ],
   subscriptions: [

@@ -62,6 +62,8 @@ describe('alert lifecycle', () => {
     expect(parseSeries('all')).toEqual({ metric: 'volume', base: 'all', dimension: 'all', value: '' });
     expect(parseSeries('tag=a:b=c')).toEqual({ metric: 'volume', base: 'tag=a:b=c', dimension: 'tag', value: 'a:b=c' });
     expect(parseSeries(seriesKey('negative_share', 'tag=a:b'))).toEqual({ metric: 'negative_share', base: 'tag=a:b', dimension: 'tag', value: 'a:b' });
+    expect(parseSeries(seriesKey('reopens', 'all'))).toEqual({ metric: 'reopens', base: 'all', dimension: 'all', value: '' });
+    expect(parseSeries('escalations:topic=x')).toMatchObject({ metric: 'escalations', dimension: 'topic', value: 'x' });
     expect(seriesKey('volume', 'topic=x')).toBe('topic=x');
   });
 
@@ -81,6 +83,9 @@ describe('alert lifecycle', () => {
     expect((formatNotice(alertNotice('acme', share, 'resolved'), 'slack') as { text: string }).text).toBe('Resolved: negative-sentiment rise in topic “billing”');
     const volume = alertNotice('acme', { ...alert!, series: 'topic=billing' }, 'firing');
     expect(volume.metric).toBe('volume');
-    expect((formatNotice(volume, 'slack') as { text: string }).text).toMatch(/Ticket spike in topic “billing”: \d+\/min vs expected/);
+    expect((formatNotice(volume, 'slack') as { text: string }).text).toMatch(/Ticket spike in topic “billing”: \d+ messages\/min vs expected/);
+    const escalations = alertNotice('acme', { ...alert!, series: 'escalations:tag=vip', observed: 3, expected: 0.123456 }, 'firing');
+    expect(escalations).toMatchObject({ metric: 'escalations', series: { dimension: 'tag', value: 'vip' }, expected: 0.12 });
+    expect((formatNotice(escalations, 'slack') as { text: string }).text).toContain('Escalation spike in tag “vip”: 3 escalations/min vs expected 0.12');
   });
 });
