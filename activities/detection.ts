@@ -61,15 +61,12 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const negatives = new Map<string, Map<number, number>>();
       const minuteMap = (maps: Map<string, Map<number, number>>, key: string) => maps.get(key) ?? maps.set(key, new Map()).get(key)!;
       const sourceKey = (kind: string, base: string) => `${kind}|${base}`;
+      // A base series with events of a kind is watched for every metric that reads that kind.
+      const watched = new Set(previous.keys());
       for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs)) {
         minuteMap(counts, sourceKey(c.kind, c.series)).set(c.minuteMs, c.count);
         if (c.negative > 0) minuteMap(negatives, sourceKey(c.kind, c.series)).set(c.minuteMs, c.negative);
-      }
-      // A base series with events of a kind is watched for every metric that reads that kind.
-      const watched = new Set(previous.keys());
-      for (const key of counts.keys()) {
-        const [kind, base] = [key.slice(0, key.indexOf('|')), key.slice(key.indexOf('|') + 1)];
-        for (const metric of ALERT_METRICS) if (METRIC_SOURCES[metric].kind === kind) watched.add(seriesKey(metric, base));
+        for (const metric of ALERT_METRICS) if (METRIC_SOURCES[metric].kind === c.kind) watched.add(seriesKey(metric, c.series));
       }
 
       const updatedStates: SeriesDetectorState[] = [];

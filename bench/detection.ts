@@ -32,7 +32,7 @@ import { SeededRandom } from '../simulator/seededRandom.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TOPICS } from '../simulator/topics.js';
 import { negativeShareBench } from './detectionShare.js';
-import { minuteCounts, ticketsIn } from './minuteSeries.js';
+import { injectedStartMs, minuteCounts, ticketsIn, WEEK_MS } from './minuteSeries.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const opts = new Command('bench:detection')
@@ -60,7 +60,6 @@ const opts = new Command('bench:detection')
   .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; shareTicketsPerDay: number; shareIncidents: number; shareFactor: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 
 const DAY_MS = 24 * 60 * MINUTE_MS;
-const WEEK_MS = 7 * DAY_MS;
 const weeks = opts.weeks;
 const perDay = opts.ticketsPerDay;
 const start = new Date(Date.UTC(2026, 0, 5));
@@ -208,7 +207,7 @@ async function main(): Promise<void> {
   bar.start(spikes, 0);
   for (let i = 0; i < spikes; i++) {
     const topic = TOPICS[i % TOPICS.length]!.id;
-    const spikeStart = start.getTime() + WEEK_MS + Math.floor(((i * 7919) % 1000) / 1000 * (weeks - 1.2) * WEEK_MS / MINUTE_MS) * MINUTE_MS;
+    const spikeStart = injectedStartMs(i, start.getTime(), weeks);
     const spikeEnd = spikeStart + opts.spikeMinutes * MINUTE_MS;
     const counts = topicCounts(opts.seed + 1 + i, [{ topicId: topic, from: new Date(spikeStart).toISOString(), to: new Date(spikeEnd).toISOString(), factor: opts.factor }]).get(topic) ?? new Map();
     const hit = firings(`topic=${topic}`, counts).find((ms) => ms >= spikeStart && ms <= spikeEnd);

@@ -15,9 +15,7 @@ import { firstMessage } from '../simulator/customerMessages.js';
 import { SeededRandom } from '../simulator/seededRandom.js';
 import { FRUSTRATED_SHARE } from '../simulator/ticketPlan.js';
 import { topicById, TOPICS } from '../simulator/topics.js';
-import { minuteCounts, ticketsIn } from './minuteSeries.js';
-
-const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
+import { injectedStartMs, minuteCounts, ticketsIn, WEEK_MS } from './minuteSeries.js';
 
 /** Naive share rule: the trailing hour's share above the running share + 3 binomial σ (≥ 20 messages), one alert per quiet gap of 30 minutes. */
 function naiveShareFirings(counts: Map<number, number>, negatives: Map<number, number>, startMs: number, endMs: number): number[] {
@@ -65,7 +63,7 @@ export function negativeShareBench(s: ShareBenchSettings) {
   const rng = new SeededRandom(s.seed).derive('negative-share');
   const incidents = Array.from({ length: s.incidents }, (_, i) => {
     const topicId = TOPICS[i % TOPICS.length]!.id;
-    const fromMs = startMs + WEEK_MS + Math.floor((((i * 7919) % 1000) / 1000) * (s.weeks - 1.2) * (WEEK_MS / MINUTE_MS)) * MINUTE_MS;
+    const fromMs = injectedStartMs(i, startMs, s.weeks);
     return { topicId, fromMs, toMs: fromMs + s.minutes * MINUTE_MS };
   });
   const arrivals = generateArrivals({
@@ -95,26 +93,24 @@ export function negativeShareBench(s: ShareBenchSettings) {
 
   const afterWarmup = (ms: number) => ms >= startMs + WEEK_MS;
   const caughtBy = (topic: string, ms: number) => incidents.find((x) => x.topicId === topic && ms >= x.fromMs && ms < x.toMs + 60 * MINUTE_MS);
-  const tally = { falseAlerts: 0, naiveFalseAlerts: 0, latency: new Map<number, number>(), naiveLatency: new Map<number, number>(), falseAlertStarts: [] as { topic: string; at: string; observed: number; expected: number }[] };
+  const tally = { naiveFalseAlerts: 0, latency: new Map<number, number>(), naiveLatency: new Map<number, number>(), falseAlertStarts: [] as { topic: string; at: string; observed: number; expected: number }[] };
   for (const [topic, perMinute] of counts) {
     const pass = runSeriesPass(
       { series: seriesKey('negative_share', `topic=${topic}`), counts: perMinute, negatives: negatives.get(topic), newSeriesFromMs: startMs, untilMs: s.endMs - MINUTE_MS, alert: undefined },
       s.endMs,
       { ...DEFAULT_ALERT_POLICY, notifyWithinMinutes: Number.MAX_SAFE_INTEGER },
     );
-    const score = (firings: number[], latency: Map<number, number>) => {
-      let falseAlerts = 0;
-      for (const ms of firings.filter(afterWarmup)) {
+    /** Firings after the warm-up outside every incident; the first firing in an incident sets its latency. */
+    const falseFirings = (starts: number[], latency: Map<number, number>) =>
+      starts.filter(afterWarmup).filter((ms) => {
         const incident = caughtBy(topic, ms);
-        if (!incident) falseAlerts++;
-        else if (!latency.has(incident.fromMs)) latency.set(incident.fromMs, Math.max(0, (ms - incident.fromMs) / MINUTE_MS));
-      }
-      return falseAlerts;
-    };
+        if (incident && !latency.has(incident.fromMs)) latency.set(incident.fromMs, Math.max(0, (ms - incident.fromMs) / MINUTE_MS));
+        return !incident;
+      });
     const fired = pass.notices.filter((n) => n.kind === 'firing').map((n) => n.alert);
-    tally.falseAlerts += score(fired.map((a) => a.startedAtMs), tally.latency);
-    for (const a of fired) if (afterWarmup(a.startedAtMs) && !caughtBy(topic, a.startedAtMs)) tally.falseAlertStarts.push({ topic, at: new Date(a.startedAtMs).toISOString(), observed: a.observed, expected: a.expected });
-    tally.naiveFalseAlerts += score(naiveShareFirings(perMinute, negatives.get(topic) ?? new Map(), startMs, s.endMs), tally.naiveLatency);
+    const falseStarts = new Set(falseFirings(fired.map((a) => a.startedAtMs), tally.latency));
+    for (const a of fired) if (falseStarts.has(a.startedAtMs)) tally.falseAlertStarts.push({ topic, at: new Date(a.startedAtMs).toISOString(), observed: a.observed, expected: a.expected });
+    tally.naiveFalseAlerts += falseFirings(naiveShareFirings(perMinute, negatives.get(topic) ?? new Map(), startMs, s.endMs), tally.naiveLatency).length;
   }
   const messages = [...counts.values()].reduce((sum, m) => sum + ticketsIn(m, 0, Infinity), 0);
   const perIncident = incidents.map((x) => {
@@ -127,11 +123,12 @@ export function negativeShareBench(s: ShareBenchSettings) {
   const latencies = [...tally.latency.values()];
   const naive = [...tally.naiveLatency.values()];
   const q = (xs: number[], p: number) => (xs.length ? quantile(xs, p) : NaN);
+  const topicWeeks = counts.size * (s.weeks - 1);
   return {
     ticketsPerDay: s.ticketsPerDay, topics: counts.size, negativeShare: negativeTotal / messages, incidents: s.incidents, factor: s.factor, minutes: s.minutes,
-    topicWeeks: counts.size * (s.weeks - 1),
-    supportloop: { falseAlerts: tally.falseAlerts, falseAlertsPerTopicWeek: tally.falseAlerts / (counts.size * (s.weeks - 1)), caught: latencies.length, p50: q(latencies, 0.5), p95: q(latencies, 0.95), falseAlertStarts: tally.falseAlertStarts },
-    naive: { falseAlerts: tally.naiveFalseAlerts, falseAlertsPerTopicWeek: tally.naiveFalseAlerts / (counts.size * (s.weeks - 1)), caught: naive.length, p50: q(naive, 0.5), p95: q(naive, 0.95) },
+    topicWeeks,
+    supportloop: { falseAlerts: tally.falseAlertStarts.length, falseAlertsPerTopicWeek: tally.falseAlertStarts.length / topicWeeks, caught: latencies.length, p50: q(latencies, 0.5), p95: q(latencies, 0.95), falseAlertStarts: tally.falseAlertStarts },
+    naive: { falseAlerts: tally.naiveFalseAlerts, falseAlertsPerTopicWeek: tally.naiveFalseAlerts / topicWeeks, caught: naive.length, p50: q(naive, 0.5), p95: q(naive, 0.95) },
     perIncident,
   };
 }

@@ -1,5 +1,5 @@
-// Per-minute counts of simulated tickets, as the per-minute rollups hold them: what the detection
-// benches feed the scheduled passes.
+// Per-minute counts of simulated tickets, as the per-minute rollups hold them (what the detection
+// benches feed the scheduled passes), and where the benches put their injected events.
 import { MINUTE_MS } from '../domain/spikeDetection.js';
 
 /** Minute counts per series of the tickets opened before `endMs`: each ticket counts once in every series it names. */
@@ -23,3 +23,9 @@ export const ticketsIn = (counts: Map<number, number> | undefined, fromMs: numbe
   for (const [m, c] of counts ?? []) if (m >= fromMs && m < toMs) n += c;
   return n;
 };
+
+export const WEEK_MS = 7 * 24 * 60 * MINUTE_MS;
+
+/** The i-th injected spike's (or incident's) start: spread over the weeks after the warm-up week by a fixed stride, on a whole minute. */
+export const injectedStartMs = (i: number, startMs: number, weeks: number) =>
+  startMs + WEEK_MS + Math.floor(((i * 7919) % 1000) / 1000 * (weeks - 1.2) * WEEK_MS / MINUTE_MS) * MINUTE_MS;
