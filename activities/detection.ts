@@ -5,6 +5,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
 import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
+import { areaDefinition, areaMatchers, productAreasFor } from '../domain/productAreas.js';
 import { MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
@@ -13,7 +14,7 @@ import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates, writeDetectorStates, type SeriesDetectorState } from '../store/detectorState.js';
 import { firstVolumeMinute, seriesCounts } from '../store/spikeSeries.js';
-import { holidayCalendarOverrides } from '../store/tenantSettings.js';
+import { holidayCalendarOverrides, productAreasOverrides } from '../store/tenantSettings.js';
 import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 export interface DetectionDeps {
@@ -45,14 +46,22 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const { tenantId } = input;
       const nowMs = deps.now();
       const untilMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
-      const [states, alerts, firstMinute, calendar] = await Promise.all([
+      const [states, alerts, firstMinute, calendar, areas] = await Promise.all([
         loadDetectorStates(deps.ch, tenantId),
         latestAlertPerSeries(deps.ch, tenantId),
         firstVolumeMinute(deps.ch, tenantId),
         holidayCalendarOverrides(deps.ch, tenantId).then(holidayCalendarFor),
+        productAreasOverrides(deps.ch, tenantId).then((o) => areaMatchers(productAreasFor(o))),
       ]);
       if (firstMinute === undefined) return { series: 0, minutesFed: 0, deliveries: [] };
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
+      // What each series counts now: an area series whose area was edited or removed since its state
+      // was saved starts over from newSeriesFromMs, like a new series (a removed one, on zeros).
+      const areaDefinitions = new Map(areas.map((a) => [`area=${a.name}`, areaDefinition(a)]));
+      const definitionOf = (series: string) => {
+        const { dimension, base } = parseSeries(series);
+        return dimension === 'area' ? (areaDefinitions.get(base) ?? areaDefinition(undefined)) : '';
+      };
       const previous = new Map(states.map((s) => [s.series, s]));
       const afterMs = Math.min(newSeriesFromMs - MINUTE_MS, ...states.map((s) => s.lastMinuteMs));
       const holidays = holidayIntervals(holidayDays(calendar, afterMs, untilMs + MINUTE_MS));
@@ -63,7 +72,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const sourceKey = (kind: string, base: string) => `${kind}|${base}`;
       // A base series with events of a kind is watched for every metric that reads that kind.
       const watched = new Set(previous.keys());
-      for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs)) {
+      for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs, areas)) {
         minuteMap(counts, sourceKey(c.kind, c.series)).set(c.minuteMs, c.count);
         if (c.negative > 0) minuteMap(negatives, sourceKey(c.kind, c.series)).set(c.minuteMs, c.negative);
         for (const metric of ALERT_METRICS) if (METRIC_SOURCES[metric].kind === c.kind) watched.add(seriesKey(metric, c.series));
@@ -74,7 +83,9 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
       for (const series of watched) {
-        const prior = previous.get(series);
+        const definition = definitionOf(series);
+        const saved = previous.get(series);
+        const prior = saved?.definition === definition ? saved : undefined;
         if (prior && prior.lastMinuteMs >= untilMs) continue;
         const { metric, base } = parseSeries(series);
         const source = sourceKey(METRIC_SOURCES[metric].kind, base);
@@ -84,7 +95,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
           deps.policy,
         );
         minutesFed += result.minutesFed;
-        updatedStates.push({ series, lastMinuteMs: result.lastMinuteMs, snapshot: result.snapshot });
+        updatedStates.push({ series, lastMinuteMs: result.lastMinuteMs, snapshot: result.snapshot, definition });
         changedAlerts.push(...result.changedAlerts);
         notices.push(...result.notices);
       }

@@ -43,12 +43,15 @@ export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKin
 
 const SPIKE_NAMES: Record<AlertMetric, string> = { volume: 'Ticket spike', negative_share: 'Negative-sentiment rise', escalations: 'Escalation spike', reopens: 'Reopen spike' };
 
+/** Series dimensions a reader would not recognise by their key ("area" is a product area of the tenant's settings). */
+const DIMENSION_NAMES: Record<string, string> = { area: 'product area' };
+
 /** Slack escapes: &, < and > are control characters in mrkdwn. */
 const escapeSlack = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown {
   if (format === 'json') return notice;
-  const what = notice.series.value ? `${notice.series.dimension} “${notice.series.value}”` : 'all tickets';
+  const what = notice.series.value ? `${DIMENSION_NAMES[notice.series.dimension] ?? notice.series.dimension} “${notice.series.value}”` : 'all tickets';
   const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
   const spike = SPIKE_NAMES[notice.metric];
   const figures =

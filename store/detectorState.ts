@@ -9,14 +9,16 @@ export interface SeriesDetectorState {
   series: string;
   lastMinuteMs: number;
   snapshot: SeriesSnapshot;
+  /** What an area series counted (domain/productAreas.ts areaDefinition); '' for every other series. */
+  definition: string;
 }
 
 export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Promise<SeriesDetectorState[]> {
-  const rows = await ch.query<{ series: string; last_minute: string; snapshot: string }>(
-    `SELECT series, last_minute, snapshot FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
+  const rows = await ch.query<{ series: string; last_minute: string; snapshot: string; definition: string }>(
+    `SELECT series, last_minute, snapshot, definition FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
     { tenantId },
   );
-  return rows.map((r) => ({ series: r.series, lastMinuteMs: clickHouseTimeMs(r.last_minute), snapshot: JSON.parse(r.snapshot) as SeriesSnapshot }));
+  return rows.map((r) => ({ series: r.series, lastMinuteMs: clickHouseTimeMs(r.last_minute), snapshot: JSON.parse(r.snapshot) as SeriesSnapshot, definition: r.definition }));
 }
 
 export function writeDetectorStates(writer: BatchingWriter, tenantId: string, states: readonly SeriesDetectorState[], nowMs: number): Promise<void> {
@@ -27,6 +29,7 @@ export function writeDetectorStates(writer: BatchingWriter, tenantId: string, st
       series: s.series,
       last_minute: toClickHouseSeconds(s.lastMinuteMs),
       snapshot: JSON.stringify(s.snapshot),
+      definition: s.definition,
       updated_at: toClickHouseTime(nowMs),
     })),
   );

@@ -10,6 +10,7 @@ import * as strategies from './migrations/005_strategies.js';
 import * as settingChanges from './migrations/006_setting_changes.js';
 import * as customerMessages from './migrations/007_customer_messages.js';
 import * as negativeShare from './migrations/008_negative_share.js';
+import * as productAreas from './migrations/009_product_areas.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -18,7 +19,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas];
 
 /** The database and the table that records applied versions. */
 export function bootstrapStatements(ctx: DdlContext): string[] {

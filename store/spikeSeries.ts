@@ -1,8 +1,9 @@
 // The series spike detection watches, read from the per-minute rollups: per minute, overall and by
-// topic, channel, segment and tag, the events each alert metric reads (domain/alerts.ts
+// topic, channel, segment, tag and product area, the events each alert metric reads (domain/alerts.ts
 // METRIC_SOURCES: customer messages and how many of them were negative, escalations, reopens). Only
 // non-zero minutes come back; the caller fills the zeros (a count series is mostly zeros).
 import { METRIC_SOURCES } from '../domain/alerts.js';
+import type { AreaMatcher } from '../domain/productAreas.js';
 import type { ClickHouse } from './clickhouse.js';
 import { clickHouseTimeMs, TABLES, toClickHouseSeconds } from './tables.js';
 
@@ -19,7 +20,20 @@ export interface SeriesCount {
   negative: number;
 }
 
-export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: number, untilMs: number): Promise<SeriesCount[]> {
+/**
+ * An event belongs to every area one of whose tags it carries or whose topic it has: the one place
+ * area membership is decided. Matched without case (lowerUTF8, like the matchers' toLowerCase); an
+ * area's counts merge the uniqExact states of its rows, so an event in two of its tags counts once.
+ */
+const areaSeries = (table: string) => `SELECT concat('area=', area) AS series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM (
+       SELECT minute, kind, events, negative,
+         arrayJoin(arrayFilter((name, area_tags, area_topics) -> has(area_topics, lowerUTF8(topic)) OR hasAny(area_tags, arrayMap(t -> lowerUTF8(t), tag_set)),
+           {areaNames:Array(String)}, {areaTags:Array(Array(String))}, {areaTopics:Array(Array(String))})) AS area
+       FROM ${table}
+       WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
+     ) GROUP BY area, kind, minute`;
+
+export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: number, untilMs: number, areas: readonly AreaMatcher[] = []): Promise<SeriesCount[]> {
   // One pass over the rollup fans each row out to the series it belongs to; merging uniqExact
   // states across rows keeps the counts exact (distinct event ids).
   const rows = await ch.query<{ series: string; kind: string; minute: string; count: string; negative: string }>(
@@ -31,8 +45,15 @@ export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: nu
      UNION ALL
      SELECT concat('tag=', tag) AS series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM ${ch.table(TABLES.tagEventsPerMinute)}
      WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
-     GROUP BY tag, kind, minute`,
-    { tenantId, kinds: WATCHED_KINDS, after: toClickHouseSeconds(afterMs), until: toClickHouseSeconds(untilMs) },
+     GROUP BY tag, kind, minute
+     ${areas.length ? `UNION ALL ${areaSeries(ch.table(TABLES.topicTagsEventsPerMinute))}` : ''}`,
+    {
+      tenantId,
+      kinds: WATCHED_KINDS,
+      after: toClickHouseSeconds(afterMs),
+      until: toClickHouseSeconds(untilMs),
+      ...(areas.length ? { areaNames: areas.map((a) => a.name), areaTags: areas.map((a) => a.tags), areaTopics: areas.map((a) => a.topics) } : {}),
+    },
   );
   return rows.map((r) => ({ series: r.series, kind: r.kind, minuteMs: clickHouseTimeMs(r.minute), count: Number(r.count), negative: Number(r.negative) }));
 }

@@ -14,6 +14,8 @@ export const TABLES = {
   eventsPerHourView: 'events_per_hour_mv',
   tagEventsPerMinute: 'tag_events_per_minute',
   tagEventsPerMinuteView: 'tag_events_per_minute_mv',
+  topicTagsEventsPerMinute: 'topic_tags_events_per_minute',
+  topicTagsEventsPerMinuteView: 'topic_tags_events_per_minute_mv',
   detectorState: 'detector_state',
   alerts: 'alerts',
   alertSubscriptions: 'alert_subscriptions',

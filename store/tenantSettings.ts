@@ -1,14 +1,15 @@
 // Per-tenant settings a support leader changes through the API: reward weights, strategy-bandit
-// settings and the holiday calendar of spike detection. Every save is a row of its own in
+// settings, and the holiday calendar and product areas of spike detection. Every save is a row of its own in
 // tenant_setting_changes (kind, overrides, time), so the settings in force at a past date can be read
 // (the bandit as of a date), and saving one kind never touches the others.
 import type { BanditSettingsOverrides } from '../domain/bandit/banditSettings.js';
 import type { HolidayCalendarOverrides } from '../domain/holidays.js';
+import type { ProductAreasOverrides } from '../domain/productAreas.js';
 import type { RewardWeightOverrides } from '../domain/reward.js';
 import type { ClickHouse } from './clickhouse.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
-export const SETTING_KINDS = { rewardWeights: 'reward-weights', bandit: 'bandit', holidays: 'holidays' } as const;
+export const SETTING_KINDS = { rewardWeights: 'reward-weights', bandit: 'bandit', holidays: 'holidays', productAreas: 'product-areas' } as const;
 type SettingKind = (typeof SETTING_KINDS)[keyof typeof SETTING_KINDS];
 
 /** The overrides of one kind in force at `asOf` (default: now); {} when none were ever saved. */
@@ -49,4 +50,12 @@ export async function holidayCalendarOverrides(ch: ClickHouse, tenantId: string)
 
 export function saveHolidayCalendarOverrides(ch: ClickHouse, tenantId: string, overrides: HolidayCalendarOverrides, nowMs: number): Promise<void> {
   return saveOverrides(ch, tenantId, SETTING_KINDS.holidays, overrides, nowMs);
+}
+
+export async function productAreasOverrides(ch: ClickHouse, tenantId: string): Promise<ProductAreasOverrides> {
+  return (await overridesOf(ch, tenantId, SETTING_KINDS.productAreas)) as ProductAreasOverrides;
+}
+
+export function saveProductAreasOverrides(ch: ClickHouse, tenantId: string, overrides: ProductAreasOverrides, nowMs: number): Promise<void> {
+  return saveOverrides(ch, tenantId, SETTING_KINDS.productAreas, overrides, nowMs);
 }

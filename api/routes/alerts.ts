@@ -1,18 +1,19 @@
 // Spike alerts for product teams: subscriptions (filters, minimum severity, a signed HTTPS webhook
 // target, JSON or Slack-compatible format) and the alerts themselves with their delivery log.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
+import { Type, type SchemaOptions } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { NOTICE_FORMATS, type NoticeFormat } from '../../domain/alertNotice.js';
 import { ALERT_METRICS, parseSeries, SEVERITIES, type AlertMetric, type Severity } from '../../domain/alerts.js';
 import { DEFAULT_HOLIDAY_CALENDAR, HolidayCalendar, HolidayCalendarOverrides, holidayCalendarFor, holidayCalendarProblem, holidayDays } from '../../domain/holidays.js';
 import { instantMs } from '../../domain/instants.js';
+import { DEFAULT_PRODUCT_AREAS, ProductAreas, ProductAreasOverrides, productAreasFor, productAreasProblem } from '../../domain/productAreas.js';
 import { listDeliveries } from '../../store/alertDeliveries.js';
 import { STANDARD_WEBHOOK_SECRET_MAX_LENGTH, STANDARD_WEBHOOK_SECRET_MIN_LENGTH, STANDARD_WEBHOOK_SECRET_PATTERN, standardWebhookSecretProblem } from '../../helpdesks/index.js';
 import { alertExists, listAlerts } from '../../store/alerts.js';
 import { getSubscription, listSubscriptions, saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
-import { holidayCalendarOverrides, saveHolidayCalendarOverrides } from '../../store/tenantSettings.js';
+import { holidayCalendarOverrides, productAreasOverrides, saveHolidayCalendarOverrides, saveProductAreasOverrides } from '../../store/tenantSettings.js';
 import { ApiError, ErrorResponse } from '../errors.js';
 import { InstantQuery, Query } from '../querySchemas.js';
 import { settingsRoutes } from '../settingsRoutes.js';
@@ -21,8 +22,8 @@ const DAY_MS = 86_400_000;
 const HOLIDAY_SPAN_DEFAULT_MS = 365 * DAY_MS;
 const HOLIDAY_SPAN_MAX_MS = 5 * 366 * DAY_MS;
 
-const DIMENSIONS = ['', 'all', 'topic', 'tag', 'segment', 'channel'] as const;
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const DIMENSIONS = ['', 'all', 'topic', 'area', 'tag', 'segment', 'channel'] as const;
+const literals = <T extends string>(values: readonly T[], options?: SchemaOptions) => Type.Union(values.map((v) => Type.Literal(v)), options);
 
 const SubscriptionView = Type.Object({
   subscriptionId: Type.String(),
@@ -81,6 +82,19 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     load: holidayCalendarOverrides,
     save: saveHolidayCalendarOverrides,
   });
+  settingsRoutes<ProductAreasOverrides>(app, ch, {
+    path: '/v1/settings/product-areas',
+    tag: 'alerts',
+    what: 'product areas (features) of spike detection',
+    applies: 'each area is a series "area=<name>" (volume, negative share, escalations, reopens) from the next detection pass, over the history already stored; a changed area is learned again',
+    overrides: ProductAreasOverrides,
+    full: ProductAreas,
+    effective: productAreasFor,
+    defaults: DEFAULT_PRODUCT_AREAS,
+    problem: productAreasProblem,
+    load: productAreasOverrides,
+    save: saveProductAreasOverrides,
+  });
 
   app.get<{ Querystring: { from?: string; to?: string } }>(
     '/v1/settings/holidays/days',
@@ -119,7 +133,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ maxLength: 200 })),
-            dimension: Type.Optional(literals(DIMENSIONS)),
+            dimension: Type.Optional(literals(DIMENSIONS, { description: 'series of one dimension only (area = the product areas of /v1/settings/product-areas); empty or absent = every series' })),
             values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
             metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: `alerts of these metrics only (${ALERT_METRICS.join(', ')}); empty or absent = every metric` })),
             minSeverity: Type.Optional(literals(SEVERITIES)),

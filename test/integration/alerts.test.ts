@@ -7,7 +7,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
+import { areaMatchers, productAreasFor } from '../../domain/productAreas.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
+import { seriesCounts } from '../../store/spikeSeries.js';
 import { detectionScheduleId } from '../../workflows/messages.js';
 import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
 
@@ -251,6 +253,99 @@ describe('spike alerts', () => {
     expect(spike!.observed).toBeGreaterThan(spike!.expected);
     const topic = escalations[0]!.topic;
     expect(alerts.some((a) => a.series === `escalations:topic=${topic}`)).toBe(true);
+  });
+
+  it('watches product areas (tags and topics a tenant groups, over the history already stored) and learns an edited area again', async () => {
+    const initech = await createTenant(sl, 'initech');
+    const headers = { authorization: `Bearer ${initech.apiKey}` };
+    const put = (payload: unknown) => sl.app!.inject({ method: 'PUT', url: '/v1/settings/product-areas', headers, payload: payload as object });
+    for (const [payload, field] of [
+      [{ areas: [{ name: 'Payments', tags: ['billing'] }, { name: 'payments ', tags: ['invoice'] }] }, 'areas.1.name'],
+      [{ areas: [{ name: 'Payments' }] }, 'areas.0'],
+      [{ areas: [{ name: '', tags: ['billing'] }] }, 'areas.0.name'],
+      [{ areas: [{ name: 'Payments', tags: ['billing', 'billing'] }] }, 'areas.0.tags'],
+      [{ areas: [{ name: 'Payments', tags: ['billing'], owner: 'x' }] }, 'areas.0.owner'],
+    ] as const) {
+      const res = await put(payload);
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json().field, JSON.stringify(payload)).toBe(field);
+    }
+    expect((await sl.app!.inject({ method: 'GET', url: '/v1/settings/product-areas', headers })).json().overrides).toEqual({});
+    const badDimension = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers, payload: { targetUrl: receiverUrl, dimension: 'feature' } });
+    expect([badDimension.statusCode, badDimension.json().field]).toEqual([400, 'dimension']);
+    const sub = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers, payload: { name: 'payments team', dimension: 'area', values: ['payments'], metrics: ['volume'], minSeverity: 'low', targetUrl: receiverUrl, secret } });
+    expect(sub.statusCode, sub.body).toBe(201);
+
+    // Two days of history before any area exists: a billing or an invoice question every 10 minutes,
+    // a shipping one every 10, a return every 2.
+    const now = Date.now();
+    const tickets = [];
+    for (let m = floorMinute(now - 2 * 24 * 60 * MINUTE), i = 0; m < floorMinute(now - 60 * MINUTE); m += 2 * MINUTE, i++) {
+      const at = new Date(m + 5000).toISOString();
+      tickets.push({ id: `ret-${m}`, createdAt: at, body: 'How do I send this back?', tags: ['returns'], reply: 'Use the label.', channel: 'email' });
+      if (i % 5 === 0) {
+        tickets.push({ id: `pay-${m}`, createdAt: at, body: 'Where is my invoice?', tags: [i % 10 ? 'billing' : 'invoice'], reply: 'Here it is.', channel: 'email' });
+        tickets.push({ id: `ship-${m}`, createdAt: at, body: 'Where is my parcel?', tags: ['shipping'], reply: 'On its way.', channel: 'email' });
+      }
+    }
+    expect((await sl.app!.inject({ method: 'POST', url: '/v1/import/tickets', headers, payload: { tickets } })).statusCode).toBe(200);
+    const areas = { areas: [{ name: 'Payments', tags: ['Billing', 'invoice'], topics: [] }, { name: 'Logistics', tags: ['shipping'], topics: [] }] };
+    const saved = await put({ areas: areas.areas.map(({ name, tags }) => ({ name, tags })) });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().effective).toEqual(areas);
+
+    // Then, through real webhooks, 30 payment questions in the last half hour: a third billing, a
+    // third invoice, a third both (each tag rises by 20, the area by 30).
+    const riseStart = floorMinute(now - 30 * MINUTE);
+    await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const tags = [['billing'], ['invoice'], ['billing', 'invoice']][i % 3];
+        const body = JSON.stringify({ eventId: `pay-rise-${i}`, kind: 'message.customer', ticketId: `P-${i}`, occurredAt: new Date(riseStart + i * MINUTE).toISOString(), channel: 'email', tags, body: 'I was charged twice, where is my invoice?' });
+        const res = await sl.app!.inject({ method: 'POST', url: '/v1/webhooks/initech/generic', headers: signGeneric(initech.webhookSecrets.generic!, body), payload: body });
+        expect(res.statusCode).toBe(202);
+      }),
+    );
+    const riseCounts = await eventually(async () => {
+      const rows = await seriesCounts(sl.ch, 'initech', riseStart - MINUTE, floorMinute(now) + MINUTE, areaMatchers(productAreasFor(areas)));
+      const total = (series: string) => rows.filter((r) => r.series === series && r.kind === 'message.customer').reduce((sum, r) => sum + r.count, 0);
+      return total('area=Payments') === 30 ? { area: total('area=Payments'), billing: total('tag=billing'), invoice: total('tag=invoice'), logistics: total('area=Logistics') } : undefined;
+    }, 90_000);
+    expect(riseCounts).toEqual({ area: 30, billing: 20, invoice: 20, logistics: 0 });
+
+    const before = received.length;
+    await runDetection('initech');
+    const alerts = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?metric=volume', headers })).json().alerts as { series: string; observed: number; expected: number; startedAt: string }[];
+    const payments = alerts.find((a) => a.series === 'area=Payments');
+    expect(payments, JSON.stringify(alerts)).toBeDefined();
+    // Learned from the two days imported before the area existed: 0.1 a minute.
+    expect(payments!.expected).toBeGreaterThan(0.05);
+    expect(payments!.expected).toBeLessThan(0.2);
+    expect(payments!.observed).toBeGreaterThan(payments!.expected);
+    expect(Date.parse(payments!.startedAt)).toBeGreaterThanOrEqual(riseStart);
+    expect(alerts.some((a) => a.series.includes('area=Logistics'))).toBe(false);
+    const notices = await eventually(async () => {
+      const mine = received.slice(before).filter((r) => r.status === 200 && r.body.alertId.startsWith('area=Payments'));
+      return mine.length > 0 ? mine : undefined;
+    }, 30_000);
+    expect(notices[0]!.verified).toBe(true);
+    expect(notices[0]!.body).toMatchObject({ type: 'alert.firing', metric: 'volume', series: { dimension: 'area', value: 'Payments' } });
+    await new Promise((r) => setTimeout(r, 1000));
+    // The tags rose too (their own alerts), but the subscription takes its area's only.
+    expect(alerts.some((a) => a.series === 'tag=billing')).toBe(true);
+    expect(received.slice(before).every((r) => r.body.alertId.startsWith('area=Payments'))).toBe(true);
+
+    // Logistics widened to returns (5× its volume): its series (volume, negative share) start over
+    // on the history and fire nothing; the volume detector has counted every event of the new area.
+    const widened = await put({ areas: [areas.areas[0], { name: 'Logistics', tags: ['shipping', 'returns'], topics: [] }] });
+    expect(widened.statusCode, widened.body).toBe(200);
+    await runDetection('initech');
+    const logistics = (await loadDetectorStates(sl.ch, 'initech')).filter((s) => s.series.endsWith('area=Logistics'));
+    expect(logistics.map((s) => s.definition)).toEqual(Array(2).fill(JSON.stringify({ tags: ['returns', 'shipping'], topics: [] })));
+    const volume = logistics.find((s) => s.series === 'area=Logistics')!.snapshot as DetectorSnapshot;
+    // Decayed (two-week half-life) sums: without the restart it would hold shipping alone, a sixth of this.
+    expect(volume.counts!.totalCounts).toBeGreaterThan(0.8 * tickets.filter((t) => ['shipping', 'returns'].includes(t.tags[0]!)).length);
+    const after = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts', headers })).json().alerts as { series: string }[];
+    expect(after.some((a) => a.series.includes('area=Logistics'))).toBe(false);
   });
 
   it('takes a holiday calendar (bad zones and dates are 400s that save nothing) and detection scores those days without learning them', async () => {

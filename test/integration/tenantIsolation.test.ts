@@ -130,6 +130,8 @@ const CHECKS: Record<string, Check> = {
   'PUT /v1/settings/bandit': settings('/v1/settings/bandit', { epsilon: 0.05 }),
   'GET /v1/settings/holidays': tenantWide('/v1/settings/holidays'),
   'PUT /v1/settings/holidays': settings('/v1/settings/holidays', { dates: ['2031-12-24'] }),
+  'GET /v1/settings/product-areas': tenantWide('/v1/settings/product-areas'),
+  'PUT /v1/settings/product-areas': settings('/v1/settings/product-areas', { areas: [{ name: 'Payments', tags: ['billing'] }] }),
   'GET /v1/settings/holidays/days': async () => {
     expect((await inject('PUT', '/v1/settings/holidays', acme.apiKey, { dates: ['2031-03-03'] })).statusCode).toBe(200);
     const span = '/v1/settings/holidays/days?from=2031-01-01&to=2031-12-31';

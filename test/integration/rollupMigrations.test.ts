@@ -1,11 +1,13 @@
-// Migration 008 on an install that already holds customer messages: the per-minute rollups that
-// detection reads gain the negative count for the messages stored before it (their volume counts
-// unchanged) and for those after it, overall and per tag.
+// Migrations 008 and 009 on an install that already holds customer messages: the per-minute rollups
+// that detection reads gain the negative count for the messages stored before them (their volume
+// counts unchanged) and for those after, overall and per tag; and product areas (009's topic × tag-set
+// rollup) count the messages stored before it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketEvent } from '../../domain/events.js';
+import { areaMatchers } from '../../domain/productAreas.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
 import { migrate } from '../../store/migrate.js';
@@ -27,8 +29,8 @@ function record(eventId: string, m: number, sentiment: number, tags: string[] = 
   return writeTicketEvents(writer, { inbound: [{ event, classification: { topic: 'billing', topicConfidence: 0.9, sentiment, frustration: 0, language: 'en' } }], derived: [], context: { channel: 'email', provider: 'generic', segment: '', plan: '', topic: '' } }, T0);
 }
 
-const countsOf = async () =>
-  Object.fromEntries((await seriesCounts(ch, 'acme', T0 - MINUTE, T0 + 10 * MINUTE)).map((c) => [`${c.series}@${(c.minuteMs - T0) / MINUTE}`, [c.count, c.negative]]));
+const countsOf = async (areas: Parameters<typeof areaMatchers>[0] = { areas: [] }) =>
+  Object.fromEntries((await seriesCounts(ch, 'acme', T0 - MINUTE, T0 + 10 * MINUTE, areaMatchers(areas))).map((c) => [`${c.series}@${(c.minuteMs - T0) / MINUTE}`, [c.count, c.negative]]));
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-negative-share-'));
@@ -46,11 +48,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('migration 008 (negative share)', () => {
+describe('migrations 008 (negative share) and 009 (product areas) on stored messages', () => {
   it('counts the negative messages stored before it, leaving volume as it was, and the ones after it', async () => {
     const before = await ch.query<{ n: string }>(`SELECT count() AS n FROM ${ch.table(TABLES.eventsPerMinute)}`);
     expect(Number(before[0]!.n)).toBeGreaterThan(0);
-    expect(await migrate(ch)).toEqual([8]);
+    expect(await migrate(ch)).toEqual([8, 9]);
     expect(await countsOf()).toEqual({ 'all@0': [3, 2], 'topic=billing@0': [3, 2], 'channel=email@0': [3, 2], 'tag=refund@0': [2, 1], 'all@1': [1, 0], 'topic=billing@1': [1, 0], 'channel=email@1': [1, 0] });
 
     await Promise.all([record('e5', 1, -0.8, ['refund']), record('e1', 0, -0.5, ['refund'])]); // a new one, and one delivered again
@@ -60,6 +62,17 @@ describe('migration 008 (negative share)', () => {
     expect(after['all@1']).toEqual([2, 1]);
     expect(after['tag=refund@1']).toEqual([1, 1]);
     expect(await migrate(ch)).toEqual([]);
+  });
+
+  it('counts product areas over the messages stored before migration 009 and after it', async () => {
+    const counts = await countsOf({ areas: [{ name: 'Refunds', tags: ['REFUND'], topics: [] }, { name: 'Money', tags: ['refund'], topics: ['billing'] }] });
+    expect(Object.fromEntries(Object.entries(counts).filter(([key]) => key.startsWith('area=')))).toEqual({
+      'area=Refunds@0': [2, 1],
+      'area=Refunds@1': [1, 1],
+      // e1 and e2 are tagged and of topic billing: counted once.
+      'area=Money@0': [3, 2],
+      'area=Money@1': [2, 1],
+    });
   });
 
   it('gives alerts a metric (old ones are volume) and subscriptions a metrics filter', async () => {
