@@ -1,12 +1,15 @@
 // The "Anomalies" dashboard: customer-message volume per topic against an expected band, the spike
 // detector's alerts (as annotations, firing now, over time by severity), what their notices did
-// (deliveries), which topics are rising or new, and the share of messages with negative sentiment.
+// (deliveries), which topics are rising or new, the share of messages with negative sentiment, and
+// messages per product area.
 // Every query filters on the tenant variable and honours the topic filter.
 //
 // Sources: events_per_minute and events_per_hour (store/migrations/001_spine.ts, 003_detection.ts;
 // AggregatingMergeTree, distinct event ids per minute / hour, so no FINAL), alerts and
 // alert_deliveries (store/migrations/003_detection.ts; ReplacingMergeTree, always read with FINAL: an
-// alert keeps its latest version, a delivery its latest attempt). The detector watches customer messages (store/spikeSeries.ts VOLUME_KIND).
+// alert keeps its latest version, a delivery its latest attempt), topic_tags_events_per_minute
+// (009_product_areas.ts; AggregatingMergeTree) with the product areas saved in tenant_setting_changes
+// (006_setting_changes.ts; ReplacingMergeTree, FINAL). The detector watches customer messages (store/spikeSeries.ts VOLUME_KIND).
 //
 // What the detector's band looked like minute by minute is not stored: detector_state keeps only
 // each series' latest snapshot, and an alert keeps the expected level and band of its last
@@ -16,7 +19,8 @@ import { resolveOptions } from '../domain/detection/detectorOptions.js';
 import { ALERT_METRICS, METRIC_SOURCES, SEVERITIES } from '../domain/alerts.js';
 import { VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
 import { VOLUME_KIND } from '../store/spikeSeries.js';
-import { TABLES } from '../store/tables.js';
+import { SETTING_KINDS } from '../store/tenantSettings.js';
+import { areasOfRow, TABLES } from '../store/tables.js';
 import { annotationQuery, colorOf, columnOf, dashboardJson, displayNameOf, matchingFields, queryVariable, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -150,6 +154,29 @@ WHERE ${TOPIC_MESSAGES}
   AND $__timeFilter(hour)
 GROUP BY time
 ORDER BY time`;
+
+/**
+ * Customer messages per product area (the tenant's latest saved areas, domain/productAreas.ts) and
+ * interval, over the topic × tag-set rollup, with the membership detection uses (store/tables.ts
+ * areasOfRow). A message in two of an area's tags counts once (distinct event ids per area).
+ */
+const productAreaVolume = `WITH (
+  SELECT argMax(JSONExtract(overrides, 'areas', 'Array(Tuple(name String, tags Array(String), topics Array(String)))'), updated_at)
+  FROM ${TABLES.tenantSettingChanges} FINAL
+  WHERE ${TENANT}
+    AND kind = '${SETTING_KINDS.productAreas}'
+) AS areas
+SELECT $__timeInterval(minute) AS time, area, uniqExactMerge(events) AS messages
+FROM (
+  SELECT minute, events, arrayJoin(${areasOfRow("arrayMap(a -> trimBoth(tupleElement(a, 'name')), areas)", "arrayMap(a -> tupleElement(a, 'tags'), areas)", "arrayMap(a -> tupleElement(a, 'topics'), areas)")}) AS area
+  FROM ${TABLES.topicTagsEventsPerMinute}
+  WHERE ${TENANT}
+    AND kind = '${VOLUME_KIND}'
+    AND $__conditionalAll(topic IN (\${topic:singlequote}), $topic)
+    AND $__timeFilter(minute)
+)
+GROUP BY time, area
+ORDER BY time, area`;
 
 const newTopics = `SELECT topic, min(minute) AS first_seen, uniqExactMergeIf(events, $__timeFilter(minute)) AS messages
 FROM ${TABLES.eventsPerMinute}
@@ -292,6 +319,16 @@ export function anomaliesDashboard() {
       drawStyle: 'line',
       minInterval: '1h',
       gridPos: grid(0, 26, 24, 8),
+    }),
+    timeSeriesPanel(8, {
+      title: 'Customer messages per product area',
+      description: "Customer messages per interval (at least an hour) in each of the tenant's product areas (Settings: PUT /v1/settings/product-areas; the latest saved areas, applied to the whole range): a message belongs to every area one of whose tags it carries or whose topic it has, and counts once per area. The same areas spike detection watches as area=<name> series (their alerts are in the annotations and tables above). Topic filter applied; empty until the tenant defines areas.",
+      sql: productAreaVolume,
+      unit: 'short',
+      drawStyle: 'bars',
+      minInterval: '1h',
+      overrides: [matchingFields('/^messages /', [{ id: 'displayName', value: '${__field.labels.area}' }])],
+      gridPos: grid(0, 34, 24, 8),
     }),
   ];
 

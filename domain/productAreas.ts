@@ -3,9 +3,9 @@
 // invoice + topic refund. No helpdesk in ../shared/HELPDESKS.md sends a product-area field, but teams
 // mark product areas with tags (a Zendesk drop-down field adds its option's tag to the ticket), and
 // the learned topics are ours: an area is what a product team would otherwise list tag by tag.
-// An event belongs to every area one of whose tags it carries or whose topic it has (case-insensitive);
-// an event in two of an area's tags counts once. Areas are read over the topic × tag-set rollup at
-// detection time (store/spikeSeries.ts), so a new or edited area covers the history already stored.
+// An event belongs to every area one of whose tags it carries or whose topic it has (case-insensitive;
+// store/tables.ts areasOfRow); an event in two of an area's tags counts once. Areas are read over the
+// topic × tag-set rollup at detection time, so a new or edited area covers the history already stored.
 import { Type, type Static } from '@sinclair/typebox';
 
 const Name = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });

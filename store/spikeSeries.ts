@@ -5,7 +5,7 @@
 import { METRIC_SOURCES } from '../domain/alerts.js';
 import type { AreaMatcher } from '../domain/productAreas.js';
 import type { ClickHouse } from './clickhouse.js';
-import { clickHouseTimeMs, TABLES, toClickHouseSeconds } from './tables.js';
+import { areasOfRow, clickHouseTimeMs, TABLES, toClickHouseSeconds } from './tables.js';
 
 export const VOLUME_KIND = METRIC_SOURCES.volume.kind;
 const WATCHED_KINDS = [...new Set(Object.values(METRIC_SOURCES).map((m) => m.kind))];
@@ -20,15 +20,9 @@ export interface SeriesCount {
   negative: number;
 }
 
-/**
- * An event belongs to every area one of whose tags it carries or whose topic it has: the one place
- * area membership is decided. Matched without case (lowerUTF8, like the matchers' toLowerCase); an
- * area's counts merge the uniqExact states of its rows, so an event in two of its tags counts once.
- */
+/** Per product area: an area's counts merge the uniqExact states of its rows, so an event in two of its tags counts once. */
 const areaSeries = (table: string) => `SELECT concat('area=', area) AS series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM (
-       SELECT minute, kind, events, negative,
-         arrayJoin(arrayFilter((name, area_tags, area_topics) -> has(area_topics, lowerUTF8(topic)) OR hasAny(area_tags, arrayMap(t -> lowerUTF8(t), tag_set)),
-           {areaNames:Array(String)}, {areaTags:Array(Array(String))}, {areaTopics:Array(Array(String))})) AS area
+       SELECT minute, kind, events, negative, arrayJoin(${areasOfRow('{areaNames:Array(String)}', '{areaTags:Array(Array(String))}', '{areaTopics:Array(Array(String))}')}) AS area
        FROM ${table}
        WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
      ) GROUP BY area, kind, minute`;

@@ -43,6 +43,15 @@ export const LATEST_REWARD_PER_TICKET = 'ORDER BY ticket_id, at DESC, outcome_ev
  */
 export const NEGATIVE_MESSAGE = 'sentiment < 0';
 
+/**
+ * The product areas (domain/productAreas.ts) a row of the topic × tag-set rollup belongs to: every
+ * area one of whose tags the row carries or whose topic it has, compared without case or surrounding
+ * spaces. Arguments: SQL arrays of the areas' names, tag lists and topic lists, in one order. One
+ * definition for detection (areas as query parameters) and the Anomalies dashboard (from settings).
+ */
+export const areasOfRow = (names: string, tags: string, topics: string) =>
+  `arrayFilter((name, area_tags, area_topics) -> hasAny(arrayMap(t -> lowerUTF8(trimBoth(t)), area_tags), arrayMap(t -> lowerUTF8(t), tag_set)) OR has(arrayMap(t -> lowerUTF8(trimBoth(t)), area_topics), lowerUTF8(topic)), ${names}, ${tags}, ${topics})`;
+
 /** Tables earlier migrations created and a later one dropped: named for those migrations only. */
 export const RETIRED_TABLES = {
   /** One row per tenant with both kinds of settings (migrations 004, 005); replaced by tenant_setting_changes in 006. */

@@ -11,11 +11,13 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
+import type { ProductArea } from '../../domain/productAreas.js';
 import { writeDeliveryAttempt, type DeliveryAttempt } from '../../store/alertDeliveries.js';
 import { writeAlerts } from '../../store/alerts.js';
 import { saveSubscription } from '../../store/alertSubscriptions.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
+import { saveProductAreasOverrides } from '../../store/tenantSettings.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import type { ExpectedRow } from './learningSeed.js';
 import type { Random } from './learningProfiles.js';
@@ -74,6 +76,8 @@ export interface AnomalyProfile {
   topics: TopicProfile[];
   spikes: SpikeProfile[];
   subscriptions: SubscriptionProfile[];
+  /** The tenant's product areas (saved as its settings). */
+  areas: ProductArea[];
 }
 
 export interface SeededMessage {
@@ -103,6 +107,8 @@ export interface SeededAnomalies {
   alerts: AlertState[];
   /** Every delivery's latest attempt. */
   deliveries: SeededDelivery[];
+  /** The product areas saved. */
+  areas: ProductArea[];
   /** Notices sent, by kind (for the seed's own sanity checks). */
   notices: { kind: NoticeKind; alertId: string; severity: Severity }[];
 }
@@ -281,6 +287,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
     }
   }
 
+  await saveProductAreasOverrides(ch, profile.tenantId, { areas: profile.areas }, profile.from);
   for (const s of profile.subscriptions) {
     await saveSubscription(
       ch,
@@ -292,7 +299,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
   }
   await writeInTimeOrder(writer, later, ALERT_WINDOW_MS);
   await writer.close();
-  return { messages, alerts: [...latest.values()], deliveries: [...deliveries.values()], notices };
+  return { messages, alerts: [...latest.values()], deliveries: [...deliveries.values()], areas: profile.areas, notices };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -423,6 +430,22 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
         groups.set(bucketOf(hour), group);
       }
       return [...groups.entries()].sort(([a], [b]) => a - b).map(([time, g]) => ({ time: text(time), negative_share: g.negative / g.messages }));
+    })(),
+    'Customer messages per product area': (() => {
+      const lower = (values: string[]) => values.map((v) => v.trim().toLowerCase());
+      const rows = new Map<string, { time: string; area: string; messages: number }>();
+      for (const m of messages) {
+        const minute = minuteOf(m.at);
+        if (minute < from || minute > to) continue;
+        for (const area of seeded.areas) {
+          if (!lower(m.tags).some((t) => lower(area.tags).includes(t)) && !lower(area.topics).includes(m.topic.toLowerCase())) continue;
+          const key = `${text(bucketOf(minute))}|${area.name.trim()}`;
+          const row = rows.get(key) ?? { time: text(bucketOf(minute)), area: area.name.trim(), messages: 0 };
+          row.messages++;
+          rows.set(key, row);
+        }
+      }
+      return [...rows.values()].sort((a, b) => byText(a.time, b.time) || byText(a.area, b.area));
     })(),
     'New topics': [...new Set(messages.map((m) => m.topic))]
       .map((topic) => {

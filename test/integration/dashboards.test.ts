@@ -163,6 +163,12 @@ const ACME_ANOMALIES: AnomalyProfile = {
     { id: 'legacy-hook', name: 'Legacy hook', dimension: 'tag', values: [], metrics: [], minSeverity: 'low', target: { kind: 'gone' } },
     { id: 'status-page', name: 'Status page', dimension: '', values: [], metrics: ['volume'], minSeverity: 'high', target: { kind: 'down-from', at: Date.parse('2026-03-05T22:00:00Z') } },
   ],
+  // Payments holds billing and every checkout-tagged message (each once); tags and topics match without case.
+  areas: [
+    { name: 'Payments', tags: ['Checkout'], topics: ['billing'] },
+    { name: 'Checkout ', tags: ['CHECKOUT'], topics: [] },
+    { name: 'Account', tags: [], topics: ['LOGIN', 'data-export'] },
+  ],
 };
 const GLOBEX_ANOMALIES: AnomalyProfile = {
   tenantId: 'globex',
@@ -182,6 +188,7 @@ const GLOBEX_ANOMALIES: AnomalyProfile = {
     { id: 'finance', name: 'Finance', dimension: 'topic', values: ['refunds', 'billing'], metrics: [], minSeverity: 'low', target: { kind: 'ok' } },
     { id: 'pager', name: 'Pager', dimension: '', values: [], metrics: [], minSeverity: 'high', target: { kind: 'gone' } },
   ],
+  areas: [{ name: 'Money back', tags: [], topics: ['refunds', 'gift-cards'] }],
 };
 /** Inserted only by the isolation test: the other tenants' topics (data-export long before their range), busier. */
 const INITECH_ANOMALIES: AnomalyProfile = {
@@ -205,6 +212,7 @@ const INITECH_ANOMALIES: AnomalyProfile = {
     { id: 'ops', name: 'Ops', dimension: '', values: [], metrics: [], minSeverity: 'low', target: { kind: 'flaky', failures: 1 } },
     { id: 'shipping-team', name: 'Shipping team', dimension: 'topic', values: ['shipping'], metrics: [], minSeverity: 'medium', target: { kind: 'down-from', at: Date.parse('2026-03-05T23:00:00Z') } },
   ],
+  areas: [{ name: 'Payments', tags: ['checkout'], topics: ['refunds', 'billing'] }],
 };
 
 /** What was seeded, to check the panels' numbers against. */
