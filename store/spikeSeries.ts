@@ -5,7 +5,7 @@
 import { METRIC_SOURCES } from '../domain/alerts.js';
 import type { AreaMatcher } from '../domain/productAreas.js';
 import type { ClickHouse } from './clickhouse.js';
-import { areasOfRow, clickHouseTimeMs, TABLES, toClickHouseSeconds } from './tables.js';
+import { areaParams, AREAS_OF_ROW_FROM_PARAMS, clickHouseTimeMs, TABLES, toClickHouseSeconds } from './tables.js';
 
 export const VOLUME_KIND = METRIC_SOURCES.volume.kind;
 const WATCHED_KINDS = [...new Set(Object.values(METRIC_SOURCES).map((m) => m.kind))];
@@ -22,7 +22,7 @@ export interface SeriesCount {
 
 /** Per product area: an area's counts merge the uniqExact states of its rows, so an event in two of its tags counts once. */
 const areaSeries = (table: string) => `SELECT concat('area=', area) AS series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM (
-       SELECT minute, kind, events, negative, arrayJoin(${areasOfRow('{areaNames:Array(String)}', '{areaTags:Array(Array(String))}', '{areaTopics:Array(Array(String))}')}) AS area
+       SELECT minute, kind, events, negative, arrayJoin(${AREAS_OF_ROW_FROM_PARAMS}) AS area
        FROM ${table}
        WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
      ) GROUP BY area, kind, minute`;
@@ -46,7 +46,7 @@ export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: nu
       kinds: WATCHED_KINDS,
       after: toClickHouseSeconds(afterMs),
       until: toClickHouseSeconds(untilMs),
-      ...(areas.length ? { areaNames: areas.map((a) => a.name), areaTags: areas.map((a) => a.tags), areaTopics: areas.map((a) => a.topics) } : {}),
+      ...(areas.length ? areaParams(areas) : {}),
     },
   );
   return rows.map((r) => ({ series: r.series, kind: r.kind, minuteMs: clickHouseTimeMs(r.minute), count: Number(r.count), negative: Number(r.negative) }));

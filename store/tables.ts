@@ -1,4 +1,5 @@
 // Every table and view name, defined once and imported everywhere (DDL in store/migrations/).
+import type { AreaMatcher } from '../domain/productAreas.js';
 export const TABLES = {
   schemaMigrations: 'schema_migrations',
   tenants: 'tenants',
@@ -51,6 +52,10 @@ export const NEGATIVE_MESSAGE = 'sentiment < 0';
  */
 export const areasOfRow = (names: string, tags: string, topics: string) =>
   `arrayFilter((name, area_tags, area_topics) -> hasAny(arrayMap(t -> lowerUTF8(trimBoth(t)), area_tags), arrayMap(t -> lowerUTF8(t), tag_set)) OR has(arrayMap(t -> lowerUTF8(trimBoth(t)), area_topics), lowerUTF8(topic)), ${names}, ${tags}, ${topics})`;
+
+/** areasOfRow over areas passed as query parameters (areaParams). */
+export const AREAS_OF_ROW_FROM_PARAMS = areasOfRow('{areaNames:Array(String)}', '{areaTags:Array(Array(String))}', '{areaTopics:Array(Array(String))}');
+export const areaParams = (areas: readonly AreaMatcher[]) => ({ areaNames: areas.map((a) => a.name), areaTags: areas.map((a) => a.tags), areaTopics: areas.map((a) => a.topics) });
 
 /** Tables earlier migrations created and a later one dropped: named for those migrations only. */
 export const RETIRED_TABLES = {

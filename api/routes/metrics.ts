@@ -1,7 +1,9 @@
 // GET /v1/metrics/volume — the same per-minute rollup the Grafana panels read.
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import { areaMatchers, productAreasFor } from '../../domain/productAreas.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
+import { productAreasOverrides } from '../../store/tenantSettings.js';
 import { VOLUME_DIMENSIONS, volumeOverTime, type VolumeDimension } from '../../store/volume.js';
 import { ApiError, ErrorResponse } from '../errors.js';
 import { InstantQuery, isoInstant, Query } from '../querySchemas.js';
@@ -30,7 +32,7 @@ export const metricsRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app,
           from: InstantQuery('start of the range (inclusive)'),
           to: InstantQuery('end of the range'),
           interval: Type.Optional(Type.Union(Object.keys(INTERVALS).map((k) => Type.Literal(k)))),
-          groupBy: Type.Optional(Type.Union(VOLUME_DIMENSIONS.map((d) => Type.Literal(d)))),
+          groupBy: Type.Optional(Type.Union(VOLUME_DIMENSIONS.map((d) => Type.Literal(d)), { description: 'tag: an event counts under each of its tags; area: under each product area it belongs to (/v1/settings/product-areas, the areas saved now, applied to the whole range)' })),
           kind: Type.Optional(Type.String({ maxLength: 100 })),
         }),
         response: {
@@ -52,7 +54,9 @@ export const metricsRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app,
       if (spanSeconds / INTERVALS[interval] > MAX_BUCKETS) {
         throw new ApiError(400, 'invalid_request', `interval: ${interval} over this range gives more than ${MAX_BUCKETS} buckets; use a coarser interval`, 'interval');
       }
-      const points = await volumeOverTime(ch, request.tenant.tenantId, { from, to, stepSeconds: INTERVALS[interval], groupBy, kind });
+      const { tenantId } = request.tenant;
+      const areas = groupBy === 'area' ? areaMatchers(productAreasFor(await productAreasOverrides(ch, tenantId))) : undefined;
+      const points = await volumeOverTime(ch, tenantId, { from, to, stepSeconds: INTERVALS[interval], groupBy, kind, areas });
       return { interval, points };
     },
   );

@@ -311,6 +311,16 @@ describe('spike alerts', () => {
       return total('area=Payments') === 30 ? { area: total('area=Payments'), billing: total('tag=billing'), invoice: total('tag=invoice'), logistics: total('area=Logistics') } : undefined;
     }, 90_000);
     expect(riseCounts).toEqual({ area: 30, billing: 20, invoice: 20, logistics: 0 });
+    // The same counts through the volume API, per product area and per tag.
+    const range = `from=${encodeURIComponent(new Date(riseStart).toISOString())}&to=${encodeURIComponent(new Date(floorMinute(now) + MINUTE).toISOString())}&interval=day&kind=message.customer`;
+    const totals = async (groupBy: string) => {
+      const res = await sl.app!.inject({ method: 'GET', url: `/v1/metrics/volume?${range}&groupBy=${groupBy}`, headers });
+      expect(res.statusCode, res.body).toBe(200);
+      const points = res.json().points as { key: string; count: number }[];
+      return Object.fromEntries([...new Set(points.map((p) => p.key))].map((key) => [key, points.filter((p) => p.key === key).reduce((sum, p) => sum + p.count, 0)]));
+    };
+    expect(await totals('area')).toEqual({ Payments: 30 });
+    expect(await totals('tag')).toEqual({ billing: 20, invoice: 20 });
 
     const before = received.length;
     await runDetection('initech');
