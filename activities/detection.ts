@@ -55,13 +55,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       ]);
       if (firstMinute === undefined) return { series: 0, minutesFed: 0, deliveries: [] };
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
-      // What each series counts now: an area series whose area was edited or removed since its state
-      // was saved starts over from newSeriesFromMs, like a new series (a removed one, on zeros).
-      const areaDefinitions = new Map(areas.map((a) => [`area=${a.name}`, areaDefinition(a)]));
-      const definitionOf = (series: string) => {
-        const { dimension, base } = parseSeries(series);
-        return dimension === 'area' ? (areaDefinitions.get(base) ?? areaDefinition(undefined)) : '';
-      };
+      const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
       const previous = new Map(states.map((s) => [s.series, s]));
       const afterMs = Math.min(newSeriesFromMs - MINUTE_MS, ...states.map((s) => s.lastMinuteMs));
       const holidays = holidayIntervals(holidayDays(calendar, afterMs, untilMs + MINUTE_MS));
@@ -83,11 +77,13 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
       for (const series of watched) {
-        const definition = definitionOf(series);
+        const { metric, dimension, base } = parseSeries(series);
+        // What the series counts now: an area series whose area was edited or removed since its state
+        // was saved starts over from newSeriesFromMs, like a new series (a removed one, on zeros).
+        const definition = dimension === 'area' ? areaDefinition(areasByBase.get(base)) : '';
         const saved = previous.get(series);
         const prior = saved?.definition === definition ? saved : undefined;
         if (prior && prior.lastMinuteMs >= untilMs) continue;
-        const { metric, base } = parseSeries(series);
         const source = sourceKey(METRIC_SOURCES[metric].kind, base);
         const result = runSeriesPass(
           { series, previous: prior, counts: counts.get(source) ?? new Map(), negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },

@@ -79,6 +79,16 @@ export function alterMaterializedViewQuery(ctx: DdlContext, def: ViewDef): strin
 }
 
 /**
+ * A view's query run once over the rows its source already holds (those matching `where`, if given),
+ * into its target: a new or changed view counts what was stored before it. Through the Distributed
+ * tables on a cluster, so every shard's rows reach their target shard.
+ */
+export function backfillFromView(ctx: DdlContext, def: ViewDef, where?: string): string {
+  const source = q(ctx.db, def.from);
+  return `INSERT INTO ${q(ctx.db, def.to)} ${def.select.replace('{from}', where ? `(SELECT * FROM ${source} WHERE ${where})` : source)}`;
+}
+
+/**
  * Columns added to an existing table (idempotent). On a cluster the replicated local table and the
  * Distributed table in front of it both get the column, so inserts and reads see it.
  */

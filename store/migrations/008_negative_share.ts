@@ -4,7 +4,7 @@
 // into the rollups once, after the views count new ones (so none is missed): the rollups count
 // distinct event ids, so a message both copied and counted by a view counts once, and its volume
 // count is unchanged.
-import { addColumns, alterMaterializedViewQuery, type DdlContext, type ViewDef } from '../ddl.js';
+import { addColumns, alterMaterializedViewQuery, backfillFromView, type DdlContext, type ViewDef } from '../ddl.js';
 import { NEGATIVE_MESSAGE, TABLES } from '../tables.js';
 
 export const version = 8;
@@ -31,17 +31,13 @@ const tagsPerMinute: ViewDef = {
 };
 
 export function statements(ctx: DdlContext): string[] {
-  const db = `\`${ctx.db}\``;
-  /** The view's query (its columns in the rollup's order) over the negative messages already stored; through the Distributed tables on a cluster. */
-  const backfill = (view: ViewDef) =>
-    `INSERT INTO ${db}.\`${view.to}\` ${view.select.replace('{from}', `(SELECT * FROM ${db}.\`${view.from}\` WHERE ${NEGATIVE_MESSAGE})`)}`;
   return [
     ...addColumns(ctx, TABLES.eventsPerMinute, [NEGATIVE]),
     ...addColumns(ctx, TABLES.tagEventsPerMinute, [NEGATIVE]),
     alterMaterializedViewQuery(ctx, perMinute),
     alterMaterializedViewQuery(ctx, tagsPerMinute),
-    backfill(perMinute),
-    backfill(tagsPerMinute),
+    backfillFromView(ctx, perMinute, NEGATIVE_MESSAGE),
+    backfillFromView(ctx, tagsPerMinute, NEGATIVE_MESSAGE),
     ...addColumns(ctx, TABLES.alerts, ["metric LowCardinality(String) DEFAULT 'volume'"]),
     ...addColumns(ctx, TABLES.alertSubscriptions, ['metrics Array(String)']),
   ];

@@ -3,7 +3,7 @@
 // defines or redefines its areas; and the detector state records what an area series counted, so an
 // area whose tags or topics change is learned again. The events already stored are copied in once,
 // after the view counts new ones (distinct event ids: an event both copied and counted counts once).
-import { addColumns, createMaterializedView, createTable, type DdlContext, type ViewDef } from '../ddl.js';
+import { addColumns, backfillFromView, createMaterializedView, createTable, type DdlContext, type ViewDef } from '../ddl.js';
 import { NEGATIVE_MESSAGE, TABLES } from '../tables.js';
 
 export const version = 9;
@@ -19,7 +19,6 @@ const topicTagsPerMinute: ViewDef = {
 };
 
 export function statements(ctx: DdlContext): string[] {
-  const db = `\`${ctx.db}\``;
   return [
     ...createTable(ctx, {
       name: TABLES.topicTagsEventsPerMinute,
@@ -39,7 +38,7 @@ export function statements(ctx: DdlContext): string[] {
       shardingKey: 'cityHash64(tenant_id)',
     }),
     createMaterializedView(ctx, topicTagsPerMinute),
-    `INSERT INTO ${db}.\`${topicTagsPerMinute.to}\` ${topicTagsPerMinute.select.replace('{from}', `${db}.\`${topicTagsPerMinute.from}\``)}`,
+    backfillFromView(ctx, topicTagsPerMinute),
     // What an area series counted (domain/productAreas.ts areaDefinition); '' for every other series.
     ...addColumns(ctx, TABLES.detectorState, ["definition String DEFAULT ''"]),
   ];
