@@ -6,14 +6,14 @@ import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNoti
 import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor } from '../domain/productAreas.js';
-import { MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
+import { MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
 import { getSubscription, listSubscriptions } from '../store/alertSubscriptions.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates, writeDetectorStates, type SeriesDetectorState } from '../store/detectorState.js';
-import { firstVolumeMinute, seriesCounts } from '../store/spikeSeries.js';
+import { firstVolumeMinute, seriesCounts, type SeriesCount } from '../store/spikeSeries.js';
 import { holidayCalendarOverrides, productAreasOverrides } from '../store/tenantSettings.js';
 import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
@@ -24,6 +24,8 @@ export interface DetectionDeps {
   policy: AlertPolicy;
   /** How far back a new series (or a new tenant) is replayed: bounds the first pass's work. */
   maxBackfillMinutes: number;
+  /** A series without an event for this long, and no firing alert, is retired (SUPPORTLOOP_DETECTION_RETIRE_AFTER_DAYS). */
+  retireAfterMinutes: number;
   observeLag?: (tenantId: string, seconds: number) => void;
 }
 
@@ -42,7 +44,7 @@ const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string
 
 export function createDetectionActivities(deps: DetectionDeps) {
   return {
-    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; minutesFed: number; deliveries: PlannedDelivery[] }> {
+    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; deliveries: PlannedDelivery[] }> {
       const { tenantId } = input;
       const nowMs = deps.now();
       const untilMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
@@ -53,51 +55,82 @@ export function createDetectionActivities(deps: DetectionDeps) {
         holidayCalendarOverrides(deps.ch, tenantId).then(holidayCalendarFor),
         productAreasOverrides(deps.ch, tenantId).then((o) => areaMatchers(productAreasFor(o))),
       ]);
-      if (firstMinute === undefined) return { series: 0, minutesFed: 0, deliveries: [] };
+      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, deliveries: [] };
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
+      const historyAfterMs = newSeriesFromMs - MINUTE_MS;
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
       const previous = new Map(states.map((s) => [s.series, s]));
-      const afterMs = Math.min(newSeriesFromMs - MINUTE_MS, ...states.map((s) => s.lastMinuteMs));
-      const holidays = holidayIntervals(holidayDays(calendar, afterMs, untilMs + MINUTE_MS));
+      // Every stored series resumes after its last minute fed: reading from the earliest is enough for them.
+      const recentAfterMs = states.length ? Math.min(...states.map((s) => s.lastMinuteMs)) : historyAfterMs;
+      const holidays = holidayIntervals(holidayDays(calendar, Math.min(recentAfterMs, historyAfterMs), untilMs + MINUTE_MS));
       // Per event kind and base series ("message.customer|topic=billing"): events per minute, and the negative ones.
       const counts = new Map<string, Map<number, number>>();
       const negatives = new Map<string, Map<number, number>>();
       const minuteMap = (maps: Map<string, Map<number, number>>, key: string) => maps.get(key) ?? maps.set(key, new Map()).get(key)!;
       const sourceKey = (kind: string, base: string) => `${kind}|${base}`;
+      const sourceOf = (series: string) => {
+        const { metric, base } = parseSeries(series);
+        return sourceKey(METRIC_SOURCES[metric].kind, base);
+      };
       // A base series with events of a kind is watched for every metric that reads that kind.
       const watched = new Set(previous.keys());
-      for (const c of await seriesCounts(deps.ch, tenantId, afterMs, untilMs, areas)) {
-        minuteMap(counts, sourceKey(c.kind, c.series)).set(c.minuteMs, c.count);
-        if (c.negative > 0) minuteMap(negatives, sourceKey(c.kind, c.series)).set(c.minuteMs, c.negative);
-        for (const metric of ALERT_METRICS) if (METRIC_SOURCES[metric].kind === c.kind) watched.add(seriesKey(metric, c.series));
+      const addCounts = (rows: SeriesCount[]) => {
+        for (const c of rows) {
+          minuteMap(counts, sourceKey(c.kind, c.series)).set(c.minuteMs, c.count);
+          if (c.negative > 0) minuteMap(negatives, sourceKey(c.kind, c.series)).set(c.minuteMs, c.negative);
+          for (const metric of ALERT_METRICS) if (METRIC_SOURCES[metric].kind === c.kind) watched.add(seriesKey(metric, c.series));
+        }
+      };
+      addCounts(await seriesCounts(deps.ch, tenantId, recentAfterMs, untilMs, areas));
+
+      // What a series counts now: an area series whose area was edited or removed since its state was
+      // saved starts over from newSeriesFromMs, like a new series (a removed one, on zeros).
+      const definitionOf = (series: string) => {
+        const { dimension, base } = parseSeries(series);
+        return dimension === 'area' ? areaDefinition(areasByBase.get(base)) : '';
+      };
+      const priorOf = (series: string) => {
+        const saved = previous.get(series);
+        return saved?.definition === definitionOf(series) ? saved : undefined;
+      };
+      const starting = [...watched].filter((series) => !priorOf(series));
+      // Series starting over replay their history since newSeriesFromMs, read now unless already read.
+      if (starting.length && recentAfterMs > historyAfterMs) {
+        addCounts(await seriesCounts(deps.ch, tenantId, historyAfterMs, untilMs, areas, [...new Set(starting.map((s) => parseSeries(s).base))]));
       }
+      const eventsIn = (minutes: ReadonlyMap<number, number>) => [...minutes.values()].reduce((a, b) => a + b, 0);
 
       const updatedStates: SeriesDetectorState[] = [];
+      const retired: Pick<SeriesDetectorState, 'series' | 'lastMinuteMs' | 'lastEventMs'>[] = [];
       const changedAlerts: AlertState[] = [];
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
       for (const series of watched) {
-        const { metric, dimension, base } = parseSeries(series);
-        // What the series counts now: an area series whose area was edited or removed since its state
-        // was saved starts over from newSeriesFromMs, like a new series (a removed one, on zeros).
-        const definition = dimension === 'area' ? areaDefinition(areasByBase.get(base)) : '';
         const saved = previous.get(series);
-        const prior = saved?.definition === definition ? saved : undefined;
+        const prior = priorOf(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
-        const source = sourceKey(METRIC_SOURCES[metric].kind, base);
+        const source = sourceOf(series);
+        const minutes = counts.get(source) ?? new Map<number, number>();
+        // A series never seen (or retired) is not started on fewer events than could alert.
+        if (!saved && eventsIn(minutes) < MIN_EVENTS_TO_WATCH) continue;
         const result = runSeriesPass(
-          { series, previous: prior, counts: counts.get(source) ?? new Map(), negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
+          { series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
           nowMs,
           deps.policy,
         );
         minutesFed += result.minutesFed;
-        updatedStates.push({ series, lastMinuteMs: result.lastMinuteMs, snapshot: result.snapshot, definition });
         changedAlerts.push(...result.changedAlerts);
         notices.push(...result.notices);
+        let lastEventMs = saved?.lastEventMs ?? newSeriesFromMs;
+        for (const minute of minutes.keys()) if (minute > lastEventMs) lastEventMs = minute;
+        const state = { series, lastMinuteMs: result.lastMinuteMs, lastEventMs };
+        // Silent for longer than the detector remembers, and nothing firing: stop watching it.
+        if (untilMs - lastEventMs > deps.retireAfterMinutes * MINUTE_MS && result.alert?.status !== 'firing') retired.push(state);
+        else updatedStates.push({ ...state, snapshot: result.snapshot, definition: definitionOf(series) });
       }
       deps.observeLag?.(tenantId, (nowMs - untilMs) / 1000);
       // Persist before planning notices: a retried pass continues after these minutes, so it cannot notify twice.
-      await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, nowMs), writeAlerts(deps.writer, tenantId, changedAlerts, nowMs)]);
+      await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, retired, nowMs), writeAlerts(deps.writer, tenantId, changedAlerts, nowMs)]);
 
       const subscriptions = notices.length ? await listSubscriptions(deps.ch, tenantId) : [];
       const deliveries = notices.flatMap(({ kind, alert }) =>
@@ -105,7 +138,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
           .filter((s) => subscriptionMatches(s, alert))
           .map((s) => ({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) })),
       );
-      return { series: updatedStates.length, minutesFed, deliveries };
+      return { series: updatedStates.length, retired: retired.length, minutesFed, deliveries };
     },
 
     /** POST one notice, signed; throws to let Temporal retry with backoff until the target answers 2xx. */

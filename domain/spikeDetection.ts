@@ -6,7 +6,7 @@
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
 import { createShareDetector, isShareSnapshot, restoreShareDetector, type ShareSnapshot } from './detection/shareDetector.js';
 import { createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
-import type { DetectorOptions } from './detection/detectorOptions.js';
+import { resolveOptions, type DetectorOptions } from './detection/detectorOptions.js';
 import { onHoliday } from './holidays.js';
 
 export const MINUTE_MS = 60_000;
@@ -19,6 +19,14 @@ export const MINUTE_MS = 60_000;
  * holiday calendar (domain/holidays.ts) covers what the median cannot.
  */
 export const VOLUME_DETECTOR_OPTIONS: DetectorOptions = { direction: 'up', weeklyDepth: 5 };
+
+/**
+ * A series with fewer events than this in the history a new series replays could not alert in that
+ * replay (a count detector reports nothing while its last 3 hours hold fewer: sparseMinEvents), so
+ * its detector is not started yet: a one-off tag costs neither a replay nor a state rewritten every
+ * minute. It starts, on the same history, once it has this many.
+ */
+export const MIN_EVENTS_TO_WATCH = resolveOptions(VOLUME_DETECTOR_OPTIONS).sparseMinEvents;
 
 export interface SeriesPass {
   series: string;

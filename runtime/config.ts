@@ -50,6 +50,7 @@ export const SETTINGS = {
   detectionEnabled: s({ env: 'SUPPORTLOOP_DETECTION', kind: 'bool', default: true, doc: 'run spike detection on a Temporal Schedule per tenant' }),
   detectionIntervalSeconds: s({ env: 'SUPPORTLOOP_DETECTION_INTERVAL_SECONDS', kind: 'int', default: 60, doc: 'how often each tenant is scanned for spikes' }),
   detectionBackfillMinutes: s({ env: 'SUPPORTLOOP_DETECTION_BACKFILL_MINUTES', kind: 'int', default: 14 * 24 * 60, doc: 'how much history a new series is replayed from (warms up its seasonal baseline)' }),
+  detectionRetireAfterDays: s({ env: 'SUPPORTLOOP_DETECTION_RETIRE_AFTER_DAYS', kind: 'int', default: 35, doc: 'a series without an event for this long (and no firing alert) stops being watched until it has events again (35: the 5 weeks the volume detector remembers)' }),
   alertResolveAfterMinutes: s({ env: 'SUPPORTLOOP_ALERT_RESOLVE_AFTER_MINUTES', kind: 'int', default: 10, doc: 'in-band minutes that resolve a firing alert' }),
   alertCooldownMinutes: s({ env: 'SUPPORTLOOP_ALERT_COOLDOWN_MINUTES', kind: 'int', default: 30, doc: 'a new spike this soon after a resolve reopens the same alert without a new notice' }),
   alertNotifyWithinMinutes: s({ env: 'SUPPORTLOOP_ALERT_NOTIFY_WITHIN_MINUTES', kind: 'int', default: 60, doc: 'older anomalies (history backfills) are recorded but not notified' }),

@@ -101,6 +101,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
         detection: {
           policy: { resolveAfterMinutes: config.alertResolveAfterMinutes, cooldownMinutes: config.alertCooldownMinutes, notifyWithinMinutes: config.alertNotifyWithinMinutes },
           maxBackfillMinutes: config.detectionBackfillMinutes,
+          retireAfterMinutes: config.detectionRetireAfterDays * 24 * 60,
           observeLag: (tenantId, seconds) => metrics.detectionLag.set({ tenant: tenantId }, seconds),
         },
       },

@@ -11,6 +11,7 @@ import * as settingChanges from './migrations/006_setting_changes.js';
 import * as customerMessages from './migrations/007_customer_messages.js';
 import * as negativeShare from './migrations/008_negative_share.js';
 import * as productAreas from './migrations/009_product_areas.js';
+import * as dormantSeries from './migrations/010_dormant_series.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -19,7 +20,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries];
 
 /** The database and the table that records applied versions. */
 export function bootstrapStatements(ctx: DdlContext): string[] {

@@ -27,11 +27,14 @@ const areaSeries = (table: string) => `SELECT concat('area=', area) AS series, k
        WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
      ) GROUP BY area, kind, minute`;
 
-export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: number, untilMs: number, areas: readonly AreaMatcher[] = []): Promise<SeriesCount[]> {
+/**
+ * Per base series and minute in (after, until]: the non-zero counts of every series, or with `only`
+ * of those base series alone (a new series' history).
+ */
+export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: number, untilMs: number, areas: readonly AreaMatcher[] = [], only?: readonly string[]): Promise<SeriesCount[]> {
   // One pass over the rollup fans each row out to the series it belongs to; merging uniqExact
   // states across rows keeps the counts exact (distinct event ids).
-  const rows = await ch.query<{ series: string; kind: string; minute: string; count: string; negative: string }>(
-    `SELECT series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM (
+  const union = `SELECT series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM (
        SELECT minute, kind, events, negative, arrayJoin(['all', concat('topic=', topic), concat('channel=', channel), concat('segment=', segment)]) AS series
        FROM ${ch.table(TABLES.eventsPerMinute)}
        WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
@@ -40,13 +43,16 @@ export async function seriesCounts(ch: ClickHouse, tenantId: string, afterMs: nu
      SELECT concat('tag=', tag) AS series, kind, minute, uniqExactMerge(events) AS count, uniqExactMerge(negative) AS negative FROM ${ch.table(TABLES.tagEventsPerMinute)}
      WHERE tenant_id = {tenantId:String} AND kind IN {kinds:Array(String)} AND minute > {after:DateTime} AND minute <= {until:DateTime}
      GROUP BY tag, kind, minute
-     ${areas.length ? `UNION ALL ${areaSeries(ch.table(TABLES.topicTagsEventsPerMinute))}` : ''}`,
+     ${areas.length ? `UNION ALL ${areaSeries(ch.table(TABLES.topicTagsEventsPerMinute))}` : ''}`;
+  const rows = await ch.query<{ series: string; kind: string; minute: string; count: string; negative: string }>(
+    only ? `SELECT * FROM (${union}) WHERE series IN {only:Array(String)}` : union,
     {
       tenantId,
       kinds: WATCHED_KINDS,
       after: toClickHouseSeconds(afterMs),
       until: toClickHouseSeconds(untilMs),
       ...(areas.length ? areaParams(areas) : {}),
+      ...(only ? { only } : {}),
     },
   );
   return rows.map((r) => ({ series: r.series, kind: r.kind, minuteMs: clickHouseTimeMs(r.minute), count: Number(r.count), negative: Number(r.negative) }));

@@ -166,6 +166,11 @@ export interface WidthTest {
   surprise: number;
 }
 
+/** Events in the widest window, this step included (after learnCounts). */
+export function eventsInWidestWindow(s: CountWindowState): number {
+  return s.recent.reduce((sum, [, count]) => sum + count, 0);
+}
+
 export function testWindows(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number): WindowTest & { perWidth: WidthTest[] } {
   const index = Math.round(timestampMs / s.stepMs);
   const shapeSums = s.widths.map((width) => shapeSum(s, timestampMs, width));

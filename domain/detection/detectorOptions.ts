@@ -91,6 +91,14 @@ export interface ResolvedOptions {
    * paged wrongly about once in ten weeks), not fitted; Bonferroni over a week's steps sets the level.
    */
   sparseFalseAlertsPerWeek: number;
+  /**
+   * A count series watched for rises reports nothing while its widest count window (the last 3 hours)
+   * holds fewer events than this. After weeks of zeros one ticket in a new tag (an order number, a
+   * campaign) is "improbable" under any rate the series has shown, and a tenant has many such tags;
+   * one or two tickets are not the pile-up a product team must hear about, three are the fewest that
+   * can be. A stated product rule, not fitted.
+   */
+  sparseMinEvents: number;
 }
 
 export type DetectorOptions = Partial<ResolvedOptions>;
@@ -131,6 +139,7 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<ResolvedOptions> = {
   rateHalfLifeMs: 3 * DAY_MS,
   profileHalfLifeMs: 28 * DAY_MS,
   sparseFalseAlertsPerWeek: 0.1,
+  sparseMinEvents: 3,
 };
 
 const DIRECTIONS = ['up', 'down', 'both'] as const;

@@ -8,7 +8,7 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
-import { learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
+import { eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
@@ -204,6 +204,9 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     }
     if (!holiday) learn(state.baseline, params, timestampMs, stepMs, value, fc);
     const sparse = sparseCountTest(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs, holiday);
+    // Too few events lately to be a pile-up (sparseMinEvents): no stream's evidence is reported. A
+    // single ticket after weeks of zeros is otherwise a record on every stream.
+    if (state.counts && eventsInWidestWindow(state.counts) < o.sparseMinEvents) surprise = slowSurprise = sparse.surprise = 0;
 
     // Report an episode once, then again only if it gets `escalation`× more surprising than the last
     // report; the bar fades with peakHalfLifeMs so tomorrow's incident is judged afresh. Alerts keep

@@ -63,6 +63,27 @@ describe('windowed count test on sparse series', () => {
     expect(latency).toBeLessThan(30);
   });
 
+  it('does not page on one or two tickets in a series of zeros (a one-off tag); the third within three hours does', () => {
+    // Two weeks of zeros, then tickets at the given minutes after 10:00 on day 14.
+    const alertsAfter = (ticketMinutes: number[]) => {
+      const detector = createStreamingDetector({ direction: 'up' });
+      const from = 14 * DAY_MS + 10 * HOUR_MS;
+      const alerts: number[] = [];
+      for (let t = START_MS; t < START_MS + from + 6 * HOUR_MS; t += MINUTE_MS) {
+        const minute = (t - START_MS - from) / MINUTE_MS;
+        if (detector.update(t, ticketMinutes.filter((m) => m === minute).length).isAnomaly) alerts.push(minute);
+      }
+      return alerts;
+    };
+    expect(alertsAfter([0])).toEqual([]);
+    expect(alertsAfter([0, 0])).toEqual([]);
+    expect(alertsAfter([0, 170])).toEqual([]);
+    // Two tickets more than three hours apart, then a third: the window holds two again.
+    expect(alertsAfter([0, 100, 200])).toEqual([]);
+    expect(alertsAfter([0, 100, 150])).toEqual([150]);
+    expect(alertsAfter([0, 0, 0])).toEqual([0]);
+  });
+
   it.each(SEEDS)('alerts again for a second, separate rise on the same topic hours after the first has ended (seed %i)', (seed) => {
     // Two 90-minute ×4 rises on one working day, 6 hours apart (start to start): two incidents, two alerts. The
     // second used to be silenced for about a day by the first alert's bar.

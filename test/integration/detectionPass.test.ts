@@ -1,0 +1,140 @@
+// The scheduled detection pass (activities/detection.ts runSpikeDetection) on real chDB, with the
+// clock in the test's hands: a pass reads only the minutes since the series' last pass (a series
+// resumed over several passes ends exactly where one long pass ends), one-off tags are not watched,
+// a series silent for longer than the retirement age is retired and starts over when it comes
+// back, and migration 010 gives the states stored before it a last event.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDetectionActivities } from '../../activities/detection.js';
+import { DEFAULT_ALERT_POLICY } from '../../domain/alerts.js';
+import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
+import type { TicketEvent } from '../../domain/events.js';
+import { MINUTE_MS, runSeriesPass } from '../../domain/spikeDetection.js';
+import { BatchingWriter } from '../../store/batchingWriter.js';
+import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
+import { loadDetectorStates } from '../../store/detectorState.js';
+import { migrate } from '../../store/migrate.js';
+import { TABLES, toClickHouseSeconds, toClickHouseTime } from '../../store/tables.js';
+import { writeTicketEvents } from '../../store/ticketEvents.js';
+import { installBefore } from '../helpers/olderInstall.js';
+
+const DAY = 24 * 60 * MINUTE_MS;
+/** A Monday. */
+const T0 = Date.parse('2026-06-01T00:00:00Z');
+
+let dataDir: string;
+let ch: ClickHouse;
+let writer: BatchingWriter;
+let clock = 0;
+const detection = () => createDetectionActivities({ ch, writer, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60 });
+
+/** Customer messages with one tag each, at the given instants. */
+async function messages(tenantId: string, tag: string, instants: number[]): Promise<void> {
+  const inbound = instants.map((at, i) => {
+    const event: TicketEvent = { eventId: `${tag}-${at}-${i}`, tenantId, ticketId: `T-${tag}-${at}-${i}`, kind: 'message.customer', occurredAt: new Date(at).toISOString(), provider: 'generic', channel: 'email', tags: [tag], body: 'text' };
+    return { event, classification: { topic: 'billing', topicConfidence: 0.9, sentiment: 0.2, frustration: 0, language: 'en' } };
+  });
+  const done = writeTicketEvents(writer, { inbound, derived: [], context: { channel: 'email', provider: 'generic', segment: '', plan: '', topic: '' } }, T0);
+  await writer.flush();
+  await done;
+}
+
+const every = (from: number, to: number, stepMs: number) => Array.from({ length: Math.ceil((to - from) / stepMs) }, (_, i) => from + i * stepMs);
+
+async function pass(tenantId: string, atMs: number) {
+  clock = atMs;
+  const result = await detection().runSpikeDetection({ tenantId });
+  await writer.flush();
+  return result;
+}
+
+const statesOf = async (tenantId: string) => new Map((await loadDetectorStates(ch, tenantId)).map((s) => [s.series, s]));
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-detection-pass-'));
+  ch = createClickHouse({ dataDir, database: 'detection_pass_test' });
+  writer = new BatchingWriter(ch, { maxRows: 5000, flushMs: 10 });
+  await installBefore(ch, 10);
+});
+
+afterAll(async () => {
+  await writer?.close();
+  await ch?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the scheduled detection pass', () => {
+  it('migration 010: a state stored before it had its last event at its last minute fed', async () => {
+    const fed = runSeriesPass({ series: 'tag=legacy', counts: new Map([[T0, 2]]), newSeriesFromMs: T0 - 60 * MINUTE_MS, untilMs: T0, alert: undefined }, T0);
+    await ch.insert(TABLES.detectorState, [{ tenant_id: 'legacy', series: 'tag=legacy', last_minute: toClickHouseSeconds(T0), snapshot: JSON.stringify(fed.snapshot), definition: '', updated_at: toClickHouseTime(T0) }]);
+    expect(await migrate(ch)).toEqual([10]);
+    const [state] = await loadDetectorStates(ch, 'legacy');
+    expect(state).toMatchObject({ series: 'tag=legacy', lastMinuteMs: T0, lastEventMs: T0 });
+  });
+
+  it('reads only the minutes since the last pass: two passes end where one pass over both ends', async () => {
+    // "acme" and "copy" get the same steady tag (one message every 10 minutes for 12 days); acme is
+    // detected at day 10 and day 12, copy once at day 12. acme also has a tag that stops on day 4.
+    const steady = every(T0, T0 + 12 * DAY, 10 * MINUTE_MS);
+    await messages('acme', 'steady', steady);
+    await messages('copy', 'steady', steady);
+    await messages('acme', 'gone', every(T0, T0 + 4 * DAY, 20 * MINUTE_MS));
+
+    const first = await pass('acme', T0 + 10 * DAY + 30_000);
+    expect(first.retired).toBe(0);
+    expect([...(await statesOf('acme')).keys()].sort()).toEqual(
+      ['all', 'channel=email', 'tag=gone', 'tag=steady', 'topic=billing'].flatMap((s) => [s, `negative_share:${s}`]).sort(),
+    );
+    await pass('acme', T0 + 12 * DAY + 30_000);
+    await pass('copy', T0 + 12 * DAY + 30_000);
+    const [acme, copy] = [await statesOf('acme'), await statesOf('copy')];
+    for (const series of ['tag=steady', 'negative_share:tag=steady']) {
+      expect(acme.get(series)!.lastMinuteMs).toBe(T0 + 12 * DAY - MINUTE_MS);
+      expect(acme.get(series)!.snapshot).toEqual(copy.get(series)!.snapshot);
+    }
+  });
+
+  it('retires a series silent for longer than the retirement age (7 days here), and starts it over when it comes back', async () => {
+    // tag=gone's last message was on day 4: at day 10 it was 6 days silent and kept; at day 12, retired.
+    const states = await statesOf('acme');
+    expect(states.has('tag=gone')).toBe(false);
+    expect(states.has('negative_share:tag=gone')).toBe(false);
+    const rows = await ch.query<{ series: string; snapshot: string; last_event: string }>(
+      `SELECT series, snapshot, last_event FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = 'acme' AND series LIKE '%tag=gone'`,
+    );
+    expect(rows.map((r) => [r.series, r.snapshot]).sort()).toEqual([['negative_share:tag=gone', ''], ['tag=gone', '']]);
+
+    // Three messages on day 12: it is watched again, replayed over the backfill window like a new series.
+    await messages('acme', 'gone', [1, 2, 3].map((m) => T0 + 12 * DAY + m * MINUTE_MS));
+    await pass('acme', T0 + 12 * DAY + 10 * MINUTE_MS + 30_000);
+    const back = (await statesOf('acme')).get('tag=gone')!;
+    expect(back.lastEventMs).toBe(T0 + 12 * DAY + 3 * MINUTE_MS);
+    expect((back.snapshot as DetectorSnapshot).firstTimestampMs).toBe(T0);
+    // Its count memory holds the days-old messages it replayed (decayed), not only the three new ones.
+    expect((back.snapshot as DetectorSnapshot).counts!.totalCounts).toBeGreaterThan(200);
+  });
+
+  it('does not watch a tag with fewer events than could alert; the third event starts it on its history', async () => {
+    const at = T0 + 13 * DAY;
+    await messages('acme', 'order-1', [at]);
+    await messages('acme', 'order-2', [at, at + 5 * MINUTE_MS]);
+    const quiet = await pass('acme', at + 10 * MINUTE_MS);
+    const states = await statesOf('acme');
+    expect([...states.keys()].filter((s) => s.includes('order-'))).toEqual([]);
+    expect(quiet.deliveries).toEqual([]);
+    const alerts = await ch.query<{ n: string }>(`SELECT count() AS n FROM ${ch.table(TABLES.alerts)} WHERE tenant_id = 'acme' AND series LIKE '%order-%'`);
+    expect(Number(alerts[0]!.n)).toBe(0);
+
+    // A third order-2 message four hours later: watched from then on, on all three.
+    await messages('acme', 'order-2', [at + 4 * 60 * MINUTE_MS]);
+    await pass('acme', at + 4 * 60 * MINUTE_MS + 2 * MINUTE_MS);
+    const started = (await statesOf('acme')).get('tag=order-2')!;
+    expect(started.lastEventMs).toBe(at + 4 * 60 * MINUTE_MS);
+    expect((started.snapshot as DetectorSnapshot).firstTimestampMs).toBe(T0);
+    // The two earlier messages have left the 3-hour count window and were learned.
+    expect((started.snapshot as DetectorSnapshot).counts!.totalCounts).toBeCloseTo(2, 1);
+    expect((await statesOf('acme')).has('tag=order-1')).toBe(false);
+  });
+});
