@@ -61,7 +61,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
       const previous = new Map(states.map((s) => [s.series, s]));
       // Every stored series resumes after its last minute fed: reading from the earliest is enough for them.
-      const recentAfterMs = states.length ? Math.min(...states.map((s) => s.lastMinuteMs)) : historyAfterMs;
+      const recentAfterMs = states.length ? states.reduce((min, s) => Math.min(min, s.lastMinuteMs), Infinity) : historyAfterMs;
       const holidays = holidayIntervals(holidayDays(calendar, Math.min(recentAfterMs, historyAfterMs), untilMs + MINUTE_MS));
       // Per event kind and base series ("message.customer|topic=billing"): events per minute, and the negative ones.
       const counts = new Map<string, Map<number, number>>();

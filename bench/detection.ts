@@ -15,6 +15,10 @@
 //  5. the negative-sentiment share (bench/detectionShare.ts): --share-incidents "mood incidents"
 //     multiply one topic's frustrated customers by --share-factor for --spike-minutes in a tenant at
 //     --share-tickets-per-day; false share alerts, incidents caught, latency, against a naive rule.
+//  6. a whole scheduled pass of one tenant through chDB (bench/detectionPassCost.ts): --pass-days at
+//     --pass-tickets-per-day, --pass-one-off-share of messages with a tag of their own; the first
+//     pass and --pass-passes passes a minute apart, the state they write, against reading the
+//     pass's minute and every series' backfill window on the same store.
 // `--live` measures wall-clock latency through the running product instead (bench/detectionLive.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { quantile } from 'simple-statistics';
-import { integer, isoDate, nonNegativeInteger, outputFolder, positiveInteger, positiveNumber } from '../cli/optionParsers.js';
+import { integer, isoDate, nonNegativeInteger, outputFolder, positiveInteger, positiveNumber, shareOrZero } from '../cli/optionParsers.js';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts.js';
 import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS } from '../domain/spikeDetection.js';
@@ -32,6 +36,8 @@ import { SeededRandom } from '../simulator/seededRandom.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TOPICS } from '../simulator/topics.js';
 import { negativeShareBench } from './detectionShare.js';
+import { tenantPassCost } from './detectionPassCost.js';
+import { SETTINGS } from '../runtime/config.js';
 import { injectedStartMs, minuteCounts, ticketsIn, WEEK_MS } from './minuteSeries.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,6 +55,10 @@ const opts = new Command('bench:detection')
   .option('--share-tickets-per-day <n>', 'negative share: tenant volume (≈ 1 a minute per topic: where an hour holds enough messages for a share)', positiveNumber, 20_000)
   .option('--share-incidents <n>', 'negative share: mood incidents (one topic, its frustrated share multiplied)', positiveInteger, 12)
   .option('--share-factor <x>', "negative share: multiplier of the frustrated customers' share in an incident (5: 12% → 60% of that topic's customers)", positiveNumber, 5)
+  .option('--pass-tickets-per-day <n>', 'pass cost: tenant volume', positiveNumber, 5000)
+  .option('--pass-days <n>', 'pass cost: days of stored messages before the first pass', positiveInteger, 14)
+  .option('--pass-one-off-share <x>', 'pass cost: share of messages with a tag no other message has (order numbers, campaigns)', shareOrZero, 0.01)
+  .option('--pass-passes <n>', 'pass cost: timed passes, a minute apart, after the first', positiveInteger, 20)
   .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
   .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)', isoDate)
   .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', positiveInteger, 7)
@@ -57,7 +67,7 @@ const opts = new Command('bench:detection')
   .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', positiveInteger, 60)
   .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; shareTicketsPerDay: number; shareIncidents: number; shareFactor: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
+  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; shareTicketsPerDay: number; shareIncidents: number; shareFactor: number; passTicketsPerDay: number; passDays: number; passOneOffShare: number; passPasses: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const weeks = opts.weeks;
@@ -230,6 +240,12 @@ async function main(): Promise<void> {
   // 5. The negative-sentiment share.
   const share = negativeShareBench({ start, endMs: now.getTime(), weeks, seed: opts.seed, ticketsPerDay: opts.shareTicketsPerDay, incidents: opts.shareIncidents, factor: opts.shareFactor, minutes: opts.spikeMinutes });
 
+  // 6. One tenant's whole pass through chDB.
+  const tenantPass = await tenantPassCost({
+    start, days: opts.passDays, ticketsPerDay: opts.passTicketsPerDay, oneOffShare: opts.passOneOffShare, passes: opts.passPasses, seed: opts.seed,
+    backfillMinutes: SETTINGS.detectionBackfillMinutes.default, retireAfterMinutes: SETTINGS.detectionRetireAfterDays.default * 24 * 60,
+  });
+
   const latencies = perSpike.flatMap((s) => (s.latency === null ? [] : [s.latency]));
   const baselineLatencies = perSpike.flatMap((s) => (s.baselineLatency === null ? [] : [s.baselineLatency]));
   const q = (xs: number[], p: number) => (xs.length ? quantile(xs, p) : NaN);
@@ -243,6 +259,7 @@ async function main(): Promise<void> {
     passCost: cost,
     holidays: holiday,
     negativeShare: share,
+    tenantPass,
     perSpike,
   };
   mkdirSync(opts.out, { recursive: true });
@@ -262,6 +279,8 @@ async function main(): Promise<void> {
   console.log(`holidays (${holiday.days.join(', ')}: Mondays at ${holiday.factor}× volume, ${holiday.ticketsPerDay} tickets a day), false alerts over the ${holiday.daysAfter} days after, ${holiday.series} series (topics + the whole volume): undeclared ${h.undeclared} (whole volume ${h.totalUndeclared}), declared in the calendar ${h.declared} (${h.totalDeclared}); the same days of the stream without holidays ${h.quiet} (${h.totalQuiet})`);
   const [sl, nv] = [share.supportloop, share.naive];
   console.log(`negative share (${share.ticketsPerDay} tickets a day, ${(100 * share.negativeShare).toFixed(1)}% negative, ${share.incidents} incidents: one topic's frustrated share ×${share.factor} for ${share.minutes} min): false share alerts ${sl.falseAlerts} over ${share.topicWeeks} topic-weeks = ${sl.falseAlertsPerTopicWeek.toFixed(3)} per topic-week, caught ${sl.caught}/${share.incidents}, p50 ${sl.p50} min, p95 ${sl.p95} min; naive 3σ hourly rule ${nv.falseAlerts} false (${nv.falseAlertsPerTopicWeek.toFixed(3)} per topic-week), caught ${nv.caught}/${share.incidents}, p50 ${nv.p50} min`);
+  const tp = tenantPass;
+  console.log(`one tenant's scheduled pass through chDB (${tp.ticketsPerDay} tickets a day, ${tp.days} days stored, ${tp.oneOffTags} one-off tags among ${tp.baseSeriesWithEvents} series with messages): first pass ${(tp.firstPassMs / 1000).toFixed(1)} s; then median ${tp.steadyPassMs.median.toFixed(0)} ms, p95 ${tp.steadyPassMs.p95.toFixed(0)} ms a pass for ${tp.seriesWatched} series watched (${(tp.stateBytesPerPass / 1e6).toFixed(2)} MB of state written a pass); reading the pass's minute ${tp.baselines.readPassMinuteMs.toFixed(0)} ms, every series' ${tp.days}-day window ${tp.baselines.readBackfillWindowMs.toFixed(0)} ms (${tp.baselines.backfillWindowRows} rows): pass ÷ window read ${(tp.steadyPassMs.median / tp.baselines.readBackfillWindowMs).toFixed(2)}`);
   console.log(`wall-clock alert latency adds ≤ one detection interval (default 60 s) plus webhook delivery (--live measures it); results: ${path.join(opts.out, 'detection.json')}, spikes-caught.png`);
 }
 
