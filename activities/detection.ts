@@ -2,11 +2,13 @@
 // run (state and alerts persisted before any notice is planned), and one signed POST per notice.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { topContributors, usualWeeksAvailable } from '../domain/alertContributors.js';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
 import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor } from '../domain/productAreas.js';
 import { MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
+import { sliceWeekCounts } from '../store/alertContributors.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
 import { getSubscription, listSubscriptions } from '../store/alertSubscriptions.js';
@@ -129,11 +131,28 @@ export function createDetectionActivities(deps: DetectionDeps) {
         else updatedStates.push({ ...state, snapshot: result.snapshot, definition: definitionOf(series) });
       }
       deps.observeLag?.(tenantId, (nowMs - untilMs) / 1000);
+      // What drove each alert notified now (read only then): every version from the notified one on carries it.
+      const noticed = new Map(notices.filter((n) => n.kind !== 'resolved').map((n) => [n.alert.alertId, n.alert]));
+      const drivers = new Map(
+        await Promise.all(
+          [...noticed.values()].map(async (a) => {
+            const { dimension, value } = parseSeries(a.series);
+            const counts = await sliceWeekCounts(deps.ch, tenantId, a.series, a.lastAnomalyAtMs, areas);
+            return [a.alertId, { fromVersion: a.version, contributors: topContributors(counts, usualWeeksAvailable(a.lastAnomalyAtMs, firstMinute), { dimension, value }) }] as const;
+          }),
+        ),
+      );
+      const withDrivers = (a: AlertState): AlertState => {
+        const d = drivers.get(a.alertId);
+        return d && a.version >= d.fromVersion ? { ...a, contributors: d.contributors } : a;
+      };
+      const alertsToStore = changedAlerts.map(withDrivers);
+      const noticesToSend = notices.map((n) => ({ kind: n.kind, alert: withDrivers(n.alert) }));
       // Persist before planning notices: a retried pass continues after these minutes, so it cannot notify twice.
-      await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, retired, nowMs), writeAlerts(deps.writer, tenantId, changedAlerts, nowMs)]);
+      await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, retired, nowMs), writeAlerts(deps.writer, tenantId, alertsToStore, nowMs)]);
 
-      const subscriptions = notices.length ? await listSubscriptions(deps.ch, tenantId) : [];
-      const deliveries = notices.flatMap(({ kind, alert }) =>
+      const subscriptions = noticesToSend.length ? await listSubscriptions(deps.ch, tenantId) : [];
+      const deliveries = noticesToSend.flatMap(({ kind, alert }) =>
         subscriptions
           .filter((s) => subscriptionMatches(s, alert))
           .map((s) => ({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) })),

@@ -127,7 +127,9 @@ WHERE ${TENANT}
   AND ifNull(resolved_at, $__toTime) >= $__fromTime
 ORDER BY time, series`;
 
-const firingNow = `SELECT series, metric, severity, score, observed, expected, upper, started_at, last_anomaly_at
+const firingNow = `SELECT series, metric, severity, score, observed, expected, upper, started_at, last_anomaly_at,
+  arrayStringConcat(arrayMap(c -> concat(c.dimension, ' ', c.value, ' ', toString(c.observed), if(isNull(c.usual), '', concat(' vs ', toString(c.usual)))),
+    JSONExtract(contributors, 'Array(Tuple(dimension String, value String, observed Float64, usual Nullable(Float64)))')), ', ') AS driven_by
 FROM ${TABLES.alerts} FINAL
 WHERE ${TENANT}
   AND status = 'firing'
@@ -247,7 +249,7 @@ export function anomaliesDashboard() {
     }),
     tablePanel(2, {
       title: 'Firing alerts now',
-      description: `Alerts still firing, whatever the time range, most severe first. Metric volume: customer messages per minute; escalations, reopens: those events per minute; negative_share: the share (0 to 1) of customer messages with negative sentiment over the last hour or day. Observed: the highest value among the minutes the detector reported (for volume, the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. ${ALERT_SCOPE_TEXT}`,
+      description: `Alerts still firing, whatever the time range, most severe first. Metric volume: customer messages per minute; escalations, reopens: those events per minute; negative_share: the share (0 to 1) of customer messages with negative sentiment over the last hour or day. Observed: the highest value among the minutes the detector reported (for volume, the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. Driven by: the slices of the series (topic, tag, product area, channel, segment) that rose most in the hour before its last notice — events then, vs the mean of the same hour in previous weeks when the tenant has them. ${ALERT_SCOPE_TEXT}`,
       sql: firingNow,
       unit: 'short',
       sortBy: { displayName: 'Score', desc: true },
@@ -264,6 +266,7 @@ export function anomaliesDashboard() {
         columnOf('upper', 'Band high', 'short', 2),
         columnOf('started_at', 'Started', 'dateTimeAsLocal'),
         columnOf('last_anomaly_at', 'Last anomaly', 'dateTimeAsLocal'),
+        columnOf('driven_by', 'Driven by', 'string'),
       ],
       gridPos: grid(16, 0, 8, 10),
     }),

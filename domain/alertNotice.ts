@@ -1,5 +1,6 @@
 // What a subscriber receives: a JSON notice (signed the Standard Webhooks way by the delivery
 // activity) or Slack-compatible `text` + `blocks` (Slack's mobile notifications read only `text`).
+import { describeContributor, type Contributor } from './alertContributors.js';
 import { METRIC_SOURCES, parseSeries, type AlertMetric, type AlertState, type NoticeKind } from './alerts.js';
 
 export const NOTICE_FORMATS = ['json', 'slack'] as const;
@@ -19,6 +20,8 @@ export interface AlertNotice {
   band: { lower: number; upper: number };
   startedAt: string;
   resolvedAt: string | null;
+  /** The slices that rose most in the hour before the (last) notice, vs the same hour in previous weeks (domain/alertContributors.ts). */
+  contributors: Contributor[];
 }
 
 export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind): AlertNotice {
@@ -38,6 +41,7 @@ export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKin
     band: { lower: round(alert.lower), upper: round(alert.upper) },
     startedAt: new Date(alert.startedAtMs).toISOString(),
     resolvedAt: alert.resolvedAtMs === null ? null : new Date(alert.resolvedAtMs).toISOString(),
+    contributors: alert.contributors,
   };
 }
 
@@ -51,7 +55,9 @@ const escapeSlack = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, 
 
 export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown {
   if (format === 'json') return notice;
-  const what = notice.series.value ? `${DIMENSION_NAMES[notice.series.dimension] ?? notice.series.dimension} “${notice.series.value}”` : 'all tickets';
+  const dimensionName = (dimension: string) => DIMENSION_NAMES[dimension] ?? dimension;
+  const what = notice.series.value ? `${dimensionName(notice.series.dimension)} “${notice.series.value}”` : 'all tickets';
+  const drivenBy = notice.type !== 'alert.resolved' && notice.contributors.length ? `\n*Driven by* (${METRIC_SOURCES[notice.metric].measure === 'count' ? METRIC_SOURCES[notice.metric].unit : 'negative messages'} in the hour before, vs the same hour in previous weeks): ${notice.contributors.map((c) => describeContributor(c, dimensionName)).join('; ')}` : '';
   const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
   const spike = SPIKE_NAMES[notice.metric];
   const figures =
@@ -67,7 +73,7 @@ export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: escapeSlack(`*Series:* ${what}\n*Severity:* ${notice.severity} (score ${notice.score})\n*Started:* ${notice.startedAt}${notice.resolvedAt ? `\n*Resolved:* ${notice.resolvedAt}` : ''}\n*Alert:* ${notice.alertId}`),
+          text: escapeSlack(`*Series:* ${what}\n*Severity:* ${notice.severity} (score ${notice.score})\n*Started:* ${notice.startedAt}${notice.resolvedAt ? `\n*Resolved:* ${notice.resolvedAt}` : ''}\n*Alert:* ${notice.alertId}${drivenBy}`),
         },
       },
     ],

@@ -1,6 +1,7 @@
 // The alert lifecycle of one series, minute by minute: firing → (re-notified only when severity
 // rises) → resolved, with a cooldown so a flapping series does not page twice. Pure: the detection
 // activity feeds it the detector's result per minute and persists what it returns.
+import type { Contributor } from './alertContributors.js';
 import type { InboundEventKind } from './events.js';
 
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -46,6 +47,8 @@ export interface AlertState {
   quietMinutes: number;
   /** Incremented on every stored change (the store keeps the highest). */
   version: number;
+  /** What drove it, as of its last notice (domain/alertContributors.ts); [] until a notice goes out. */
+  contributors: Contributor[];
 }
 
 export type NoticeKind = 'firing' | 'escalated' | 'resolved';
@@ -90,6 +93,7 @@ export function stepAlert(series: string, previous: AlertState | undefined, m: M
         notifiedSeverity: recent ? severity : '',
         quietMinutes: 0,
         version: 1,
+        contributors: [],
       };
       return { alert, changed: true, notice: recent ? 'firing' : undefined };
     }

@@ -1,4 +1,5 @@
 // Alerts and their lifecycle (firing → resolved), latest version per alert.
+import type { Contributor } from '../domain/alertContributors.js';
 import type { AlertMetric, AlertState, Severity } from '../domain/alerts.js';
 import { parseSeries } from '../domain/alerts.js';
 import type { BatchingWriter } from './batchingWriter.js';
@@ -30,6 +31,7 @@ export function writeAlerts(writer: BatchingWriter, tenantId: string, alerts: re
         notified_severity: a.notifiedSeverity,
         quiet_minutes: a.quietMinutes,
         version: a.version,
+        contributors: JSON.stringify(a.contributors),
         updated_at: toClickHouseTime(nowMs),
       };
     }),
@@ -52,6 +54,7 @@ interface AlertRow {
   notified_severity: Severity | '';
   quiet_minutes: number;
   version: string;
+  contributors: string;
 }
 
 const fromRow = (r: AlertRow): AlertState => ({
@@ -70,9 +73,10 @@ const fromRow = (r: AlertRow): AlertState => ({
   notifiedSeverity: r.notified_severity,
   quietMinutes: Number(r.quiet_minutes),
   version: Number(r.version),
+  contributors: JSON.parse(r.contributors) as Contributor[],
 });
 
-const COLUMNS = 'alert_id, series, status, severity, score, observed, expected, lower, upper, started_at, last_anomaly_at, resolved_at, notified_severity, quiet_minutes, version';
+const COLUMNS = 'alert_id, series, status, severity, score, observed, expected, lower, upper, started_at, last_anomaly_at, resolved_at, notified_severity, quiet_minutes, version, contributors';
 
 /** Each series' most recent alert (what the lifecycle continues from). */
 export async function latestAlertPerSeries(ch: ClickHouse, tenantId: string): Promise<Map<string, AlertState>> {

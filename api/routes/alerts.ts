@@ -51,6 +51,16 @@ const AlertView = Type.Object({
   upper: Type.Number(),
   startedAt: Type.String(),
   resolvedAt: Type.Union([Type.String(), Type.Null()]),
+  contributors: Type.Array(
+    Type.Object({
+      dimension: Type.String(),
+      value: Type.String(),
+      observed: Type.Number(),
+      usual: Type.Union([Type.Number(), Type.Null()]),
+      shareOfRise: Type.Union([Type.Number(), Type.Null()]),
+    }),
+    { description: "what drove it: the series' slices (topic, tag, area, channel, segment) that rose most in the hour before its last notice, vs the mean of the same hour in up to 4 previous weeks (usual null: no such week yet); negative messages for negative_share" },
+  ),
 });
 
 /** HTTPS only, except loopback (a receiver on the same machine, e.g. a local relay or a test). */
@@ -209,6 +219,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         upper: a.upper,
         startedAt: new Date(a.startedAtMs).toISOString(),
         resolvedAt: a.resolvedAtMs === null ? null : new Date(a.resolvedAtMs).toISOString(),
+        contributors: a.contributors,
       })),
     }),
   );

@@ -344,6 +344,11 @@ describe('spike alerts', () => {
     const notices = await onlyNoticesFor(before, 'area=Payments');
     expect(notices[0]!.verified).toBe(true);
     expect(notices[0]!.body).toMatchObject({ type: 'alert.firing', metric: 'volume', series: { dimension: 'area', value: 'Payments' } });
+    // What drove it: both tags, in the hour before the notice; two days of history hold no earlier week, so no usual.
+    const drivers = (notices[0]!.body as unknown as { contributors: { dimension: string; value: string; observed: number; usual: number | null }[] }).contributors;
+    expect(drivers.filter((c) => c.dimension === 'tag').map((c) => c.value).sort()).toEqual(['billing', 'invoice']);
+    expect(drivers.every((c) => c.usual === null && c.observed > 0)).toBe(true);
+    expect((alerts.find((a) => a.series === 'area=Payments') as unknown as { contributors: unknown }).contributors).toEqual(drivers);
 
     // Logistics widened to returns (5× its volume): its series (volume, negative share) start over
     // on the history and fire nothing; the volume detector has counted every event of the new area.

@@ -269,6 +269,13 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         const step = stepAlert(series, alert, { minuteMs: minute, observed, score, expected, lower: Math.max(0, expected - BAND * scale), upper: expected + BAND * scale, isAnomaly }, passAt, DEFAULT_ALERT_POLICY);
         alert = step.alert;
         if (!alert || !step.changed) continue;
+        // A notice that fires or escalates names what drove it: here the spike's channel and tag, with
+        // their messages in the hour before (the seed models no previous weeks, so no usual).
+        if (step.notice && step.notice !== 'resolved') {
+          const inHour = (slice: (m: SeededMessage) => boolean) => messages.filter((m) => m.at >= minute - 59 * MINUTE && m.at < minute + MINUTE && inSeries(series, m) && slice(m)).length;
+          const slices = [{ dimension: 'channel', value: spike.channel, count: inHour((m) => m.channel === spike.channel) }, ...(spike.tag ? [{ dimension: 'tag', value: spike.tag, count: inHour((m) => m.tags.includes(spike.tag!)) }] : [])];
+          alert = { ...alert, contributors: slices.filter((c) => c.count > 0 && `${c.dimension}=${c.value}` !== series).map((c) => ({ dimension: c.dimension, value: c.value, observed: c.count, usual: null, shareOfRise: null })) };
+        }
         const version = { ...alert };
         latest.set(version.alertId, version);
         later.push({ at: passAt, write: () => writeAlerts(writer, profile.tenantId, [version], passAt) });
@@ -407,7 +414,10 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
     'Firing alerts now': alerts
       .filter((a) => a.status === 'firing')
       .sort(severityOrder)
-      .map((a) => ({ series: a.series, metric: parseSeries(a.series).metric, severity: a.severity, score: a.score, observed: a.observed, expected: a.expected, upper: a.upper, started_at: text(a.startedAtMs), last_anomaly_at: text(a.lastAnomalyAtMs) })),
+      .map((a) => ({
+        series: a.series, metric: parseSeries(a.series).metric, severity: a.severity, score: a.score, observed: a.observed, expected: a.expected, upper: a.upper, started_at: text(a.startedAtMs), last_anomaly_at: text(a.lastAnomalyAtMs),
+        driven_by: a.contributors.map((c) => `${c.dimension} ${c.value} ${c.observed}${c.usual === null ? '' : ` vs ${c.usual}`}`).join(', '),
+      })),
     'Top rising topics': [...new Set(messages.map((m) => m.topic))]
       .map((topic) => {
         const minutes = messages.filter((m) => m.topic === topic).map((m) => minuteOf(m.at));

@@ -795,6 +795,8 @@ describe('Anomalies shows the seeded numbers', () => {
       for (const [title, rows] of Object.entries(figures)) expect(rows.length, `${tenant} › ${title}`).toBeGreaterThan(0);
       const seed = anomalySeeds[tenant];
       expect(new Set(seed.alerts.map((a) => a.status))).toEqual(new Set(['firing', 'resolved']));
+      // A firing alert names its drivers (acme's two: the Driven by column joins them).
+      expect(seed.alerts.some((a) => a.status === 'firing' && a.contributors.length === (tenant === ACME.tenantId ? 2 : 1)), tenant).toBe(true);
       // The end spike rises above its band at the alert's minute, which carries the alert's figures.
       const minutes = figuresFor(tenant, LAST_HOURS)['Volume with expected band per topic'];
       const spikes = minutes.filter((r) => r.alert_upper !== null);

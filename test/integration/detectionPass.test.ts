@@ -14,6 +14,7 @@ import type { TicketEvent } from '../../domain/events.js';
 import { MINUTE_MS, runSeriesPass } from '../../domain/spikeDetection.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
+import { latestAlertPerSeries } from '../../store/alerts.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
 import { migrate } from '../../store/migrate.js';
 import { TABLES, toClickHouseSeconds, toClickHouseTime } from '../../store/tables.js';
@@ -30,11 +31,11 @@ let writer: BatchingWriter;
 let clock = 0;
 const detection = () => createDetectionActivities({ ch, writer, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60 });
 
-/** Customer messages with one tag each, at the given instants. */
-async function messages(tenantId: string, tag: string, instants: number[]): Promise<void> {
+/** Customer messages with one tag each, at the given instants (topic billing by email unless told). */
+async function messages(tenantId: string, tag: string, instants: number[], { topic = 'billing', channel = 'email' }: { topic?: string; channel?: 'email' | 'chat' } = {}): Promise<void> {
   const inbound = instants.map((at, i) => {
-    const event: TicketEvent = { eventId: `${tag}-${at}-${i}`, tenantId, ticketId: `T-${tag}-${at}-${i}`, kind: 'message.customer', occurredAt: new Date(at).toISOString(), provider: 'generic', channel: 'email', tags: [tag], body: 'text' };
-    return { event, classification: { topic: 'billing', topicConfidence: 0.9, sentiment: 0.2, frustration: 0, language: 'en' } };
+    const event: TicketEvent = { eventId: `${tag}-${topic}-${channel}-${at}-${i}`, tenantId, ticketId: `T-${tag}-${at}-${i}`, kind: 'message.customer', occurredAt: new Date(at).toISOString(), provider: 'generic', channel, tags: [tag], body: 'text' };
+    return { event, classification: { topic, topicConfidence: 0.9, sentiment: 0.2, frustration: 0, language: 'en' } };
   });
   const done = writeTicketEvents(writer, { inbound, derived: [], context: { channel: 'email', provider: 'generic', segment: '', plan: '', topic: '' } }, T0);
   await writer.flush();
@@ -69,7 +70,7 @@ describe('the scheduled detection pass', () => {
   it('migration 010: a state stored before it had its last event at its last minute fed', async () => {
     const fed = runSeriesPass({ series: 'tag=legacy', counts: new Map([[T0, 2]]), newSeriesFromMs: T0 - 60 * MINUTE_MS, untilMs: T0, alert: undefined }, T0);
     await ch.insert(TABLES.detectorState, [{ tenant_id: 'legacy', series: 'tag=legacy', last_minute: toClickHouseSeconds(T0), snapshot: JSON.stringify(fed.snapshot), definition: '', updated_at: toClickHouseTime(T0) }]);
-    expect(await migrate(ch)).toEqual([10]);
+    expect(await migrate(ch)).toEqual([10, 11]);
     const [state] = await loadDetectorStates(ch, 'legacy');
     expect(state).toMatchObject({ series: 'tag=legacy', lastMinuteMs: T0, lastEventMs: T0 });
   });
@@ -136,5 +137,47 @@ describe('the scheduled detection pass', () => {
     // The two earlier messages have left the 3-hour count window and were learned.
     expect((started.snapshot as DetectorSnapshot).counts!.totalCounts).toBeCloseTo(2, 1);
     expect((await statesOf('acme')).has('tag=order-1')).toBe(false);
+  });
+
+  it('names what drove an alert: the slices that rose most in the hour before the notice, against the same hour in previous weeks', async () => {
+    // Five weeks of billing (tag invoice) every 30 minutes and shipping (tag delivery) every 10, by
+    // email; then 30 billing/invoice messages by chat in the last 20 minutes.
+    const end = T0 + 35 * DAY;
+    const history = [
+      { tag: 'invoice', topic: 'billing', at: every(T0, end, 30 * MINUTE_MS) },
+      { tag: 'delivery', topic: 'shipping', at: every(T0, end, 10 * MINUTE_MS) },
+    ];
+    for (const h of history) await messages('drivers', h.tag, h.at, { topic: h.topic });
+    const spike = Array.from({ length: 30 }, (_, i) => end - 20 * MINUTE_MS + Math.floor((i * 20) / 30) * MINUTE_MS);
+    await messages('drivers', 'invoice', spike, { topic: 'billing', channel: 'chat' });
+    await pass('drivers', end + 30_000);
+
+    const alerts = await latestAlertPerSeries(ch, 'drivers');
+    const overall = alerts.get('all')!;
+    const billing = alerts.get('topic=billing')!;
+    // Both fired during the spike (and may have resolved within it: a minute or two of messages is back inside the band).
+    expect(overall.notifiedSeverity).not.toBe('');
+    expect(billing.notifiedSeverity).not.toBe('');
+    // Expected figures from the messages written: events in the hour ending at the alert's minute,
+    // and the mean of the same hour 1–4 weeks before (all inside the five weeks stored).
+    const inHour = (instants: number[], endMs: number) => instants.filter((t) => t > endMs - 60 * MINUTE_MS + MINUTE_MS - 1 && t < endMs + MINUTE_MS).length;
+    const figures = (instants: number[], endMs: number) => ({ observed: inHour(instants, endMs), usual: [1, 2, 3, 4].reduce((sum, w) => sum + inHour(instants, endMs - w * 7 * DAY), 0) / 4 });
+    const [invoiceByEmail, delivery] = history.map((h) => h.at);
+    const rise = ({ observed, usual }: { observed: number; usual: number }) => observed - usual;
+
+    const endAll = overall.lastAnomalyAtMs;
+    const chat = figures(spike, endAll);
+    const billingAll = figures([...invoiceByEmail!, ...spike], endAll);
+    const whole = figures([...invoiceByEmail!, ...spike, ...delivery!], endAll);
+    expect(chat.observed).toBeGreaterThan(0);
+    // The rise is all billing/invoice by chat: channel chat, tag invoice and topic billing rose by the same, shipping and email did not.
+    expect(overall.contributors.map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['tag', 'invoice'], ['topic', 'billing']]);
+    expect(overall.contributors[0]).toEqual({ dimension: 'channel', value: 'chat', observed: chat.observed, usual: 0, shareOfRise: Number(Math.min(1, chat.observed / rise(whole)).toFixed(3)) });
+    expect(overall.contributors[2]).toMatchObject({ observed: billingAll.observed, usual: billingAll.usual });
+
+    // The billing alert's drivers leave billing itself out.
+    const endBilling = billing.lastAnomalyAtMs;
+    expect(billing.contributors.map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['tag', 'invoice']]);
+    expect(billing.contributors[1]).toMatchObject({ observed: figures([...invoiceByEmail!, ...spike], endBilling).observed, usual: figures([...invoiceByEmail!, ...spike], endBilling).usual });
   });
 });

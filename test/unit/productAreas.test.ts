@@ -47,6 +47,7 @@ describe('product areas', () => {
       notifiedSeverity: 'high',
       quietMinutes: 0,
       version: 1,
+      contributors: [],
     };
     const notice = alertNotice('acme', alert, 'firing');
     expect(notice.series).toEqual({ dimension: 'area', value: 'Payments' });
