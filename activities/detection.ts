@@ -131,8 +131,10 @@ export function createDetectionActivities(deps: DetectionDeps) {
         else updatedStates.push({ ...state, snapshot: result.snapshot, definition: definitionOf(series) });
       }
       deps.observeLag?.(tenantId, (nowMs - untilMs) / 1000);
-      // What drove each alert notified now (read only then): every version from the notified one on carries it.
-      const noticed = new Map(notices.filter((n) => n.kind !== 'resolved').map((n) => [n.alert.alertId, n.alert]));
+      // What drove each alert notified now (read only then), as of its first notice in this pass: every
+      // version from that one on carries it.
+      const noticed = new Map<string, AlertState>();
+      for (const n of notices) if (n.kind !== 'resolved' && !noticed.has(n.alert.alertId)) noticed.set(n.alert.alertId, n.alert);
       const drivers = new Map(
         await Promise.all(
           [...noticed.values()].map(async (a) => {
