@@ -113,12 +113,17 @@ ORDER BY time, topic`;
 const COUNT_METRICS = ALERT_METRICS.filter((m) => METRIC_SOURCES[m].measure === 'count');
 const COUNT_UNIT = `transform(metric, [${COUNT_METRICS.map((m) => `'${m}'`).join(', ')}], [${COUNT_METRICS.map((m) => `'${METRIC_SOURCES[m].unit}'`).join(', ')}], 'events')`;
 
+/** An alert's contributors (domain/alertContributors.ts) as text: "tag invoice 8 vs 2, channel chat 6". */
+const DRIVEN_BY = `arrayStringConcat(arrayMap(c -> concat(c.dimension, ' ', c.value, ' ', toString(c.observed), if(isNull(c.usual), '', concat(' vs ', toString(c.usual)))),
+    JSONExtract(contributors, 'Array(Tuple(dimension String, value String, observed Float64, usual Nullable(Float64)))')), ', ')`;
+
 /** Alerts as annotation regions: from the first anomalous minute to the resolve (a firing one to the range end). */
-const alertAnnotations = `SELECT started_at AS time, ifNull(resolved_at, $__toTime) AS timeEnd,
+const alertAnnotations = `WITH ${DRIVEN_BY} AS driven_by
+SELECT started_at AS time, ifNull(resolved_at, $__toTime) AS timeEnd,
   concat(series, ': ', severity, ' alert, ', status, '. ', if(metric = 'negative_share',
     concat('Negative share up to ', toString(round(100 * observed, 1)), '%; at its last report usual ', toString(round(100 * expected, 1)), '%, band up to ', toString(round(100 * upper, 1)), '%'),
     concat('Reported at up to ', toString(observed), ' ', ${COUNT_UNIT}, '/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2)))),
-    '; score ', toString(round(score, 2)), '.') AS text,
+    '; score ', toString(round(score, 2)), '.', if(driven_by = '', '', concat(' Driven by ', driven_by, '.'))) AS text,
   concat(status, ',', severity, ',', replaceAll(series, ',', ' ')) AS tags
 FROM ${TABLES.alerts} FINAL
 WHERE ${TENANT}
@@ -128,8 +133,7 @@ WHERE ${TENANT}
 ORDER BY time, series`;
 
 const firingNow = `SELECT series, metric, severity, score, observed, expected, upper, started_at, last_anomaly_at,
-  arrayStringConcat(arrayMap(c -> concat(c.dimension, ' ', c.value, ' ', toString(c.observed), if(isNull(c.usual), '', concat(' vs ', toString(c.usual)))),
-    JSONExtract(contributors, 'Array(Tuple(dimension String, value String, observed Float64, usual Nullable(Float64)))')), ', ') AS driven_by
+  ${DRIVEN_BY} AS driven_by
 FROM ${TABLES.alerts} FINAL
 WHERE ${TENANT}
   AND status = 'firing'

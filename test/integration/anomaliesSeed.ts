@@ -393,6 +393,7 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
     volume.set(key, { ...empty, time: text(Number(time)), topic, ...volume.get(key), alert_expected: a.expected, alert_upper: a.upper });
   }
 
+  const drivenBy = (a: AlertState) => a.contributors.map((c) => `${c.dimension} ${c.value} ${c.observed}${c.usual === null ? '' : ` vs ${c.usual}`}`).join(', ');
   const severityOrder = (a: AlertState, b: AlertState) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || byText(a.series, b.series);
   const windowOf = (minutes: number[], lo: number, hi: number) => minutes.filter((m) => m >= lo && m < hi).length;
 
@@ -408,7 +409,7 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
           parseSeries(a.series).metric === 'negative_share'
             ? `Negative share up to ${round1(100 * a.observed)}%; at its last report usual ${round1(100 * a.expected)}%, band up to ${round1(100 * a.upper)}%`
             : `Reported at up to ${a.observed} ${METRIC_SOURCES[parseSeries(a.series).metric].unit}/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}`
-        }; score ${round2(a.score)}.`,
+        }; score ${round2(a.score)}.${a.contributors.length ? ` Driven by ${drivenBy(a)}.` : ''}`,
         tags: `${a.status},${a.severity},${a.series.replace(/,/g, ' ')}`,
       })),
     'Firing alerts now': alerts
@@ -416,7 +417,7 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
       .sort(severityOrder)
       .map((a) => ({
         series: a.series, metric: parseSeries(a.series).metric, severity: a.severity, score: a.score, observed: a.observed, expected: a.expected, upper: a.upper, started_at: text(a.startedAtMs), last_anomaly_at: text(a.lastAnomalyAtMs),
-        driven_by: a.contributors.map((c) => `${c.dimension} ${c.value} ${c.observed}${c.usual === null ? '' : ` vs ${c.usual}`}`).join(', '),
+        driven_by: drivenBy(a),
       })),
     'Top rising topics': [...new Set(messages.map((m) => m.topic))]
       .map((topic) => {
