@@ -41,6 +41,9 @@ export interface PlannedDelivery {
 }
 
 /** Standard Webhooks ids must not contain '.', and must be the same on every retry: a hash of what is delivered. */
+/** Alerts whose drivers one pass reads (the most recent first); the rest keep what they had. */
+const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
+
 const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string) =>
   `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}`).digest('hex').slice(0, 32)}`;
 
@@ -107,6 +110,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const changedAlerts: AlertState[] = [];
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
+      const firstMinuteFed = new Map<string, number>();
       for (const series of watched) {
         const saved = previous.get(series);
         const prior = priorOf(series);
@@ -115,6 +119,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         const minutes = counts.get(source) ?? new Map<number, number>();
         // A series never seen (or retired) is not started on fewer events than could alert.
         if (!saved && eventsIn(minutes) < MIN_EVENTS_TO_WATCH) continue;
+        firstMinuteFed.set(series, prior ? prior.lastMinuteMs + MINUTE_MS : newSeriesFromMs);
         const result = runSeriesPass(
           { series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
           nowMs,
@@ -131,22 +136,26 @@ export function createDetectionActivities(deps: DetectionDeps) {
         else updatedStates.push({ ...state, snapshot: result.snapshot, definition: definitionOf(series) });
       }
       deps.observeLag?.(tenantId, (nowMs - untilMs) / 1000);
-      // What drove each alert notified now (read only then), as of its first notice in this pass: every
-      // version from that one on carries it.
-      const noticed = new Map<string, AlertState>();
-      for (const n of notices) if (n.kind !== 'resolved' && !noticed.has(n.alert.alertId)) noticed.set(n.alert.alertId, n.alert);
+      // What drove each alert reported in the minutes this pass fed (a new alert, an escalation, a
+      // silent reopen; notified or found in history), as of its latest report: every version of it
+      // this pass stores or notifies carries it. Bounded per pass: a first pass over imported history
+      // may report many.
+      const reported = changedAlerts
+        .filter((a) => a.lastAnomalyAtMs > (firstMinuteFed.get(a.series) ?? Infinity) - MINUTE_MS)
+        .sort((a, b) => b.lastAnomalyAtMs - a.lastAnomalyAtMs)
+        .slice(0, MAX_ALERTS_EXPLAINED_PER_PASS);
       const drivers = new Map(
         await Promise.all(
-          [...noticed.values()].map(async (a) => {
+          reported.map(async (a) => {
             const { dimension, value } = parseSeries(a.series);
             const counts = await sliceWeekCounts(deps.ch, tenantId, a.series, a.lastAnomalyAtMs, areas);
-            return [a.alertId, { fromVersion: a.version, contributors: topContributors(counts, usualWeeksAvailable(a.lastAnomalyAtMs, firstMinute), { dimension, value }) }] as const;
+            return [a.alertId, topContributors(counts, usualWeeksAvailable(a.lastAnomalyAtMs, firstMinute), { dimension, value })] as const;
           }),
         ),
       );
       const withDrivers = (a: AlertState): AlertState => {
-        const d = drivers.get(a.alertId);
-        return d && a.version >= d.fromVersion ? { ...a, contributors: d.contributors } : a;
+        const contributors = drivers.get(a.alertId);
+        return contributors ? { ...a, contributors } : a;
       };
       const alertsToStore = changedAlerts.map(withDrivers);
       const noticesToSend = notices.map((n) => ({ kind: n.kind, alert: withDrivers(n.alert) }));

@@ -14,7 +14,7 @@ import type { TicketEvent } from '../../domain/events.js';
 import { MINUTE_MS, runSeriesPass } from '../../domain/spikeDetection.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
-import { latestAlertPerSeries } from '../../store/alerts.js';
+import { latestAlertPerSeries, listAlerts } from '../../store/alerts.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
 import { migrate, MIGRATIONS } from '../../store/migrate.js';
 import { TABLES, toClickHouseSeconds, toClickHouseTime } from '../../store/tables.js';
@@ -148,9 +148,16 @@ describe('the scheduled detection pass', () => {
       { tag: 'delivery', topic: 'shipping', at: every(T0, end, 10 * MINUTE_MS) },
     ];
     for (const h of history) await messages('drivers', h.tag, h.at, { topic: h.topic });
-    const spike = Array.from({ length: 30 }, (_, i) => end - 20 * MINUTE_MS + Math.floor((i * 20) / 30) * MINUTE_MS);
+    const burst = (from: number) => Array.from({ length: 30 }, (_, i) => from + Math.floor((i * 20) / 30) * MINUTE_MS);
+    const spike = burst(end - 20 * MINUTE_MS);
     await messages('drivers', 'invoice', spike, { topic: 'billing', channel: 'chat' });
+    // An earlier burst, five days before: found while replaying history, recorded but not notified.
+    const earlier = burst(end - 5 * DAY + 14 * 60 * MINUTE_MS);
+    await messages('drivers', 'order', earlier, { topic: 'shipping', channel: 'chat' });
     await pass('drivers', end + 30_000);
+    const historic = (await listAlerts(ch, 'drivers', { limit: 100 })).find((a) => a.series === 'all' && a.startedAtMs >= earlier[0]! && a.startedAtMs < earlier[0]! + 60 * MINUTE_MS);
+    expect(historic?.notifiedSeverity).toBe('');
+    expect(historic!.contributors.slice(0, 2).map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['tag', 'order']]);
 
     const alerts = await latestAlertPerSeries(ch, 'drivers');
     const overall = alerts.get('all')!;
@@ -168,7 +175,7 @@ describe('the scheduled detection pass', () => {
     const endAll = overall.lastAnomalyAtMs;
     const chat = figures(spike, endAll);
     const billingAll = figures([...invoiceByEmail!, ...spike], endAll);
-    const whole = figures([...invoiceByEmail!, ...spike, ...delivery!], endAll);
+    const whole = figures([...invoiceByEmail!, ...spike, ...delivery!, ...earlier], endAll);
     expect(chat.observed).toBeGreaterThan(0);
     // The rise is all billing/invoice by chat: channel chat, tag invoice and topic billing rose by the same, shipping and email did not.
     expect(overall.contributors.map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['tag', 'invoice'], ['topic', 'billing']]);
