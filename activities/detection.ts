@@ -28,6 +28,8 @@ export interface DetectionDeps {
   maxBackfillMinutes: number;
   /** A series without an event for this long, and no firing alert, is retired (SUPPORTLOOP_DETECTION_RETIRE_AFTER_DAYS). */
   retireAfterMinutes: number;
+  /** A minute is fed only once it ended this long ago (SUPPORTLOOP_DETECTION_SETTLE_SECONDS). */
+  settleMs: number;
   observeLag?: (tenantId: string, seconds: number) => void;
 }
 
@@ -52,7 +54,9 @@ export function createDetectionActivities(deps: DetectionDeps) {
     async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; deliveries: PlannedDelivery[] }> {
       const { tenantId } = input;
       const nowMs = deps.now();
-      const untilMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
+      // The last minute that ended at least settleMs ago: a minute is fed once, so the events of a
+      // minute still being written when it is fed would never count.
+      const untilMs = Math.floor((nowMs - deps.settleMs) / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
       const [states, alerts, firstMinute, calendar, areas] = await Promise.all([
         loadDetectorStates(deps.ch, tenantId),
         latestAlertPerSeries(deps.ch, tenantId),

@@ -17,7 +17,7 @@ export interface ActivityDeps {
   ch: ClickHouse;
   writer: BatchingWriter;
   learners: TenantLearners;
-  detection: { policy: AlertPolicy; maxBackfillMinutes: number; retireAfterMinutes: number; observeLag?: (tenantId: string, seconds: number) => void };
+  detection: { policy: AlertPolicy; maxBackfillMinutes: number; retireAfterMinutes: number; settleMs: number; observeLag?: (tenantId: string, seconds: number) => void };
   now?: () => number;
 }
 

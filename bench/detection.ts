@@ -243,7 +243,7 @@ async function main(): Promise<void> {
   // 6. One tenant's whole pass through chDB.
   const tenantPass = await tenantPassCost({
     start, days: opts.passDays, ticketsPerDay: opts.passTicketsPerDay, oneOffShare: opts.passOneOffShare, passes: opts.passPasses, seed: opts.seed,
-    backfillMinutes: SETTINGS.detectionBackfillMinutes.default, retireAfterMinutes: SETTINGS.detectionRetireAfterDays.default * 24 * 60,
+    backfillMinutes: SETTINGS.detectionBackfillMinutes.default, retireAfterMinutes: SETTINGS.detectionRetireAfterDays.default * 24 * 60, settleMs: SETTINGS.detectionSettleSeconds.default * 1000,
   });
 
   const latencies = perSpike.flatMap((s) => (s.latency === null ? [] : [s.latency]));

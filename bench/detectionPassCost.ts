@@ -38,6 +38,7 @@ export interface PassCostInput {
   /** The product default (runtime/config.ts detectionBackfillMinutes). */
   backfillMinutes: number;
   retireAfterMinutes: number;
+  settleMs: number;
   seed: number;
 }
 
@@ -79,7 +80,7 @@ export async function tenantPassCost(input: PassCostInput) {
     bar.stop();
 
     let nowMs = endMs + 30_000;
-    const detection = createDetectionActivities({ ch, writer, now: () => nowMs, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: input.backfillMinutes, retireAfterMinutes: input.retireAfterMinutes });
+    const detection = createDetectionActivities({ ch, writer, now: () => nowMs, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: input.backfillMinutes, retireAfterMinutes: input.retireAfterMinutes, settleMs: input.settleMs });
     const timed = async () => {
       const t0 = performance.now();
       const result = await detection.runSpikeDetection({ tenantId: TENANT });

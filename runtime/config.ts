@@ -49,6 +49,7 @@ export const SETTINGS = {
   webhookToleranceSeconds: s({ env: 'SUPPORTLOOP_WEBHOOK_TOLERANCE_SECONDS', kind: 'int', default: 300, doc: 'max clock skew for signed webhook timestamps (Zendesk, generic)' }),
   detectionEnabled: s({ env: 'SUPPORTLOOP_DETECTION', kind: 'bool', default: true, doc: 'run spike detection on a Temporal Schedule per tenant' }),
   detectionIntervalSeconds: s({ env: 'SUPPORTLOOP_DETECTION_INTERVAL_SECONDS', kind: 'int', default: 60, doc: 'how often each tenant is scanned for spikes' }),
+  detectionSettleSeconds: s({ env: 'SUPPORTLOOP_DETECTION_SETTLE_SECONDS', kind: 'int', default: 60, doc: 'a minute is fed to the detectors only once it ended this long ago: events stored later than that after their minute (ingest and write delay) are never counted by detection' }),
   detectionBackfillMinutes: s({ env: 'SUPPORTLOOP_DETECTION_BACKFILL_MINUTES', kind: 'int', default: 14 * 24 * 60, doc: 'how much history a new series is replayed from (warms up its seasonal baseline)' }),
   detectionRetireAfterDays: s({ env: 'SUPPORTLOOP_DETECTION_RETIRE_AFTER_DAYS', kind: 'int', default: 35, doc: 'a series without an event for this long (and no firing alert) stops being watched until it has events again (35: the 5 weeks the volume detector remembers)' }),
   alertResolveAfterMinutes: s({ env: 'SUPPORTLOOP_ALERT_RESOLVE_AFTER_MINUTES', kind: 'int', default: 10, doc: 'in-band minutes that resolve a firing alert' }),

@@ -102,6 +102,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
           policy: { resolveAfterMinutes: config.alertResolveAfterMinutes, cooldownMinutes: config.alertCooldownMinutes, notifyWithinMinutes: config.alertNotifyWithinMinutes },
           maxBackfillMinutes: config.detectionBackfillMinutes,
           retireAfterMinutes: config.detectionRetireAfterDays * 24 * 60,
+          settleMs: config.detectionSettleSeconds * 1000,
           observeLag: (tenantId, seconds) => metrics.detectionLag.set({ tenant: tenantId }, seconds),
         },
       },

@@ -29,7 +29,7 @@ let dataDir: string;
 let ch: ClickHouse;
 let writer: BatchingWriter;
 let clock = 0;
-const detection = () => createDetectionActivities({ ch, writer, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60 });
+const detection = (settleMs = 0) => createDetectionActivities({ ch, writer, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60, settleMs });
 
 /** Customer messages with one tag each, at the given instants (topic billing by email unless told). */
 async function messages(tenantId: string, tag: string, instants: number[], { topic = 'billing', channel = 'email' }: { topic?: string; channel?: 'email' | 'chat' } = {}): Promise<void> {
@@ -44,9 +44,9 @@ async function messages(tenantId: string, tag: string, instants: number[], { top
 
 const every = (from: number, to: number, stepMs: number) => Array.from({ length: Math.ceil((to - from) / stepMs) }, (_, i) => from + i * stepMs);
 
-async function pass(tenantId: string, atMs: number) {
+async function pass(tenantId: string, atMs: number, settleMs = 0) {
   clock = atMs;
-  const result = await detection().runSpikeDetection({ tenantId });
+  const result = await detection(settleMs).runSpikeDetection({ tenantId });
   await writer.flush();
   return result;
 }
@@ -186,5 +186,17 @@ describe('the scheduled detection pass', () => {
     const endBilling = billing.lastAnomalyAtMs;
     expect(billing.contributors.map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['tag', 'invoice']]);
     expect(billing.contributors[1]).toMatchObject({ observed: figures([...invoiceByEmail!, ...spike], endBilling).observed, usual: figures([...invoiceByEmail!, ...spike], endBilling).usual });
+  });
+
+  it('feeds a minute only once it has settled, so a message stored late in its minute still counts', async () => {
+    // A steady tag, then a pass 10 seconds into the next minute; the message of 10:00:50 is stored after it.
+    const at = T0 + 20 * DAY + 10 * 60 * MINUTE_MS;
+    await messages('late', 'steady', every(at - 3 * DAY, at, 10 * MINUTE_MS));
+    const settle = 60_000;
+    await pass('late', at + 70_000, settle);
+    await messages('late', 'steady', [at + 50_000]);
+    await pass('late', at + 130_000, settle);
+    // The second pass fed 10:00 with the late message in it.
+    expect((await statesOf('late')).get('tag=steady')).toMatchObject({ lastMinuteMs: at, lastEventMs: at });
   });
 });
