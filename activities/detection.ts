@@ -2,7 +2,7 @@
 // run (state and alerts persisted before any notice is planned), and one signed POST per notice.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { topContributors, usualWeeksAvailable } from '../domain/alertContributors.js';
+import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS } from '../domain/alertContributors.js';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
 import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
@@ -153,7 +153,8 @@ export function createDetectionActivities(deps: DetectionDeps) {
           reported.map(async (a) => {
             const { dimension, value } = parseSeries(a.series);
             const counts = await sliceWeekCounts(deps.ch, tenantId, a.series, a.lastAnomalyAtMs, areas);
-            return [a.alertId, topContributors(counts, usualWeeksAvailable(a.lastAnomalyAtMs, firstMinute), { dimension, value })] as const;
+            const weeks = usualWeeks(a.lastAnomalyAtMs, firstMinute, holidayIntervals(holidayDays(calendar, a.lastAnomalyAtMs - (CONTRIBUTOR_USUAL_WEEKS + 1) * WEEK_MS, a.lastAnomalyAtMs + MINUTE_MS)));
+            return [a.alertId, topContributors(counts, weeks, { dimension, value })] as const;
           }),
         ),
       );

@@ -13,10 +13,19 @@ export const MAX_CONTRIBUTORS = 5;
 export const WEEK_MS = 7 * 24 * 3_600_000;
 const MINUTE_MS = 60_000;
 
-/** How many previous weeks' windows (ending `endMs`) lie wholly on or after the tenant's first minute of data. */
-export function usualWeeksAvailable(endMs: number, firstMinuteMs: number): number {
-  let weeks = 0;
-  while (weeks < CONTRIBUTOR_USUAL_WEEKS && endMs - (weeks + 1) * WEEK_MS - (CONTRIBUTOR_WINDOW_MINUTES - 1) * MINUTE_MS >= firstMinuteMs) weeks++;
+/**
+ * Which previous weeks (1 … CONTRIBUTOR_USUAL_WEEKS) make the usual for the window whose last minute
+ * is `endMs`: those wholly on or after the tenant's first minute of data and touching none of its
+ * holidays (domain/holidays.ts intervals, [start, end)): a quiet Christmas week would make an
+ * ordinary hour look like a rise.
+ */
+export function usualWeeks(endMs: number, firstMinuteMs: number, holidays: readonly [number, number][] = []): number[] {
+  const weeks: number[] = [];
+  for (let w = 1; w <= CONTRIBUTOR_USUAL_WEEKS; w++) {
+    const from = endMs - w * WEEK_MS - (CONTRIBUTOR_WINDOW_MINUTES - 1) * MINUTE_MS;
+    const to = endMs - w * WEEK_MS + MINUTE_MS;
+    if (from >= firstMinuteMs && !holidays.some(([start, end]) => start < to && end > from)) weeks.push(w);
+  }
   return weeks;
 }
 
@@ -43,20 +52,20 @@ export interface SliceWeekCount {
 /**
  * The slices that rose most, largest rise first, at most MAX_CONTRIBUTORS, each with a rise above
  * zero; the alerting series' own slice (`own`, e.g. topic=billing for a billing alert) is left out,
- * since every event of the series is in it. `usualWeeks` = how many previous weeks exist.
+ * since every event of the series is in it. `weeks`: the previous weeks the usual is the mean of (usualWeeks).
  */
-export function topContributors(counts: readonly SliceWeekCount[], usualWeeks: number, own: { dimension: string; value: string }): Contributor[] {
+export function topContributors(counts: readonly SliceWeekCount[], weeks: readonly number[], own: { dimension: string; value: string }): Contributor[] {
   const slices = new Map<string, { dimension: string; value: string; observed: number; before: number }>();
   for (const c of counts) {
     const key = `${c.dimension}\u0000${c.value}`;
     const slice = slices.get(key) ?? slices.set(key, { dimension: c.dimension, value: c.value, observed: 0, before: 0 }).get(key)!;
     if (c.week === 0) slice.observed += c.count;
-    else if (c.week <= usualWeeks) slice.before += c.count;
+    else if (weeks.includes(c.week)) slice.before += c.count;
   }
-  const usualOf = (s: { before: number }) => (usualWeeks > 0 ? s.before / usualWeeks : null);
+  const usualOf = (s: { before: number }) => (weeks.length > 0 ? s.before / weeks.length : null);
   const riseOf = (s: { observed: number; before: number }) => s.observed - (usualOf(s) ?? 0);
   const whole = slices.get('\u0000');
-  const wholeRise = whole && usualWeeks > 0 ? riseOf(whole) : 0;
+  const wholeRise = whole && weeks.length > 0 ? riseOf(whole) : 0;
   return [...slices.values()]
     .filter((s) => s.dimension !== '' && !(s.dimension === own.dimension && s.value === own.value) && riseOf(s) > 0)
     .sort((a, b) => riseOf(b) - riseOf(a) || a.dimension.localeCompare(b.dimension) || a.value.localeCompare(b.value))
