@@ -2,11 +2,11 @@
 // run (state and alerts persisted before any notice is planned), and one signed POST per notice.
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS } from '../domain/alertContributors.js';
+import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS, type Contributor } from '../domain/alertContributors.js';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
 import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
-import { holidayCalendarFor, holidayDays, holidayIntervals } from '../domain/holidays.js';
-import { areaDefinition, areaMatchers, productAreasFor } from '../domain/productAreas.js';
+import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
+import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
 import { MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
@@ -48,6 +48,25 @@ const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
 
 const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string) =>
   `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}`).digest('hex').slice(0, 32)}`;
+
+/** Each alert's contributors as of its latest report (domain/alertContributors.ts), read from the rollups. */
+async function driversOf(
+  ch: ClickHouse,
+  tenantId: string,
+  alerts: readonly AlertState[],
+  tenant: { areas: readonly AreaMatcher[]; firstMinute: number; calendar: HolidayCalendar },
+): Promise<Map<string, Contributor[]>> {
+  return new Map(
+    await Promise.all(
+      alerts.map(async (a) => {
+        const { dimension, value } = parseSeries(a.series);
+        const counts = await sliceWeekCounts(ch, tenantId, a.series, a.lastAnomalyAtMs, tenant.areas);
+        const holidays = holidayIntervals(holidayDays(tenant.calendar, a.lastAnomalyAtMs - (CONTRIBUTOR_USUAL_WEEKS + 1) * WEEK_MS, a.lastAnomalyAtMs + MINUTE_MS));
+        return [a.alertId, topContributors(counts, usualWeeks(a.lastAnomalyAtMs, tenant.firstMinute, holidays), { dimension, value })] as const;
+      }),
+    ),
+  );
+}
 
 export function createDetectionActivities(deps: DetectionDeps) {
   return {
@@ -148,16 +167,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         .filter((a) => a.lastAnomalyAtMs > (firstMinuteFed.get(a.series) ?? Infinity) - MINUTE_MS)
         .sort((a, b) => b.lastAnomalyAtMs - a.lastAnomalyAtMs)
         .slice(0, MAX_ALERTS_EXPLAINED_PER_PASS);
-      const drivers = new Map(
-        await Promise.all(
-          reported.map(async (a) => {
-            const { dimension, value } = parseSeries(a.series);
-            const counts = await sliceWeekCounts(deps.ch, tenantId, a.series, a.lastAnomalyAtMs, areas);
-            const weeks = usualWeeks(a.lastAnomalyAtMs, firstMinute, holidayIntervals(holidayDays(calendar, a.lastAnomalyAtMs - (CONTRIBUTOR_USUAL_WEEKS + 1) * WEEK_MS, a.lastAnomalyAtMs + MINUTE_MS)));
-            return [a.alertId, topContributors(counts, weeks, { dimension, value })] as const;
-          }),
-        ),
-      );
+      const drivers = await driversOf(deps.ch, tenantId, reported, { areas, firstMinute, calendar });
       const withDrivers = (a: AlertState): AlertState => {
         const contributors = drivers.get(a.alertId);
         return contributors ? { ...a, contributors } : a;
