@@ -42,10 +42,10 @@ export interface PlannedDelivery {
   notice: AlertNotice;
 }
 
-/** Standard Webhooks ids must not contain '.', and must be the same on every retry: a hash of what is delivered. */
 /** Alerts whose drivers one pass reads (the most recent first); the rest keep what they had. */
 const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
 
+/** Standard Webhooks ids must not contain '.', and must be the same on every retry: a hash of what is delivered. */
 const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string) =>
   `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}`).digest('hex').slice(0, 32)}`;
 
@@ -56,12 +56,15 @@ async function driversOf(
   alerts: readonly AlertState[],
   tenant: { areas: readonly AreaMatcher[]; firstMinute: number; calendar: HolidayCalendar },
 ): Promise<Map<string, Contributor[]>> {
+  if (alerts.length === 0) return new Map();
+  // The holidays of every window the usual may read, once for all the alerts.
+  const ends = alerts.map((a) => a.lastAnomalyAtMs);
+  const holidays = holidayIntervals(holidayDays(tenant.calendar, Math.min(...ends) - (CONTRIBUTOR_USUAL_WEEKS + 1) * WEEK_MS, Math.max(...ends) + MINUTE_MS));
   return new Map(
     await Promise.all(
       alerts.map(async (a) => {
         const { dimension, value } = parseSeries(a.series);
         const counts = await sliceWeekCounts(ch, tenantId, a.series, a.lastAnomalyAtMs, tenant.areas);
-        const holidays = holidayIntervals(holidayDays(tenant.calendar, a.lastAnomalyAtMs - (CONTRIBUTOR_USUAL_WEEKS + 1) * WEEK_MS, a.lastAnomalyAtMs + MINUTE_MS));
         return [a.alertId, topContributors(counts, usualWeeks(a.lastAnomalyAtMs, tenant.firstMinute, holidays), { dimension, value })] as const;
       }),
     ),

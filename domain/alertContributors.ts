@@ -1,11 +1,11 @@
 // What drove an alert: the slices of the alerting series (topics, tags, product areas, channels,
-// segments) whose events rose the most over the hour before the notice, against the same hour of
+// segments) whose events rose the most over the hour up to its latest report, against the same hour of
 // the same weekday in the previous weeks. "Ticket spike in all tickets" is actionable only with
 // "mostly topic billing, tag invoice". A plain seasonal-naive comparison, independent of the
 // detectors: it says where the extra events came from, not whether they are anomalous. Pure; the
 // counts come from the per-minute rollups (store/alertContributors.ts).
 
-/** The hour before the notice: long enough for a sparse topic's rise to show, short enough to be this incident. */
+/** The hour up to the report: long enough for a sparse topic's rise to show, short enough to be this incident. */
 export const CONTRIBUTOR_WINDOW_MINUTES = 60;
 /** Same hour of the same weekday in up to this many previous weeks (fewer for a young tenant). */
 export const CONTRIBUTOR_USUAL_WEEKS = 4;

@@ -20,7 +20,7 @@ export interface AlertNotice {
   band: { lower: number; upper: number };
   startedAt: string;
   resolvedAt: string | null;
-  /** The slices that rose most in the hour before the (last) notice, vs the same hour in previous weeks (domain/alertContributors.ts). */
+  /** The slices that rose most in the hour up to the alert's latest report, vs the same hour in previous weeks (domain/alertContributors.ts). */
   contributors: Contributor[];
 }
 

@@ -47,7 +47,7 @@ export interface AlertState {
   quietMinutes: number;
   /** Incremented on every stored change (the store keeps the highest). */
   version: number;
-  /** What drove it, as of its last notice (domain/alertContributors.ts); [] until a notice goes out. */
+  /** What drove it, as of its latest report (domain/alertContributors.ts); [] until the detection pass that reports it reads them. */
   contributors: Contributor[];
 }
 

@@ -1,7 +1,7 @@
 // The counts behind an alert's contributors (domain/alertContributors.ts): per slice of the alerting
 // series — topic, channel and segment from the per-minute rollup, tag and product area from the
 // topic × tag-set rollup — the events of the series' metric in the window before the notice and in
-// the same window of each previous week. Read only when a notice goes out.
+// the same window of each previous week. Read only for alerts a detection pass has just reported.
 import { CONTRIBUTOR_USUAL_WEEKS, CONTRIBUTOR_WINDOW_MINUTES, WEEK_MS, type SliceWeekCount } from '../domain/alertContributors.js';
 import { METRIC_SOURCES, parseSeries } from '../domain/alerts.js';
 import type { AreaMatcher } from '../domain/productAreas.js';
