@@ -7,7 +7,7 @@ import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNoti
 import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
-import { MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
+import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
 import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
@@ -30,7 +30,8 @@ export interface DetectionDeps {
   retireAfterMinutes: number;
   /** A minute is fed only once it ended this long ago (SUPPORTLOOP_DETECTION_SETTLE_SECONDS). */
   settleMs: number;
-  observeLag?: (tenantId: string, seconds: number) => void;
+  /** Per pass: how far behind now the last minute fed is, and the late events it added (metrics). */
+  observePass?: (tenantId: string, pass: { lagSeconds: number; lateEvents: number }) => void;
 }
 
 export interface PlannedDelivery {
@@ -73,7 +74,7 @@ async function driversOf(
 
 export function createDetectionActivities(deps: DetectionDeps) {
   return {
-    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; deliveries: PlannedDelivery[] }> {
+    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; lateEvents: number; deliveries: PlannedDelivery[] }> {
       const { tenantId } = input;
       const nowMs = deps.now();
       // The last minute that ended at least settleMs ago: a minute is fed once, so the events of a
@@ -86,13 +87,14 @@ export function createDetectionActivities(deps: DetectionDeps) {
         holidayCalendarOverrides(deps.ch, tenantId).then(holidayCalendarFor),
         productAreasOverrides(deps.ch, tenantId).then((o) => areaMatchers(productAreasFor(o))),
       ]);
-      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, deliveries: [] };
+      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, lateEvents: 0, deliveries: [] };
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
       const historyAfterMs = newSeriesFromMs - MINUTE_MS;
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
       const previous = new Map(states.map((s) => [s.series, s]));
-      // Every stored series resumes after its last minute fed: reading from the earliest is enough for them.
-      const recentAfterMs = states.length ? states.reduce((min, s) => Math.min(min, s.lastMinuteMs), Infinity) : historyAfterMs;
+      // Every stored series resumes after its last minute fed; the minutes its count windows still hold
+      // are read again for the events stored after an earlier pass read them (late rows).
+      const recentAfterMs = states.length ? states.reduce((min, s) => Math.min(min, s.lastMinuteMs), Infinity) - LATE_EVENTS_LOOKBACK_MS : historyAfterMs;
       const holidays = holidayIntervals(holidayDays(calendar, Math.min(recentAfterMs, historyAfterMs), untilMs + MINUTE_MS));
       // Per event kind and base series ("message.customer|topic=billing"): events per minute, and the negative ones.
       const counts = new Map<string, Map<number, number>>();
@@ -136,6 +138,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const changedAlerts: AlertState[] = [];
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
+      let lateEvents = 0;
       const firstMinuteFed = new Map<string, number>();
       for (const series of watched) {
         const saved = previous.get(series);
@@ -152,6 +155,8 @@ export function createDetectionActivities(deps: DetectionDeps) {
           deps.policy,
         );
         minutesFed += result.minutesFed;
+        // Every event of a kind is in its overall series once: count late events there.
+        if (parseSeries(series).dimension === 'all') lateEvents += result.lateEvents;
         changedAlerts.push(...result.changedAlerts);
         notices.push(...result.notices);
         let lastEventMs = saved?.lastEventMs ?? newSeriesFromMs;
@@ -161,7 +166,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         if (untilMs - lastEventMs > deps.retireAfterMinutes * MINUTE_MS && result.alert?.status !== 'firing') retired.push(state);
         else updatedStates.push({ ...state, snapshot: result.snapshot, definition: definitionOf(series) });
       }
-      deps.observeLag?.(tenantId, (nowMs - untilMs) / 1000);
+      deps.observePass?.(tenantId, { lagSeconds: (nowMs - untilMs) / 1000, lateEvents });
       // What drove each alert reported in the minutes this pass fed (a new alert, an escalation, a
       // silent reopen; notified or found in history), as of its latest report: every version of it
       // this pass stores or notifies carries it. Bounded per pass: a first pass over imported history
@@ -186,7 +191,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
           .filter((s) => subscriptionMatches(s, alert))
           .map((s) => ({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) })),
       );
-      return { series: updatedStates.length, retired: retired.length, minutesFed, deliveries };
+      return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries };
     },
 
     /** POST one notice, signed; throws to let Temporal retry with backoff until the target answers 2xx. */

@@ -6,8 +6,7 @@ import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { writeTicketEvents } from '../store/ticketEvents.js';
 import { writeTicketState } from '../store/tickets.js';
-import type { AlertPolicy } from '../domain/alerts.js';
-import { createDetectionActivities } from './detection.js';
+import { createDetectionActivities, type DetectionDeps } from './detection.js';
 import { createLearningActivities } from './learning.js';
 import { createOutcomeActivities } from './outcomes.js';
 import type { TenantLearners } from './tenantLearners.js';
@@ -17,7 +16,7 @@ export interface ActivityDeps {
   ch: ClickHouse;
   writer: BatchingWriter;
   learners: TenantLearners;
-  detection: { policy: AlertPolicy; maxBackfillMinutes: number; retireAfterMinutes: number; settleMs: number; observeLag?: (tenantId: string, seconds: number) => void };
+  detection: Omit<DetectionDeps, 'ch' | 'writer' | 'now'>;
   now?: () => number;
 }
 

@@ -19,6 +19,9 @@
 //     --pass-tickets-per-day, --pass-one-off-share of messages with a tag of their own; the first
 //     pass and --pass-passes passes a minute apart, the state they write, against reading the
 //     pass's minute and every series' backfill window on the same store.
+//  7. late rows (bench/detectionLate.ts): section 2's spikes with every message of the spike stored
+//     --late-minutes after its minute, through passes a minute apart: caught and latency when each
+//     pass reads only the minutes it feeds, and when it reads again those its count windows hold.
 // `--live` measures wall-clock latency through the running product instead (bench/detectionLive.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,6 +39,7 @@ import { SeededRandom } from '../simulator/seededRandom.js';
 import { planSimulation } from '../simulator/ticketPlan.js';
 import { TOPICS } from '../simulator/topics.js';
 import { negativeShareBench } from './detectionShare.js';
+import { lateRowsBench, type LateSpike } from './detectionLate.js';
 import { tenantPassCost } from './detectionPassCost.js';
 import { SETTINGS } from '../runtime/config.js';
 import { injectedStartMs, minuteCounts, ticketsIn, WEEK_MS } from './minuteSeries.js';
@@ -59,6 +63,7 @@ const opts = new Command('bench:detection')
   .option('--pass-days <n>', 'pass cost: days of stored messages before the first pass', positiveInteger, 14)
   .option('--pass-one-off-share <x>', 'pass cost: share of messages with a tag no other message has (order numbers, campaigns)', shareOrZero, 0.01)
   .option('--pass-passes <n>', 'pass cost: timed passes, a minute apart, after the first', positiveInteger, 20)
+  .option('--late-minutes <n>', "late rows: how long after its minute each message of a spike is stored (ingest lagging behind the spike)", positiveInteger, 3)
   .option('--live', 'measure wall-clock alert latency through the running product (see bench/detectionLive.ts)')
   .option('--replay-live <liveStart>', 'replay a live run (its live start, ISO) offline through the scheduled passes, with the same --spikes/--spike-minutes/--gap-minutes/--warmup-days/--seed (bench/detectionLiveReplay.ts)', isoDate)
   .option('--warmup-days <n>', 'live: days of imported history before the real-time stream', positiveInteger, 7)
@@ -67,7 +72,7 @@ const opts = new Command('bench:detection')
   .option('--detection-interval <s>', 'live: SUPPORTLOOP_DETECTION_INTERVAL_SECONDS for the run', positiveInteger, 60)
   .option('--out <dir>', 'output folder', outputFolder, path.join(repoRoot, 'out/bench-detection'))
   .parse()
-  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; shareTicketsPerDay: number; shareIncidents: number; shareFactor: number; passTicketsPerDay: number; passDays: number; passOneOffShare: number; passPasses: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
+  .opts<{ weeks: number; ticketsPerDay: number; spikes: number; factor: number; spikeMinutes: number; seed: number; alertThreshold?: number; holidayFactor: number; holidayTicketsPerDay: number; holidayWeeks: number; shareTicketsPerDay: number; shareIncidents: number; shareFactor: number; passTicketsPerDay: number; passDays: number; passOneOffShare: number; passPasses: number; lateMinutes: number; live?: boolean; replayLive?: string; warmupDays: number; leadMinutes: number; gapMinutes: number; detectionInterval: number; out: string }>();
 
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const weeks = opts.weeks;
@@ -212,6 +217,7 @@ async function main(): Promise<void> {
 
   // 2. Latency over injected spikes, one per stream, at seeded times after the warm-up week.
   const spikes = opts.spikes;
+  const spikeStreams: LateSpike[] = [];
   const perSpike: { topic: string; startsAt: string; usualTickets: number; spikeTickets: number; latency: number | null; baselineLatency: number | null }[] = [];
   const bar = new SingleBar({ format: 'spikes [{bar}] {value}/{total}' });
   bar.start(spikes, 0);
@@ -220,6 +226,7 @@ async function main(): Promise<void> {
     const spikeStart = injectedStartMs(i, start.getTime(), weeks);
     const spikeEnd = spikeStart + opts.spikeMinutes * MINUTE_MS;
     const counts = topicCounts(opts.seed + 1 + i, [{ topicId: topic, from: new Date(spikeStart).toISOString(), to: new Date(spikeEnd).toISOString(), factor: opts.factor }]).get(topic) ?? new Map();
+    spikeStreams.push({ series: `topic=${topic}`, counts, startMs: spikeStart, endMs: spikeEnd });
     const hit = firings(`topic=${topic}`, counts).find((ms) => ms >= spikeStart && ms <= spikeEnd);
     const baseHit = baselineFirings(counts).find((ms) => ms >= spikeStart && ms <= spikeEnd);
     perSpike.push({
@@ -246,6 +253,12 @@ async function main(): Promise<void> {
     backfillMinutes: SETTINGS.detectionBackfillMinutes.default, retireAfterMinutes: SETTINGS.detectionRetireAfterDays.default * 24 * 60, settleMs: SETTINGS.detectionSettleSeconds.default * 1000,
   });
 
+  // 7. The same spikes with their messages stored late.
+  const lateBar = new SingleBar({ format: 'late rows [{bar}] {value}/{total}' });
+  lateBar.start(spikeStreams.length, 0);
+  const lateRows = lateRowsBench(spikeStreams, { streamStartMs: start.getTime(), lateMinutes: opts.lateMinutes, settleMs: SETTINGS.detectionSettleSeconds.default * 1000, options: detectorOptions, onSpike: () => lateBar.increment() });
+  lateBar.stop();
+
   const latencies = perSpike.flatMap((s) => (s.latency === null ? [] : [s.latency]));
   const baselineLatencies = perSpike.flatMap((s) => (s.baselineLatency === null ? [] : [s.baselineLatency]));
   const q = (xs: number[], p: number) => (xs.length ? quantile(xs, p) : NaN);
@@ -260,6 +273,7 @@ async function main(): Promise<void> {
     holidays: holiday,
     negativeShare: share,
     tenantPass,
+    lateRows,
     perSpike,
   };
   mkdirSync(opts.out, { recursive: true });
@@ -281,6 +295,9 @@ async function main(): Promise<void> {
   console.log(`negative share (${share.ticketsPerDay} tickets a day, ${(100 * share.negativeShare).toFixed(1)}% negative, ${share.incidents} incidents: one topic's frustrated share ×${share.factor} for ${share.minutes} min): false share alerts ${sl.falseAlerts} over ${share.topicWeeks} topic-weeks = ${sl.falseAlertsPerTopicWeek.toFixed(3)} per topic-week, caught ${sl.caught}/${share.incidents}, p50 ${sl.p50} min, p95 ${sl.p95} min; naive 3σ hourly rule ${nv.falseAlerts} false (${nv.falseAlertsPerTopicWeek.toFixed(3)} per topic-week), caught ${nv.caught}/${share.incidents}, p50 ${nv.p50} min`);
   const tp = tenantPass;
   console.log(`one tenant's scheduled pass through chDB (${tp.ticketsPerDay} tickets a day, ${tp.days} days stored, ${tp.oneOffTags} one-off tags among ${tp.baseSeriesWithEvents} series with messages): first pass ${(tp.firstPassMs / 1000).toFixed(1)} s; then median ${tp.steadyPassMs.median.toFixed(0)} ms, p95 ${tp.steadyPassMs.p95.toFixed(0)} ms a pass for ${tp.seriesWatched} series watched (${(tp.stateBytesPerPass / 1e6).toFixed(2)} MB of state written a pass); reading the pass's minute ${tp.baselines.readPassMinuteMs.toFixed(0)} ms, every series' ${tp.days}-day window ${tp.baselines.readBackfillWindowMs.toFixed(0)} ms (${tp.baselines.backfillWindowRows} rows): pass ÷ window read ${(tp.steadyPassMs.median / tp.baselines.readBackfillWindowMs).toFixed(2)}`);
+  const lr = lateRows;
+  const lateLine = (v: typeof lr.onTime) => `caught ${v.caught}/${lr.spikes}, p50 ${v.p50} min, p95 ${v.p95} min`;
+  console.log(`late rows (every message of a spike stored ${lr.lateMinutes} min after its minute; passes a minute apart, ${lr.settleSeconds} s settle): on time ${lateLine(lr.onTime)}; late, each pass reading only the minutes it feeds (before) ${lateLine(lr.lateReadOnce)}; late, each pass reading again the minutes its count windows hold (now) ${lateLine(lr.lateReadAgain)}, ${lr.lateReadAgain.lateEventsAdded} late messages added`);
   console.log(`wall-clock alert latency adds ≤ one detection interval (default 60 s) plus webhook delivery (--live measures it); results: ${path.join(opts.out, 'detection.json')}, spikes-caught.png`);
 }
 

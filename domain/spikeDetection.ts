@@ -6,10 +6,17 @@
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
 import { createShareDetector, isShareSnapshot, restoreShareDetector, type ShareSnapshot } from './detection/shareDetector.js';
 import { createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
+import { COUNT_WINDOWS_MS } from './detection/countWindows.js';
 import { resolveOptions, type DetectorOptions } from './detection/detectorOptions.js';
 import { onHoliday } from './holidays.js';
 
 export const MINUTE_MS = 60_000;
+
+/**
+ * How far before a series' last minute fed each pass re-reads its counts: as far back as a count
+ * window reaches, the only memory that can still take a late event in (countWindows.ts).
+ */
+export const LATE_EVENTS_LOOKBACK_MS = Math.max(...COUNT_WINDOWS_MS);
 
 /**
  * Ticket volume only matters when it rises. Five remembered weeks, not three: Christmas and New
@@ -32,7 +39,11 @@ export interface SeriesPass {
   series: string;
   /** Absent for a series never seen before. */
   previous?: { lastMinuteMs: number; snapshot: SeriesSnapshot };
-  /** Non-zero minute counts (customer messages) in the window. */
+  /**
+   * Non-zero minute counts (customer messages) in the window; for a stored series also of the minutes
+   * it has already fed that its count windows still hold, so events stored after their minute was
+   * fed are added (lateEvents).
+   */
   counts: ReadonlyMap<number, number>;
   /** Of those, the negative ones per minute (read by a negative-share series only). */
   negatives?: ReadonlyMap<number, number>;
@@ -53,6 +64,8 @@ export interface SeriesPassResult {
   changedAlerts: AlertState[];
   notices: { kind: NoticeKind; alert: AlertState }[];
   minutesFed: number;
+  /** Events counted in minutes an earlier pass had already fed (stored after that pass read them), added to the count windows. */
+  lateEvents: number;
 }
 
 /** What a series' detector keeps between passes: a streaming detector's (volume) or a share detector's. */
@@ -60,6 +73,8 @@ export type SeriesSnapshot = DetectorSnapshot | ShareSnapshot;
 
 interface MinuteDetector {
   update(minuteMs: number, holiday: boolean): Omit<MinuteResult, 'minuteMs'>;
+  /** Adds the events of minutes already fed that were not there when they were fed; returns how many. */
+  amendLate(): number;
   snapshot(): SeriesSnapshot;
 }
 
@@ -69,6 +84,8 @@ function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector
     const share = isShareSnapshot(snapshot) ? restoreShareDetector(snapshot) : createShareDetector();
     return {
       update: (minute, holiday) => share.update(minute, pass.counts.get(minute) ?? 0, pass.negatives?.get(minute) ?? 0, holiday),
+      // A share's minutes are judged in hour and day windows of its own, which keep no per-minute counts to amend.
+      amendLate: () => 0,
       snapshot: share.snapshot,
     };
   }
@@ -78,12 +95,15 @@ function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector
       const observed = pass.counts.get(minute) ?? 0;
       return { observed, ...volume.update(minute, observed, holiday) };
     },
+    amendLate: () => volume.amendLate(pass.counts),
     snapshot: volume.snapshot,
   };
 }
 
 export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPolicy = DEFAULT_ALERT_POLICY, options: DetectorOptions = VOLUME_DETECTOR_OPTIONS): SeriesPassResult {
   const detector = detectorFor(pass, options);
+  // Rows stored after the last pass read their minute: `counts` re-reads the minutes already fed too.
+  const lateEvents = pass.previous ? detector.amendLate() : 0;
   let minute = pass.previous ? pass.previous.lastMinuteMs + MINUTE_MS : pass.newSeriesFromMs;
   let alert = pass.alert;
   const changed = new Map<string, AlertState>();
@@ -97,5 +117,5 @@ export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPoli
     if (step.changed && alert) changed.set(alert.alertId, alert);
     if (step.notice && alert) notices.push({ kind: step.notice, alert });
   }
-  return { lastMinuteMs: Math.max(minute - MINUTE_MS, pass.previous?.lastMinuteMs ?? minute - MINUTE_MS), snapshot: detector.snapshot(), alert, changedAlerts: [...changed.values()], notices, minutesFed };
+  return { lastMinuteMs: Math.max(minute - MINUTE_MS, pass.previous?.lastMinuteMs ?? minute - MINUTE_MS), snapshot: detector.snapshot(), alert, changedAlerts: [...changed.values()], notices, minutesFed, lateEvents };
 }

@@ -26,6 +26,12 @@ export function createMetrics() {
     }),
     activityFailures: new Counter({ name: 'supportloop_activity_failures_total', help: 'Activity executions that threw', labelNames: ['activity'] as const, registers: [registry] }),
     detectionLag: new Gauge({ name: 'supportloop_detection_lag_seconds', help: 'Now minus the last minute spike detection has processed, per tenant', labelNames: ['tenant'] as const, registers: [registry] }),
+    detectionLateEvents: new Counter({
+      name: 'supportloop_detection_late_events_total',
+      help: 'Events (customer messages, escalations, reopens) stored after the detection pass that fed their minute, added to the count windows by a later pass, per tenant',
+      labelNames: ['tenant'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -103,7 +103,10 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
           maxBackfillMinutes: config.detectionBackfillMinutes,
           retireAfterMinutes: config.detectionRetireAfterDays * 24 * 60,
           settleMs: config.detectionSettleSeconds * 1000,
-          observeLag: (tenantId, seconds) => metrics.detectionLag.set({ tenant: tenantId }, seconds),
+          observePass: (tenantId, pass) => {
+            metrics.detectionLag.set({ tenant: tenantId }, pass.lagSeconds);
+            metrics.detectionLateEvents.inc({ tenant: tenantId }, pass.lateEvents);
+          },
         },
       },
       onActivityFailure: (activity, workflowId, err) => {

@@ -198,6 +198,32 @@ export function testWindows(s: CountWindowState, p: CountWindowParams, timestamp
 }
 
 /**
+ * Late events: `counts` holds the full counts now known for steps already fed (up to the last step
+ * fed, `lastTimestampMs`); a step still inside the widest window gets the events it was fed without
+ * (a row stored after the pass that read its minute), so every window tested from now on holds them
+ * and the rate model learns them when the step leaves. A step already learned cannot change, and a
+ * count below what was fed changes nothing (events are counted by id, so counts only grow). Returns
+ * the events added.
+ */
+export function amendLateCounts(s: CountWindowState, lastTimestampMs: number, counts: ReadonlyMap<number, number>): number {
+  if (s.firstIndex === null) return 0;
+  const lastIndex = Math.round(lastTimestampMs / s.stepMs);
+  const oldestOpen = Math.max(s.firstIndex, lastIndex - s.widths[s.widths.length - 1] + 1);
+  let added = 0;
+  for (const [timestampMs, count] of counts) {
+    const index = Math.round(timestampMs / s.stepMs);
+    if (index < oldestOpen || index > lastIndex) continue;
+    const at = s.recent.findIndex(([i]) => i >= index);
+    const fed = at >= 0 && s.recent[at][0] === index ? s.recent[at][1] : 0;
+    if (count <= fed) continue;
+    if (fed > 0) s.recent[at][1] = count;
+    else s.recent.splice(at < 0 ? s.recent.length : at, 0, [index, count]);
+    added += count - fed;
+  }
+  return added;
+}
+
+/**
  * Learns one step after it was scored (`tested` = the scoring's per-width windows and alert level, or
  * null while not scoring); a `holiday` step is kept for the windows but never learned.
  */

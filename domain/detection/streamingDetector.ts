@@ -8,7 +8,7 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
-import { eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
+import { amendLateCounts, eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
@@ -77,6 +77,13 @@ export interface StreamingDetector {
    * expected at its usual volume.
    */
   update(timestampMs: number, value: number, holiday?: boolean): DetectionResult;
+  /**
+   * Counts that arrived after their point was fed (`counts`: the full count now known per timestamp;
+   * later timestamps are ignored): the windowed count test holds them from now on, within its
+   * widest window (countWindows.ts amendLateCounts). Points already scored keep their scores, and
+   * the other streams never see them. Returns the events added (0 without a count memory).
+   */
+  amendLate(counts: ReadonlyMap<number, number>): number;
   /** A deep copy of the whole state, JSON-serialisable. */
   snapshot(): DetectorSnapshot;
 }
@@ -267,5 +274,10 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     return { surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o), expectedNow: tested.expectedNow };
   }
 
-  return { update, snapshot: () => structuredClone(state) };
+  function amendLate(counts: ReadonlyMap<number, number>): number {
+    const last = state.cadence.lastTimestampMs;
+    return state.counts && last !== null ? amendLateCounts(state.counts, last, counts) : 0;
+  }
+
+  return { update, amendLate, snapshot: () => structuredClone(state) };
 }

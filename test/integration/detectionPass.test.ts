@@ -1,6 +1,7 @@
 // The scheduled detection pass (activities/detection.ts runSpikeDetection) on real chDB, with the
-// clock in the test's hands: a pass reads only the minutes since the series' last pass (a series
-// resumed over several passes ends exactly where one long pass ends), one-off tags are not watched,
+// clock in the test's hands: a pass feeds only the minutes since the series' last pass (a series
+// resumed over several passes ends exactly where one long pass ends) and adds to its count windows
+// the messages stored after their minute was fed, one-off tags are not watched,
 // a series silent for longer than the retirement age is retired and starts over when it comes
 // back, and migration 010 gives the states stored before it a last event.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -203,5 +204,24 @@ describe('the scheduled detection pass', () => {
     await pass('late', at + 130_000, settle);
     // The second pass fed 10:00 with the late message in it.
     expect((await statesOf('late')).get('tag=steady')).toMatchObject({ lastMinuteMs: at, lastEventMs: at });
+  });
+
+  it('adds messages stored after the pass that fed their minute to the count windows of every series they belong to', async () => {
+    const at = T0 + 24 * DAY + 14 * 60 * MINUTE_MS;
+    await messages('lag', 'steady', every(at - 3 * DAY, at, 10 * MINUTE_MS));
+    expect((await pass('lag', at + 30 * MINUTE_MS)).lateEvents).toBe(0);
+    // Four messages of 14:05 and 14:20 (both fed already) are stored only now: ingest lagging behind.
+    await messages('lag', 'steady', [at + 5 * MINUTE_MS, at + 5 * MINUTE_MS + 1_000, at + 20 * MINUTE_MS, at + 20 * MINUTE_MS + 1_000]);
+    const result = await pass('lag', at + 31 * MINUTE_MS);
+    // Counted once, in the overall series (the metric), though every series of theirs took them.
+    expect(result.lateEvents).toBe(4);
+    const states = await statesOf('lag');
+    const windowCounts = (series: string) => new Map((states.get(series)!.snapshot as DetectorSnapshot).counts!.recent);
+    for (const series of ['all', 'tag=steady', 'topic=billing', 'channel=email']) {
+      expect(windowCounts(series).get((at + 5 * MINUTE_MS) / MINUTE_MS)).toBe(2);
+      expect(windowCounts(series).get((at + 20 * MINUTE_MS) / MINUTE_MS)).toBe(2);
+    }
+    // Read again, they are not added twice.
+    expect((await pass('lag', at + 32 * MINUTE_MS)).lateEvents).toBe(0);
   });
 });
