@@ -13,6 +13,7 @@ import * as negativeShare from './migrations/008_negative_share.js';
 import * as productAreas from './migrations/009_product_areas.js';
 import * as dormantSeries from './migrations/010_dormant_series.js';
 import * as alertContributors from './migrations/011_alert_contributors.js';
+import * as sliceRollup from './migrations/012_slice_rollup.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -21,7 +22,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup];
 
 /** The database and the table that records applied versions. */
 export function bootstrapStatements(ctx: DdlContext): string[] {

@@ -17,6 +17,8 @@ export const TABLES = {
   tagEventsPerMinuteView: 'tag_events_per_minute_mv',
   topicTagsEventsPerMinute: 'topic_tags_events_per_minute',
   topicTagsEventsPerMinuteView: 'topic_tags_events_per_minute_mv',
+  sliceEventsPerMinute: 'slice_events_per_minute',
+  sliceEventsPerMinuteView: 'slice_events_per_minute_mv',
   detectorState: 'detector_state',
   alerts: 'alerts',
   alertSubscriptions: 'alert_subscriptions',

@@ -188,6 +188,11 @@ describe('the scheduled detection pass', () => {
     expect(overall.contributors[0]).toEqual({ dimension: 'channel', value: 'chat', observed: chat.observed, usual: 0, shareOfRise: Number(Math.min(1, chat.observed / rise(whole)).toFixed(3)) });
     expect(overall.contributors[2]).toMatchObject({ observed: billingAll.observed, usual: billingAll.usual });
 
+    // A tag's alert names the channel that rose as well as the topic (one rollup holds every slice of an event).
+    const invoice = alerts.get('tag=invoice')!;
+    expect(invoice.contributors.map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['topic', 'billing']]);
+    expect(invoice.contributors[0]).toMatchObject({ observed: figures(spike, invoice.lastAnomalyAtMs).observed, usual: 0 });
+
     // The billing alert's drivers leave billing itself out.
     const endBilling = billing.lastAnomalyAtMs;
     expect(billing.contributors.map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['tag', 'invoice']]);

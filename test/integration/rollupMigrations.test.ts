@@ -1,7 +1,7 @@
-// Migrations 008 and 009 on an install that already holds customer messages: the per-minute rollups
-// that detection reads gain the negative count for the messages stored before them (their volume
-// counts unchanged) and for those after, overall and per tag; and product areas (009's topic × tag-set
-// rollup) count the messages stored before it.
+// Migrations 008, 009 and 012 on an install that already holds customer messages: the per-minute
+// rollups that detection reads gain the negative count for the messages stored before them (their
+// volume counts unchanged) and for those after, overall and per tag; product areas (009's topic ×
+// tag-set rollup) count the messages stored before it; and 012's rollup of every slice holds them.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { areaMatchers } from '../../domain/productAreas.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
 import { migrate, MIGRATIONS } from '../../store/migrate.js';
+import { sliceWeekCounts } from '../../store/alertContributors.js';
 import { seriesCounts } from '../../store/spikeSeries.js';
 import { TABLES } from '../../store/tables.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
@@ -48,7 +49,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe('migrations 008 (negative share) and 009 (product areas) on stored messages', () => {
+describe('migrations 008 (negative share), 009 (product areas) and 012 (slices) on stored messages', () => {
   it('counts the negative messages stored before it, leaving volume as it was, and the ones after it', async () => {
     const before = await ch.query<{ n: string }>(`SELECT count() AS n FROM ${ch.table(TABLES.eventsPerMinute)}`);
     expect(Number(before[0]!.n)).toBeGreaterThan(0);
@@ -73,6 +74,15 @@ describe('migrations 008 (negative share) and 009 (product areas) on stored mess
       'area=Money@0': [3, 2],
       'area=Money@1': [2, 1],
     });
+  });
+
+  it('holds every slice of the messages stored before migration 012 and after it, for what drove an alert', async () => {
+    const week0 = async (series: string) =>
+      Object.fromEntries((await sliceWeekCounts(ch, 'acme', series, T0 + MINUTE, [])).filter((c) => c.week === 0).map((c) => [`${c.dimension}=${c.value}`, c.count]));
+    // e1 and e2 (tagged refund, before), e5 (after); e1 delivered twice counts once.
+    expect(await week0('tag=refund')).toEqual({ '=': 3, 'topic=billing': 3, 'channel=email': 3, 'tag=refund': 3 });
+    expect(await week0('negative_share:tag=refund')).toEqual({ '=': 2, 'topic=billing': 2, 'channel=email': 2, 'tag=refund': 2 });
+    expect(await week0('channel=email')).toEqual({ '=': 5, 'topic=billing': 5, 'channel=email': 5, 'tag=refund': 3 });
   });
 
   it('gives alerts a metric (old ones are volume) and subscriptions a metrics filter', async () => {
