@@ -155,8 +155,9 @@ export function createDetectionActivities(deps: DetectionDeps) {
           deps.policy,
         );
         minutesFed += result.minutesFed;
-        // Every event of a kind is in its overall series once: count late events there.
-        if (parseSeries(series).dimension === 'all') lateEvents += result.lateEvents;
+        // Every event of a kind is in its overall count series once: count late events there.
+        const { metric, dimension } = parseSeries(series);
+        if (dimension === 'all' && METRIC_SOURCES[metric].measure === 'count') lateEvents += result.lateEvents;
         changedAlerts.push(...result.changedAlerts);
         notices.push(...result.notices);
         let lastEventMs = saved?.lastEventMs ?? newSeriesFromMs;

@@ -84,8 +84,7 @@ function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector
     const share = isShareSnapshot(snapshot) ? restoreShareDetector(snapshot) : createShareDetector();
     return {
       update: (minute, holiday) => share.update(minute, pass.counts.get(minute) ?? 0, pass.negatives?.get(minute) ?? 0, holiday),
-      // A share's minutes are judged in hour and day windows of its own, which keep no per-minute counts to amend.
-      amendLate: () => 0,
+      amendLate: () => share.amendLate(pass.counts, pass.negatives, (minute) => onHoliday(pass.holidays ?? [], minute)),
       snapshot: share.snapshot,
     };
   }

@@ -106,6 +106,13 @@ export interface ShareDetector {
    * scored but not learned (its customers are not the usual ones), like the volume detector's.
    */
   update(minuteMs: number, messages: number, negative: number, holiday?: boolean): ShareResult;
+  /**
+   * Messages stored after their minute was fed (`messages` / `negatives`: the full counts now known
+   * per minute; later minutes are ignored): a minute of the last hour, the only span kept minute by
+   * minute, gets what it was fed without, in its hour and day windows and, unless `isHoliday`, in the
+   * long-run share. Minutes already scored keep their results. Returns the messages added.
+   */
+  amendLate(messages: ReadonlyMap<number, number>, negatives: ReadonlyMap<number, number> | undefined, isHoliday: (minuteMs: number) => boolean): number;
   snapshot(): ShareSnapshot;
 }
 
@@ -252,6 +259,36 @@ export function restoreShareDetector(snapshot: ShareSnapshot): ShareDetector {
         messages: top.messages,
         negative: top.negative,
       };
+    },
+    amendLate(messages, negatives, isHoliday) {
+      const last = s.lastMinuteMs;
+      if (last === null) return 0;
+      /** The row of `atMs` in a list sorted by time, inserted (at zero) if missing. */
+      const rowAt = (rows: [number, number, number][], atMs: number) => {
+        const at = rows.findIndex(([t]) => t >= atMs);
+        if (at >= 0 && rows[at][0] === atMs) return rows[at];
+        const row: [number, number, number] = [atMs, 0, 0];
+        rows.splice(at < 0 ? rows.length : at, 0, row);
+        return row;
+      };
+      let added = 0;
+      for (const [minuteMs, count] of messages) {
+        if (minuteMs <= last - HOUR_MS || minuteMs > last) continue;
+        const fed = s.minutes.find(([t]) => t === minuteMs);
+        const extra = count - (fed?.[1] ?? 0);
+        if (extra <= 0) continue;
+        const extraNegative = Math.max(0, (negatives?.get(minuteMs) ?? 0) - (fed?.[2] ?? 0));
+        for (const row of [rowAt(s.minutes, minuteMs), rowAt(s.hours, Math.floor(minuteMs / HOUR_MS) * HOUR_MS)]) {
+          row[1] += extra;
+          row[2] += extraNegative;
+        }
+        if (!isHoliday(minuteMs)) {
+          s.baseline.messages += extra;
+          s.baseline.negative += extraNegative;
+        }
+        added += extra;
+      }
+      return added;
     },
     snapshot: () => structuredClone(s),
   };

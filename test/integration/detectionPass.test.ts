@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetectionActivities } from '../../activities/detection.js';
 import { DEFAULT_ALERT_POLICY } from '../../domain/alerts.js';
+import type { ShareSnapshot } from '../../domain/detection/shareDetector.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
 import type { TicketEvent } from '../../domain/events.js';
 import { MINUTE_MS, runSeriesPass } from '../../domain/spikeDetection.js';
@@ -218,7 +219,7 @@ describe('the scheduled detection pass', () => {
     // Four messages of 14:05 and 14:20 (both fed already) are stored only now: ingest lagging behind.
     await messages('lag', 'steady', [at + 5 * MINUTE_MS, at + 5 * MINUTE_MS + 1_000, at + 20 * MINUTE_MS, at + 20 * MINUTE_MS + 1_000]);
     const result = await pass('lag', at + 31 * MINUTE_MS);
-    // Counted once, in the overall series (the metric), though every series of theirs took them.
+    // Counted once, in the overall volume series (the metric), though every series of theirs took them, negative shares too.
     expect(result.lateEvents).toBe(4);
     const states = await statesOf('lag');
     const windowCounts = (series: string) => new Map((states.get(series)!.snapshot as DetectorSnapshot).counts!.recent);
@@ -226,6 +227,13 @@ describe('the scheduled detection pass', () => {
       expect(windowCounts(series).get((at + 5 * MINUTE_MS) / MINUTE_MS)).toBe(2);
       expect(windowCounts(series).get((at + 20 * MINUTE_MS) / MINUTE_MS)).toBe(2);
     }
+    // The share's last hour: the steady messages of 13:40 and 13:50, then the late ones.
+    expect((states.get('negative_share:tag=steady')!.snapshot as ShareSnapshot).minutes).toEqual([
+      [at - 20 * MINUTE_MS, 1, 0],
+      [at - 10 * MINUTE_MS, 1, 0],
+      [at + 5 * MINUTE_MS, 2, 0],
+      [at + 20 * MINUTE_MS, 2, 0],
+    ]);
     // Read again, they are not added twice.
     expect((await pass('lag', at + 32 * MINUTE_MS)).lateEvents).toBe(0);
   });
