@@ -4,8 +4,8 @@
 // and step the series' alert lifecycle minute by minute. Pure; the detection activity does the I/O
 // around it.
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
-import { createShareDetector, isShareSnapshot, restoreShareDetector, type ShareSnapshot } from './detection/shareDetector.js';
-import { createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
+import { adoptShareDetector, createShareDetector, isShareSnapshot, type ShareSnapshot } from './detection/shareDetector.js';
+import { adoptStreamingDetector, createStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
 import { COUNT_WINDOWS_MS } from './detection/countWindows.js';
 import { resolveOptions, type DetectorOptions } from './detection/detectorOptions.js';
 import { onHoliday } from './holidays.js';
@@ -37,7 +37,10 @@ export const MIN_EVENTS_TO_WATCH = resolveOptions(VOLUME_DETECTOR_OPTIONS).spars
 
 export interface SeriesPass {
   series: string;
-  /** Absent for a series never seen before. */
+  /**
+   * Absent for a series never seen before. The snapshot is handed over: the pass continues from this
+   * very object (parsed from storage, or the last pass's result), so it must not be used again.
+   */
   previous?: { lastMinuteMs: number; snapshot: SeriesSnapshot };
   /**
    * Non-zero minute counts (customer messages) in the window; for a stored series also of the minutes
@@ -75,27 +78,28 @@ interface MinuteDetector {
   update(minuteMs: number, holiday: boolean): Omit<MinuteResult, 'minuteMs'>;
   /** Adds the events of minutes already fed that were not there when they were fed; returns how many. */
   amendLate(): number;
-  snapshot(): SeriesSnapshot;
+  /** The detector's state at the end of the pass (not copied: the detector is discarded). */
+  release(): SeriesSnapshot;
 }
 
 function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector {
   const snapshot = pass.previous?.snapshot;
   if (METRIC_SOURCES[parseSeries(pass.series).metric].measure === 'negativeShare') {
-    const share = isShareSnapshot(snapshot) ? restoreShareDetector(snapshot) : createShareDetector();
+    const share = isShareSnapshot(snapshot) ? adoptShareDetector(snapshot) : createShareDetector();
     return {
       update: (minute, holiday) => share.update(minute, pass.counts.get(minute) ?? 0, pass.negatives?.get(minute) ?? 0, holiday),
       amendLate: () => share.amendLate(pass.counts, pass.negatives, (minute) => onHoliday(pass.holidays ?? [], minute)),
-      snapshot: share.snapshot,
+      release: share.release,
     };
   }
-  const volume = snapshot && !isShareSnapshot(snapshot) ? restoreStreamingDetector(snapshot) : createStreamingDetector(options);
+  const volume = snapshot && !isShareSnapshot(snapshot) ? adoptStreamingDetector(snapshot) : createStreamingDetector(options);
   return {
     update: (minute, holiday) => {
       const observed = pass.counts.get(minute) ?? 0;
       return { observed, ...volume.update(minute, observed, holiday) };
     },
     amendLate: () => volume.amendLate(pass.counts),
-    snapshot: volume.snapshot,
+    release: volume.release,
   };
 }
 
@@ -116,5 +120,5 @@ export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPoli
     if (step.changed && alert) changed.set(alert.alertId, alert);
     if (step.notice && alert) notices.push({ kind: step.notice, alert });
   }
-  return { lastMinuteMs: Math.max(minute - MINUTE_MS, pass.previous?.lastMinuteMs ?? minute - MINUTE_MS), snapshot: detector.snapshot(), alert, changedAlerts: [...changed.values()], notices, minutesFed, lateEvents };
+  return { lastMinuteMs: Math.max(minute - MINUTE_MS, pass.previous?.lastMinuteMs ?? minute - MINUTE_MS), snapshot: detector.release(), alert, changedAlerts: [...changed.values()], notices, minutesFed, lateEvents };
 }

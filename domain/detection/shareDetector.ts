@@ -113,7 +113,10 @@ export interface ShareDetector {
    * long-run share. Minutes already scored keep their results. Returns the messages added.
    */
   amendLate(messages: ReadonlyMap<number, number>, negatives: ReadonlyMap<number, number> | undefined, isHoliday: (minuteMs: number) => boolean): number;
+  /** A deep copy of the state. */
   snapshot(): ShareSnapshot;
+  /** The state itself, not a copy, for a caller done with the detector (a scheduled pass storing it). */
+  release(): ShareSnapshot;
 }
 
 export function createShareDetector(options: Partial<ShareDetectorOptions> = {}): ShareDetector {
@@ -137,8 +140,14 @@ const inverseLogit = (x: number) => 1 / (1 + Math.exp(-x));
 
 const sumOf = (rows: readonly [number, number, number][]) => rows.reduce((t, [, n, k]) => ({ messages: t.messages + n, negative: t.negative + k }), { messages: 0, negative: 0 });
 
+/** Continues where `snapshot()` left off (the snapshot is copied, never shared). */
 export function restoreShareDetector(snapshot: ShareSnapshot): ShareDetector {
-  const s: ShareSnapshot = structuredClone(snapshot);
+  return adoptShareDetector(structuredClone(snapshot));
+}
+
+/** Continues from a snapshot handed over, which becomes the detector's state (no copy; the caller must not use it again). */
+export function adoptShareDetector(snapshot: ShareSnapshot): ShareDetector {
+  const s = snapshot;
   const o = s.options;
   const decayPerMinute = 2 ** (-1 / o.baselineHalfLifeMinutes);
   const decayPerBlock = 2 ** (-1 / o.spreadHalfLifeBlocks);
@@ -291,5 +300,6 @@ export function restoreShareDetector(snapshot: ShareSnapshot): ShareDetector {
       return added;
     },
     snapshot: () => structuredClone(s),
+    release: () => s,
   };
 }

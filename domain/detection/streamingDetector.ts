@@ -86,6 +86,11 @@ export interface StreamingDetector {
   amendLate(counts: ReadonlyMap<number, number>): number;
   /** A deep copy of the whole state, JSON-serialisable. */
   snapshot(): DetectorSnapshot;
+  /**
+   * The state itself, not a copy, for a caller done with the detector (a scheduled pass storing it):
+   * copying a five-week state costs more than the minute of detection it follows.
+   */
+  release(): DetectorSnapshot;
 }
 
 export function createStreamingDetector(options: DetectorOptions = {}): StreamingDetector {
@@ -97,9 +102,17 @@ export function createStreamingDetector(options: DetectorOptions = {}): Streamin
 
 /** Continues exactly where `snapshot()` left off (the snapshot is copied, never shared). */
 export function restoreStreamingDetector(snapshot: DetectorSnapshot): StreamingDetector {
+  return adoptStreamingDetector(structuredClone(snapshot));
+}
+
+/**
+ * Continues from a snapshot handed over — parsed from storage, or released by the last pass — which
+ * becomes the detector's state (no copy; the caller must not use it again).
+ */
+export function adoptStreamingDetector(snapshot: DetectorSnapshot): StreamingDetector {
   const version: number | undefined = snapshot?.version;
   if (version !== SNAPSHOT_VERSION && version !== 1 && version !== 2 && version !== 3) throw new Error(`unsupported detector snapshot version ${String(version)} (expected ${SNAPSHOT_VERSION})`);
-  const copy = structuredClone(snapshot) as DetectorSnapshot & { patterns?: unknown };
+  const copy = snapshot as DetectorSnapshot & { patterns?: unknown };
   if (version === 1 || version === 2) copy.tails.splice(DROPPED_SHIFT_TAIL, 1);
   // A version-2 snapshot from before the pattern memory has no pattern history to drop.
   if (version !== SNAPSHOT_VERSION && copy.tails.length > DROPPED_PATTERN_TAIL + 1) copy.tails.splice(DROPPED_PATTERN_TAIL, 1);
@@ -279,5 +292,5 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     return state.counts && last !== null ? amendLateCounts(state.counts, last, counts) : 0;
   }
 
-  return { update, amendLate, snapshot: () => structuredClone(state) };
+  return { update, amendLate, snapshot: () => structuredClone(state), release: () => state };
 }
