@@ -1,7 +1,7 @@
 // The "Anomalies" dashboard: customer-message volume per topic against an expected band, the spike
 // detector's alerts (as annotations, firing now, over time by severity), what their notices did
 // (deliveries), which topics are rising or new, the share of messages with negative sentiment, and
-// messages per product area.
+// volume per product area against the same kind of band.
 // Every query filters on the tenant variable and honours the topic filter.
 //
 // Sources: events_per_minute and events_per_hour (store/migrations/001_spine.ts, 003_detection.ts;
@@ -50,51 +50,68 @@ const ALERT_SCOPE_TEXT = 'With the topic filter on All every series counts (topi
 // ---------------------------------------------------------------------------------------------
 // Panel SQL
 
+/** A slice of customer messages the band panels draw: its name, where its rows come from and which alerts are its own. */
+interface BandSlice {
+  /** The column the series is labelled by ('topic', 'area'). */
+  key: string;
+  /** Optional WITH entries the rows need (before the CTEs). */
+  with: string;
+  /** The per-minute rollup read. */
+  table: string;
+  /** The key of a rollup row (may arrayJoin, one row per key). */
+  keyOf: string;
+  /** Rows of the slice (the tenant and topic filters applied). */
+  rows: string;
+  /** The alerts drawn as points: volume alerts of this dimension, within the alert scope. */
+  alertDimension: string;
+  alertScope: string;
+}
+
 /**
- * Observed volume per topic and interval beside the SQL band, plus the alerts' own figures. Every
+ * Observed volume per slice and interval beside the SQL band, plus the alerts' own figures. Every
  * minute is also counted 1..BAND_WEEKS weeks later (k), so one pass over the rollup yields each
  * interval's count this week (k = 0) and in the earlier weeks, over exactly the same minutes.
  * Values are messages per minute: an interval's count over the minutes of it inside the range (so a
  * partly elapsed last interval is not understated). Intervals are whole minutes (min interval 1m).
  */
-const volumeWithBand = `WITH shifted AS (
-  SELECT topic, minute + toIntervalWeek(k) AS at, k, events
-  FROM ${TABLES.eventsPerMinute}
+const volumeWithBand = (o: BandSlice) => `WITH ${o.with}shifted AS (
+  SELECT ${o.keyOf === o.key ? o.key : `${o.keyOf} AS ${o.key}`}, minute + toIntervalWeek(k) AS at, k, events
+  FROM ${o.table}
   ARRAY JOIN [${Array.from({ length: BAND_WEEKS + 1 }, (_, k) => k).join(', ')}] AS k
-  WHERE ${TOPIC_MESSAGES.replace(/\n/g, '\n  ')}
+  WHERE ${o.rows.replace(/\n/g, '\n  ')}
     AND minute >= $__fromTime - INTERVAL ${BAND_WEEKS} WEEK
     AND minute <= $__toTime
 ),
 weekly AS (
-  SELECT $__timeInterval(at) AS time, topic, k, uniqExactMerge(events) AS messages
+  SELECT $__timeInterval(at) AS time, ${o.key}, k, uniqExactMerge(events) AS messages
   FROM shifted
   WHERE $__timeFilter(at)
-  GROUP BY time, topic, k
+  GROUP BY time, ${o.key}, k
 ),
 volume AS (
-  SELECT time, topic,
+  SELECT time, ${o.key},
     sumIf(messages, k = 0) AS observed_count,
     arraySort(arrayResize(groupArrayIf(messages, k > 0), ${BAND_WEEKS}))[${Math.floor(BAND_WEEKS / 2) + 1}] AS expected_count,
     intDiv(least(toUnixTimestamp(time) + $__interval_s - 60, intDiv(toUnixTimestamp($__toTime), 60) * 60) - greatest(toUnixTimestamp(time), intDiv(toUnixTimestamp($__fromTime) + 59, 60) * 60), 60) + 1 AS minutes
   FROM weekly
-  GROUP BY time, topic
+  GROUP BY time, ${o.key}
 ),
 alert_points AS (
-  SELECT $__timeInterval(last_anomaly_at) AS time, value AS topic,
+  SELECT $__timeInterval(last_anomaly_at) AS time, value AS ${o.key},
     argMax(expected, last_anomaly_at) AS alert_expected,
     argMax(upper, last_anomaly_at) AS alert_upper
   FROM ${TABLES.alerts} FINAL
   WHERE ${TENANT}
     AND metric = 'volume'
-    AND dimension = 'topic'
-    AND $__conditionalAll(value IN (\${topic:singlequote}), $topic)
+    AND dimension = '${o.alertDimension}'
+    AND ${o.alertScope}
     AND $__timeFilter(last_anomaly_at)
-  GROUP BY time, topic
+  GROUP BY time, ${o.key}
 )
-SELECT time, topic, max(observed) AS observed, max(expected) AS expected, max(lower) AS lower, max(upper) AS upper,
+SELECT time, ${o.key}, max(observed) AS observed, max(expected) AS expected, max(lower) AS lower, max(upper) AS upper,
   max(alert_expected) AS alert_expected, max(alert_upper) AS alert_upper
 FROM (
-  SELECT time, topic,
+  SELECT time, ${o.key},
     toNullable(observed_count / minutes) AS observed,
     toNullable(expected_count / minutes) AS expected,
     toNullable(greatest(0, expected_count - ${BAND_SCALES} * sqrt(greatest(expected_count, 1))) / minutes) AS lower,
@@ -103,11 +120,43 @@ FROM (
     CAST(NULL AS Nullable(Float64)) AS alert_upper
   FROM volume
   UNION ALL
-  SELECT time, topic, NULL, NULL, NULL, NULL, toNullable(alert_expected), toNullable(alert_upper)
+  SELECT time, ${o.key}, NULL, NULL, NULL, NULL, toNullable(alert_expected), toNullable(alert_upper)
   FROM alert_points
 )
-GROUP BY time, topic
-ORDER BY time, topic`;
+GROUP BY time, ${o.key}
+ORDER BY time, ${o.key}`;
+
+const topicVolumeWithBand = volumeWithBand({
+  key: 'topic',
+  with: '',
+  table: TABLES.eventsPerMinute,
+  keyOf: 'topic',
+  rows: TOPIC_MESSAGES,
+  alertDimension: 'topic',
+  alertScope: '$__conditionalAll(value IN (${topic:singlequote}), $topic)',
+});
+
+/**
+ * Per product area (the tenant's latest saved areas, domain/productAreas.ts), over the topic × tag-set
+ * rollup, with the membership detection uses (store/tables.ts areasOfRow): a message in two of an
+ * area's tags counts once (distinct event ids per area). Area alerts are points only while the
+ * topic filter is All (ALERT_TOPIC: with topics selected, only their alerts are in scope).
+ */
+const areaVolumeWithBand = volumeWithBand({
+  key: 'area',
+  with: `(
+  SELECT argMax(JSONExtract(overrides, 'areas', 'Array(Tuple(name String, tags Array(String), topics Array(String)))'), updated_at)
+  FROM ${TABLES.tenantSettingChanges} FINAL
+  WHERE ${TENANT}
+    AND kind = '${SETTING_KINDS.productAreas}'
+) AS areas,
+`,
+  table: TABLES.topicTagsEventsPerMinute,
+  keyOf: `arrayJoin(${areasOfRow("arrayMap(a -> trimBoth(tupleElement(a, 'name')), areas)", "arrayMap(a -> tupleElement(a, 'tags'), areas)", "arrayMap(a -> tupleElement(a, 'topics'), areas)")})`,
+  rows: `${TENANT}\n  AND kind = '${VOLUME_KIND}'\n  AND $__conditionalAll(topic IN (\${topic:singlequote}), $topic)`,
+  alertDimension: 'area',
+  alertScope: "$__conditionalAll(0, $topic)",
+});
 
 /** What a count metric's alert counts, per metric (domain/alerts.ts METRIC_SOURCES). */
 const COUNT_METRICS = ALERT_METRICS.filter((m) => METRIC_SOURCES[m].measure === 'count');
@@ -161,29 +210,6 @@ WHERE ${TOPIC_MESSAGES}
 GROUP BY time
 ORDER BY time`;
 
-/**
- * Customer messages per product area (the tenant's latest saved areas, domain/productAreas.ts) and
- * interval, over the topic × tag-set rollup, with the membership detection uses (store/tables.ts
- * areasOfRow). A message in two of an area's tags counts once (distinct event ids per area).
- */
-const productAreaVolume = `WITH (
-  SELECT argMax(JSONExtract(overrides, 'areas', 'Array(Tuple(name String, tags Array(String), topics Array(String)))'), updated_at)
-  FROM ${TABLES.tenantSettingChanges} FINAL
-  WHERE ${TENANT}
-    AND kind = '${SETTING_KINDS.productAreas}'
-) AS areas
-SELECT $__timeInterval(minute) AS time, area, uniqExactMerge(events) AS messages
-FROM (
-  SELECT minute, events, arrayJoin(${areasOfRow("arrayMap(a -> trimBoth(tupleElement(a, 'name')), areas)", "arrayMap(a -> tupleElement(a, 'tags'), areas)", "arrayMap(a -> tupleElement(a, 'topics'), areas)")}) AS area
-  FROM ${TABLES.topicTagsEventsPerMinute}
-  WHERE ${TENANT}
-    AND kind = '${VOLUME_KIND}'
-    AND $__conditionalAll(topic IN (\${topic:singlequote}), $topic)
-    AND $__timeFilter(minute)
-)
-GROUP BY time, area
-ORDER BY time, area`;
-
 const newTopics = `SELECT topic, min(minute) AS first_seen, uniqExactMergeIf(events, $__timeFilter(minute)) AS messages
 FROM ${TABLES.eventsPerMinute}
 WHERE ${TOPIC_MESSAGES}
@@ -231,24 +257,30 @@ const ALERT_POINT = [
   { id: 'color', value: { mode: 'fixed', fixedColor: 'red' } },
 ];
 
+/** Display of a band panel's fields, labelled by its slice column. */
+const bandOverrides = (key: string) => {
+  const label = `\${__field.labels.${key}}`;
+  return [
+    matchingFields('/^observed /', [{ id: 'displayName', value: label }]),
+    matchingFields('/^expected /', [{ id: 'displayName', value: `${label} expected` }, DASHED, { id: 'custom.fillOpacity', value: 0 }]),
+    matchingFields('/^lower /', [{ id: 'displayName', value: `${label} band low` }, ...BAND_EDGE]),
+    matchingFields('/^upper /', [{ id: 'displayName', value: `${label} band high` }, ...BAND_EDGE]),
+    matchingFields('/^alert_expected /', [{ id: 'displayName', value: `${label} alert expected` }, ...ALERT_POINT, { id: 'custom.pointSymbol', value: 'circle' }]),
+    matchingFields('/^alert_upper /', [{ id: 'displayName', value: `${label} alert upper` }, ...ALERT_POINT]),
+  ];
+};
+
 export function anomaliesDashboard() {
   const panels = [
     timeSeriesPanel(1, {
       title: 'Volume with expected band per topic',
       description: `Customer messages per minute for each topic (the interval's count over its minutes in the range; per-minute rollup, distinct event ids; messages without a topic left out). ${BAND_TEXT} ${ALERT_POINTS_TEXT}`,
-      sql: volumeWithBand,
+      sql: topicVolumeWithBand,
       unit: 'short',
       decimals: 2,
       drawStyle: 'line',
       minInterval: '1m',
-      overrides: [
-        matchingFields('/^observed /', [{ id: 'displayName', value: '${__field.labels.topic}' }]),
-        matchingFields('/^expected /', [{ id: 'displayName', value: '${__field.labels.topic} expected' }, DASHED, { id: 'custom.fillOpacity', value: 0 }]),
-        matchingFields('/^lower /', [{ id: 'displayName', value: '${__field.labels.topic} band low' }, ...BAND_EDGE]),
-        matchingFields('/^upper /', [{ id: 'displayName', value: '${__field.labels.topic} band high' }, ...BAND_EDGE]),
-        matchingFields('/^alert_expected /', [{ id: 'displayName', value: '${__field.labels.topic} alert expected' }, ...ALERT_POINT, { id: 'custom.pointSymbol', value: 'circle' }]),
-        matchingFields('/^alert_upper /', [{ id: 'displayName', value: '${__field.labels.topic} alert upper' }, ...ALERT_POINT]),
-      ],
+      overrides: bandOverrides('topic'),
       gridPos: grid(0, 0, 16, 10),
     }),
     tablePanel(2, {
@@ -328,13 +360,14 @@ export function anomaliesDashboard() {
       gridPos: grid(0, 26, 24, 8),
     }),
     timeSeriesPanel(8, {
-      title: 'Customer messages per product area',
-      description: "Customer messages per interval (at least an hour) in each of the tenant's product areas (Settings: PUT /v1/settings/product-areas; the latest saved areas, applied to the whole range): a message belongs to every area one of whose tags it carries or whose topic it has, and counts once per area. The same areas spike detection watches as area=<name> series (their alerts are in the annotations and tables above). Topic filter applied; empty until the tenant defines areas.",
-      sql: productAreaVolume,
+      title: 'Volume with expected band per product area',
+      description: `Customer messages per minute in each of the tenant's product areas (the interval's count over its minutes in the range, at least an hour; Settings: PUT /v1/settings/product-areas, the latest saved areas applied to the whole range, the earlier weeks behind the band included): a message belongs to every area one of whose tags it carries or whose topic it has, and counts once per area — the area=<name> series spike detection watches. Topic filter applied; empty until the tenant defines areas. ${BAND_TEXT} ${ALERT_POINTS_TEXT} Area alerts are drawn while the topic filter is All.`,
+      sql: areaVolumeWithBand,
       unit: 'short',
-      drawStyle: 'bars',
+      decimals: 2,
+      drawStyle: 'line',
       minInterval: '1h',
-      overrides: [matchingFields('/^messages /', [{ id: 'displayName', value: '${__field.labels.area}' }])],
+      overrides: bandOverrides('area'),
       gridPos: grid(0, 34, 24, 8),
     }),
   ];

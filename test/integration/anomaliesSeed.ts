@@ -128,10 +128,17 @@ export function hourlyRate(topic: TopicProfile, hourStart: number): number {
   return topic.peakPerHour * dailyShape(hourStart) * weekFactor(hourStart);
 }
 
-/** Whether a message counts in a detector series ("topic=billing", "tag=checkout", "channel=web", "segment=smb", "all"). */
-export function inSeries(series: string, m: Pick<SeededMessage, 'topic' | 'channel' | 'segment' | 'tags'>): boolean {
+const lowered = (values: readonly string[]) => values.map((v) => v.trim().toLowerCase());
+/** Whether a message is in a product area: one of its tags, or its topic (without case or surrounding spaces). */
+export const inArea = (area: ProductArea, m: Pick<SeededMessage, 'topic' | 'tags'>) =>
+  lowered(m.tags).some((t) => lowered(area.tags).includes(t)) || lowered(area.topics).includes(m.topic.toLowerCase());
+const areaNamed = (areas: readonly ProductArea[], name: string) => areas.find((a) => a.name.trim() === name);
+
+/** Whether a message counts in a detector series ("topic=billing", "tag=checkout", "channel=web", "segment=smb", "area=Payments", "all"). */
+export function inSeries(series: string, m: Pick<SeededMessage, 'topic' | 'channel' | 'segment' | 'tags'>, areas: readonly ProductArea[] = []): boolean {
   const { dimension, value } = parseSeries(series);
   if (dimension === 'all') return true;
+  if (dimension === 'area') return areaNamed(areas, value) !== undefined && inArea(areaNamed(areas, value)!, m);
   if (dimension === 'topic') return m.topic === value;
   if (dimension === 'channel') return m.channel === value;
   if (dimension === 'segment') return m.segment === value;
@@ -151,6 +158,11 @@ function expectedPerMinute(profile: AnomalyProfile, series: string, minute: numb
     else if (dimension === 'channel') perHour += profile.channels.includes(value as Channel) ? rate / profile.channels.length : 0;
     else if (dimension === 'segment') perHour += profile.segments.includes(value) ? rate / profile.segments.length : 0;
     else if (dimension === 'tag') perHour += topic.tag?.name === value ? rate * topic.tag.share : 0;
+    else if (dimension === 'area') {
+      const area = areaNamed(profile.areas, value);
+      if (area && inArea(area, { topic: topic.name, tags: [] })) perHour += rate;
+      else if (area && topic.tag && inArea(area, { topic: '', tags: [topic.tag.name] })) perHour += rate * topic.tag.share;
+    }
   }
   return perHour / 60;
 }
@@ -253,7 +265,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
     const spikeEnd = spike.at + spike.perMinute.length * MINUTE;
     for (const series of spike.series) {
       const counts = new Map<number, number>();
-      for (const m of messages) if (inSeries(series, m)) counts.set(Math.floor(m.at / MINUTE) * MINUTE, (counts.get(Math.floor(m.at / MINUTE) * MINUTE) ?? 0) + 1);
+      for (const m of messages) if (inSeries(series, m, profile.areas)) counts.set(Math.floor(m.at / MINUTE) * MINUTE, (counts.get(Math.floor(m.at / MINUTE) * MINUTE) ?? 0) + 1);
       let alert: AlertState | undefined;
       let reported = 0;
       // Every complete minute up to the end, as a pass at each minute's end would see it.
@@ -272,7 +284,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         // A notice that fires or escalates names what drove it: here the spike's channel and tag, with
         // their messages in the hour before (the seed models no previous weeks, so no usual).
         if (step.notice && step.notice !== 'resolved') {
-          const inHour = (slice: (m: SeededMessage) => boolean) => messages.filter((m) => m.at >= minute - 59 * MINUTE && m.at < minute + MINUTE && inSeries(series, m) && slice(m)).length;
+          const inHour = (slice: (m: SeededMessage) => boolean) => messages.filter((m) => m.at >= minute - 59 * MINUTE && m.at < minute + MINUTE && inSeries(series, m, profile.areas) && slice(m)).length;
           const slices = [{ dimension: 'channel', value: spike.channel, count: inHour((m) => m.channel === spike.channel) }, ...(spike.tag ? [{ dimension: 'tag', value: spike.tag, count: inHour((m) => m.tags.includes(spike.tag!)) }] : [])];
           alert = { ...alert, contributors: slices.filter((c) => c.count > 0 && `${c.dimension}=${c.value}` !== series).map((c) => ({ dimension: c.dimension, value: c.value, observed: c.count, usual: null, shareOfRise: null })) };
         }
@@ -359,46 +371,55 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
   };
   const alerts = seeded.alerts.filter(alertInScope);
 
-  // Volume with expected band: each minute counted this week (k = 0) and 1..bandWeeks weeks later.
-  const weekly = new Map<string, { time: number; topic: string; counts: number[] }>();
-  for (const m of messages) {
-    for (let k = 0; k <= d.bandWeeks; k++) {
-      const at = minuteOf(m.at) + k * WEEK;
-      if (at < from || at > to) continue;
-      const key = `${bucketOf(at)}|${m.topic}`;
-      const entry = weekly.get(key) ?? { time: bucketOf(at), topic: m.topic, counts: new Array<number>(d.bandWeeks + 1).fill(0) };
-      entry.counts[k]++;
-      weekly.set(key, entry);
+  /**
+   * Volume with expected band per slice (the keys a message belongs to): each minute counted this
+   * week (k = 0) and 1..bandWeeks weeks later; the alerts of `alertDimension` in scope as points.
+   */
+  const bandRows = <K extends string>(key: K, keysOf: (m: (typeof messages)[number]) => string[], alertDimension: string) => {
+    const weekly = new Map<string, { time: number; slice: string; counts: number[] }>();
+    for (const m of messages) {
+      for (const slice of keysOf(m)) {
+        for (let k = 0; k <= d.bandWeeks; k++) {
+          const at = minuteOf(m.at) + k * WEEK;
+          if (at < from || at > to) continue;
+          const id = `${bucketOf(at)}|${slice}`;
+          const entry = weekly.get(id) ?? { time: bucketOf(at), slice, counts: new Array<number>(d.bandWeeks + 1).fill(0) };
+          entry.counts[k]++;
+          weekly.set(id, entry);
+        }
+      }
     }
-  }
-  const firstMinute = Math.floor((from / 1000 + 59) / 60) * 60;
-  const lastMinute = Math.floor(to / 1000 / 60) * 60;
-  const volume = new Map<string, ExpectedRow & { time: string; topic: string }>();
-  const empty = { observed: null, expected: null, lower: null, upper: null, alert_expected: null, alert_upper: null };
-  for (const [key, { time, topic, counts }] of weekly) {
-    const minutes = Math.floor((Math.min(time / 1000 + intervalS - 60, lastMinute) - Math.max(time / 1000, firstMinute)) / 60) + 1;
-    const median = counts.slice(1).sort((a, b) => a - b)[Math.floor(d.bandWeeks / 2)];
-    const half = d.bandScales * Math.sqrt(Math.max(median, 1));
-    volume.set(key, { ...empty, time: text(time), topic, observed: counts[0] / minutes, expected: median / minutes, lower: Math.max(0, median - half) / minutes, upper: (median + half) / minutes });
-  }
-  const points = new Map<string, AlertState>();
-  for (const a of alerts) {
-    const { metric, dimension, value } = parseSeries(a.series);
-    if (metric !== 'volume' || dimension !== 'topic' || a.lastAnomalyAtMs < from || a.lastAnomalyAtMs > to) continue;
-    const key = `${bucketOf(a.lastAnomalyAtMs)}|${value}`;
-    if (!points.has(key) || points.get(key)!.lastAnomalyAtMs < a.lastAnomalyAtMs) points.set(key, a);
-  }
-  for (const [key, a] of points) {
-    const [time, topic] = key.split('|');
-    volume.set(key, { ...empty, time: text(Number(time)), topic, ...volume.get(key), alert_expected: a.expected, alert_upper: a.upper });
-  }
+    const firstMinute = Math.floor((from / 1000 + 59) / 60) * 60;
+    const lastMinute = Math.floor(to / 1000 / 60) * 60;
+    const rows = new Map<string, ExpectedRow & { time: string }>();
+    const empty = { observed: null, expected: null, lower: null, upper: null, alert_expected: null, alert_upper: null };
+    for (const [id, { time, slice, counts }] of weekly) {
+      const minutes = Math.floor((Math.min(time / 1000 + intervalS - 60, lastMinute) - Math.max(time / 1000, firstMinute)) / 60) + 1;
+      const median = counts.slice(1).sort((x, y) => x - y)[Math.floor(d.bandWeeks / 2)];
+      const half = d.bandScales * Math.sqrt(Math.max(median, 1));
+      rows.set(id, { ...empty, time: text(time), [key]: slice, observed: counts[0] / minutes, expected: median / minutes, lower: Math.max(0, median - half) / minutes, upper: (median + half) / minutes });
+    }
+    const points = new Map<string, AlertState>();
+    for (const a of alerts) {
+      const { metric, dimension, value } = parseSeries(a.series);
+      if (metric !== 'volume' || dimension !== alertDimension || a.lastAnomalyAtMs < from || a.lastAnomalyAtMs > to) continue;
+      const id = `${bucketOf(a.lastAnomalyAtMs)}|${value}`;
+      if (!points.has(id) || points.get(id)!.lastAnomalyAtMs < a.lastAnomalyAtMs) points.set(id, a);
+    }
+    for (const [id, a] of points) {
+      const [time, slice] = id.split('|');
+      rows.set(id, { ...empty, time: text(Number(time)), [key]: slice, ...rows.get(id), alert_expected: a.expected, alert_upper: a.upper });
+    }
+    return [...rows.values()].sort((x, y) => byText(x.time, y.time) || byText(String(x[key]), String(y[key])));
+  };
+  const areasOf = (m: (typeof messages)[number]) => seeded.areas.filter((area) => inArea(area, m)).map((area) => area.name.trim());
 
   const drivenBy = (a: AlertState) => a.contributors.map((c) => `${c.dimension} ${c.value} ${c.observed}${c.usual === null ? '' : ` vs ${c.usual}`}`).join(', ');
   const severityOrder = (a: AlertState, b: AlertState) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || byText(a.series, b.series);
   const windowOf = (minutes: number[], lo: number, hi: number) => minutes.filter((m) => m >= lo && m < hi).length;
 
   return {
-    'Volume with expected band per topic': [...volume.values()].sort((a, b) => byText(a.time, b.time) || byText(a.topic, b.topic)),
+    'Volume with expected band per topic': bandRows('topic', (m) => [m.topic], 'topic'),
     Alerts: alerts
       .filter((a) => a.startedAtMs <= to && (a.resolvedAtMs ?? to) >= from)
       .sort((a, b) => a.startedAtMs - b.startedAtMs || byText(a.series, b.series))
@@ -442,22 +463,8 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
       }
       return [...groups.entries()].sort(([a], [b]) => a - b).map(([time, g]) => ({ time: text(time), negative_share: g.negative / g.messages }));
     })(),
-    'Customer messages per product area': (() => {
-      const lower = (values: string[]) => values.map((v) => v.trim().toLowerCase());
-      const rows = new Map<string, { time: string; area: string; messages: number }>();
-      for (const m of messages) {
-        const minute = minuteOf(m.at);
-        if (minute < from || minute > to) continue;
-        for (const area of seeded.areas) {
-          if (!lower(m.tags).some((t) => lower(area.tags).includes(t)) && !lower(area.topics).includes(m.topic.toLowerCase())) continue;
-          const key = `${text(bucketOf(minute))}|${area.name.trim()}`;
-          const row = rows.get(key) ?? { time: text(bucketOf(minute)), area: area.name.trim(), messages: 0 };
-          row.messages++;
-          rows.set(key, row);
-        }
-      }
-      return [...rows.values()].sort((a, b) => byText(a.time, b.time) || byText(a.area, b.area));
-    })(),
+    // Area alerts are in scope only while the topic filter is All (alertInScope).
+    'Volume with expected band per product area': bandRows('area', areasOf, 'area'),
     'New topics': [...new Set(messages.map((m) => m.topic))]
       .map((topic) => {
         const minutes = messages.filter((m) => m.topic === topic && minuteOf(m.at) <= to).map((m) => minuteOf(m.at));

@@ -155,7 +155,7 @@ const ACME_ANOMALIES: AnomalyProfile = {
     // The seed steps every series with volume figures; its negative_share and escalations series only check that the panels tell metrics apart.
     { topic: 'login', channel: 'web', at: Date.parse('2026-03-03T10:05:00Z'), perMinute: spikeShape(14, 8), series: ['topic=login', 'channel=web', 'negative_share:topic=login'] },
     { topic: 'login', channel: 'chat', at: Date.parse('2026-03-04T16:30:00Z'), perMinute: [4, 4], series: ['topic=login', 'escalations:topic=login'] },
-    { topic: 'billing', channel: 'web', tag: 'checkout', at: Date.parse('2026-03-05T23:20:00Z'), perMinute: spikeShape(30, 40), series: ['topic=billing', 'tag=checkout', 'channel=web', 'all'] },
+    { topic: 'billing', channel: 'web', tag: 'checkout', at: Date.parse('2026-03-05T23:20:00Z'), perMinute: spikeShape(30, 40), series: ['topic=billing', 'tag=checkout', 'channel=web', 'all', 'area=Payments'] },
   ],
   subscriptions: [
     { id: 'billing-team', name: 'Billing team', dimension: 'topic', values: ['billing'], metrics: [], minSeverity: 'low', target: { kind: 'ok' } },
@@ -803,6 +803,12 @@ describe('Anomalies shows the seeded numbers', () => {
       expect(spikes.length).toBeGreaterThan(0);
       for (const r of spikes) expect(r.observed as number, JSON.stringify(r)).toBeGreaterThan(Math.max(r.upper as number, r.alert_upper as number));
     }
+    // The product-area panel: a band for each of acme's areas, and the Payments alert's points over it.
+    const areaMinutes = figuresFor(ACME.tenantId, LAST_HOURS)['Volume with expected band per product area'];
+    expect(new Set(areaMinutes.map((r) => r.area))).toEqual(new Set(['Account', 'Checkout', 'Payments']));
+    const areaPoints = areaMinutes.filter((r) => r.alert_upper !== null);
+    expect(areaPoints.map((r) => r.area)).toContain('Payments');
+    for (const r of areaPoints) expect(r.observed as number, JSON.stringify(r)).toBeGreaterThan(Math.max(r.upper as number, r.alert_upper as number));
     const acme = anomalySeeds.acme;
     expect(new Set(acme.alerts.map((a) => a.severity))).toEqual(new Set(['low', 'medium', 'high']));
     expect(new Set(acme.deliveries.map((d) => d.status))).toEqual(new Set(['delivered', 'failed', 'abandoned']));
