@@ -97,12 +97,37 @@ export async function alertExists(ch: ClickHouse, tenantId: string, alertId: str
   return Number(rows[0]?.n ?? 0) > 0;
 }
 
-export async function listAlerts(ch: ClickHouse, tenantId: string, q: { status?: string; metric?: AlertMetric; limit: number }): Promise<AlertState[]> {
+export interface AlertListQuery {
+  status?: string;
+  metric?: AlertMetric;
+  /** One dimension's series ('all', 'topic', …), and optionally one value of it. */
+  dimension?: string;
+  value?: string;
+  /** Alerts whose episode overlaps [fromMs, toMs): started before toMs, not resolved before fromMs. */
+  fromMs?: number;
+  toMs?: number;
+  limit: number;
+}
+
+export async function listAlerts(ch: ClickHouse, tenantId: string, q: AlertListQuery): Promise<AlertState[]> {
   const rows = await ch.query<AlertRow>(
     `SELECT ${COLUMNS} FROM ${ch.table(TABLES.alerts)} FINAL WHERE tenant_id = {tenantId:String} AND ({status:String} = '' OR status = {status:String})
        AND ({metric:String} = '' OR metric = {metric:String})
+       AND ({dimension:String} = '' OR dimension = {dimension:String})
+       AND ({value:Nullable(String)} IS NULL OR value = {value:Nullable(String)})
+       AND ({to:Nullable(DateTime)} IS NULL OR started_at < {to:Nullable(DateTime)})
+       AND ({from:Nullable(DateTime)} IS NULL OR resolved_at IS NULL OR resolved_at >= {from:Nullable(DateTime)})
      ORDER BY started_at DESC LIMIT {limit:UInt32}`,
-    { tenantId, status: q.status ?? '', metric: q.metric ?? '', limit: q.limit },
+    {
+      tenantId,
+      status: q.status ?? '',
+      metric: q.metric ?? '',
+      dimension: q.dimension ?? '',
+      value: q.value ?? null,
+      from: q.fromMs === undefined ? null : toClickHouseSeconds(q.fromMs),
+      to: q.toMs === undefined ? null : toClickHouseSeconds(q.toMs),
+      limit: q.limit,
+    },
   );
   return rows.map(fromRow);
 }

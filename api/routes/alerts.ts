@@ -194,19 +194,33 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     },
   );
 
-  app.get<{ Querystring: { status?: 'firing' | 'resolved'; metric?: AlertMetric; limit?: number } }>(
+  app.get<{ Querystring: { status?: 'firing' | 'resolved'; metric?: AlertMetric; dimension?: string; value?: string; from?: string; to?: string; limit?: number } }>(
     '/v1/alerts',
     {
       schema: {
         summary: 'Spike alerts, newest first',
         tags: ['alerts'],
         security,
-        querystring: Query({ status: Type.Optional(literals(['firing', 'resolved'] as const)), metric: Type.Optional(literals(ALERT_METRICS)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
+        querystring: Query({
+          status: Type.Optional(literals(['firing', 'resolved'] as const)),
+          metric: Type.Optional(literals(ALERT_METRICS)),
+          dimension: Type.Optional(literals(DIMENSIONS.filter((d) => d !== ''), { description: "one dimension's series only" })),
+          value: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'one value of `dimension` (a topic, tag, product area, segment or channel)' })),
+          from: Type.Optional(InstantQuery('alerts still firing at or resolved after this instant')),
+          to: Type.Optional(InstantQuery('alerts started before this instant')),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        }),
         response: { 200: Type.Object({ alerts: Type.Array(AlertView) }), 400: ErrorResponse, 401: ErrorResponse },
       },
     },
-    async (request) => ({
-      alerts: (await listAlerts(ch, request.tenant.tenantId, { status: request.query.status, metric: request.query.metric, limit: request.query.limit ?? 100 })).map((a) => ({
+    async (request) => {
+      const q = request.query;
+      if (q.value !== undefined && (q.dimension === undefined || q.dimension === 'all')) throw new ApiError(400, 'invalid_request', 'value: needs a dimension other than all (e.g. dimension=topic&value=billing)', 'value');
+      const fromMs = q.from === undefined ? undefined : instantMs(q.from, { dateOnly: true })!;
+      const toMs = q.to === undefined ? undefined : instantMs(q.to, { dateOnly: true })!;
+      if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) throw new ApiError(400, 'invalid_request', 'to: must be after from', 'to');
+      const alerts = await listAlerts(ch, request.tenant.tenantId, { status: q.status, metric: q.metric, dimension: q.dimension, value: q.value, fromMs, toMs, limit: q.limit ?? 100 });
+      return { alerts: alerts.map((a) => ({
         alertId: a.alertId,
         series: a.series,
         metric: parseSeries(a.series).metric,
@@ -220,8 +234,8 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         startedAt: new Date(a.startedAtMs).toISOString(),
         resolvedAt: a.resolvedAtMs === null ? null : new Date(a.resolvedAtMs).toISOString(),
         contributors: a.contributors,
-      })),
-    }),
+      })) };
+    },
   );
 
   app.get<{ Params: { alertId: string } }>(

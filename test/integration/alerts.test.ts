@@ -7,6 +7,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
+import { parseSeries } from '../../domain/alerts.js';
 import { areaMatchers, productAreasFor } from '../../domain/productAreas.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
 import { seriesCounts } from '../../store/spikeSeries.js';
@@ -22,6 +23,8 @@ interface Received {
 
 let sl: Supportloop & { cleanup(): Promise<void> };
 let acme: TestTenant;
+/** Made by the product-areas test; the alert-list test reads its alerts. */
+let initech: TestTenant;
 let receiver: http.Server;
 let receiverUrl: string;
 let receiverUp = false;
@@ -262,7 +265,7 @@ describe('spike alerts', () => {
   });
 
   it('watches product areas (tags and topics a tenant groups, over the history already stored) and learns an edited area again', async () => {
-    const initech = await createTenant(sl, 'initech');
+    initech = await createTenant(sl, 'initech');
     const headers = { authorization: `Bearer ${initech.apiKey}` };
     const put = (payload: unknown) => sl.app!.inject({ method: 'PUT', url: '/v1/settings/product-areas', headers, payload: payload as object });
     for (const [payload, field] of [
@@ -362,6 +365,40 @@ describe('spike alerts', () => {
     expect(volume.counts!.totalCounts).toBeGreaterThan(0.8 * tickets.filter((t) => ['shipping', 'returns'].includes(t.tags[0]!)).length);
     const after = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts', headers })).json().alerts as { series: string }[];
     expect(after.some((a) => a.series.includes('area=Logistics'))).toBe(false);
+  });
+
+  it('lists alerts by dimension, value and time span; bad filters are 400s naming the parameter', async () => {
+    const headers = { authorization: `Bearer ${initech.apiKey}` };
+    type Listed = { series: string; startedAt: string; resolvedAt: string | null };
+    const list = async (query: string) => {
+      const res = await sl.app!.inject({ method: 'GET', url: `/v1/alerts?limit=1000${query}`, headers });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().alerts as Listed[]).map((a) => a.series + '@' + a.startedAt);
+    };
+    const all = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?limit=1000', headers })).json().alerts as Listed[];
+    const keys = (alerts: Listed[]) => alerts.map((a) => a.series + '@' + a.startedAt);
+    expect(all.some((a) => a.series.includes('area=')) && all.some((a) => a.series.includes('tag=billing'))).toBe(true);
+    expect(await list('&dimension=area')).toEqual(keys(all.filter((a) => parseSeries(a.series).dimension === 'area')));
+    expect(await list('&dimension=tag&value=billing')).toEqual(keys(all.filter((a) => parseSeries(a.series).dimension === 'tag' && parseSeries(a.series).value === 'billing')));
+    // A span: alerts that started before its end and were not resolved before its start.
+    // From just after the first resolve to the last start: each bound leaves an alert out.
+    const resolves = all.flatMap((a) => (a.resolvedAt === null ? [] : [Date.parse(a.resolvedAt)]));
+    const fromMs = Math.min(...resolves) + 1000;
+    const toMs = Math.max(...all.map((a) => Date.parse(a.startedAt)));
+    const overlapping = all.filter((a) => Date.parse(a.startedAt) < toMs && (a.resolvedAt === null || Date.parse(a.resolvedAt) >= fromMs));
+    expect(all.filter((a) => a.resolvedAt !== null && Date.parse(a.resolvedAt) < fromMs).length).toBeGreaterThan(0);
+    expect(all.filter((a) => Date.parse(a.startedAt) >= toMs).length).toBeGreaterThan(0);
+    expect(await list(`&from=${new Date(fromMs).toISOString()}&to=${new Date(toMs).toISOString()}`)).toEqual(keys(overlapping));
+    for (const [query, field] of [
+      ['value=billing', 'value'],
+      ['dimension=all&value=x', 'value'],
+      ['dimension=feature', 'querystring.dimension'],
+      ['from=2026-02-01&to=2026-01-01', 'to'],
+      ['to=yesterday', 'querystring.to'],
+    ] as const) {
+      const res = await sl.app!.inject({ method: 'GET', url: `/v1/alerts?${query}`, headers });
+      expect([res.statusCode, res.json().field], query).toEqual([400, field]);
+    }
   });
 
   it('takes a holiday calendar (bad zones and dates are 400s that save nothing) and detection scores those days without learning them', async () => {
