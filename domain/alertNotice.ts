@@ -2,6 +2,7 @@
 // activity) or Slack-compatible `text` + `blocks` (Slack's mobile notifications read only `text`).
 import { describeContributor, type Contributor } from './alertContributors.js';
 import { METRIC_SOURCES, parseSeries, type AlertMetric, type AlertState, type NoticeKind } from './alerts.js';
+import type { WindowEvidence } from './detection/countWindows.js';
 
 export const NOTICE_FORMATS = ['json', 'slack'] as const;
 export type NoticeFormat = (typeof NOTICE_FORMATS)[number];
@@ -22,6 +23,12 @@ export interface AlertNotice {
   resolvedAt: string | null;
   /** The slices that rose most in the hour up to the alert's latest report, vs the same hour in previous weeks (domain/alertContributors.ts). */
   contributors: Contributor[];
+  /**
+   * When a sparse series' windowed count test raised it: the trailing window (minutes) at its latest
+   * report, its count and the count expected. A few tickets an hour show a spike only there: its
+   * per-minute figures above can sit inside their band.
+   */
+  countWindow: WindowEvidence | null;
 }
 
 export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind): AlertNotice {
@@ -42,6 +49,7 @@ export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKin
     startedAt: new Date(alert.startedAtMs).toISOString(),
     resolvedAt: alert.resolvedAtMs === null ? null : new Date(alert.resolvedAtMs).toISOString(),
     contributors: alert.contributors,
+    countWindow: alert.countWindow,
   };
 }
 
@@ -60,10 +68,14 @@ export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown
   const drivenBy = notice.type !== 'alert.resolved' && notice.contributors.length ? `\n*Driven by* (${METRIC_SOURCES[notice.metric].measure === 'count' ? METRIC_SOURCES[notice.metric].unit : 'negative messages'} in the hour before, vs the same hour in previous weeks): ${notice.contributors.map((c) => describeContributor(c, dimensionName)).join('; ')}` : '';
   const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
   const spike = SPIKE_NAMES[notice.metric];
+  const unit = METRIC_SOURCES[notice.metric].unit;
+  const window = notice.countWindow;
   const figures =
-    METRIC_SOURCES[notice.metric].measure === 'count'
-      ? `${notice.observed} ${METRIC_SOURCES[notice.metric].unit}/min vs expected ${notice.expected} (band ≤ ${notice.band.upper})`
-      : `${percent(notice.observed)} of messages negative vs usual ${percent(notice.expected)} (band ≤ ${percent(notice.band.upper)})`;
+    METRIC_SOURCES[notice.metric].measure !== 'count'
+      ? `${percent(notice.observed)} of messages negative vs usual ${percent(notice.expected)} (band ≤ ${percent(notice.band.upper)})`
+      : window
+        ? `${window.observed} ${unit} in the last ${window.minutes} min vs ${window.expected} expected`
+        : `${notice.observed} ${unit}/min vs expected ${notice.expected} (band ≤ ${notice.band.upper})`;
   const headline = notice.type === 'alert.resolved' ? `Resolved: ${spike.toLowerCase()} in ${what}` : `[${notice.severity.toUpperCase()}] ${spike} in ${what}: ${figures}`;
   return {
     text: escapeSlack(headline),

@@ -2,6 +2,7 @@
 // rises) → resolved, with a cooldown so a flapping series does not page twice. Pure: the detection
 // activity feeds it the detector's result per minute and persists what it returns.
 import type { Contributor } from './alertContributors.js';
+import type { WindowEvidence } from './detection/countWindows.js';
 import type { InboundEventKind } from './events.js';
 
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
@@ -49,6 +50,8 @@ export interface AlertState {
   version: number;
   /** What drove it, as of its latest report (domain/alertContributors.ts); [] until the detection pass that reports it reads them. */
   contributors: Contributor[];
+  /** At its latest report, when the windowed count test raised it (a sparse series): the window's count against its expectation. */
+  countWindow: WindowEvidence | null;
 }
 
 export type NoticeKind = 'firing' | 'escalated' | 'resolved';
@@ -61,6 +64,8 @@ export interface MinuteResult {
   lower: number;
   upper: number;
   isAnomaly: boolean;
+  /** The detector's count window behind a reported minute, if that was the evidence. */
+  countWindow?: WindowEvidence | null;
 }
 
 export interface AlertStep {
@@ -94,6 +99,7 @@ export function stepAlert(series: string, previous: AlertState | undefined, m: M
         quietMinutes: 0,
         version: 1,
         contributors: [],
+        countWindow: m.countWindow ?? null,
       };
       return { alert, changed: true, notice: recent ? 'firing' : undefined };
     }
@@ -111,6 +117,7 @@ export function stepAlert(series: string, previous: AlertState | undefined, m: M
       resolvedAtMs: null,
       quietMinutes: 0,
       version: previous.version + 1,
+      countWindow: m.countWindow ?? null,
     };
     // Re-notify only when severity rises above what was already sent (dedupe); a silent reopen inside the cooldown sends nothing.
     const notice: NoticeKind | undefined = recent && severityRank(alert.severity) > severityRank(previous.notifiedSeverity) ? (previous.notifiedSeverity === '' ? 'firing' : 'escalated') : undefined;

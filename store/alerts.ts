@@ -1,6 +1,7 @@
 // Alerts and their lifecycle (firing → resolved), latest version per alert.
 import type { Contributor } from '../domain/alertContributors.js';
 import type { AlertMetric, AlertState, Severity } from '../domain/alerts.js';
+import type { WindowEvidence } from '../domain/detection/countWindows.js';
 import { parseSeries } from '../domain/alerts.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
@@ -32,6 +33,7 @@ export function writeAlerts(writer: BatchingWriter, tenantId: string, alerts: re
         quiet_minutes: a.quietMinutes,
         version: a.version,
         contributors: JSON.stringify(a.contributors),
+        count_window: a.countWindow ? JSON.stringify(a.countWindow) : '',
         updated_at: toClickHouseTime(nowMs),
       };
     }),
@@ -55,6 +57,7 @@ interface AlertRow {
   quiet_minutes: number;
   version: string;
   contributors: string;
+  count_window: string;
 }
 
 const fromRow = (r: AlertRow): AlertState => ({
@@ -74,9 +77,10 @@ const fromRow = (r: AlertRow): AlertState => ({
   quietMinutes: Number(r.quiet_minutes),
   version: Number(r.version),
   contributors: JSON.parse(r.contributors) as Contributor[],
+  countWindow: r.count_window ? (JSON.parse(r.count_window) as WindowEvidence) : null,
 });
 
-const COLUMNS = 'alert_id, series, status, severity, score, observed, expected, lower, upper, started_at, last_anomaly_at, resolved_at, notified_severity, quiet_minutes, version, contributors';
+const COLUMNS = 'alert_id, series, status, severity, score, observed, expected, lower, upper, started_at, last_anomaly_at, resolved_at, notified_severity, quiet_minutes, version, contributors, count_window';
 
 /** Each series' most recent alert (what the lifecycle continues from). */
 export async function latestAlertPerSeries(ch: ClickHouse, tenantId: string): Promise<Map<string, AlertState>> {

@@ -14,6 +14,7 @@ import * as productAreas from './migrations/009_product_areas.js';
 import * as dormantSeries from './migrations/010_dormant_series.js';
 import * as alertContributors from './migrations/011_alert_contributors.js';
 import * as sliceRollup from './migrations/012_slice_rollup.js';
+import * as alertCountWindow from './migrations/013_alert_count_window.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -22,7 +23,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup, alertCountWindow];
 
 /** The database and the table that records applied versions. */
 export function bootstrapStatements(ctx: DdlContext): string[] {

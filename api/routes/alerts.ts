@@ -61,6 +61,10 @@ const AlertView = Type.Object({
     }),
     { description: "what drove it: the series' slices (topic, tag, area, channel, segment) that rose most in the hour before its last notice, vs the mean of the same hour in up to 4 previous weeks (usual null: no such week yet); negative messages for negative_share" },
   ),
+  countWindow: Type.Union(
+    [Type.Object({ minutes: Type.Number(), observed: Type.Number(), expected: Type.Number() }), Type.Null()],
+    { description: "when a sparse series' windowed count test raised it: the trailing window at its latest report (minutes), the events in it and the count expected; null when the per-minute evidence did" },
+  ),
 });
 
 /** HTTPS only, except loopback (a receiver on the same machine, e.g. a local relay or a test). */
@@ -234,6 +238,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         startedAt: new Date(a.startedAtMs).toISOString(),
         resolvedAt: a.resolvedAtMs === null ? null : new Date(a.resolvedAtMs).toISOString(),
         contributors: a.contributors,
+        countWindow: a.countWindow,
       })) };
     },
   );

@@ -70,6 +70,13 @@ export interface CountWindowState {
   holidays?: [number, number][];
 }
 
+/** The trailing window whose count was most surprising: how many minutes, what it held, what was expected. */
+export interface WindowEvidence {
+  minutes: number;
+  observed: number;
+  expected: number;
+}
+
 export interface WindowTest {
   /** −log10 of the Bonferroni-corrected smallest p-value over the widths (0 when nothing is high). */
   surprise: number;

@@ -8,7 +8,7 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
-import { amendLateCounts, eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
+import { amendLateCounts, eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
@@ -26,6 +26,11 @@ export interface DetectionResult {
   upper: number;
   /** score ≥ alertThreshold on the first such point of an incident (or when it escalates); never for a replayed point. */
   isAnomaly: boolean;
+  /**
+   * When a reported point's evidence is the windowed count test's (a sparse series): the trailing
+   * window behind it — "14 in 15 minutes where 2.9 were expected" says what one minute's count cannot.
+   */
+  countWindow: WindowEvidence | null;
 }
 
 /**
@@ -207,7 +212,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     state.firstTimestampMs ??= timestampMs;
     observeTimestamp(state.cadence, timestampMs, o.cadenceGaps);
     const stepMs = state.cadence.stepMs;
-    if (stepMs === null) return { score: 0, expected: value, lower: value, upper: value, isAnomaly: false };
+    if (stepMs === null) return { score: 0, expected: value, lower: value, upper: value, isAnomaly: false, countWindow: null };
     state.baseline ??= newBaseline(params, stepMs);
 
     const fc = forecast(state.baseline, params, timestampMs, stepMs);
@@ -249,6 +254,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     // they may raise an alert, but never escalate one: while the last alert's bar is above the alert
     // level, they stay just under that bar.
     const accumulationBar = state.alertedSurprise * o.escalation >= alertLevel ? state.alertedSurprise : alertLevel;
+    const countDriven = sparse.surprise > 0 && sparse.surprise >= Math.max(surprise, slowSurprise);
     surprise = Math.max(surprise, Math.min(Math.max(sparse.surprise, slowSurprise), 0.999 * o.escalation * accumulationBar));
     const surpriseScore = surprise / (surprise + o.scoreScale);
     const replay = state.lastAlertMs !== null && timestampMs <= state.lastAlertMs;
@@ -267,7 +273,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const floor = state.baseline.countLike ? 0 : -Infinity;
     const expected = Math.max(floor, sparse.expectedNow ?? fc?.expected ?? value);
     const band = o.bandScales * (sparse.expectedNow !== null ? Math.sqrt(Math.max(sparse.expectedNow, 1)) : (fc?.scale ?? 0));
-    return { score, expected, lower: Math.max(floor, expected - band), upper: expected + band, isAnomaly };
+    return { score, expected, lower: Math.max(floor, expected - band), upper: expected + band, isAnomaly, countWindow: reported && countDriven ? sparse.window : null };
   }
 
   /**
@@ -275,16 +281,20 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
    * two-sided metrics such as NAB's sparse counts it lowered the score, 70.6 → 64.8). It runs from the
    * start so its dispersions learn, but counts only once `trusted` (after warm-up and evidence history).
    */
-  function sparseCountTest(timestampMs: number, stepMs: number, value: number, trusted: boolean, holiday: boolean): { surprise: number; expectedNow: number | null } {
+  function sparseCountTest(timestampMs: number, stepMs: number, value: number, trusted: boolean, holiday: boolean): { surprise: number; expectedNow: number | null; window: WindowEvidence | null } {
     if (!state.baseline!.countLike || o.direction !== 'up') {
       state.counts = null;
-      return { surprise: 0, expectedNow: null };
+      return { surprise: 0, expectedNow: null, window: null };
     }
     state.counts ??= newCountWindows(stepMs);
     const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
     learnCounts(state.counts, counting, timestampMs, value, tested, holiday);
-    if (!tested || !trusted) return { surprise: 0, expectedNow: null };
-    return { surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o), expectedNow: tested.expectedNow };
+    if (!tested || !trusted) return { surprise: 0, expectedNow: null, window: null };
+    return {
+      surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o),
+      expectedNow: tested.expectedNow,
+      window: { minutes: tested.widthMs / 60_000, observed: tested.observed, expected: Number(tested.expected.toFixed(2)) },
+    };
   }
 
   function amendLate(counts: ReadonlyMap<number, number>): number {

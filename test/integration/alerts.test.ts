@@ -333,7 +333,7 @@ describe('spike alerts', () => {
 
     const before = received.length;
     await runDetection('initech');
-    const alerts = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?metric=volume', headers })).json().alerts as { series: string; observed: number; expected: number; startedAt: string }[];
+    const alerts = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?metric=volume', headers })).json().alerts as { series: string; observed: number; expected: number; startedAt: string; countWindow: { minutes: number; observed: number; expected: number } | null }[];
     const payments = alerts.find((a) => a.series === 'area=Payments');
     expect(payments, JSON.stringify(alerts)).toBeDefined();
     // Learned from the two days imported before the area existed: 0.1 a minute.
@@ -352,6 +352,10 @@ describe('spike alerts', () => {
     expect(drivers.filter((c) => c.dimension === 'tag').map((c) => c.value).sort()).toEqual(['billing', 'invoice']);
     expect(drivers.every((c) => c.usual === null && c.observed > 0)).toBe(true);
     expect((alerts.find((a) => a.series === 'area=Payments') as unknown as { contributors: unknown }).contributors).toEqual(drivers);
+    // A sparse area (0.1 a minute): its windowed count raised it, and the notice says so.
+    expect(payments!.countWindow).not.toBeNull();
+    expect(payments!.countWindow!.observed).toBeGreaterThan(payments!.countWindow!.expected);
+    expect((notices[0]!.body as unknown as { countWindow: unknown }).countWindow).toEqual(payments!.countWindow);
 
     // Logistics widened to returns (5× its volume): its series (volume, negative share) start over
     // on the history and fire nothing; the volume detector has counted every event of the new area.

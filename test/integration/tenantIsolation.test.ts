@@ -50,7 +50,7 @@ beforeAll(async () => {
   owned.subscriptionId = (subscription.json() as { subscriptionId: string }).subscriptionId;
 
   const now = Date.now();
-  const alert: AlertState = { alertId: owned.alertId, series: 'topic=billing', status: 'firing', severity: 'high', score: 0.99, observed: 12, expected: 2, lower: 0, upper: 5, startedAtMs: now, lastAnomalyAtMs: now, resolvedAtMs: null, notifiedSeverity: '', quietMinutes: 0, version: 1, contributors: [] };
+  const alert: AlertState = { alertId: owned.alertId, series: 'topic=billing', status: 'firing', severity: 'high', score: 0.99, observed: 12, expected: 2, lower: 0, upper: 5, startedAtMs: now, lastAnomalyAtMs: now, resolvedAtMs: null, notifiedSeverity: '', quietMinutes: 0, version: 1, contributors: [], countWindow: null };
   await writeAlerts(sl.writer, 'acme', [alert], now);
   await eventually(async () => ((await inject('GET', '/v1/alerts', acme.apiKey)).body.includes(owned.alertId) ? true : undefined));
 }, 180_000);

@@ -71,6 +71,7 @@ describe('alert contributors', () => {
       alertId: `all@${new Date(at).toISOString()}`, series: 'all', status: 'firing', severity: 'high', score: 0.95, observed: 9, expected: 1, lower: 0, upper: 3,
       startedAtMs: at, lastAnomalyAtMs: at, resolvedAtMs: null, notifiedSeverity: 'high', quietMinutes: 0, version: 1,
       contributors: topContributors(counts, ALL_WEEKS, { dimension: 'all', value: '' }).slice(1, 3),
+      countWindow: null,
     };
     const text = (kind: 'firing' | 'resolved') => JSON.stringify(formatNotice(alertNotice('acme', alert, kind), 'slack'));
     expect(text('firing')).toContain('*Driven by* (messages in the hour before, vs the same hour in previous weeks): topic “billing” 40 vs usual 4 (90% of the rise); tag “invoice” 30 vs usual 2 (70% of the rise)');

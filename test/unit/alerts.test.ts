@@ -88,4 +88,13 @@ describe('alert lifecycle', () => {
     expect(escalations).toMatchObject({ metric: 'escalations', series: { dimension: 'tag', value: 'vip' }, expected: 0.12 });
     expect((formatNotice(escalations, 'slack') as { text: string }).text).toContain('Escalation spike in tag “vip”: 3 escalations/min vs expected 0.12');
   });
+
+  it('words an alert the windowed count test raised by its window: a sparse topic’s minute can sit inside its band', () => {
+    const { alert } = run([spike(0)]);
+    const sparse = { ...alert!, series: 'topic=billing', observed: 2, expected: 0.02, upper: 3.02, countWindow: { minutes: 15, observed: 14, expected: 2.9 } };
+    const json = alertNotice('acme', sparse, 'firing');
+    expect(json.countWindow).toEqual({ minutes: 15, observed: 14, expected: 2.9 });
+    expect((formatNotice(json, 'slack') as { text: string }).text).toBe(`[${sparse.severity.toUpperCase()}] Ticket spike in topic “billing”: 14 messages in the last 15 min vs 2.9 expected`);
+    expect(alertNotice('acme', { ...sparse, countWindow: null }, 'firing').countWindow).toBeNull();
+  });
 });

@@ -48,6 +48,7 @@ describe('product areas', () => {
       quietMinutes: 0,
       version: 1,
       contributors: [],
+      countWindow: null,
     };
     const notice = alertNotice('acme', alert, 'firing');
     expect(notice.series).toEqual({ dimension: 'area', value: 'Payments' });

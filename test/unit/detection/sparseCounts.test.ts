@@ -106,6 +106,45 @@ describe('windowed count test on sparse series', () => {
     expect(alerts).toEqual([burstAt]);
   });
 
+  it.each(SEEDS)('says which window raised a sparse alert: its count against the count expected (seed %i)', (seed) => {
+    const random = seededRandom(seed);
+    const detector = createStreamingDetector({ direction: 'up' });
+    const spikeFrom = START_MS + 9 * DAY_MS + 13 * HOUR_MS;
+    const recent: number[] = [];
+    const windows: { minutes: number; observed: number; expected: number; inWindow: number }[] = [];
+    for (let t = START_MS; t < START_MS + 10 * DAY_MS; t += MINUTE_MS) {
+      const inSpike = t >= spikeFrom && t < spikeFrom + 90 * MINUTE_MS;
+      const value = poisson(random, BASE * daily(t) * weekly(t) * (inSpike ? 4 : 1));
+      recent.push(value);
+      const result = detector.update(t, value);
+      if (!result.isAnomaly) {
+        expect(result.countWindow === null || result.score > 0).toBe(true);
+        continue;
+      }
+      const w = result.countWindow!;
+      // The window's count is this series' own: the last w.minutes values fed.
+      windows.push({ ...w, inWindow: recent.slice(-w.minutes).reduce((a, b) => a + b, 0) });
+    }
+    expect(windows).toHaveLength(1);
+    const [w] = windows;
+    expect([5, 15, 60, 180]).toContain(w.minutes);
+    expect(w.observed).toBe(w.inWindow);
+    expect(w.observed).toBeGreaterThan(2 * w.expected);
+  });
+
+  it('gives no count window on a busy series, whose minutes the count windows do not test', () => {
+    const detector = createStreamingDetector({ direction: 'up' });
+    const random = seededRandom(9);
+    let alerted: ReturnType<typeof detector.update> | undefined;
+    for (let t = START_MS; t < START_MS + 10 * DAY_MS; t += MINUTE_MS) {
+      const spike = t >= START_MS + 9 * DAY_MS + 13 * HOUR_MS && t < START_MS + 9 * DAY_MS + 13 * HOUR_MS + 10 * MINUTE_MS;
+      const result = detector.update(t, poisson(random, 40 * daily(t) * (spike ? 3 : 1)));
+      if (result.isAnomaly && !alerted) alerted = result;
+    }
+    expect(alerted).toBeDefined();
+    expect(alerted!.countWindow).toBeNull();
+  });
+
   it('reports the seasonal rate as the expectation of a sparse series', () => {
     const random = seededRandom(21);
     const detector = createStreamingDetector({ direction: 'up' });
