@@ -101,10 +101,6 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const negatives = new Map<string, Map<number, number>>();
       const minuteMap = (maps: Map<string, Map<number, number>>, key: string) => maps.get(key) ?? maps.set(key, new Map()).get(key)!;
       const sourceKey = (kind: string, base: string) => `${kind}|${base}`;
-      const sourceOf = (series: string) => {
-        const { metric, base } = parseSeries(series);
-        return sourceKey(METRIC_SOURCES[metric].kind, base);
-      };
       // A base series with events of a kind is watched for every metric that reads that kind.
       const watched = new Set(previous.keys());
       const addCounts = (rows: SeriesCount[]) => {
@@ -144,7 +140,8 @@ export function createDetectionActivities(deps: DetectionDeps) {
         const saved = previous.get(series);
         const prior = priorOf(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
-        const source = sourceOf(series);
+        const { metric, dimension, base } = parseSeries(series);
+        const source = sourceKey(METRIC_SOURCES[metric].kind, base);
         const minutes = counts.get(source) ?? new Map<number, number>();
         // A series never seen (or retired) is not started on fewer events than could alert.
         if (!saved && eventsIn(minutes) < MIN_EVENTS_TO_WATCH) continue;
@@ -156,7 +153,6 @@ export function createDetectionActivities(deps: DetectionDeps) {
         );
         minutesFed += result.minutesFed;
         // Every event of a kind is in its overall count series once: count late events there.
-        const { metric, dimension } = parseSeries(series);
         if (dimension === 'all' && METRIC_SOURCES[metric].measure === 'count') lateEvents += result.lateEvents;
         changedAlerts.push(...result.changedAlerts);
         notices.push(...result.notices);
