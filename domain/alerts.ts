@@ -66,6 +66,8 @@ export interface MinuteResult {
   isAnomaly: boolean;
   /** The detector's count window behind a reported minute, if that was the evidence. */
   countWindow?: WindowEvidence | null;
+  /** A sparse series' count windows at this minute (streamingDetector.ts). */
+  windows?: WindowEvidence[];
 }
 
 export interface AlertStep {
@@ -73,6 +75,30 @@ export interface AlertStep {
   /** The alert changed and must be stored. */
   changed: boolean;
   notice: NoticeKind | undefined;
+}
+
+/**
+ * A sparse series' minute is in band nearly always, spike or not (2 messages against a band of 3), so
+ * a minute in band does not end its spike. It runs on while a count window up to an hour wide holds
+ * more than the midpoint between normal and the alert's own rate — where the Poisson likelihood of
+ * "still at the rate that raised it" (ρ× expected, from the alert's window or minute) passes that of
+ * "back to normal": X ≥ Λ(ρ − 1) / ln ρ. Keyed to the alert's own rise, a burst is over once the
+ * windows no longer hold it, while a slow ×4 rise keeps its hour window above the midpoint.
+ * Constructed (test/unit/detection/alertResolution.test.ts, 8 seeds each): a 4-hour ×4 rise on a topic at
+ * 0.04 messages a minute resolved 10 minutes after it fired, with 3 hours of it to come; now it never
+ * resolves before its end and does 17–73 minutes after. A 3-minute burst at 120× resolves 22–33 minutes
+ * after it (the narrower windows hold it for their width). Judged by significance instead (p < 5% in a
+ * window up to an hour), a burst held its alert for the hour; by windows of 15 minutes or less, the
+ * ×4 rise was declared over mid-rise.
+ */
+const STILL_HIGH_WINDOW_MINUTES = 60;
+
+function stillHigh(alert: AlertState, m: MinuteResult): boolean {
+  const raisedBy = alert.countWindow ?? alert;
+  const rise = raisedBy.expected > 0 ? raisedBy.observed / raisedBy.expected : Infinity;
+  // Raised from nothing expected (a new topic), there is no rate to compare: minutes in band end it.
+  if (!Number.isFinite(rise) || rise <= 1) return false;
+  return (m.windows ?? []).some((w) => w.minutes <= STILL_HIGH_WINDOW_MINUTES && w.observed >= (w.expected * (rise - 1)) / Math.log(rise));
 }
 
 /** Advance a series' alert by one minute. */
@@ -125,7 +151,7 @@ export function stepAlert(series: string, previous: AlertState | undefined, m: M
     return { alert, changed: true, notice };
   }
   if (!previous || previous.status !== 'firing') return { alert: previous, changed: false, notice: undefined };
-  const quietMinutes = m.observed <= m.upper ? previous.quietMinutes + 1 : 0;
+  const quietMinutes = m.observed <= m.upper && !stillHigh(previous, m) ? previous.quietMinutes + 1 : 0;
   if (quietMinutes < policy.resolveAfterMinutes) {
     const changed = quietMinutes !== previous.quietMinutes;
     return { alert: changed ? { ...previous, quietMinutes, version: previous.version + 1 } : previous, changed, notice: undefined };

@@ -173,6 +173,11 @@ export interface WidthTest {
   surprise: number;
 }
 
+/** Each width's window at this step: its minutes, what it holds and what was expected. */
+export function windowsOf(s: CountWindowState, perWidth: readonly WidthTest[]): WindowEvidence[] {
+  return perWidth.map((w, k) => ({ minutes: (s.widths[k] * s.stepMs) / 60_000, observed: w.observed, expected: Number(w.expected.toFixed(2)) }));
+}
+
 /** Events in the widest window, this step included (after learnCounts). */
 export function eventsInWidestWindow(s: CountWindowState): number {
   return s.recent.reduce((sum, [, count]) => sum + count, 0);

@@ -8,7 +8,7 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
-import { amendLateCounts, eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
+import { amendLateCounts, eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
@@ -31,6 +31,12 @@ export interface DetectionResult {
    * window behind it — "14 in 15 minutes where 2.9 were expected" says what one minute's count cannot.
    */
   countWindow: WindowEvidence | null;
+  /**
+   * A sparse series' count windows at this point (reported or not): whether a spike is still running,
+   * which one minute's count cannot say (domain/alerts.ts). Empty for a dense series and whenever
+   * nothing would be reported (too few events).
+   */
+  windows: WindowEvidence[];
 }
 
 /**
@@ -212,7 +218,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     state.firstTimestampMs ??= timestampMs;
     observeTimestamp(state.cadence, timestampMs, o.cadenceGaps);
     const stepMs = state.cadence.stepMs;
-    if (stepMs === null) return { score: 0, expected: value, lower: value, upper: value, isAnomaly: false, countWindow: null };
+    if (stepMs === null) return { score: 0, expected: value, lower: value, upper: value, isAnomaly: false, countWindow: null, windows: [] };
     state.baseline ??= newBaseline(params, stepMs);
 
     const fc = forecast(state.baseline, params, timestampMs, stepMs);
@@ -231,7 +237,10 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const sparse = sparseCountTest(timestampMs, stepMs, value, timestampMs - state.firstTimestampMs >= o.warmupMs + o.minHistoryMs, holiday);
     // Too few events lately to be a pile-up (sparseMinEvents): no stream's evidence is reported. A
     // single ticket after weeks of zeros is otherwise a record on every stream.
-    if (state.counts && eventsInWidestWindow(state.counts) < o.sparseMinEvents) surprise = slowSurprise = sparse.surprise = 0;
+    if (state.counts && eventsInWidestWindow(state.counts) < o.sparseMinEvents) {
+      surprise = slowSurprise = sparse.surprise = 0;
+      sparse.windows = [];
+    }
 
     // Report an episode once, then again only if it gets `escalation`× more surprising than the last
     // report; the bar fades with peakHalfLifeMs so tomorrow's incident is judged afresh. Alerts keep
@@ -273,7 +282,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const floor = state.baseline.countLike ? 0 : -Infinity;
     const expected = Math.max(floor, sparse.expectedNow ?? fc?.expected ?? value);
     const band = o.bandScales * (sparse.expectedNow !== null ? Math.sqrt(Math.max(sparse.expectedNow, 1)) : (fc?.scale ?? 0));
-    return { score, expected, lower: Math.max(floor, expected - band), upper: expected + band, isAnomaly, countWindow: reported && countDriven ? sparse.window : null };
+    return { score, expected, lower: Math.max(floor, expected - band), upper: expected + band, isAnomaly, countWindow: reported && countDriven ? sparse.window : null, windows: sparse.windows };
   }
 
   /**
@@ -281,16 +290,18 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
    * two-sided metrics such as NAB's sparse counts it lowered the score, 70.6 → 64.8). It runs from the
    * start so its dispersions learn, but counts only once `trusted` (after warm-up and evidence history).
    */
-  function sparseCountTest(timestampMs: number, stepMs: number, value: number, trusted: boolean, holiday: boolean): { surprise: number; expectedNow: number | null; window: WindowEvidence | null } {
+  function sparseCountTest(timestampMs: number, stepMs: number, value: number, trusted: boolean, holiday: boolean): { surprise: number; expectedNow: number | null; window: WindowEvidence | null; windows: WindowEvidence[] } {
+    const none = { surprise: 0, expectedNow: null, window: null, windows: [] };
     if (!state.baseline!.countLike || o.direction !== 'up') {
       state.counts = null;
-      return { surprise: 0, expectedNow: null, window: null };
+      return none;
     }
     state.counts ??= newCountWindows(stepMs);
     const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
     learnCounts(state.counts, counting, timestampMs, value, tested, holiday);
-    if (!tested || !trusted) return { surprise: 0, expectedNow: null, window: null };
+    if (!tested || !trusted) return none;
     return {
+      windows: windowsOf(state.counts, tested.perWidth),
       surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o),
       expectedNow: tested.expectedNow,
       window: { minutes: tested.widthMs / 60_000, observed: tested.observed, expected: Number(tested.expected.toFixed(2)) },
