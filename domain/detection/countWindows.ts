@@ -21,12 +21,27 @@ const WEEK_MS = 7 * DAY_MS;
 export const COUNT_WINDOWS_MS = [5 * 60_000, 15 * 60_000, HOUR_MS, 3 * HOUR_MS] as const;
 /** Jeffreys prior on the rate (shape ½, no prior exposure): no history means no certainty. */
 const PRIOR_SHAPE = 0.5;
-/** Pseudo-events pulling each hour-of-day / day-of-week factor towards 1 until it has data. */
+/** Pseudo-events pulling each hour-of-day / day-of-week factor towards 1 until it has data… */
 const PROFILE_PSEUDO_EVENTS = 5;
+/**
+ * …and at least an hour of steps at the mean: on a series at 10 a minute 5 events are half a minute,
+ * so a weekday's first learned minute set its factor for every window (one quiet minute at 00:00 and
+ * the next three hours were expected at 0.6×: a page at 03:00 on a flat series).
+ */
+const PROFILE_PSEUDO_STEPS = 60;
 /** Pseudo weight (in expected events) of the Poisson assumption in each width's dispersion. */
 const DISPERSION_PRIOR = 10;
 /** A window adds at most this many Pearson units to its dispersion (one spike must not teach "spikes are normal"). */
 const DISPERSION_CLIP = 25;
+/** Windows expecting fewer events than this teach no misfit: their log-ratio is mostly Poisson noise. */
+const MISFIT_MIN_EXPECTED = 20;
+/**
+ * The misfit starts at none, with the weight of a day of windows (sliding windows a step apart are
+ * far from independent): a few busy windows of a sparse series cannot teach it.
+ */
+const MISFIT_PRIOR_STEPS = DAY_MS;
+/** A window adds at most a ×1.5 error to the misfit (one spike must not teach "spikes are normal"). */
+const MISFIT_CLIP = Math.log(1.5) ** 2;
 
 export interface CountWindowParams {
   /** Memory of the rate level (follows slow growth; long enough to be a calm estimate). */
@@ -62,6 +77,14 @@ export interface CountWindowState {
   /** Per width: decayed Σ min((X − Λ)², clip·Λ) and Σ Λ (quasi-Poisson dispersion = their ratio). */
   dispersionNum: number[];
   dispersionDen: number[];
+  /**
+   * Per width: decayed Σ (squared log-ratio of observed to expected, less its Poisson part) over the
+   * windows expecting at least MISFIT_MIN_EXPECTED events, and their number — the rate model's
+   * relative misfit (a day busier than usual, the hour profile's steps), which grows with the count
+   * while Poisson noise grows with its root. Absent in snapshots from before it.
+   */
+  misfitNum?: number[];
+  misfitDen?: number[];
   /**
    * Holiday steps not yet learned, as [first, last] step-index runs, oldest first: they are counted
    * in the windows (scored) but never learned, and a window that holds one teaches no dispersion (a
@@ -106,8 +129,9 @@ export function meanPerStep(s: CountWindowState): number {
   return s.totalSteps > 0 ? s.totalCounts / s.totalSteps : 0;
 }
 
-const hourFactor = (s: CountWindowState, h: number): number => (s.hourCounts[h] + PROFILE_PSEUDO_EVENTS) / (s.hourExposure[h] * meanPerStep(s) + PROFILE_PSEUDO_EVENTS);
-const dayFactor = (s: CountWindowState, d: number): number => (s.dayCounts[d] + PROFILE_PSEUDO_EVENTS) / (s.dayExposure[d] * meanPerStep(s) + PROFILE_PSEUDO_EVENTS);
+const profilePrior = (s: CountWindowState): number => Math.max(PROFILE_PSEUDO_EVENTS, PROFILE_PSEUDO_STEPS * meanPerStep(s));
+const hourFactor = (s: CountWindowState, h: number): number => (s.hourCounts[h] + profilePrior(s)) / (s.hourExposure[h] * meanPerStep(s) + profilePrior(s));
+const dayFactor = (s: CountWindowState, d: number): number => (s.dayCounts[d] + profilePrior(s)) / (s.dayExposure[d] * meanPerStep(s) + profilePrior(s));
 
 /** UTC hour of day and day of week (0 = Sunday; 1970-01-01 was a Thursday). */
 const utcHour = (timestampMs: number) => Math.floor(timestampMs / HOUR_MS) % 24;
@@ -196,9 +220,11 @@ export function testWindows(s: CountWindowState, p: CountWindowParams, timestamp
     const expected = rate * shapeSums[k];
     let surprise = 0;
     if (expected > 0 && observed > expected) {
-      // Moment-matched NB: variance = φΛ (dispersion at this width) + Λ²/shape (rate uncertainty).
+      // Moment-matched NB: variance = φΛ (dispersion at this width) + Λ²/shape (rate uncertainty)
+      // + misfit·Λ² (the rate model's relative misfit, which dominates once a window holds many events).
       const dispersion = Math.max(1, s.dispersionNum[k] / s.dispersionDen[k]);
-      const extra = (dispersion - 1) / expected + 1 / shape;
+      const misfit = s.misfitNum && s.misfitDen ? Math.max(0, s.misfitNum[k] / (s.misfitDen[k] + MISFIT_PRIOR_STEPS / s.stepMs)) : 0;
+      const extra = (dispersion - 1) / expected + misfit + 1 / shape;
       const { tail, mass } = tailAndMass(observed, expected, 1 / extra);
       const perStep = Math.min(tail, (observed * mass) / width);
       surprise = -Math.log10(Math.max(perStep, 1e-300));
@@ -250,6 +276,16 @@ export function learnCounts(s: CountWindowState, p: CountWindowParams, timestamp
   else if (holiday) holidays.push([index, index]);
   /** Whether a holiday step lies in the `steps` steps ending at `end`. */
   const holidayIn = (end: number, steps: number) => holidays.some(([first, last]) => first <= end && last > end - steps);
+  // Misfit is learned from every window, not only calm ones: a misfit not yet learned makes ordinary
+  // windows look alarming, and excluding those would keep it unlearned for good. The clip bounds a spike's share.
+  tested?.perWidth.forEach(({ observed, expected }, k) => {
+    if (expected < MISFIT_MIN_EXPECTED || holidayIn(index, s.widths[k])) return;
+    const num = (s.misfitNum ??= s.widths.map(() => 0));
+    const den = (s.misfitDen ??= s.widths.map(() => 0));
+    const logRatio = Math.log((observed + 0.5) / (expected + 0.5));
+    num[k] = num[k] * dispersionDecay + Math.min(logRatio ** 2, MISFIT_CLIP) - 1 / expected;
+    den[k] = den[k] * dispersionDecay + 1;
+  });
   tested?.perWidth.forEach(({ observed, expected, surprise }, k) => {
     // A window already halfway to an alert is not evidence of how noisy normal windows are.
     if (expected <= 0 || surprise > tested.alertSurprise / 2 || holidayIn(index, s.widths[k])) return;

@@ -79,7 +79,14 @@ export interface ResolvedOptions {
   bandScales: number;
   /**
    * Count series whose long-run mean per step is below this also get the windowed count test
-   * (countWindows.ts): below about one event per step a single step's residual cannot show a ×3 rise.
+   * (countWindows.ts). Below about one event per step a single step's residual cannot show a ×3 rise;
+   * up to several it shows one only on its first minutes, before the baselines follow the new level
+   * (constructed, a series at 1 a minute on average: a 3-hour ×5 rise was never paged; at 5 a minute
+   * ×2 never and ×3 in 1 of 2 seeds). With the test up to 10 a minute: ×3 and ×5 paged within 0–5
+   * minutes, ×2 within 4 (5 a minute) and 13–64 minutes (1 a minute); false alerts 1 in 120
+   * series-weeks at 1–10 a minute with days up to 1.3× busier or quieter than usual, as before, and 1
+   * in 60 at up to 1.8× (8 without the count model's misfit term). Above 10 a minute the per-minute
+   * residuals see a ×2 rise at once. Series created before keep the 1 they were created with.
    */
   sparseBelowPerStep: number;
   /** Memory of a sparse series' rate level (windowed count test). */
@@ -135,7 +142,7 @@ export const DEFAULT_DETECTOR_OPTIONS: Readonly<ResolvedOptions> = {
   scoreScale: 4,
   alertThreshold: 0.64,
   bandScales: 3,
-  sparseBelowPerStep: 1,
+  sparseBelowPerStep: 10,
   rateHalfLifeMs: 3 * DAY_MS,
   profileHalfLifeMs: 28 * DAY_MS,
   sparseFalseAlertsPerWeek: 0.1,

@@ -303,7 +303,9 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     return {
       windows: windowsOf(state.counts, tested.perWidth),
       surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o),
-      expectedNow: tested.expectedNow,
+      // Below one event a step the median baselines sit at 0, so the expectation shown is the rate
+      // model's; above, the baselines', which follow a new level within hours (the rate model in days).
+      expectedNow: meanPerStep(state.counts) < 1 ? tested.expectedNow : null,
       window: { minutes: tested.widthMs / 60_000, observed: tested.observed, expected: Number(tested.expected.toFixed(2)) },
     };
   }
