@@ -129,9 +129,14 @@ export function meanPerStep(s: CountWindowState): number {
   return s.totalSteps > 0 ? s.totalCounts / s.totalSteps : 0;
 }
 
-const profilePrior = (s: CountWindowState): number => Math.max(PROFILE_PSEUDO_EVENTS, PROFILE_PSEUDO_STEPS * meanPerStep(s));
-const hourFactor = (s: CountWindowState, h: number): number => (s.hourCounts[h] + profilePrior(s)) / (s.hourExposure[h] * meanPerStep(s) + profilePrior(s));
-const dayFactor = (s: CountWindowState, d: number): number => (s.dayCounts[d] + profilePrior(s)) / (s.dayExposure[d] * meanPerStep(s) + profilePrior(s));
+/** A profile factor from its decayed counts and exposure, shrunk towards 1 by the prior. */
+function profileFactor(s: CountWindowState, counts: number, exposure: number): number {
+  const mean = meanPerStep(s);
+  const prior = Math.max(PROFILE_PSEUDO_EVENTS, PROFILE_PSEUDO_STEPS * mean);
+  return (counts + prior) / (exposure * mean + prior);
+}
+const hourFactor = (s: CountWindowState, h: number): number => profileFactor(s, s.hourCounts[h], s.hourExposure[h]);
+const dayFactor = (s: CountWindowState, d: number): number => profileFactor(s, s.dayCounts[d], s.dayExposure[d]);
 
 /** UTC hour of day and day of week (0 = Sunday; 1970-01-01 was a Thursday). */
 const utcHour = (timestampMs: number) => Math.floor(timestampMs / HOUR_MS) % 24;
@@ -276,19 +281,19 @@ export function learnCounts(s: CountWindowState, p: CountWindowParams, timestamp
   else if (holiday) holidays.push([index, index]);
   /** Whether a holiday step lies in the `steps` steps ending at `end`. */
   const holidayIn = (end: number, steps: number) => holidays.some(([first, last]) => first <= end && last > end - steps);
-  // Misfit is learned from every window, not only calm ones: a misfit not yet learned makes ordinary
-  // windows look alarming, and excluding those would keep it unlearned for good. The clip bounds a spike's share.
-  tested?.perWidth.forEach(({ observed, expected }, k) => {
-    if (expected < MISFIT_MIN_EXPECTED || holidayIn(index, s.widths[k])) return;
-    const num = (s.misfitNum ??= s.widths.map(() => 0));
-    const den = (s.misfitDen ??= s.widths.map(() => 0));
-    const logRatio = Math.log((observed + 0.5) / (expected + 0.5));
-    num[k] = num[k] * dispersionDecay + Math.min(logRatio ** 2, MISFIT_CLIP) - 1 / expected;
-    den[k] = den[k] * dispersionDecay + 1;
-  });
   tested?.perWidth.forEach(({ observed, expected, surprise }, k) => {
+    if (holidayIn(index, s.widths[k])) return;
+    // Misfit is learned from every window, not only calm ones: a misfit not yet learned makes ordinary
+    // windows look alarming, and excluding those would keep it unlearned for good. The clip bounds a spike's share.
+    if (expected >= MISFIT_MIN_EXPECTED) {
+      const num = (s.misfitNum ??= s.widths.map(() => 0));
+      const den = (s.misfitDen ??= s.widths.map(() => 0));
+      const logRatio = Math.log((observed + 0.5) / (expected + 0.5));
+      num[k] = num[k] * dispersionDecay + Math.min(logRatio ** 2, MISFIT_CLIP) - 1 / expected;
+      den[k] = den[k] * dispersionDecay + 1;
+    }
     // A window already halfway to an alert is not evidence of how noisy normal windows are.
-    if (expected <= 0 || surprise > tested.alertSurprise / 2 || holidayIn(index, s.widths[k])) return;
+    if (expected <= 0 || surprise > tested.alertSurprise / 2) return;
     s.dispersionNum[k] = s.dispersionNum[k] * dispersionDecay + Math.min((observed - expected) ** 2, DISPERSION_CLIP * expected);
     s.dispersionDen[k] = s.dispersionDen[k] * dispersionDecay + expected;
   });
