@@ -33,7 +33,7 @@ export function replayLiveRun(o: Pick<LiveBenchOptions, 'spikes' | 'factor' | 's
   const tickets = [...history, ...live];
   const firstMinute = Math.floor(Math.min(...tickets.map((t) => Date.parse(t.openedAt))) / MINUTE_MS) * MINUTE_MS;
   const options = resolveOptions(VOLUME_DETECTOR_OPTIONS);
-  const countParams = { rateHalfLifeMs: options.rateHalfLifeMs, profileHalfLifeMs: options.profileHalfLifeMs, falseAlertsPerWeek: options.sparseFalseAlertsPerWeek };
+  const countParams = { rateHalfLifeMs: options.rateHalfLifeMs, newNormalAfterMs: options.maxIncidentMs, profileHalfLifeMs: options.profileHalfLifeMs, falseAlertsPerWeek: options.sparseFalseAlertsPerWeek };
   const result = spikes.map((spike): ReplayedSpike => {
     const counts = new Map<number, number>();
     for (const t of tickets) {

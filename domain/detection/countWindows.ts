@@ -42,10 +42,22 @@ const MISFIT_MIN_EXPECTED = 20;
 const MISFIT_PRIOR_STEPS = DAY_MS;
 /** A window adds at most a ×1.5 error to the misfit (one spike must not teach "spikes are normal"). */
 const MISFIT_CLIP = Math.log(1.5) ** 2;
+/**
+ * Memory of the recent rate that tells a lasting level shift from the rate model's slow drift: twice
+ * the widest window, so a shifted level is carried through a night of few events and known within
+ * hours of the shift.
+ */
+const RECENT_RATE_HALF_LIFE_MS = 6 * HOUR_MS;
+/** A shift: the recent rate is above the level by more than this many Poisson standard errors… */
+const SHIFT_Z = 3;
+/** …and by at least this factor (a day busier than usual is not a new level). */
+const SHIFT_FACTOR = 1.5;
 
 export interface CountWindowParams {
   /** Memory of the rate level (follows slow growth; long enough to be a calm estimate). */
   rateHalfLifeMs: number;
+  /** A shift of the rate that lasts this long is the new normal: the level takes the recent rate. */
+  newNormalAfterMs: number;
   /** Memory of the hour-of-day and day-of-week profile. */
   profileHalfLifeMs: number;
   /** False alerts per series-week the count test may spend (sets its alert level). */
@@ -70,6 +82,7 @@ export interface CountWindowState {
   dayExposure: number[];
   totalCounts: number;
   totalSteps: number;
+
   /** Step index of the first point (steps before it are not zeros, they are unknown). */
   firstIndex: number | null;
   /** Non-zero counts inside the widest window, not yet learned: [step index, count], oldest first. */
@@ -91,6 +104,14 @@ export interface CountWindowState {
    * quiet day is not noise). Absent in snapshots from before holiday calendars.
    */
   holidays?: [number, number][];
+  /**
+   * The recent rate's gamma posterior (RECENT_RATE_HALF_LIFE_MS), and since which step it has stayed
+   * above the level (followShift): a ×4 rise for good took the level days to learn (3-day half-life),
+   * and meanwhile the windows paged about it again each day. Absent in snapshots from before it.
+   */
+  recentEvents?: number;
+  recentExposure?: number;
+  shiftSince?: number | null;
 }
 
 /** The trailing window whose count was most surprising: how many minutes, what it held, what was expected. */
@@ -303,13 +324,18 @@ export function learnCounts(s: CountWindowState, p: CountWindowParams, timestamp
   const leaving = index - s.widths[s.widths.length - 1];
   let left = 0;
   while (s.recent.length > 0 && s.recent[0][0] <= leaving) left += s.recent.shift()![1];
-  if (leaving >= s.firstIndex && !holidayIn(leaving, 1)) learnStep(s, leaving * s.stepMs, left, rateDecay, profileDecay);
+  if (leaving >= s.firstIndex && !holidayIn(leaving, 1)) {
+    const shape = learnStep(s, leaving * s.stepMs, left, rateDecay, profileDecay);
+    followShift(s, p, leaving, left, shape);
+  }
   while (holidays.length > 0 && holidays[0][1] <= leaving) holidays.shift();
 }
 
-function learnStep(s: CountWindowState, timestampMs: number, value: number, rateDecay: number, profileDecay: number): void {
+/** Learns one step into the level and the profile; returns the step's seasonal shape (its exposure). */
+function learnStep(s: CountWindowState, timestampMs: number, value: number, rateDecay: number, profileDecay: number): number {
+  const shape = shapeAt(s, timestampMs);
   s.events = s.events * rateDecay + value;
-  s.exposure = s.exposure * rateDecay + shapeAt(s, timestampMs);
+  s.exposure = s.exposure * rateDecay + shape;
   const h = utcHour(timestampMs);
   const d = utcDay(timestampMs);
   const [hour, day] = [hourFactor(s, h), dayFactor(s, d)];
@@ -327,4 +353,51 @@ function learnStep(s: CountWindowState, timestampMs: number, value: number, rate
   s.dayExposure[d] += hour;
   s.totalCounts = s.totalCounts * profileDecay + value;
   s.totalSteps = s.totalSteps * profileDecay + 1;
+  return shape;
+}
+
+/**
+ * Whether the recent rate has stood above the level (a shift, see followShift) over at least its own
+ * half-life of learned steps: a rise still going on, not the trace of a burst, which lifts the recent
+ * rate for a few hours only.
+ */
+export function lastingRise(s: CountWindowState, timestampMs: number): boolean {
+  if (s.shiftSince === null || s.shiftSince === undefined) return false;
+  const lastLearned = Math.round(timestampMs / s.stepMs) - s.widths[s.widths.length - 1];
+  return (lastLearned - s.shiftSince) * s.stepMs >= RECENT_RATE_HALF_LIFE_MS;
+}
+
+/**
+ * A lasting rise becomes the new normal, as a run of unusual evidence does for the detector's other
+ * streams (maxIncidentMs): once the recent rate has stayed above the level by SHIFT_FACTOR and
+ * SHIFT_Z Poisson standard errors for `newNormalAfterMs`, the level takes the recent rate (keeping its
+ * weight). Constructed (test/unit/detection/levelShift.test.ts): a permanent ×4 rise on a day-seasonal
+ * topic was paged again 1–4 times in the next 6 days (48 extra pages in 32 runs at 0.04–5 a minute),
+ * now 5, all at 0.04 a minute. Only rises: a level taken down to a quiet day's made the next ordinary
+ * day a page (constructed, days up to 1.5× off at 10 a minute), while a level left too high for a few
+ * days only dulls the test, as it did before.
+ */
+function followShift(s: CountWindowState, p: CountWindowParams, index: number, value: number, shape: number): void {
+  const decay = Math.pow(0.5, s.stepMs / RECENT_RATE_HALF_LIFE_MS);
+  s.recentEvents = (s.recentEvents ?? 0) * decay + value;
+  s.recentExposure = (s.recentExposure ?? 0) * decay + shape;
+  if (s.exposure <= 0 || s.recentExposure <= 0) return;
+  const recentRate = (s.recentEvents + PRIOR_SHAPE) / s.recentExposure;
+  const logRatio = Math.log(recentRate / ((s.events + PRIOR_SHAPE) / s.exposure));
+  const z = logRatio * Math.sqrt(s.recentEvents + PRIOR_SHAPE);
+  if (z < SHIFT_Z || logRatio < Math.log(SHIFT_FACTOR)) {
+    s.shiftSince = null;
+    return;
+  }
+  s.shiftSince ??= index;
+  if ((index - s.shiftSince) * s.stepMs < p.newNormalAfterMs) return;
+  s.events = Math.max(0, recentRate * s.exposure - PRIOR_SHAPE);
+  // The profile's counts are rescaled with the level: its factors stay as they were (counts over the
+  // long-run mean), and the days to come, counted at the new level, are compared with a memory at that level
+  // instead of each weekday looking busy when first seen after the shift.
+  const factor = Math.exp(logRatio);
+  s.hourCounts = s.hourCounts.map((c) => c * factor);
+  s.dayCounts = s.dayCounts.map((c) => c * factor);
+  s.totalCounts *= factor;
+  s.shiftSince = null;
 }

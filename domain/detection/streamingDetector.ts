@@ -8,7 +8,7 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
-import { amendLateCounts, eventsInWidestWindow, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
+import { amendLateCounts, eventsInWidestWindow, lastingRise, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
@@ -138,7 +138,7 @@ export function adoptStreamingDetector(snapshot: DetectorSnapshot): StreamingDet
 }
 
 function countParams(o: ResolvedOptions): CountWindowParams {
-  return { rateHalfLifeMs: o.rateHalfLifeMs, profileHalfLifeMs: o.profileHalfLifeMs, falseAlertsPerWeek: o.sparseFalseAlertsPerWeek };
+  return { rateHalfLifeMs: o.rateHalfLifeMs, newNormalAfterMs: o.maxIncidentMs, profileHalfLifeMs: o.profileHalfLifeMs, falseAlertsPerWeek: o.sparseFalseAlertsPerWeek };
 }
 
 /** Surprise on the detector's own scale: the count test's alert level lands exactly on alertThreshold. */
@@ -257,12 +257,16 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const alertLevel = alertSurpriseOf(o);
     if (state.calmSinceMs !== null && timestampMs - state.calmSinceMs >= o.episodeGapMs) state.alertedSurprise = 0;
     const evidence = Math.max(surprise, sparse.surprise, slowSurprise);
-    state.calmSinceMs = evidence >= alertLevel / o.escalation ? null : (state.calmSinceMs ?? timestampMs);
+    // A rise the count model sees lasting (countWindows.ts lastingRise) is no calm either: a sparse
+    // series' windows go quiet overnight, and the same rise was paged again the next morning.
+    const rising = state.counts !== null && lastingRise(state.counts, timestampMs);
+    state.calmSinceMs = evidence >= alertLevel / o.escalation || rising ? null : (state.calmSinceMs ?? timestampMs);
     // A window's count evidence keeps growing for as long as its spike stays inside the window, and
     // the slow level for as long as a shift lasts: that is accumulation, not a worse incident. So
-    // they may raise an alert, but never escalate one: while the last alert's bar is above the alert
-    // level, they stay just under that bar.
-    const accumulationBar = state.alertedSurprise * o.escalation >= alertLevel ? state.alertedSurprise : alertLevel;
+    // they may raise an alert, but never escalate one, nor raise a second one in the same episode:
+    // they stay just under the last alert's bar, faded as it is (once the bar fell under half the
+    // alert level, a day-long shift was paged again each day).
+    const accumulationBar = state.alertedSurprise > 0 ? state.alertedSurprise : alertLevel;
     const countDriven = sparse.surprise > 0 && sparse.surprise >= Math.max(surprise, slowSurprise);
     surprise = Math.max(surprise, Math.min(Math.max(sparse.surprise, slowSurprise), 0.999 * o.escalation * accumulationBar));
     const surpriseScore = surprise / (surprise + o.scoreScale);
