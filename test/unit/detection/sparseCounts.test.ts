@@ -3,7 +3,7 @@
 // a topic appearing from nothing is. Seeded, so every run sees the same numbers.
 import { poissonDistribution } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
-import { tailAndMass, upperTail } from '../../../domain/detection/countWindows.js';
+import { tailAndMass, upperTail } from '../../../domain/detection/negativeBinomial.js';
 import { createStreamingDetector, restoreStreamingDetector, SNAPSHOT_VERSION } from '../../../domain/detection/streamingDetector.js';
 import { poisson, seededRandom } from '../../helpers/seededRandom.js';
 
