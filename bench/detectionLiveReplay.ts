@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts.js';
 import { testWindows } from '../domain/detection/countWindows.js';
 import { resolveOptions } from '../domain/detection/detectorOptions.js';
-import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
+import { countParams, type DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS, type SeriesPassResult } from '../domain/spikeDetection.js';
 import { liveTimeline, type LiveBenchOptions } from './detectionLive.js';
 
@@ -33,7 +33,7 @@ export function replayLiveRun(o: Pick<LiveBenchOptions, 'spikes' | 'factor' | 's
   const tickets = [...history, ...live];
   const firstMinute = Math.floor(Math.min(...tickets.map((t) => Date.parse(t.openedAt))) / MINUTE_MS) * MINUTE_MS;
   const options = resolveOptions(VOLUME_DETECTOR_OPTIONS);
-  const countParams = { rateHalfLifeMs: options.rateHalfLifeMs, newNormalAfterMs: options.maxIncidentMs, profileHalfLifeMs: options.profileHalfLifeMs, falseAlertsPerWeek: options.sparseFalseAlertsPerWeek };
+  const counting = countParams(options);
   const result = spikes.map((spike): ReplayedSpike => {
     const counts = new Map<number, number>();
     for (const t of tickets) {
@@ -50,7 +50,7 @@ export function replayLiveRun(o: Pick<LiveBenchOptions, 'spikes' | 'factor' | 's
       const value = counts.get(minute) ?? 0;
       if (minute >= from && minute < to) {
         replayed.ticketsInSpike += value;
-        const evidence = snapshot.counts ? testWindows(structuredClone(snapshot.counts), countParams, minute, value) : undefined;
+        const evidence = snapshot.counts ? testWindows(structuredClone(snapshot.counts), counting, minute, value) : undefined;
         if (evidence && evidence.surprise / evidence.alertSurprise > replayed.peakEvidenceOfLevel) {
           Object.assign(replayed, { peakEvidenceOfLevel: evidence.surprise / evidence.alertSurprise, peakWindowMinutes: evidence.widthMs / MINUTE_MS, peakObserved: evidence.observed, peakExpected: evidence.expected });
         }

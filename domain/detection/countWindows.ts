@@ -82,7 +82,6 @@ export interface CountWindowState {
   dayExposure: number[];
   totalCounts: number;
   totalSteps: number;
-
   /** Step index of the first point (steps before it are not zeros, they are unknown). */
   firstIndex: number | null;
   /** Non-zero counts inside the widest window, not yet learned: [step index, count], oldest first. */
@@ -351,7 +350,6 @@ function followShift(s: CountWindowState, p: CountWindowParams, index: number, v
   const decay = Math.pow(0.5, s.stepMs / RECENT_RATE_HALF_LIFE_MS);
   s.recentEvents = (s.recentEvents ?? 0) * decay + value;
   s.recentExposure = (s.recentExposure ?? 0) * decay + shape;
-  if (s.exposure <= 0 || s.recentExposure <= 0) return;
   const recentRate = (s.recentEvents + PRIOR_SHAPE) / s.recentExposure;
   const logRatio = Math.log(recentRate / ((s.events + PRIOR_SHAPE) / s.exposure));
   const z = logRatio * Math.sqrt(s.recentEvents + PRIOR_SHAPE);

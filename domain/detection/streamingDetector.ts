@@ -137,7 +137,8 @@ export function adoptStreamingDetector(snapshot: DetectorSnapshot): StreamingDet
   return detectorFrom(copy);
 }
 
-function countParams(o: ResolvedOptions): CountWindowParams {
+/** The windowed count test's parameters under a detector's options. */
+export function countParams(o: ResolvedOptions): CountWindowParams {
   return { rateHalfLifeMs: o.rateHalfLifeMs, newNormalAfterMs: o.maxIncidentMs, profileHalfLifeMs: o.profileHalfLifeMs, falseAlertsPerWeek: o.sparseFalseAlertsPerWeek };
 }
 
