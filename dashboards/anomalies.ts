@@ -166,12 +166,22 @@ const COUNT_UNIT = `transform(metric, [${COUNT_METRICS.map((m) => `'${m}'`).join
 const DRIVEN_BY = `arrayStringConcat(arrayMap(c -> concat(c.dimension, ' ', c.value, ' ', toString(c.observed), if(isNull(c.usual), '', concat(' vs ', toString(c.usual)))),
     JSONExtract(contributors, 'Array(Tuple(dimension String, value String, observed Float64, usual Nullable(Float64)))')), ', ')`;
 
+/**
+ * The count window that raised a sparse series' alert at its last report (domain/alerts.ts
+ * countWindow) as text: "12 messages in the last 60 min vs 2.5 expected"; '' when the per-minute
+ * evidence raised it. A quiet topic's alert is raised by a window, and its per-minute figures (1 a
+ * minute against 0.04) say little of why.
+ */
+const COUNT_WINDOW_TEXT = `if(count_window = '', '', concat(toString(JSONExtractFloat(count_window, 'observed')), ' ', ${COUNT_UNIT}, ' in the last ',
+    toString(JSONExtractFloat(count_window, 'minutes')), ' min vs ', toString(JSONExtractFloat(count_window, 'expected')), ' expected'))`;
+
 /** Alerts as annotation regions: from the first anomalous minute to the resolve (a firing one to the range end). */
-const alertAnnotations = `WITH ${DRIVEN_BY} AS driven_by
+const alertAnnotations = `WITH ${DRIVEN_BY} AS driven_by, ${COUNT_WINDOW_TEXT} AS raised_by_window
 SELECT started_at AS time, ifNull(resolved_at, $__toTime) AS timeEnd,
   concat(series, ': ', severity, ' alert, ', status, '. ', if(metric = 'negative_share',
     concat('Negative share up to ', toString(round(100 * observed, 1)), '%; at its last report usual ', toString(round(100 * expected, 1)), '%, band up to ', toString(round(100 * upper, 1)), '%'),
-    concat('Reported at up to ', toString(observed), ' ', ${COUNT_UNIT}, '/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2)))),
+    if(raised_by_window != '', concat('At its last report ', raised_by_window, ' (count window)'),
+      concat('Reported at up to ', toString(observed), ' ', ${COUNT_UNIT}, '/min; at its last report expected ', toString(round(expected, 2)), ', band up to ', toString(round(upper, 2))))),
     '; score ', toString(round(score, 2)), '.', if(driven_by = '', '', concat(' Driven by ', driven_by, '.'))) AS text,
   concat(status, ',', severity, ',', replaceAll(series, ',', ' ')) AS tags
 FROM ${TABLES.alerts} FINAL
@@ -182,6 +192,7 @@ WHERE ${TENANT}
 ORDER BY time, series`;
 
 const firingNow = `SELECT series, metric, severity, score, observed, expected, upper, started_at, last_anomaly_at,
+  ${COUNT_WINDOW_TEXT} AS count_window_text,
   ${DRIVEN_BY} AS driven_by
 FROM ${TABLES.alerts} FINAL
 WHERE ${TENANT}
@@ -285,7 +296,7 @@ export function anomaliesDashboard() {
     }),
     tablePanel(2, {
       title: 'Firing alerts now',
-      description: `Alerts still firing, whatever the time range, most severe first. Metric volume: customer messages per minute; escalations, reopens: those events per minute; negative_share: the share (0 to 1) of customer messages with negative sentiment over the last hour or day. Observed: the highest value among the minutes the detector reported (for volume, the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. Driven by: the slices of the series (topic, tag, product area, channel, segment) that rose most in the hour before its last notice — events then, vs the mean of the same hour in previous weeks when the tenant has them. ${ALERT_SCOPE_TEXT}`,
+      description: `Alerts still firing, whatever the time range, most severe first. Metric volume: customer messages per minute; escalations, reopens: those events per minute; negative_share: the share (0 to 1) of customer messages with negative sentiment over the last hour or day. Observed: the highest value among the minutes the detector reported (for volume, the episode's start and each escalation; minutes in between are not reported, so the episode's true peak can be higher, see the volume panel); expected and band high: the detector's figures at the last reported minute (Last anomaly); score: the highest reported. Count window: for a quiet series whose alert a count window raised (the detector's windowed count test, 5 minutes to 3 hours), that window's events at the last report against what it expected — the per-minute figures of a sparse series say little; empty when the per-minute evidence raised it. Driven by: the slices of the series (topic, tag, product area, channel, segment) that rose most in the hour before its last notice — events then, vs the mean of the same hour in previous weeks when the tenant has them. ${ALERT_SCOPE_TEXT}`,
       sql: firingNow,
       unit: 'short',
       sortBy: { displayName: 'Score', desc: true },
@@ -302,6 +313,7 @@ export function anomaliesDashboard() {
         columnOf('upper', 'Band high', 'short', 2),
         columnOf('started_at', 'Started', 'dateTimeAsLocal'),
         columnOf('last_anomaly_at', 'Last anomaly', 'dateTimeAsLocal'),
+        columnOf('count_window_text', 'Count window', 'string'),
         columnOf('driven_by', 'Driven by', 'string'),
       ],
       gridPos: grid(16, 0, 8, 10),

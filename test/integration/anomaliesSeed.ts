@@ -9,6 +9,7 @@
 // and read alerts and deliveries with FINAL. Alongside, the figures each Anomalies panel should
 // show, computed from the seeded records in plain TypeScript.
 import { createHash } from 'node:crypto';
+import type { WindowEvidence } from '../../domain/detection/countWindows.js';
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
 import type { ProductArea } from '../../domain/productAreas.js';
@@ -52,6 +53,8 @@ export interface SpikeProfile {
   perMinute: number[];
   /** Series whose alert lifecycle the spike drives (each also sees the spike in its counts). */
   series: string[];
+  /** Its alerts were raised by a count window this wide (a sparse series), not by the minute. */
+  countWindowMinutes?: number;
 }
 
 /** How a subscriber's endpoint answers. */
@@ -197,6 +200,17 @@ function attemptsFor(target: TargetBehaviour, at: number, end: number): { status
   return attempts.filter((a) => a.at < end);
 }
 
+/** A count window ending with `minute`: its events against the model's expectation, as the detector reports one. */
+function windowEvidence(minutes: number, minute: number, countAt: (m: number) => number, expectedAt: (m: number) => number): WindowEvidence {
+  let observed = 0;
+  let expected = 0;
+  for (let m = minute - (minutes - 1) * MINUTE; m <= minute; m += MINUTE) {
+    observed += countAt(m);
+    expected += expectedAt(m);
+  }
+  return { minutes, observed, expected: Number(expected.toFixed(2)) };
+}
+
 /** Seeds one tenant's messages, alerts, subscriptions and deliveries up to `end`. */
 export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end: number, random: Random): Promise<SeededAnomalies> {
   const writer = new BatchingWriter(ch, { maxRows: 1_000_000, flushMs: 60_000 });
@@ -278,7 +292,8 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         const isAnomaly = minute >= spike.at && minute < spikeEnd && score > 0 && score >= reported + 0.1;
         if (isAnomaly) reported = score;
         const passAt = minute + MINUTE;
-        const step = stepAlert(series, alert, { minuteMs: minute, observed, score, expected, lower: Math.max(0, expected - BAND * scale), upper: expected + BAND * scale, isAnomaly }, passAt, DEFAULT_ALERT_POLICY);
+        const countWindow = isAnomaly && spike.countWindowMinutes ? windowEvidence(spike.countWindowMinutes, minute, (m) => counts.get(m) ?? 0, (m) => expectedPerMinute(profile, series, m)) : null;
+        const step = stepAlert(series, alert, { minuteMs: minute, observed, score, expected, lower: Math.max(0, expected - BAND * scale), upper: expected + BAND * scale, isAnomaly, countWindow }, passAt, DEFAULT_ALERT_POLICY);
         alert = step.alert;
         if (!alert || !step.changed) continue;
         // A notice that fires or escalates names what drove it: here the spike's channel and tag, with
@@ -414,6 +429,7 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
   };
   const areasOf = (m: (typeof messages)[number]) => seeded.areas.filter((area) => inArea(area, m)).map((area) => area.name.trim());
 
+  const countWindowText = (a: AlertState) => (a.countWindow ? `${a.countWindow.observed} ${METRIC_SOURCES[parseSeries(a.series).metric].unit} in the last ${a.countWindow.minutes} min vs ${a.countWindow.expected} expected` : '');
   const drivenBy = (a: AlertState) => a.contributors.map((c) => `${c.dimension} ${c.value} ${c.observed}${c.usual === null ? '' : ` vs ${c.usual}`}`).join(', ');
   const severityOrder = (a: AlertState, b: AlertState) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || byText(a.series, b.series);
   const windowOf = (minutes: number[], lo: number, hi: number) => minutes.filter((m) => m >= lo && m < hi).length;
@@ -429,7 +445,9 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
         text: `${a.series}: ${a.severity} alert, ${a.status}. ${
           parseSeries(a.series).metric === 'negative_share'
             ? `Negative share up to ${round1(100 * a.observed)}%; at its last report usual ${round1(100 * a.expected)}%, band up to ${round1(100 * a.upper)}%`
-            : `Reported at up to ${a.observed} ${METRIC_SOURCES[parseSeries(a.series).metric].unit}/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}`
+            : a.countWindow
+              ? `At its last report ${countWindowText(a)} (count window)`
+              : `Reported at up to ${a.observed} ${METRIC_SOURCES[parseSeries(a.series).metric].unit}/min; at its last report expected ${round2(a.expected)}, band up to ${round2(a.upper)}`
         }; score ${round2(a.score)}.${a.contributors.length ? ` Driven by ${drivenBy(a)}.` : ''}`,
         tags: `${a.status},${a.severity},${a.series.replace(/,/g, ' ')}`,
       })),
@@ -438,6 +456,7 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
       .sort(severityOrder)
       .map((a) => ({
         series: a.series, metric: parseSeries(a.series).metric, severity: a.severity, score: a.score, observed: a.observed, expected: a.expected, upper: a.upper, started_at: text(a.startedAtMs), last_anomaly_at: text(a.lastAnomalyAtMs),
+        count_window_text: countWindowText(a),
         driven_by: drivenBy(a),
       })),
     'Top rising topics': [...new Set(messages.map((m) => m.topic))]

@@ -154,7 +154,7 @@ const ACME_ANOMALIES: AnomalyProfile = {
     { topic: 'shipping', channel: 'email', at: Date.parse('2026-02-25T14:20:00Z'), perMinute: spikeShape(9, 6), series: ['topic=shipping'] },
     // The seed steps every series with volume figures; its negative_share and escalations series only check that the panels tell metrics apart.
     { topic: 'login', channel: 'web', at: Date.parse('2026-03-03T10:05:00Z'), perMinute: spikeShape(14, 8), series: ['topic=login', 'channel=web', 'negative_share:topic=login'] },
-    { topic: 'login', channel: 'chat', at: Date.parse('2026-03-04T16:30:00Z'), perMinute: [4, 4], series: ['topic=login', 'escalations:topic=login'] },
+    { topic: 'login', channel: 'chat', at: Date.parse('2026-03-04T16:30:00Z'), perMinute: [4, 4], series: ['topic=login', 'escalations:topic=login'], countWindowMinutes: 15 },
     { topic: 'billing', channel: 'web', tag: 'checkout', at: Date.parse('2026-03-05T23:20:00Z'), perMinute: spikeShape(30, 40), series: ['topic=billing', 'tag=checkout', 'channel=web', 'all', 'area=Payments'] },
   ],
   subscriptions: [
@@ -182,7 +182,7 @@ const GLOBEX_ANOMALIES: AnomalyProfile = {
   ],
   spikes: [
     { topic: 'billing', channel: 'email', at: Date.parse('2026-03-04T15:00:00Z'), perMinute: spikeShape(10, 6), series: ['topic=billing'] },
-    { topic: 'refunds', channel: 'phone', at: Date.parse('2026-03-05T23:35:00Z'), perMinute: spikeShape(16, 25), series: ['topic=refunds', 'all'] },
+    { topic: 'refunds', channel: 'phone', at: Date.parse('2026-03-05T23:35:00Z'), perMinute: spikeShape(16, 25), series: ['topic=refunds', 'all'], countWindowMinutes: 60 },
   ],
   subscriptions: [
     { id: 'finance', name: 'Finance', dimension: 'topic', values: ['refunds', 'billing'], metrics: [], minSeverity: 'low', target: { kind: 'ok' } },
@@ -797,6 +797,8 @@ describe('Anomalies shows the seeded numbers', () => {
       expect(new Set(seed.alerts.map((a) => a.status))).toEqual(new Set(['firing', 'resolved']));
       // A firing alert names its drivers (acme's two: the Driven by column joins them).
       expect(seed.alerts.some((a) => a.status === 'firing' && a.contributors.length === (tenant === ACME.tenantId ? 2 : 1)), tenant).toBe(true);
+      // Alerts a count window raised, and alerts the minute raised (the annotation and the Count window column tell them apart).
+      expect(seed.alerts.some((a) => a.countWindow !== null) && seed.alerts.some((a) => a.countWindow === null), tenant).toBe(true);
       // The end spike rises above its band at the alert's minute, which carries the alert's figures.
       const minutes = figuresFor(tenant, LAST_HOURS)['Volume with expected band per topic'];
       const spikes = minutes.filter((r) => r.alert_upper !== null);
@@ -814,6 +816,8 @@ describe('Anomalies shows the seeded numbers', () => {
     expect(new Set(acme.deliveries.map((d) => d.status))).toEqual(new Set(['delivered', 'failed', 'abandoned']));
     expect(acme.deliveries.some((d) => d.status === 'delivered' && d.attempts > 1), 'a delivery that succeeded after retries').toBe(true);
     expect(new Set(acme.notices.map((n) => n.kind))).toEqual(new Set(['firing', 'escalated', 'resolved']));
+    expect(acme.alerts.some((a) => a.status === 'resolved' && a.countWindow !== null), 'a resolved alert a count window raised').toBe(true);
+    expect(anomalySeeds.globex.alerts.some((a) => a.status === 'firing' && a.countWindow !== null), 'a firing alert a count window raised').toBe(true);
     // Weeks of messages behind the band, not a handful.
     expect(acme.messages.length).toBeGreaterThan(10_000);
   });
