@@ -10,6 +10,7 @@
 // drafted yet"; if the route does not exist (404 route_not_found) or nothing arrives in time, the
 // draft is empty and the ticket goes on.
 import { Webhook } from 'standardwebhooks';
+import type { ProductArea } from '../domain/productAreas.js';
 import { standardWebhookHeaders } from '../helpdesks/generic.js';
 
 export interface TenantCredentials {
@@ -161,6 +162,23 @@ export class SupportloopClient {
       this.stats.retries++;
       await sleep(waitMs ?? Math.min(10_000, 250 * 2 ** (attempt - 1)));
     }
+  }
+
+  /**
+   * Saves `areas` as the tenant's product areas unless it has its own (saved ones, even none):
+   * whether it saved. A run never overwrites what a product team set.
+   */
+  async defineProductAreas(tenantId: string, areas: readonly ProductArea[]): Promise<boolean> {
+    const tenant = this.tenant(tenantId);
+    const target = `${this.url}/v1/settings/product-areas`;
+    const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' };
+    const current = await fetch(target, { headers, signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000) });
+    const text = await current.text();
+    if (current.status !== 200) throw new Error(`GET ${target} (tenant ${tenantId}) → ${current.status}: ${text}`);
+    if ((JSON.parse(text) as { overrides?: { areas?: unknown } }).overrides?.areas !== undefined) return false;
+    const saved = await fetch(target, { method: 'PUT', headers, body: JSON.stringify({ areas }), signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000) });
+    if (saved.status !== 200) throw new Error(`PUT ${target} (tenant ${tenantId}) → ${saved.status}: ${await saved.text()}`);
+    return true;
   }
 
   /** The product's draft for the customer message sent at `messageAt`: a suggestion other than `previousSuggestionId`. */

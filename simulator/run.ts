@@ -12,7 +12,7 @@ import type { Spike } from './arrivals.js';
 import type { TenantCredentials } from './client.js';
 import { practiceChangeLine, practiceChangeReport, RollingWindow, rollingLine } from './groundTruth.js';
 import { runSimulation, GROUND_TRUTH_FILE, SUMMARY_FILE } from './simulation.js';
-import { TOPICS } from './topics.js';
+import { PRODUCT_AREAS, TOPICS } from './topics.js';
 
 interface CliOptions {
   url: string;
@@ -34,6 +34,8 @@ interface CliOptions {
   practiceChangeTopics?: string[];
   spike: Spike[];
   draftTimeout: number;
+  /** false with --no-product-areas. */
+  productAreas: boolean;
   list?: boolean;
 }
 
@@ -93,6 +95,7 @@ function buildCommand(): Command {
     .option('--practice-change-topics <ids>', 'comma-separated topics whose answer changes (default: every topic with a revised answer)', (v: string) => v.split(',').filter(Boolean))
     .option('--spike <spec>', 'topic,factor,fromIso,toIso[,tenant]: multiply a topic\'s rate in a window (repeatable)', spike, [])
     .option('--draft-timeout <ms>', 'wait this long for each draft before treating it as empty', positiveInteger, 5000)
+    .option('--no-product-areas', "don't save the catalogue's product areas for tenants that have none (they are saved by default, so area series have data)")
     .option('--list', 'print topic and rule ids and exit');
 }
 
@@ -125,6 +128,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
       heldOut: options.heldOutRule.length > 0 ? { ruleIds: options.heldOutRule, topicIds: options.heldOutTopics, until: options.heldOutUntil } : undefined,
       practiceChange: options.practiceChange === undefined ? undefined : { at: options.practiceChange, topicIds: options.practiceChangeTopics },
       draftTimeoutMs: options.draftTimeout,
+      productAreas: options.productAreas ? PRODUCT_AREAS : undefined,
       signal: abort.signal,
       onTicket: (ticket, done, total) => {
         window.add(ticket);
@@ -136,6 +140,7 @@ export async function simulateCommand(argv: string[]): Promise<void> {
     const s = result.summary;
     const curve = s.acceptanceByTenth.map((a) => `${Math.round(100 * a)}%`).join(' → ');
     console.log(`${s.tickets} tickets for ${s.tenants.join(', ')}, simulated ${s.simulatedFrom} … ${s.simulatedTo}, in ${s.wallSeconds.toFixed(0)} s`);
+    if (s.productAreasSavedFor.length) console.log(`product areas saved for ${s.productAreasSavedFor.join(', ')}: ${PRODUCT_AREAS.map((a) => a.name).join(', ')}`);
     console.log(`drafts: ${s.drafts.drafted} drafted, ${s.drafts.missing} missing, ${s.drafts.unavailable} unavailable (no suggestion route)`);
     console.log(`acceptance ${Math.round(100 * s.acceptance)}% (by tenth: ${curve}); mean edit distance ${s.meanEditDistance.toFixed(2)}`);
     for (const [rule, t] of Object.entries(s.transfer)) console.log(`transfer ${rule}: ${t.inDraft}/${t.cases} held-out-topic drafts had it (${t.firstOnTopicInDraft}/${t.firstOnTopic} on a topic's first case)`);

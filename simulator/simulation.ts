@@ -3,6 +3,7 @@
 // the ground truth — streamed to JSONL as tickets finish, summarised at the end.
 import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
+import type { ProductArea } from '../domain/productAreas.js';
 import { SupportloopClient, type TenantCredentials } from './client.js';
 import { summarise, toJsonLine, type SimulationSummary, type TicketTruth } from './groundTruth.js';
 import { playTicket, type HelpdeskConnection } from './simulatedTicket.js';
@@ -31,13 +32,24 @@ export interface SimulationOptions extends Omit<PlanOptions, 'tenantIds'> {
   planTenantIds?: string[];
   /** Play only the planned tickets with index in [from, to) (e.g. the stream's continuation in a second phase). */
   ticketRange?: { from: number; to: number };
+  /** Product areas to save first for each tenant that has none of its own (topics.ts PRODUCT_AREAS). */
+  productAreas?: readonly ProductArea[];
 }
 
 export interface SimulationResult {
   plan: SimulationPlan;
   /** Ground truth of every played ticket, in arrival order. */
   tickets: TicketTruth[];
-  summary: SimulationSummary & { seed: number; runId: string; heldOut: SimulationPlan['heldOut']; practiceChange: SimulationPlan['practiceChange']; wallSeconds: number; http: SupportloopClient['stats'] };
+  summary: SimulationSummary & {
+    seed: number;
+    runId: string;
+    heldOut: SimulationPlan['heldOut'];
+    practiceChange: SimulationPlan['practiceChange'];
+    /** The tenants this run saved product areas for (the others had their own). */
+    productAreasSavedFor: string[];
+    wallSeconds: number;
+    http: SupportloopClient['stats'];
+  };
 }
 
 export const GROUND_TRUTH_FILE = 'ground-truth.jsonl';
@@ -55,6 +67,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     tickets: planned.tickets.slice(range.from, range.to).map((t) => ({ ...t, tenantId: productTenants[planTenants.indexOf(t.tenantId)]! })),
   };
   const client = new SupportloopClient({ url: options.url, tenants: options.tenants, draftTimeoutMs: options.draftTimeoutMs });
+  const productAreasSavedFor: string[] = [];
+  for (const tenantId of options.productAreas ? productTenants : []) {
+    if (await client.defineProductAreas(tenantId, options.productAreas!)) productAreasSavedFor.push(tenantId);
+  }
   let out: WriteStream | undefined;
   if (options.outDir) {
     mkdirSync(options.outDir, { recursive: true });
@@ -74,6 +90,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     heldOut: plan.heldOut,
     practiceChange: plan.practiceChange,
     ...summarise(tickets),
+    productAreasSavedFor,
     wallSeconds: (performance.now() - started) / 1000,
     http: { ...client.stats },
   };

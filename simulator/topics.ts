@@ -1,6 +1,7 @@
 // The topics customers write about: how they phrase it, and the canonical answer a good agent gives
 // before any context-dependent addition (agentRules.ts). Placeholders in braces are filled per
 // message by customerMessages.ts. Each answer sentence lists its accepted phrasings (first = usual).
+import type { ProductArea } from '../domain/productAreas.js';
 
 export interface Topic {
   id: string;
@@ -339,6 +340,20 @@ export const TOPICS: readonly Topic[] = [
       answer: [['Yes, every import can be undone for 7 days from Settings → Data → Import history.']],
     },
   },
+];
+
+/**
+ * Product areas a product team could define over this catalogue's tags (/v1/settings/product-areas),
+ * so a simulated tenant's spike detection and the Anomalies dashboard have area series to show.
+ * `simulate` saves them for a tenant that has none of its own (simulation.ts); an area's topics list
+ * stays empty because topics are the product's learned labels, not the simulator's ids.
+ */
+export const PRODUCT_AREAS: readonly ProductArea[] = [
+  { name: 'Sign-in & security', tags: ['login', 'sso', 'security'], topics: [] },
+  { name: 'Billing', tags: ['billing'], topics: [] },
+  { name: 'Developer API', tags: ['api', 'webhooks'], topics: [] },
+  { name: 'Data import & export', tags: ['data'], topics: [] },
+  { name: 'Team & account', tags: ['account', 'seats'], topics: [] },
 ];
 
 export function topicById(id: string): Topic {

@@ -305,13 +305,14 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
     const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
     learnCounts(state.counts, counting, timestampMs, value, tested, holiday);
     if (!tested || !trusted) return none;
+    const windows = windowsOf(state.counts, tested.perWidth);
     return {
-      windows: windowsOf(state.counts, tested.perWidth),
+      windows,
       surprise: (tested.surprise / tested.alertSurprise) * alertSurpriseOf(o),
       // Below one event a step the median baselines sit at 0, so the expectation shown is the rate
       // model's; above, the baselines', which follow a new level within hours (the rate model in days).
       expectedNow: meanPerStep(state.counts) < 1 ? tested.expectedNow : null,
-      window: { minutes: tested.widthMs / 60_000, observed: tested.observed, expected: Number(tested.expected.toFixed(2)) },
+      window: windows.find((w) => w.minutes === tested.widthMs / 60_000)!,
     };
   }
 

@@ -7,16 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import { parseGroundTruth } from '../../simulator/groundTruth.js';
 import { GROUND_TRUTH_FILE, runSimulation, SUMMARY_FILE, type SimulationResult } from '../../simulator/simulation.js';
+import { PRODUCT_AREAS, topicById } from '../../simulator/topics.js';
 import { createTenant, eventually, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
 
 let sl: Supportloop & { cleanup(): Promise<void> };
 let tenants: TestTenant[];
 let result: SimulationResult;
 const outDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-simulate-'));
+const GLOBEX_AREAS = [{ name: 'Money', tags: ['billing'], topics: [] }];
 
 beforeAll(async () => {
   sl = await startTestSupportloop();
   tenants = [await createTenant(sl, 'acme'), await createTenant(sl, 'globex')];
+  // globex's product team has its own areas: the run must leave them alone.
+  const saved = await fetch(`${sl.url}/v1/settings/product-areas`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${apiKeyOf('globex')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ areas: GLOBEX_AREAS }),
+  });
+  expect(saved.status).toBe(200);
   result = await runSimulation({
     url: sl.url!,
     tenants: tenants.map((t) => ({ tenantId: t.tenantId, apiKey: t.apiKey, webhookSecret: t.webhookSecrets.generic! })),
@@ -25,6 +34,7 @@ beforeAll(async () => {
     concurrency: 4,
     draftTimeoutMs: 2000,
     outDir,
+    productAreas: PRODUCT_AREAS,
   });
 });
 afterAll(async () => {
@@ -83,6 +93,28 @@ describe('simulate against the running product', () => {
     const ticket = result.tickets.find((t) => t.tenantId === 'acme')!;
     const response = await fetch(`${sl.url}/v1/tickets/${ticket.ticketId}`, { headers: { authorization: `Bearer ${apiKeyOf('globex')}` } });
     expect(response.status).toBe(404);
+  });
+
+  it("saves the catalogue's product areas for a tenant without its own, and the simulated messages fill their series", async () => {
+    expect(result.summary.productAreasSavedFor).toEqual(['acme']);
+    expect((await get('acme', '/v1/settings/product-areas')).body.overrides).toEqual({ areas: PRODUCT_AREAS });
+    expect((await get('globex', '/v1/settings/product-areas')).body.overrides).toEqual({ areas: GLOBEX_AREAS });
+    // Customer messages per area, from each ticket's own history and its topic's tags.
+    const expected = new Map<string, number>();
+    for (const ticket of result.tickets.filter((t) => t.tenantId === 'acme')) {
+      const { body } = await get('acme', `/v1/tickets/${ticket.ticketId}/events`);
+      const messages = (body.events as { kind: string }[]).filter((e) => e.kind === 'message.customer').length;
+      for (const area of PRODUCT_AREAS.filter((a) => a.tags.some((tag) => topicById(ticket.topicId).tags.includes(tag)))) expected.set(area.name, (expected.get(area.name) ?? 0) + messages);
+    }
+    expect(expected.size).toBeGreaterThan(1);
+    const [from, to] = [new Date(Date.parse(result.summary.simulatedFrom) - 86_400_000).toISOString(), new Date(Date.parse(result.summary.simulatedTo) + 86_400_000).toISOString()];
+    const volume = await eventually(async () => {
+      const { status, body } = await get('acme', `/v1/metrics/volume?from=${from}&to=${to}&interval=day&groupBy=area&kind=message.customer`);
+      const byArea = new Map<string, number>();
+      for (const p of status === 200 ? (body.points as { key: string; count: number }[]) : []) byArea.set(p.key, (byArea.get(p.key) ?? 0) + p.count);
+      return [...expected].every(([area, n]) => byArea.get(area) === n) ? byArea : undefined;
+    }, 30_000);
+    expect(volume).toEqual(expected);
   });
 
   it('writes the ground truth and summary files', () => {
