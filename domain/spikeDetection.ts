@@ -85,14 +85,15 @@ interface MinuteDetector {
 function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector {
   const snapshot = pass.previous?.snapshot;
   if (METRIC_SOURCES[parseSeries(pass.series).metric].measure === 'negativeShare') {
-    const share = isShareSnapshot(snapshot) ? adoptShareDetector(snapshot) : createShareDetector();
+    // A stored series runs under the current options (an upgrade's thresholds reach series created before it).
+    const share = isShareSnapshot(snapshot) ? adoptShareDetector(snapshot, {}) : createShareDetector();
     return {
       update: (minute, holiday) => share.update(minute, pass.counts.get(minute) ?? 0, pass.negatives?.get(minute) ?? 0, holiday),
       amendLate: () => share.amendLate(pass.counts, pass.negatives, (minute) => onHoliday(pass.holidays ?? [], minute)),
       release: share.release,
     };
   }
-  const volume = snapshot && !isShareSnapshot(snapshot) ? adoptStreamingDetector(snapshot) : createStreamingDetector(options);
+  const volume = snapshot && !isShareSnapshot(snapshot) ? adoptStreamingDetector(snapshot, options) : createStreamingDetector(options);
   return {
     update: (minute, holiday) => {
       const observed = pass.counts.get(minute) ?? 0;

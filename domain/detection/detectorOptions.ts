@@ -86,7 +86,7 @@ export interface ResolvedOptions {
    * minutes, ×2 within 4 (5 a minute) and 13–64 minutes (1 a minute); false alerts 1 in 120
    * series-weeks at 1–10 a minute with days up to 1.3× busier or quieter than usual, as before, and 1
    * in 60 at up to 1.8× (8 without the count model's misfit term). Above 10 a minute the per-minute
-   * residuals see a ×2 rise at once. Series created before keep the 1 they were created with.
+   * residuals see a ×2 rise at once. A stored series takes it up on its next pass (adoptStreamingDetector).
    */
   sparseBelowPerStep: number;
   /** Memory of a sparse series' rate level (windowed count test). */

@@ -145,9 +145,13 @@ export function restoreShareDetector(snapshot: ShareSnapshot): ShareDetector {
   return adoptShareDetector(structuredClone(snapshot));
 }
 
-/** Continues from a snapshot handed over, which becomes the detector's state (no copy; the caller must not use it again). */
-export function adoptShareDetector(snapshot: ShareSnapshot): ShareDetector {
+/**
+ * Continues from a snapshot handed over, which becomes the detector's state (no copy; the caller must
+ * not use it again); with `current`, under those options from now on (none shapes the state).
+ */
+export function adoptShareDetector(snapshot: ShareSnapshot, current?: Partial<ShareDetectorOptions>): ShareDetector {
   const s = snapshot;
+  if (current) s.options = { ...DEFAULT_SHARE_OPTIONS, ...current };
   const o = s.options;
   const decayPerMinute = 2 ** (-1 / o.baselineHalfLifeMinutes);
   const decayPerBlock = 2 ** (-1 / o.spreadHalfLifeBlocks);

@@ -117,10 +117,19 @@ export function restoreStreamingDetector(snapshot: DetectorSnapshot): StreamingD
 }
 
 /**
- * Continues from a snapshot handed over — parsed from storage, or released by the last pass — which
- * becomes the detector's state (no copy; the caller must not use it again).
+ * Options that shape the remembered state (which seasonal memories exist, their depth and buckets):
+ * a stored detector keeps its own, since its memory was laid out by them.
  */
-export function adoptStreamingDetector(snapshot: DetectorSnapshot): StreamingDetector {
+const MEMORY_SHAPING_OPTIONS = ['dailySeasonality', 'weeklySeasonality', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets'] as const;
+
+/**
+ * Continues from a snapshot handed over — parsed from storage, or released by the last pass — which
+ * becomes the detector's state (no copy; the caller must not use it again). With `current`, the
+ * detector runs under those options from now on, except the memory-shaping ones it was created with:
+ * a stored series takes up the product's current thresholds, budgets and half-lives after an upgrade
+ * instead of keeping those of the version that created it. Without, it keeps its own.
+ */
+export function adoptStreamingDetector(snapshot: DetectorSnapshot, current?: DetectorOptions): StreamingDetector {
   const version: number | undefined = snapshot?.version;
   if (version !== SNAPSHOT_VERSION && version !== 1 && version !== 2 && version !== 3) throw new Error(`unsupported detector snapshot version ${String(version)} (expected ${SNAPSHOT_VERSION})`);
   const copy = snapshot as DetectorSnapshot & { patterns?: unknown };
@@ -133,7 +142,8 @@ export function adoptStreamingDetector(snapshot: DetectorSnapshot): StreamingDet
   copy.counts ??= null;
   copy.calmSinceMs ??= null;
   while (copy.tails.length < STREAMS) copy.tails.push(newTail());
-  copy.options = resolveOptions(copy.options);
+  const shaping = Object.fromEntries(MEMORY_SHAPING_OPTIONS.map((key) => [key, copy.options[key]])) as DetectorOptions;
+  copy.options = resolveOptions(current ? { ...current, ...shaping } : copy.options);
   return detectorFrom(copy);
 }
 

@@ -3,7 +3,10 @@
 // same day are two alerts, each announced and resolved once. Seeded.
 import { describe, expect, it } from 'vitest';
 import type { AlertState, NoticeKind } from '../../../domain/alerts.js';
-import { MINUTE_MS, runSeriesPass, type SeriesPassResult } from '../../../domain/spikeDetection.js';
+import { resolveOptions } from '../../../domain/detection/detectorOptions.js';
+import { createShareDetector, DEFAULT_SHARE_OPTIONS, type ShareSnapshot } from '../../../domain/detection/shareDetector.js';
+import type { DetectorSnapshot } from '../../../domain/detection/streamingDetector.js';
+import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS, type SeriesPassResult } from '../../../domain/spikeDetection.js';
 import { poisson, seededRandom } from '../../helpers/seededRandom.js';
 
 const HOUR_MS = 60 * MINUTE_MS;
@@ -41,5 +44,42 @@ describe('scheduled detection passes on one topic', () => {
       expect(startedAt).toBeLessThan(rises[i] + 90 * MINUTE_MS);
     });
     expect(notices.filter((n) => n.kind === 'resolved').map((n) => n.alertId)).toEqual(firing.map((n) => n.alertId));
+  });
+});
+
+describe('a series stored by an earlier version', () => {
+  /** What an earlier version created series with: no count test above 1 a minute, three weeks remembered. */
+  const EARLIER = { ...VOLUME_DETECTOR_OPTIONS, sparseBelowPerStep: 1, weeklyDepth: 3 };
+
+  it.each([
+    [2, 1],
+    [2, 2],
+    [4, 3],
+  ])('takes up the current options on its next pass: a 3-hour ×2 rise at %i a minute is paged within the hour (seed %i)', (perMinute, seed) => {
+    const random = seededRandom(seed);
+    const rise = START_MS + 9 * DAY_MS + 10 * HOUR_MS;
+    const counts = new Map<number, number>();
+    for (let t = START_MS; t < START_MS + 10 * DAY_MS; t += MINUTE_MS) {
+      const c = poisson(random, perMinute * (1 + 0.5 * Math.sin((2 * Math.PI * (t % DAY_MS)) / DAY_MS - Math.PI / 2)) * (t >= rise && t < rise + 3 * HOUR_MS ? 2 : 1));
+      if (c > 0) counts.set(t, c);
+    }
+    const earlier = runSeriesPass({ series: 'topic=billing', counts, newSeriesFromMs: START_MS, untilMs: START_MS + 8 * DAY_MS - MINUTE_MS, alert: undefined }, 0, undefined, EARLIER);
+    const upgraded = runSeriesPass(
+      { series: 'topic=billing', previous: { lastMinuteMs: earlier.lastMinuteMs, snapshot: JSON.parse(JSON.stringify(earlier.snapshot)) }, counts, newSeriesFromMs: START_MS, untilMs: START_MS + 10 * DAY_MS - MINUTE_MS, alert: earlier.alert },
+      START_MS + 10 * DAY_MS,
+    );
+    expect(upgraded.changedAlerts.map((a) => a.startedAtMs - rise).filter((ms) => ms >= 0 && ms < HOUR_MS)).toHaveLength(1);
+    expect(upgraded.changedAlerts).toHaveLength(1);
+    const { options } = upgraded.snapshot as DetectorSnapshot;
+    expect(options.sparseBelowPerStep).toBe(resolveOptions(VOLUME_DETECTOR_OPTIONS).sparseBelowPerStep);
+    // The weekly memory was laid out for three weeks: it keeps them.
+    expect(options.weeklyDepth).toBe(3);
+  });
+
+  it('a negative-share series takes up the current options too', () => {
+    const stored = createShareDetector({ zThreshold: 9 });
+    stored.update(START_MS, 3, 1, false);
+    const upgraded = runSeriesPass({ series: 'negative_share:topic=billing', previous: { lastMinuteMs: START_MS, snapshot: JSON.parse(JSON.stringify(stored.snapshot())) }, counts: new Map(), negatives: new Map(), newSeriesFromMs: START_MS, untilMs: START_MS + MINUTE_MS, alert: undefined }, START_MS);
+    expect((upgraded.snapshot as ShareSnapshot).options).toEqual(DEFAULT_SHARE_OPTIONS);
   });
 });
