@@ -13,12 +13,11 @@
 // The outcomes of tickets (rewards, strategies, the control arm) are on the Outcomes dashboard
 // (outcomes.ts), which shares this file's filters and install-baseline SQL.
 import { TABLES } from '../store/tables.js';
-import { colorOf, columnOf, dashboardJson, displayNameOf, queryVariable, statPanel, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
+import { colorOf, columnOf, dashboardJson, displayNameOf, queryVariable, statPanel, tablePanel, TENANT, timeSeriesPanel, type GridPos } from './panels.js';
 
 // ---------------------------------------------------------------------------------------------
 // Filters and definitions shared by the panels
 
-export const TENANT = 'tenant_id = ${tenant:singlequote}';
 /** Corrections and suggestions carry the topic themselves. */
 export const TOPIC = '$__conditionalAll(topic IN (${topic:singlequote}), $topic)';
 const CORRECTION_FILTERS = `${TENANT}\n  AND ${TOPIC}`;

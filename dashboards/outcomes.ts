@@ -22,8 +22,8 @@
 // into ticket_events.custom. No product code reads them; only this panel does, and it is empty for
 // real tenants. That keeps simulator truth out of product logic without an import path for it.
 import { LATEST_REWARD_PER_TICKET, TABLES } from '../store/tables.js';
-import { BASELINE_DAYS, BASELINE_STYLE, overTimeWithBaseline, TENANT, TOPIC, type Source } from './learning.js';
-import { columnOf, dashboardJson, displayNameOf, queryVariable, statPanel, tablePanel, timeSeriesPanel, type GridPos } from './panels.js';
+import { BASELINE_DAYS, BASELINE_STYLE, overTimeWithBaseline, TOPIC, type Source } from './learning.js';
+import { columnOf, dashboardJson, displayNameOf, queryVariable, statPanel, tablePanel, TENANT, timeSeriesPanel, type GridPos } from './panels.js';
 
 /** Per ticket of the tenant its latest outcome (see the header); columns as in ticket_rewards. */
 const TICKET_OUTCOMES = `(

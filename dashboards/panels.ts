@@ -8,6 +8,9 @@ export const DATASOURCE = { type: 'grafana-clickhouse-datasource', uid: 'support
 const PLUGIN_VERSION = '4.20.0';
 
 /** sqlds formats: 0 = time series (long → wide, string columns become labels), 1 = table. */
+/** Every panel's tenant filter: `${tenant:singlequote}` quotes and escapes the value as the plugin's docs recommend. */
+export const TENANT = 'tenant_id = ${tenant:singlequote}';
+
 export const FORMAT = { timeSeries: 0, table: 1 } as const;
 
 export interface GridPos {

@@ -3,13 +3,12 @@
 // channel / segment filters. Table names come from store/tables.ts and stay unqualified: the
 // datasource's default database (CLICKHOUSE_DATABASE) resolves them.
 import { TABLES } from '../store/tables.js';
-import { dashboardJson, queryVariable, statPanel, timeSeriesPanel, type GridPos } from './panels.js';
+import { dashboardJson, queryVariable, statPanel, TENANT, timeSeriesPanel, type GridPos } from './panels.js';
 
 // ---------------------------------------------------------------------------------------------
-// Filters shared by every panel. `${tenant:singlequote}` quotes and escapes the value the way the
-// plugin's docs recommend; `$__conditionalAll` drops a filter entirely while it is set to All.
+// Filters shared by every panel (and panels.ts TENANT). `$__conditionalAll` drops a filter entirely
+// while it is set to All.
 
-const TENANT = 'tenant_id = ${tenant:singlequote}';
 const CHANNEL = '$__conditionalAll(channel IN (${channel:singlequote}), $channel)';
 /** A ticket's segment: its customer segment, else its plan (the same rule the per-minute rollup applies). */
 const TICKET_SEGMENT_EXPRESSION = "if(segment != '', segment, plan)";
