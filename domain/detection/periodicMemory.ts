@@ -19,6 +19,12 @@ export function newPeriodicMemory(periodMs: number, stepMs: number, maxBuckets: 
   return { periodMs, buckets, depth, history: Array.from({ length: buckets }, () => []), open: null };
 }
 
+/** Remembers `depth` periods from now on; a shallower memory forgets its oldest periods at once. */
+export function setMemoryDepth(m: PeriodicMemoryState, depth: number): void {
+  m.depth = depth;
+  for (const past of m.history) past.splice(0, Math.max(0, past.length - depth));
+}
+
 function bucketKey(m: PeriodicMemoryState, timestampMs: number): number {
   return Math.floor(timestampMs / (m.periodMs / m.buckets));
 }

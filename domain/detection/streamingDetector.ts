@@ -10,6 +10,7 @@ import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type 
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
 import { amendLateCounts, eventsInWidestWindow, lastingRise, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
+import { setMemoryDepth } from './periodicMemory.js';
 
 /** Mean and standard deviation of |z| for a standard normal z: the yardstick of the volatility evidence. */
 const MEAN_ABS_NORMAL = Math.sqrt(2 / Math.PI);
@@ -117,15 +118,15 @@ export function restoreStreamingDetector(snapshot: DetectorSnapshot): StreamingD
 }
 
 /**
- * Options that shape the remembered state (which seasonal memories exist, their depth and buckets):
- * a stored detector keeps its own, since its memory was laid out by them.
+ * Options that lay out the remembered state (which seasonal memories exist and their buckets): a
+ * stored detector keeps its own. A memory's depth can change: it fills up or forgets its oldest periods.
  */
-const MEMORY_SHAPING_OPTIONS = ['dailySeasonality', 'weeklySeasonality', 'dailyDepth', 'weeklyDepth', 'maxDailyBuckets', 'maxWeeklyBuckets'] as const;
+const MEMORY_LAYOUT_OPTIONS = ['dailySeasonality', 'weeklySeasonality', 'maxDailyBuckets', 'maxWeeklyBuckets'] as const;
 
 /**
  * Continues from a snapshot handed over — parsed from storage, or released by the last pass — which
  * becomes the detector's state (no copy; the caller must not use it again). With `current`, the
- * detector runs under those options from now on, except the memory-shaping ones it was created with:
+ * detector runs under those options from now on, except the memory-layout ones it was created with:
  * a stored series takes up the product's current thresholds, budgets and half-lives after an upgrade
  * instead of keeping those of the version that created it. Without, it keeps its own.
  */
@@ -142,8 +143,11 @@ export function adoptStreamingDetector(snapshot: DetectorSnapshot, current?: Det
   copy.counts ??= null;
   copy.calmSinceMs ??= null;
   while (copy.tails.length < STREAMS) copy.tails.push(newTail());
-  const shaping = Object.fromEntries(MEMORY_SHAPING_OPTIONS.map((key) => [key, copy.options[key]])) as DetectorOptions;
-  copy.options = resolveOptions(current ? { ...current, ...shaping } : copy.options);
+  const layout = Object.fromEntries(MEMORY_LAYOUT_OPTIONS.map((key) => [key, copy.options[key]])) as DetectorOptions;
+  copy.options = resolveOptions(current ? { ...current, ...layout } : copy.options);
+  const memories = copy.baseline?.memories;
+  if (memories?.daily) setMemoryDepth(memories.daily, copy.options.dailyDepth);
+  if (memories?.weekly) setMemoryDepth(memories.weekly, copy.options.weeklyDepth);
   return detectorFrom(copy);
 }
 

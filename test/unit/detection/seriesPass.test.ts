@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AlertState, NoticeKind } from '../../../domain/alerts.js';
 import { resolveOptions } from '../../../domain/detection/detectorOptions.js';
 import { createShareDetector, DEFAULT_SHARE_OPTIONS, type ShareSnapshot } from '../../../domain/detection/shareDetector.js';
-import type { DetectorSnapshot } from '../../../domain/detection/streamingDetector.js';
+import { adoptStreamingDetector, createStreamingDetector, type DetectorSnapshot } from '../../../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS, type SeriesPassResult } from '../../../domain/spikeDetection.js';
 import { poisson, seededRandom } from '../../helpers/seededRandom.js';
 
@@ -48,7 +48,7 @@ describe('scheduled detection passes on one topic', () => {
 });
 
 describe('a series stored by an earlier version', () => {
-  /** What an earlier version created series with: no count test above 1 a minute, three weeks remembered. */
+  /** What an earlier version created series with: no count test above 1 a minute, three weeks remembered (ten days are two). */
   const EARLIER = { ...VOLUME_DETECTOR_OPTIONS, sparseBelowPerStep: 1, weeklyDepth: 3 };
 
   it.each([
@@ -70,10 +70,22 @@ describe('a series stored by an earlier version', () => {
     );
     expect(upgraded.changedAlerts.map((a) => a.startedAtMs - rise).filter((ms) => ms >= 0 && ms < HOUR_MS)).toHaveLength(1);
     expect(upgraded.changedAlerts).toHaveLength(1);
-    const { options } = upgraded.snapshot as DetectorSnapshot;
-    expect(options.sparseBelowPerStep).toBe(resolveOptions(VOLUME_DETECTOR_OPTIONS).sparseBelowPerStep);
-    // The weekly memory was laid out for three weeks: it keeps them.
-    expect(options.weeklyDepth).toBe(3);
+    const { options, baseline } = upgraded.snapshot as DetectorSnapshot;
+    const current = resolveOptions(VOLUME_DETECTOR_OPTIONS);
+    expect(options.sparseBelowPerStep).toBe(current.sparseBelowPerStep);
+    // The weekly memory keeps what it learned and remembers the current number of weeks from now on.
+    expect(options.weeklyDepth).toBe(current.weeklyDepth);
+    expect(baseline!.memories.weekly!.depth).toBe(current.weeklyDepth);
+    expect(Math.max(...baseline!.memories.weekly!.history.map((h) => h.length))).toBe(2);
+  });
+
+  it('a shallower weekly memory keeps its newest weeks', () => {
+    const detector = createStreamingDetector({ direction: 'up', weeklyDepth: 3 });
+    for (let t = START_MS; t < START_MS + 22 * DAY_MS; t += MINUTE_MS) detector.update(t, (t / MINUTE_MS) % 5);
+    const stored = detector.snapshot();
+    const adopted = adoptStreamingDetector(JSON.parse(JSON.stringify(stored)), { direction: 'up', weeklyDepth: 1 }).snapshot();
+    expect(stored.baseline!.memories.weekly!.history.every((h) => h.length === 3)).toBe(true);
+    expect(adopted.baseline!.memories.weekly!.history).toEqual(stored.baseline!.memories.weekly!.history.map((h) => h.slice(-1)));
   });
 
   it('a negative-share series takes up the current options too', () => {
