@@ -21,6 +21,8 @@ export function newPeriodicMemory(periodMs: number, stepMs: number, maxBuckets: 
 
 /** Remembers `depth` periods from now on; a shallower memory forgets its oldest periods at once. */
 export function setMemoryDepth(m: PeriodicMemoryState, depth: number): void {
+  // Every pass adopts every stored series: an unchanged depth must not walk its thousands of buckets.
+  if (depth === m.depth) return;
   m.depth = depth;
   for (const past of m.history) past.splice(0, Math.max(0, past.length - depth));
 }
