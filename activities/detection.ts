@@ -14,7 +14,7 @@ import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
 import { getSubscription, listSubscriptions } from '../store/alertSubscriptions.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
-import { loadDetectorStates, writeDetectorStates, type SeriesDetectorState } from '../store/detectorState.js';
+import { loadDetectorStates, writeDetectorStates, type RetiredSeries, type SeriesDetectorState } from '../store/detectorState.js';
 import { firstVolumeMinute, seriesCounts, type SeriesCount } from '../store/spikeSeries.js';
 import { holidayCalendarOverrides, productAreasOverrides } from '../store/tenantSettings.js';
 import { standardWebhookHeaders } from '../helpdesks/generic.js';
@@ -130,7 +130,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const eventsIn = (minutes: ReadonlyMap<number, number>) => [...minutes.values()].reduce((a, b) => a + b, 0);
 
       const updatedStates: SeriesDetectorState[] = [];
-      const retired: Pick<SeriesDetectorState, 'series' | 'lastMinuteMs' | 'lastEventMs'>[] = [];
+      const retired: RetiredSeries[] = [];
       const changedAlerts: AlertState[] = [];
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
@@ -158,7 +158,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         notices.push(...result.notices);
         let lastEventMs = saved?.lastEventMs ?? newSeriesFromMs;
         for (const minute of minutes.keys()) if (minute > lastEventMs) lastEventMs = minute;
-        const state = { series, lastMinuteMs: result.lastMinuteMs, lastEventMs };
+        const state = { series, lastMinuteMs: result.lastMinuteMs, lastEventMs, storedParts: saved?.storedParts };
         // Silent for longer than the detector remembers, and nothing firing: stop watching it.
         if (untilMs - lastEventMs > deps.retireAfterMinutes * MINUTE_MS && result.alert?.status !== 'firing') retired.push(state);
         else updatedStates.push({ ...state, snapshot: result.snapshot, definition: definitionOf(series) });

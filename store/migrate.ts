@@ -15,6 +15,7 @@ import * as dormantSeries from './migrations/010_dormant_series.js';
 import * as alertContributors from './migrations/011_alert_contributors.js';
 import * as sliceRollup from './migrations/012_slice_rollup.js';
 import * as alertCountWindow from './migrations/013_alert_count_window.js';
+import * as detectorMemoryParts from './migrations/014_detector_memory_parts.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -23,7 +24,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup, alertCountWindow];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup, alertCountWindow, detectorMemoryParts];
 
 /** The database and the table that records applied versions. */
 export function bootstrapStatements(ctx: DdlContext): string[] {

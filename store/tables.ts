@@ -20,6 +20,7 @@ export const TABLES = {
   sliceEventsPerMinute: 'slice_events_per_minute',
   sliceEventsPerMinuteView: 'slice_events_per_minute_mv',
   detectorState: 'detector_state',
+  detectorMemoryParts: 'detector_memory_parts',
   alerts: 'alerts',
   alertSubscriptions: 'alert_subscriptions',
   alertDeliveries: 'alert_deliveries',

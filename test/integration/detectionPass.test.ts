@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetectionActivities } from '../../activities/detection.js';
 import { DEFAULT_ALERT_POLICY } from '../../domain/alerts.js';
+import { BUCKETS_PER_PART } from '../../domain/detection/memoryParts.js';
 import type { ShareSnapshot } from '../../domain/detection/shareDetector.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
 import type { TicketEvent } from '../../domain/events.js';
@@ -109,6 +110,11 @@ describe('the scheduled detection pass', () => {
       `SELECT series, snapshot, last_event FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = 'acme' AND series LIKE '%tag=gone'`,
     );
     expect(rows.map((r) => [r.series, r.snapshot]).sort()).toEqual([['negative_share:tag=gone', ''], ['tag=gone', '']]);
+    // Its seasonal memories are emptied in storage as well (48 parts: a day's and a week's five-minute buckets).
+    const goneParts = await ch.query<{ kept: number; emptied: number }>(
+      `SELECT countIf(buckets != '') AS kept, countIf(buckets = '') AS emptied FROM ${ch.table(TABLES.detectorMemoryParts)} FINAL WHERE tenant_id = 'acme' AND series = 'tag=gone'`,
+    );
+    expect(goneParts.map((r) => [Number(r.kept), Number(r.emptied)])).toEqual([[0, (288 + 2016) / BUCKETS_PER_PART]]);
 
     // Three messages on day 12: it is watched again, replayed over the backfill window like a new series.
     await messages('acme', 'gone', [1, 2, 3].map((m) => T0 + 12 * DAY + m * MINUTE_MS));
@@ -118,6 +124,55 @@ describe('the scheduled detection pass', () => {
     expect((back.snapshot as DetectorSnapshot).firstTimestampMs).toBe(T0);
     // Its count memory holds the days-old messages it replayed (decayed), not only the three new ones.
     expect((back.snapshot as DetectorSnapshot).counts!.totalCounts).toBeGreaterThan(200);
+  });
+
+  it('stores seasonal memories in parts and rewrites only the parts that changed', async () => {
+    await messages('parts', 'steady', every(T0, T0 + 3 * DAY, 10 * MINUTE_MS));
+    // What each pass hands the writer, per table.
+    let written = new Map<string, object[]>();
+    const counting = Object.assign(Object.create(writer) as BatchingWriter, {
+      write: (table: string, rows: readonly object[]) => {
+        written.set(table, [...(written.get(table) ?? []), ...rows]);
+        return writer.write(table, rows);
+      },
+    });
+    const countedPass = async (atMs: number) => {
+      written = new Map();
+      clock = atMs;
+      await createDetectionActivities({ ch, writer: counting, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60, settleMs: 0 }).runSpikeDetection({ tenantId: 'parts' });
+      await writer.flush();
+      return { states: written.get(TABLES.detectorState) ?? [], parts: (written.get(TABLES.detectorMemoryParts) ?? []) as { series: string }[] };
+    };
+    const volumeSeries = ['all', 'channel=email', 'tag=steady', 'topic=billing'];
+    const partsPerSeries = (288 + 2016) / BUCKETS_PER_PART;
+
+    // The first pass stores every part of every volume series (share series have no seasonal memory).
+    const first = await countedPass(T0 + 3 * DAY + 30_000);
+    expect(first.states).toHaveLength(2 * volumeSeries.length);
+    expect(first.parts).toHaveLength(volumeSeries.length * partsPerSeries);
+    // The state rows carry the memories without their histories.
+    for (const row of first.states as { series: string; snapshot: string }[]) {
+      const memories = (JSON.parse(row.snapshot) as DetectorSnapshot).baseline?.memories ?? {};
+      for (const memory of Object.values(memories)) expect(memory!.history).toEqual([]);
+    }
+
+    const weeklyMemory = async () => ((await statesOf('parts')).get('tag=steady')!.snapshot as DetectorSnapshot).baseline!.memories.weekly!;
+    const seenAfterFirst = (await weeklyMemory()).history.filter((h) => h.length > 0).length;
+    expect(seenAfterFirst).toBeGreaterThan(3 * 288 - 5);
+
+    // Ten passes a minute apart: each rewrites at most one part per memory, and only when a bucket closed.
+    const rewritten: number[] = [];
+    for (let m = 1; m <= 10; m++) {
+      const next = await countedPass(T0 + 3 * DAY + m * MINUTE_MS + 30_000);
+      expect(next.states).toHaveLength(2 * volumeSeries.length);
+      expect(next.parts.length).toBeLessThanOrEqual(2 * volumeSeries.length);
+      rewritten.push(next.parts.length);
+    }
+    expect(rewritten.filter((n) => n > 0).length).toBe(2);
+    // Loaded back, the memory is whole: the buckets of the three days and the two closed since.
+    const weekly = await weeklyMemory();
+    expect(weekly.history.length).toBe(2016);
+    expect(weekly.history.filter((h) => h.length > 0).length).toBe(seenAfterFirst + 2);
   });
 
   it('does not watch a tag with fewer events than could alert; the third event starts it on its history', async () => {
