@@ -17,7 +17,7 @@ import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates, writeDetectorStates, type RetiredSeries, type SeriesDetectorState } from '../store/detectorState.js';
 import { firstVolumeMinute, seriesCounts, type SeriesCount } from '../store/spikeSeries.js';
 import { holidayCalendarOverrides, productAreasOverrides } from '../store/tenantSettings.js';
-import { standardWebhookHeaders } from '../helpdesks/generic.js';
+import { postNotice } from './noticeTarget.js';
 
 export interface DetectionDeps {
   ch: ClickHouse;
@@ -205,13 +205,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const at = new Date(deps.now());
       let response: Response;
       try {
-        response = await fetch(subscription.targetUrl, {
-          method: 'POST',
-          headers: standardWebhookHeaders(subscription.secret, d.deliveryId, at, body),
-          body,
-          signal: AbortSignal.timeout(15_000),
-        });
-        await response.arrayBuffer();
+        response = await postNotice(subscription, d.deliveryId, body, at);
       } catch (err) {
         await record('failed', 0, String(err));
         throw ApplicationFailure.retryable(`alert target unreachable: ${String(err)}`, 'TargetUnreachable');

@@ -91,3 +91,35 @@ export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown
     ],
   };
 }
+
+/**
+ * What `POST /v1/alerts/subscriptions/:id/test` sends: signed and formatted like an alert notice, but
+ * of its own type and carrying no alert, so a receiver can check its signature verification and its
+ * handling of the format before the first real spike, and can tell a test apart from an alert.
+ */
+export interface TestNotice {
+  type: 'alert.test';
+  tenantId: string;
+  subscriptionId: string;
+  subscriptionName: string;
+  sentAt: string;
+  message: string;
+}
+
+export function testNotice(tenantId: string, subscription: { subscriptionId: string; name: string }, atMs: number): TestNotice {
+  const named = subscription.name ? `“${subscription.name}”` : subscription.subscriptionId;
+  return {
+    type: 'alert.test',
+    tenantId,
+    subscriptionId: subscription.subscriptionId,
+    subscriptionName: subscription.name,
+    sentAt: new Date(atMs).toISOString(),
+    message: `Test notice for the spike-alert subscription ${named}: its alerts will be delivered here, signed the same way.`,
+  };
+}
+
+export function formatTestNotice(notice: TestNotice, format: NoticeFormat): unknown {
+  if (format === 'json') return notice;
+  const text = escapeSlack(`[TEST] ${notice.message}`);
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}

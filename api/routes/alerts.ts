@@ -3,7 +3,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Type, type SchemaOptions } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { NOTICE_FORMATS, type NoticeFormat } from '../../domain/alertNotice.js';
+import { postNotice } from '../../activities/noticeTarget.js';
+import { formatTestNotice, NOTICE_FORMATS, testNotice, type NoticeFormat } from '../../domain/alertNotice.js';
 import { ALERT_METRICS, parseSeries, SEVERITIES, type AlertMetric, type Severity } from '../../domain/alerts.js';
 import { DEFAULT_HOLIDAY_CALENDAR, HolidayCalendar, HolidayCalendarOverrides, holidayCalendarFor, holidayCalendarProblem, holidayDays } from '../../domain/holidays.js';
 import { instantMs } from '../../domain/instants.js';
@@ -195,6 +196,48 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
       if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
       await saveSubscription(ch, request.tenant.tenantId, subscription, true, Date.now());
       return reply.status(204).send();
+    },
+  );
+
+  app.post<{ Params: { subscriptionId: string } }>(
+    '/v1/alerts/subscriptions/:subscriptionId/test',
+    {
+      schema: {
+        summary: "Send a signed test notice to a subscription's target now, and report how the target answered",
+        description:
+          'A notice of type `alert.test` (no alert behind it), in the subscription\'s format and signed with its secret the Standard Webhooks way, posted once by this API process (no retries); the answer says whether the target took it. Nothing is stored.',
+        tags: ['alerts'],
+        security,
+        params: Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          200: Type.Object({
+            delivered: Type.Boolean({ description: 'the target answered 2xx' }),
+            httpStatus: Type.Integer({ description: "the target's status code; 0 when it could not be reached" }),
+            error: Type.String({ description: "why it was not delivered ('' when it was)" }),
+            webhookId: Type.String({ description: 'the webhook-id header sent' }),
+            ms: Type.Number({ description: 'time to the answer' }),
+          }),
+          401: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.tenant;
+      const subscription = await getSubscription(ch, tenantId, request.params.subscriptionId);
+      if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
+      const at = new Date();
+      // Standard Webhooks ids must not contain '.'.
+      const webhookId = `msg_test_${randomUUID().replaceAll('-', '')}`;
+      const body = JSON.stringify(formatTestNotice(testNotice(tenantId, subscription, at.getTime()), subscription.format));
+      const started = performance.now();
+      const ms = () => Math.round(performance.now() - started);
+      try {
+        const response = await postNotice(subscription, webhookId, body, at);
+        return { delivered: response.ok, httpStatus: response.status, error: response.ok ? '' : `HTTP ${response.status}`, webhookId, ms: ms() };
+      } catch (err) {
+        return { delivered: false, httpStatus: 0, error: `target unreachable: ${String(err)}`, webhookId, ms: ms() };
+      }
     },
   );
 

@@ -463,4 +463,68 @@ describe('spike alerts', () => {
     expect(holidays.length).toBe(1);
     expect(holidays[0]![1] * MINUTE).toBe(billing!.lastMinuteMs);
   });
+
+  it("sends a signed test notice to a subscription's target on request and reports how it answered, storing nothing", async () => {
+    // A receiver of its own: 200, then 500; every request kept with its verified signature.
+    let status = 200;
+    const tests: { id: string; body: Record<string, unknown>; verified: boolean }[] = [];
+    const testSecret = `whsec_${Buffer.from('a test receiver secret, 32 bytes').toString('base64')}`;
+    const target = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        let verified = true;
+        try {
+          new Webhook(testSecret).verify(raw, req.headers as Record<string, string>);
+        } catch {
+          verified = false;
+        }
+        tests.push({ id: String(req.headers['webhook-id']), body: JSON.parse(raw), verified });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hooks/test`;
+    try {
+      const subscribe = async (payload: object) => (await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { secret: testSecret, ...payload } })).json().subscriptionId as string;
+      const sendTest = (id: string, tenant = acme) => sl.app!.inject({ method: 'POST', url: `/v1/alerts/subscriptions/${id}/test`, headers: { authorization: `Bearer ${tenant.apiKey}` } });
+      const deliveriesStored = async () => Number((await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table('alert_deliveries')} WHERE tenant_id = 'acme'`))[0]!.n);
+      const storedBefore = await deliveriesStored();
+
+      const json = await subscribe({ name: 'payments team', targetUrl });
+      const ok = await sendTest(json);
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(ok.json()).toMatchObject({ delivered: true, httpStatus: 200, error: '' });
+      expect(tests).toHaveLength(1);
+      expect(tests[0]).toMatchObject({ id: ok.json().webhookId, verified: true, body: { type: 'alert.test', tenantId: 'acme', subscriptionId: json, subscriptionName: 'payments team' } });
+      expect(tests[0]!.body.message).toContain('“payments team”');
+
+      const slack = await subscribe({ targetUrl, format: 'slack' });
+      expect((await sendTest(slack)).json().delivered).toBe(true);
+      expect(tests[1]!.verified).toBe(true);
+      expect(String(tests[1]!.body.text)).toMatch(/^\[TEST\] Test notice for the spike-alert subscription /);
+
+      status = 500;
+      const refused = await sendTest(json);
+      expect(refused.json()).toMatchObject({ delivered: false, httpStatus: 500, error: 'HTTP 500' });
+      expect(tests).toHaveLength(3);
+
+      // Another tenant's subscription, and one that does not exist: 404 naming the field.
+      const other = await createTenant(sl, 'test-notice-other');
+      for (const response of [await sendTest(json, other), await sendTest('no-such-subscription')]) {
+        expect([response.statusCode, response.json().field]).toEqual([404, 'subscriptionId']);
+      }
+      expect(tests).toHaveLength(3);
+
+      // A target that is down: not delivered, status 0 and why.
+      await new Promise<void>((r) => target.close(() => r()));
+      const down = await sendTest(json);
+      expect(down.json()).toMatchObject({ delivered: false, httpStatus: 0 });
+      expect(down.json().error).toMatch(/^target unreachable: /);
+      // A test is not an alert's delivery: nothing was stored.
+      expect(await deliveriesStored()).toBe(storedBefore);
+    } finally {
+      target.close();
+    }
+  });
 });

@@ -107,6 +107,8 @@ const CHECKS: Record<string, Check> = {
     await byId('DELETE', () => `/v1/alerts/subscriptions/${owned.subscriptionId}`)();
     expect((await inject('GET', '/v1/alerts/subscriptions', acme.apiKey)).body).toContain(owned.subscriptionId);
   },
+  // acme's target (hooks.example.com) is never called: the lookup refuses first.
+  'POST /v1/alerts/subscriptions/{subscriptionId}/test': byId('POST', () => `/v1/alerts/subscriptions/${owned.subscriptionId}/test`),
   'GET /v1/alerts': tenantWide('/v1/alerts'),
   'GET /v1/alerts/subscriptions': tenantWide('/v1/alerts/subscriptions'),
   'POST /v1/alerts/subscriptions': async () => {
