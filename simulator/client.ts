@@ -119,6 +119,11 @@ export class SupportloopClient {
     this.tenants = new Map(options.tenants.map((t) => [t.tenantId, { ...t, signer: new Webhook(t.webhookSecret) }]));
   }
 
+  /** Each request's time limit; `withinMs` (a draft's remaining wait) shortens it, to no less than 100 ms. */
+  private requestTimeout(withinMs = Infinity): AbortSignal {
+    return AbortSignal.timeout(Math.min(this.options.requestTimeoutMs ?? 15_000, Math.max(100, withinMs)));
+  }
+
   private tenant(tenantId: string) {
     const tenant = this.tenants.get(tenantId);
     if (!tenant) throw new Error(`no credentials for tenant "${tenantId}"`);
@@ -141,7 +146,7 @@ export class SupportloopClient {
           method: 'POST',
           headers: standardWebhookHeaders(tenant.signer, msgId, at, body),
           body,
-          signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000),
+          signal: this.requestTimeout(),
         });
         const text = await response.text();
         if (response.ok) {
@@ -172,11 +177,11 @@ export class SupportloopClient {
     const tenant = this.tenant(tenantId);
     const target = `${this.url}/v1/settings/product-areas`;
     const headers = { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' };
-    const current = await fetch(target, { headers, signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000) });
+    const current = await fetch(target, { headers, signal: this.requestTimeout() });
     const text = await current.text();
     if (current.status !== 200) throw new Error(`GET ${target} (tenant ${tenantId}) → ${current.status}: ${text}`);
     if ((JSON.parse(text) as { overrides?: { areas?: unknown } }).overrides?.areas !== undefined) return false;
-    const saved = await fetch(target, { method: 'PUT', headers, body: JSON.stringify({ areas }), signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000) });
+    const saved = await fetch(target, { method: 'PUT', headers, body: JSON.stringify({ areas }), signal: this.requestTimeout() });
     if (saved.status !== 200) throw new Error(`PUT ${target} (tenant ${tenantId}) → ${saved.status}: ${await saved.text()}`);
     return true;
   }
@@ -194,7 +199,7 @@ export class SupportloopClient {
       try {
         const response = await fetch(target, {
           headers: { authorization: `Bearer ${tenant.apiKey}` },
-          signal: AbortSignal.timeout(Math.max(100, Math.min(this.options.requestTimeoutMs ?? 15_000, deadline - Date.now()))),
+          signal: this.requestTimeout(deadline - Date.now()),
         });
         const text = await response.text();
         if (response.status === 200) {
