@@ -82,6 +82,30 @@ function checkTarget(url: string): void {
   }
 }
 
+const TARGET_URL = Type.String({ minLength: 1, maxLength: 2000 });
+
+/** A subscription's fields, as POST takes them (targetUrl required) and PATCH (any, at least one). */
+const SUBSCRIPTION_FIELDS = {
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  dimension: Type.Optional(literals(DIMENSIONS, { description: 'series of one dimension only (area = the product areas of /v1/settings/product-areas); empty or absent = every series' })),
+  values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
+  metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: `alerts of these metrics only (${ALERT_METRICS.join(', ')}); empty or absent = every metric` })),
+  minSeverity: Type.Optional(literals(SEVERITIES)),
+  targetUrl: Type.Optional(TARGET_URL),
+  format: Type.Optional(literals(NOTICE_FORMATS)),
+  secret: Type.Optional(Type.String({ minLength: STANDARD_WEBHOOK_SECRET_MIN_LENGTH, maxLength: STANDARD_WEBHOOK_SECRET_MAX_LENGTH, pattern: STANDARD_WEBHOOK_SECRET_PATTERN })),
+};
+
+type SubscriptionFields = { name?: string; dimension?: string; values?: string[]; metrics?: AlertMetric[]; minSeverity?: Severity; targetUrl?: string; format?: NoticeFormat; secret?: string };
+
+/** What the schema cannot say: the target's scheme, and a secret the signer can parse. */
+function checkSubscriptionFields(b: SubscriptionFields): void {
+  if (b.targetUrl !== undefined) checkTarget(b.targetUrl);
+  // A secret the signer cannot parse would make every delivery fail and retry forever.
+  const secretProblem = b.secret === undefined ? undefined : standardWebhookSecretProblem(b.secret);
+  if (secretProblem) throw new ApiError(400, 'invalid_request', `secret: ${secretProblem}`, 'secret');
+}
+
 export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, { ch }) => {
   const security = [{ apiKey: [] }];
   settingsRoutes<HolidayCalendarOverrides>(app, ch, {
@@ -137,7 +161,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     },
   );
 
-  app.post<{ Body: { name?: string; dimension?: string; values?: string[]; metrics?: AlertMetric[]; minSeverity?: Severity; targetUrl: string; format?: NoticeFormat; secret?: string } }>(
+  app.post<{ Body: SubscriptionFields & { targetUrl: string } }>(
     '/v1/alerts/subscriptions',
     {
       schema: {
@@ -145,28 +169,13 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         description: 'Notices are signed the Standard Webhooks way with `secret` (`whsec_` + base64 of 24–64 bytes; generated when omitted and returned once). Firing, severity escalation and resolve are each sent once.',
         tags: ['alerts'],
         security,
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ maxLength: 200 })),
-            dimension: Type.Optional(literals(DIMENSIONS, { description: 'series of one dimension only (area = the product areas of /v1/settings/product-areas); empty or absent = every series' })),
-            values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
-            metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: `alerts of these metrics only (${ALERT_METRICS.join(', ')}); empty or absent = every metric` })),
-            minSeverity: Type.Optional(literals(SEVERITIES)),
-            targetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
-            format: Type.Optional(literals(NOTICE_FORMATS)),
-            secret: Type.Optional(Type.String({ minLength: STANDARD_WEBHOOK_SECRET_MIN_LENGTH, maxLength: STANDARD_WEBHOOK_SECRET_MAX_LENGTH, pattern: STANDARD_WEBHOOK_SECRET_PATTERN })),
-          },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ ...SUBSCRIPTION_FIELDS, targetUrl: TARGET_URL }, { additionalProperties: false }),
         response: { 201: Type.Intersect([SubscriptionView, Type.Object({ secret: Type.String() })]), 400: ErrorResponse, 401: ErrorResponse },
       },
     },
     async (request, reply) => {
       const b = request.body;
-      checkTarget(b.targetUrl);
-      // Checked here too: a secret the signer cannot parse would make every delivery fail and retry forever.
-      const secretProblem = b.secret === undefined ? undefined : standardWebhookSecretProblem(b.secret);
-      if (secretProblem) throw new ApiError(400, 'invalid_request', `secret: ${secretProblem}`, 'secret');
+      checkSubscriptionFields(b);
       const subscription: AlertSubscription = {
         subscriptionId: randomUUID(),
         name: b.name ?? '',
@@ -196,6 +205,34 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
       if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
       await saveSubscription(ch, request.tenant.tenantId, subscription, true, Date.now());
       return reply.status(204).send();
+    },
+  );
+
+  app.patch<{ Params: { subscriptionId: string }; Body: SubscriptionFields }>(
+    '/v1/alerts/subscriptions/:subscriptionId',
+    {
+      schema: {
+        summary: 'Change an alert subscription (its filters, severity, target, format or secret); the fields left out keep their values',
+        description: 'The subscription keeps its id and, unless `secret` is given, its secret. Detection passes and deliveries still retrying use the new values from then on.',
+        tags: ['alerts'],
+        security,
+        params: Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        body: Type.Object(SUBSCRIPTION_FIELDS, { additionalProperties: false, minProperties: 1 }),
+        response: { 200: SubscriptionView, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { tenantId } = request.tenant;
+      const b = request.body;
+      checkSubscriptionFields(b);
+      const subscription = await getSubscription(ch, tenantId, request.params.subscriptionId);
+      if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
+      const changed: AlertSubscription = {
+        ...subscription,
+        ...Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)),
+      };
+      await saveSubscription(ch, tenantId, changed, false, Date.now());
+      return view(changed);
     },
   );
 

@@ -465,28 +465,11 @@ describe('spike alerts', () => {
   });
 
   it("sends a signed test notice to a subscription's target on request and reports how it answered, storing nothing", async () => {
-    // A receiver of its own: 200, then 500; every request kept with its verified signature.
-    let status = 200;
-    const tests: { id: string; body: Record<string, unknown>; verified: boolean }[] = [];
-    const testSecret = `whsec_${Buffer.from('a test receiver secret, 32 bytes').toString('base64')}`;
-    const target = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c) => (raw += c));
-      req.on('end', () => {
-        let verified = true;
-        try {
-          new Webhook(testSecret).verify(raw, req.headers as Record<string, string>);
-        } catch {
-          verified = false;
-        }
-        tests.push({ id: String(req.headers['webhook-id']), body: JSON.parse(raw), verified });
-        res.writeHead(status).end();
-      });
-    });
-    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-    const targetUrl = `http://127.0.0.1:${(target.address() as AddressInfo).port}/hooks/test`;
+    const target = await testReceiver(TEST_SECRET);
+    const targetUrl = target.url;
+    const tests = target.requests;
     try {
-      const subscribe = async (payload: object) => (await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { secret: testSecret, ...payload } })).json().subscriptionId as string;
+      const subscribe = async (payload: object) => (await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { secret: TEST_SECRET, ...payload } })).json().subscriptionId as string;
       const sendTest = (id: string, tenant = acme) => sl.app!.inject({ method: 'POST', url: `/v1/alerts/subscriptions/${id}/test`, headers: { authorization: `Bearer ${tenant.apiKey}` } });
       const deliveriesStored = async () => Number((await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table('alert_deliveries')} WHERE tenant_id = 'acme'`))[0]!.n);
       const storedBefore = await deliveriesStored();
@@ -504,7 +487,7 @@ describe('spike alerts', () => {
       expect(tests[1]!.verified).toBe(true);
       expect(String(tests[1]!.body.text)).toMatch(/^\[TEST\] Test notice for the spike-alert subscription /);
 
-      status = 500;
+      target.status = 500;
       const refused = await sendTest(json);
       expect(refused.json()).toMatchObject({ delivered: false, httpStatus: 500, error: 'HTTP 500' });
       expect(tests).toHaveLength(3);
@@ -517,14 +500,72 @@ describe('spike alerts', () => {
       expect(tests).toHaveLength(3);
 
       // A target that is down: not delivered, status 0 and why.
-      await new Promise<void>((r) => target.close(() => r()));
+      await target.close();
       const down = await sendTest(json);
       expect(down.json()).toMatchObject({ delivered: false, httpStatus: 0 });
       expect(down.json().error).toMatch(/^target unreachable: /);
       // A test is not an alert's delivery: nothing was stored.
       expect(await deliveriesStored()).toBe(storedBefore);
     } finally {
-      target.close();
+      await target.close();
+    }
+  });
+
+  it('changes a subscription in place: the fields given change, its id and secret stay; bad fields are 400s that change nothing', async () => {
+    const [first, moved] = [await testReceiver(TEST_SECRET), await testReceiver(TEST_SECRET)];
+    try {
+      const created = (await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { name: 'billing', dimension: 'topic', values: ['billing'], targetUrl: first.url, secret: TEST_SECRET } })).json();
+      const url = `/v1/alerts/subscriptions/${created.subscriptionId}`;
+      const listed = async () => (await sl.app!.inject({ method: 'GET', url: '/v1/alerts/subscriptions', headers: auth() })).json().subscriptions.find((s: { subscriptionId: string }) => s.subscriptionId === created.subscriptionId);
+      const before = await listed();
+
+      for (const [payload, field] of [[{ minSeverity: 'urgent' }, 'minSeverity'], [{ targetUrl: 'http://example.com/hook' }, 'targetUrl'], [{ secret: 'whsec_short' }, 'secret'], [{ owner: 'me' }, 'owner'], [{}, 'body']] as const) {
+        const bad = await sl.app!.inject({ method: 'PATCH', url, headers: auth(), payload });
+        expect([bad.statusCode, bad.json().field], JSON.stringify(payload)).toEqual([400, field]);
+      }
+      expect(await listed()).toEqual(before);
+      const missing = await sl.app!.inject({ method: 'PATCH', url: '/v1/alerts/subscriptions/no-such-subscription', headers: auth(), payload: { name: 'x' } });
+      expect([missing.statusCode, missing.json().field]).toEqual([404, 'subscriptionId']);
+
+      const patched = await sl.app!.inject({ method: 'PATCH', url, headers: auth(), payload: { minSeverity: 'high', values: ['billing', 'refunds'], targetUrl: moved.url } });
+      expect(patched.statusCode, patched.body).toBe(200);
+      const expected = { ...before, minSeverity: 'high', values: ['billing', 'refunds'], targetUrl: moved.url };
+      expect(patched.json()).toEqual(expected);
+      expect(await listed()).toEqual(expected);
+      // The notices go to the new target, signed with the secret the receiver already has.
+      expect((await sl.app!.inject({ method: 'POST', url: `${url}/test`, headers: auth() })).json().delivered).toBe(true);
+      expect([first.requests.length, moved.requests.length, moved.requests[0]!.verified]).toEqual([0, 1, true]);
+    } finally {
+      await Promise.all([first.close(), moved.close()]);
     }
   });
 });
+
+const TEST_SECRET = `whsec_${Buffer.from('a test receiver secret, 32 bytes').toString('base64')}`;
+
+/** A local receiver answering `status` (200 unless changed), keeping every request with whether its signature verified. */
+async function testReceiver(secretOfTarget: string) {
+  const requests: { id: string; body: Record<string, unknown>; verified: boolean }[] = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      let verified = true;
+      try {
+        new Webhook(secretOfTarget).verify(raw, req.headers as Record<string, string>);
+      } catch {
+        verified = false;
+      }
+      requests.push({ id: String(req.headers['webhook-id']), body: JSON.parse(raw), verified });
+      res.writeHead(receiver.status).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const receiver = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/test`,
+    requests,
+    status: 200,
+    close: () => new Promise<void>((r) => (server.listening ? server.close(() => r()) : r())),
+  };
+  return receiver;
+}

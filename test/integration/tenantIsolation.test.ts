@@ -107,6 +107,10 @@ const CHECKS: Record<string, Check> = {
     await byId('DELETE', () => `/v1/alerts/subscriptions/${owned.subscriptionId}`)();
     expect((await inject('GET', '/v1/alerts/subscriptions', acme.apiKey)).body).toContain(owned.subscriptionId);
   },
+  'PATCH /v1/alerts/subscriptions/{subscriptionId}': async () => {
+    await byId('PATCH', () => `/v1/alerts/subscriptions/${owned.subscriptionId}`, { targetUrl: 'https://hooks.example.com/globex' })();
+    expect((await inject('GET', '/v1/alerts/subscriptions', acme.apiKey)).body).not.toContain('hooks.example.com/globex');
+  },
   // acme's target (hooks.example.com) is never called: the lookup refuses first.
   'POST /v1/alerts/subscriptions/{subscriptionId}/test': byId('POST', () => `/v1/alerts/subscriptions/${owned.subscriptionId}/test`),
   'GET /v1/alerts': tenantWide('/v1/alerts'),
