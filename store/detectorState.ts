@@ -75,7 +75,7 @@ export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Prom
 
 export async function writeDetectorStates(writer: BatchingWriter, tenantId: string, states: readonly SeriesDetectorState[], retired: readonly RetiredSeries[], nowMs: number): Promise<void> {
   const updatedAt = toClickHouseTime(nowMs);
-  const stateRow = (s: RetiredSeries, snapshot: string, definition: string) => ({
+  const stateRow = (s: Pick<SeriesDetectorState, 'series' | 'lastMinuteMs' | 'lastEventMs'>, snapshot: string, definition: string) => ({
     tenant_id: tenantId,
     series: s.series,
     last_minute: toClickHouseSeconds(s.lastMinuteMs),
