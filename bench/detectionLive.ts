@@ -6,15 +6,13 @@
 // its firing notice arriving (signature verified) at the receiver; every other firing notice on a
 // topic is a false alert. The topic of a live message is the product's own classification.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SingleBar } from 'cli-progress';
 import { quantile } from 'simple-statistics';
-import { Webhook } from 'standardwebhooks';
 import { writeLineChartPng } from '../reporting/lineChart.js';
+import { startNoticeReceiver, type ReceivedNotice } from '../resilience/noticeReceiver.js';
 import { detectionScheduleId } from '../workflows/messages.js';
 import { diagnoseLiveRun } from './detectionLiveDiagnosis.js';
 import { loadConfig } from '../runtime/config.js';
@@ -42,33 +40,8 @@ export interface LiveBenchOptions {
   out: string;
 }
 
-interface Notice {
-  receivedAtMs: number;
-  type: string;
-  series: { dimension: string; value: string };
-  verified: boolean;
-}
-
-/** A receiver on loopback that records every notice and answers 200. */
-async function startReceiver(secret: () => string, notices: Notice[]): Promise<{ url: string; close(): void }> {
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      let verified = true;
-      try {
-        new Webhook(secret()).verify(raw, req.headers as Record<string, string>);
-      } catch {
-        verified = false;
-      }
-      const body = JSON.parse(raw) as { type: string; series: Notice['series'] };
-      notices.push({ receivedAtMs: Date.now(), type: body.type, series: body.series, verified });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/alerts`, close: () => server.close() };
-}
+/** A firing, escalation or resolve notice as the receiver got it. */
+type Notice = ReceivedNotice<{ type: string; series: { dimension: string; value: string } }>;
 
 async function api(url: string, key: string, method: string, body?: unknown): Promise<unknown> {
   const response = await fetch(url, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
@@ -122,9 +95,9 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
   });
   console.log(`starting supportloop (data ${dataDir}, detection every ${config.detectionIntervalSeconds} s)…`);
   const sl = await startSupportloop(config);
-  const notices: Notice[] = [];
   let secret = '';
-  const receiver = await startReceiver(() => secret, notices);
+  const receiver = await startNoticeReceiver<Notice['body']>(() => secret);
+  const notices = receiver.requests;
   try {
     const url = sl.url!;
     const tenant = (await api(`${url}/v1/admin/tenants`, adminKey, 'POST', { tenantId: 'bench-live' })) as { tenantId: string; apiKey: string; webhookSecrets: Record<string, string> };
@@ -144,7 +117,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     const client = new SupportloopClient({ url, tenants: [{ tenantId: tenant.tenantId, apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecrets.generic! }] });
     const bar = new SingleBar({ format: 'live [{bar}] {value}/{total} min | {posted} tickets posted | {alerts} firing notices' });
     bar.start(Math.round((endMs - liveStart) / MINUTE_MS), 0, { posted: 0, alerts: 0 });
-    const ticker = setInterval(() => bar.update(Math.min(Math.round((Date.now() - liveStart) / MINUTE_MS), bar.getTotal()), { alerts: notices.filter((n) => n.type === 'alert.firing').length }), 5000);
+    const ticker = setInterval(() => bar.update(Math.min(Math.round((Date.now() - liveStart) / MINUTE_MS), bar.getTotal()), { alerts: notices.filter((n) => n.body.type === 'alert.firing').length }), 5000);
     const inFlight = new Set<Promise<void>>();
     let posted = 0;
     let failed = 0;
@@ -163,15 +136,15 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     bar.stop();
     if (failed > 0) console.log(`${failed} webhook deliveries failed`);
 
-    const firing = notices.filter((n) => n.type === 'alert.firing' && n.series.dimension === 'topic');
+    const firing = notices.filter((n) => n.body.type === 'alert.firing' && n.body.series.dimension === 'topic');
     const perSpike = spikes.map((s) => {
       const from = Date.parse(s.from);
-      const hit = firing.find((n) => n.series.value === s.topicId && n.receivedAtMs >= from && n.receivedAtMs <= Date.parse(s.to) + 5 * MINUTE_MS);
+      const hit = firing.find((n) => n.body.series.value === s.topicId && n.receivedAtMs >= from && n.receivedAtMs <= Date.parse(s.to) + 5 * MINUTE_MS);
       const tickets = live.filter((t) => t.topicId === s.topicId && Date.parse(t.openedAt) >= from && Date.parse(t.openedAt) < Date.parse(s.to)).length;
       return { topic: s.topicId, startsAt: s.from, ticketsInSpike: tickets, latencyMinutes: hit ? (hit.receivedAtMs - from) / MINUTE_MS : null };
     });
     // Firing notices on a spiked topic during its spike (or just after) belong to it; every other one is false.
-    const duringSpike = (n: Notice) => spikes.some((s) => s.topicId === n.series.value && n.receivedAtMs >= Date.parse(s.from) && n.receivedAtMs <= Date.parse(s.to) + 5 * MINUTE_MS);
+    const duringSpike = (n: Notice) => spikes.some((s) => s.topicId === n.body.series.value && n.receivedAtMs >= Date.parse(s.from) && n.receivedAtMs <= Date.parse(s.to) + 5 * MINUTE_MS);
     const falseAlerts = firing.filter((n) => !duringSpike(n));
     const latencies = perSpike.flatMap((s) => (s.latencyMinutes === null ? [] : [s.latencyMinutes]));
     const q = (xs: number[], p: number) => (xs.length ? Number(quantile(xs, p).toFixed(2)) : null);
@@ -184,7 +157,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
       ran: { liveStart: new Date(liveStart).toISOString(), end: new Date(endMs).toISOString(), warmupDays: o.warmupDays, historyTickets: history.length, liveTickets: live.length, posted, failed, ticketsPerDay: o.ticketsPerDay, detectionIntervalSeconds: config.detectionIntervalSeconds, seed: o.seed },
       spikes: { injected: spikes.length, factor: o.factor, minutes: o.spikeMinutes, caught: latencies.length },
       latencyMinutes: { p50: q(latencies, 0.5), p95: q(latencies, 0.95) },
-      falseAlerts: { count: falseAlerts.length, topicMinutesWatched: topicMinutes, perTopicWeek: (falseAlerts.length / topicMinutes) * 7 * 1440, series: falseAlerts.map((n) => n.series.value) },
+      falseAlerts: { count: falseAlerts.length, topicMinutesWatched: topicMinutes, perTopicWeek: (falseAlerts.length / topicMinutes) * 7 * 1440, series: falseAlerts.map((n) => n.body.series.value) },
       allNoticesVerified: notices.every((n) => n.verified),
       notices: notices.map((n) => ({ ...n, receivedAt: new Date(n.receivedAtMs).toISOString() })),
       perSpike,
@@ -207,7 +180,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     d.spikes.forEach((s, i) => console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} stored as ${JSON.stringify(s.storedByTopic)}; on the topic series in time ${s.countedInTime}, late ${s.countedLate} (of which ${s.borrowedFromOtherTopics} other topics'); expected ${s.detectorExpectedPerMinute?.toFixed(3)}/min`));
     console.log(`results: ${path.join(o.out, 'detection-live.json')}, live-spikes-alerted.png`);
   } finally {
-    receiver.close();
+    await receiver.close();
     await sl.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,9 +1,6 @@
 // Spike → alert → signed webhook at a local receiver, through real webhooks, Temporal and chDB:
 // delivered exactly once even though the receiver is down at first, then a resolve notice; a second
 // detection pass re-fires nothing.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
@@ -13,23 +10,20 @@ import { loadDetectorStates } from '../../store/detectorState.js';
 import { seriesCounts } from '../../store/spikeSeries.js';
 import { detectionScheduleId } from '../../workflows/messages.js';
 import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
+import { startNoticeReceiver, type NoticeReceiver, type ReceivedNotice } from '../../resilience/noticeReceiver.js';
 
-interface Received {
-  id: string;
-  status: number;
-  body: { type: string; alertId: string; metric: string; series: { dimension: string; value: string } };
-  verified: boolean;
-}
+/** An alert notice's fields; a test notice has others. */
+type Received = ReceivedNotice<{ type: string; alertId: string; metric: string; series: { dimension: string; value: string } } & Record<string, unknown>>;
 
 let sl: Supportloop & { cleanup(): Promise<void> };
 let acme: TestTenant;
 /** Made by the product-areas test; the alert-list test reads its alerts. */
 let initech: TestTenant;
-let receiver: http.Server;
+/** Alert notices' receiver: down (503) until the first delivery test brings it back. */
+let receiver: TestReceiver;
 let receiverUrl: string;
-let receiverUp = false;
 let secret = '';
-const received: Received[] = [];
+let received: Received[] = [];
 
 const MINUTE = 60_000;
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
@@ -37,28 +31,14 @@ const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 beforeAll(async () => {
   sl = await startTestSupportloop({ detectionIntervalSeconds: 3600, alertResolveAfterMinutes: 5, alertNotifyWithinMinutes: 120, detectionBackfillMinutes: 3 * 24 * 60, alertRetryInitialSeconds: 1 });
   acme = await createTenant(sl, 'acme');
-  receiver = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      let verified = false;
-      try {
-        new Webhook(secret).verify(raw, req.headers as Record<string, string>);
-        verified = true;
-      } catch {
-        verified = false;
-      }
-      const status = receiverUp ? 200 : 503;
-      received.push({ id: String(req.headers['webhook-id']), status, body: JSON.parse(raw), verified });
-      res.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/spikes`;
+  receiver = await startNoticeReceiver(() => secret);
+  receiver.status = 503;
+  receiverUrl = receiver.url;
+  received = receiver.requests;
 });
 afterAll(async () => {
   await sl?.cleanup();
-  receiver?.close();
+  await receiver?.close();
 });
 
 const auth = () => ({ authorization: `Bearer ${acme.apiKey}` });
@@ -133,7 +113,7 @@ describe('spike alerts', () => {
     expect(pass.notices).toBe(2);
     // Down: the first attempts get 503 and are retried with backoff.
     await eventually(async () => (received.length >= 2 ? true : undefined));
-    receiverUp = true;
+    receiver.status = 200;
     const delivered = await eventually(async () => {
       const ok = received.filter((r) => r.status === 200);
       return ok.length >= 2 ? ok : undefined;
@@ -465,7 +445,7 @@ describe('spike alerts', () => {
   });
 
   it("sends a signed test notice to a subscription's target on request and reports how it answered, storing nothing", async () => {
-    const target = await testReceiver(TEST_SECRET);
+    const target = await startNoticeReceiver<Received['body']>(() => TEST_SECRET);
     const targetUrl = target.url;
     const tests = target.requests;
     try {
@@ -512,7 +492,7 @@ describe('spike alerts', () => {
   });
 
   it('changes a subscription in place: the fields given change, its id and secret stay; bad fields are 400s that change nothing', async () => {
-    const [first, moved] = [await testReceiver(TEST_SECRET), await testReceiver(TEST_SECRET)];
+    const [first, moved] = [await startNoticeReceiver<Received['body']>(() => TEST_SECRET), await startNoticeReceiver<Received['body']>(() => TEST_SECRET)];
     try {
       const created = (await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers: auth(), payload: { name: 'billing', dimension: 'topic', values: ['billing'], targetUrl: first.url, secret: TEST_SECRET } })).json();
       const url = `/v1/alerts/subscriptions/${created.subscriptionId}`;
@@ -543,29 +523,4 @@ describe('spike alerts', () => {
 
 const TEST_SECRET = `whsec_${Buffer.from('a test receiver secret, 32 bytes').toString('base64')}`;
 
-/** A local receiver answering `status` (200 unless changed), keeping every request with whether its signature verified. */
-async function testReceiver(secretOfTarget: string) {
-  const requests: { id: string; body: Record<string, unknown>; verified: boolean }[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c) => (raw += c));
-    req.on('end', () => {
-      let verified = true;
-      try {
-        new Webhook(secretOfTarget).verify(raw, req.headers as Record<string, string>);
-      } catch {
-        verified = false;
-      }
-      requests.push({ id: String(req.headers['webhook-id']), body: JSON.parse(raw), verified });
-      res.writeHead(receiver.status).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const receiver = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/test`,
-    requests,
-    status: 200,
-    close: () => new Promise<void>((r) => (server.listening ? server.close(() => r()) : r())),
-  };
-  return receiver;
-}
+type TestReceiver = NoticeReceiver<Received['body']>;
