@@ -1,11 +1,11 @@
 // Spike alerts for product teams: subscriptions (filters, minimum severity, a signed HTTPS webhook
 // target, JSON or Slack-compatible format) and the alerts themselves with their delivery log.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Type, type SchemaOptions } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type Static, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { postNotice } from '../../activities/noticeTarget.js';
-import { formatTestNotice, NOTICE_FORMATS, testNotice, type NoticeFormat } from '../../domain/alertNotice.js';
-import { ALERT_METRICS, parseSeries, SEVERITIES, type AlertMetric, type Severity } from '../../domain/alerts.js';
+import { formatTestNotice, NOTICE_FORMATS, testNotice } from '../../domain/alertNotice.js';
+import { ALERT_METRICS, parseSeries, SEVERITIES, type AlertMetric } from '../../domain/alerts.js';
 import { DEFAULT_HOLIDAY_CALENDAR, HolidayCalendar, HolidayCalendarOverrides, holidayCalendarFor, holidayCalendarProblem, holidayDays } from '../../domain/holidays.js';
 import { instantMs } from '../../domain/instants.js';
 import { DEFAULT_PRODUCT_AREAS, ProductAreas, ProductAreasOverrides, productAreasFor, productAreasProblem } from '../../domain/productAreas.js';
@@ -96,7 +96,7 @@ const SUBSCRIPTION_FIELDS = {
   secret: Type.Optional(Type.String({ minLength: STANDARD_WEBHOOK_SECRET_MIN_LENGTH, maxLength: STANDARD_WEBHOOK_SECRET_MAX_LENGTH, pattern: STANDARD_WEBHOOK_SECRET_PATTERN })),
 };
 
-type SubscriptionFields = { name?: string; dimension?: string; values?: string[]; metrics?: AlertMetric[]; minSeverity?: Severity; targetUrl?: string; format?: NoticeFormat; secret?: string };
+type SubscriptionFields = Static<TObject<typeof SUBSCRIPTION_FIELDS>>;
 
 /** What the schema cannot say: the target's scheme, and a secret the signer can parse. */
 function checkSubscriptionFields(b: SubscriptionFields): void {
