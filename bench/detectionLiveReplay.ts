@@ -52,7 +52,8 @@ export function replayLiveRun(o: Pick<LiveBenchOptions, 'spikes' | 'factor' | 's
         replayed.ticketsInSpike += value;
         const evidence = snapshot.counts ? testWindows(structuredClone(snapshot.counts), counting, minute, value) : undefined;
         if (evidence && evidence.surprise / evidence.alertSurprise > replayed.peakEvidenceOfLevel) {
-          Object.assign(replayed, { peakEvidenceOfLevel: evidence.surprise / evidence.alertSurprise, peakWindowMinutes: evidence.widthMs / MINUTE_MS, peakObserved: evidence.observed, peakExpected: evidence.expected });
+          const peak = evidence.perWidth[evidence.best]!;
+          Object.assign(replayed, { peakEvidenceOfLevel: evidence.surprise / evidence.alertSurprise, peakWindowMinutes: (snapshot.counts!.widths[evidence.best]! * snapshot.counts!.stepMs) / MINUTE_MS, peakObserved: peak.observed, peakExpected: peak.expected });
         }
       }
       pass = runSeriesPass({ series, previous: { lastMinuteMs: pass.lastMinuteMs, snapshot }, counts, newSeriesFromMs: firstMinute, untilMs: minute, alert: pass.alert }, minute + MINUTE_MS, DEFAULT_ALERT_POLICY);

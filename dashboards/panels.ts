@@ -7,10 +7,10 @@ export const DATASOURCE = { type: 'grafana-clickhouse-datasource', uid: 'support
 /** Plugin version stamped on queries: v4+ query models are used as saved (no v3 migration). */
 const PLUGIN_VERSION = '4.20.0';
 
-/** sqlds formats: 0 = time series (long → wide, string columns become labels), 1 = table. */
 /** Every panel's tenant filter: `${tenant:singlequote}` quotes and escapes the value as the plugin's docs recommend. */
 export const TENANT = 'tenant_id = ${tenant:singlequote}';
 
+/** sqlds formats: 0 = time series (long → wide, string columns become labels), 1 = table. */
 export const FORMAT = { timeSeries: 0, table: 1 } as const;
 
 export interface GridPos {

@@ -125,10 +125,8 @@ export interface WindowTest {
   surprise: number;
   /** Surprise at which the test alone spends its false-alert budget. */
   alertSurprise: number;
-  /** The most surprising window: its width, observed and expected count. */
-  widthMs: number;
-  observed: number;
-  expected: number;
+  /** Which width's window was the most surprising (an index into perWidth; 0 when none was). */
+  best: number;
   /** Expected count in the current step. */
   expectedNow: number;
 }
@@ -208,7 +206,8 @@ export function testWindows(s: CountWindowState, p: CountWindowParams, timestamp
   const shape = s.events + PRIOR_SHAPE;
   const rate = s.exposure > 0 ? shape / s.exposure : 0;
   const alertSurprise = Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
-  let best = { surprise: 0, widthMs: s.widths[0] * s.stepMs, observed: value, expected: rate * shapeSums[0] };
+  let best = 0;
+  let bestSurprise = 0;
   const perWidth = s.widths.map((width, k): WidthTest => {
     let observed = value;
     for (const [i, c] of s.recent) if (i > index - width && i < index) observed += c;
@@ -223,11 +222,11 @@ export function testWindows(s: CountWindowState, p: CountWindowParams, timestamp
       const { tail, mass } = tailAndMass(observed, expected, 1 / extra);
       const perStep = Math.min(tail, (observed * mass) / width);
       surprise = -Math.log10(Math.max(perStep, 1e-300));
-      if (surprise > best.surprise) best = { surprise, widthMs: width * s.stepMs, observed, expected };
+      if (surprise > bestSurprise) [best, bestSurprise] = [k, surprise];
     }
     return { observed, expected, surprise };
   });
-  return { ...best, surprise: Math.max(0, best.surprise - Math.log10(s.widths.length)), alertSurprise, expectedNow: rate * shapeAt(s, timestampMs), perWidth };
+  return { best, surprise: Math.max(0, bestSurprise - Math.log10(s.widths.length)), alertSurprise, expectedNow: rate * shapeAt(s, timestampMs), perWidth };
 }
 
 /**

@@ -326,7 +326,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
       // Below one event a step the median baselines sit at 0, so the expectation shown is the rate
       // model's; above, the baselines', which follow a new level within hours (the rate model in days).
       expectedNow: meanPerStep(state.counts) < 1 ? tested.expectedNow : null,
-      window: windows.find((w) => w.minutes === tested.widthMs / 60_000)!,
+      window: windows[tested.best]!,
     };
   }
 
