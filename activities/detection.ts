@@ -4,12 +4,14 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS, type Contributor } from '../domain/alertContributors.js';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
-import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { routeNotice } from '../domain/alertSilences.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
 import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
-import { writeDeliveryAttempt } from '../store/alertDeliveries.js';
+import { toldOnlySilenced, writeDeliveryAttempt } from '../store/alertDeliveries.js';
+import { listSilences } from '../store/alertSilences.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
 import { getSubscription, listSubscriptions } from '../store/alertSubscriptions.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
@@ -74,7 +76,7 @@ async function driversOf(
 
 export function createDetectionActivities(deps: DetectionDeps) {
   return {
-    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; lateEvents: number; deliveries: PlannedDelivery[] }> {
+    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; lateEvents: number; deliveries: PlannedDelivery[]; silenced: number }> {
       const { tenantId } = input;
       const nowMs = deps.now();
       // The last minute that ended at least settleMs ago: a minute is fed once, so the events of a
@@ -87,7 +89,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         holidayCalendarOverrides(deps.ch, tenantId).then(holidayCalendarFor),
         productAreasOverrides(deps.ch, tenantId).then((o) => areaMatchers(productAreasFor(o))),
       ]);
-      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, lateEvents: 0, deliveries: [] };
+      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, lateEvents: 0, deliveries: [], silenced: 0 };
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
       const historyAfterMs = newSeriesFromMs - MINUTE_MS;
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
@@ -182,13 +184,26 @@ export function createDetectionActivities(deps: DetectionDeps) {
       // Persist before planning notices: a retried pass continues after these minutes, so it cannot notify twice.
       await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, retired, nowMs), writeAlerts(deps.writer, tenantId, alertsToStore, nowMs)]);
 
-      const subscriptions = noticesToSend.length ? await listSubscriptions(deps.ch, tenantId) : [];
-      const deliveries = noticesToSend.flatMap(({ kind, alert }) =>
-        subscriptions
-          .filter((s) => subscriptionMatches(s, alert))
-          .map((s) => ({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) })),
-      );
-      return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries };
+      const [subscriptions, silences, onlySilenced] = noticesToSend.length
+        ? await Promise.all([
+            listSubscriptions(deps.ch, tenantId),
+            listSilences(deps.ch, tenantId, nowMs),
+            toldOnlySilenced(deps.ch, tenantId, noticesToSend.filter((n) => n.kind === 'resolved').map((n) => n.alert.alertId)),
+          ])
+        : [[], [], new Set<string>()];
+      const deliveries: PlannedDelivery[] = [];
+      const withheld: Promise<void>[] = [];
+      for (const { kind, alert } of noticesToSend) {
+        const route = routeNotice(alert, kind, subscriptions, silences, nowMs, (s) => onlySilenced.has(`${alert.alertId}\n${s.subscriptionId}`));
+        for (const s of route.send) deliveries.push({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) });
+        // Withheld notices are logged as deliveries that were not attempted, so the alert's log says why nothing arrived.
+        for (const w of route.withheld) {
+          const deliveryId = deliveryIdFor(alert.alertId, kind, w.subscription.subscriptionId);
+          withheld.push(writeDeliveryAttempt(deps.writer, { tenantId, deliveryId, alertId: alert.alertId, subscriptionId: w.subscription.subscriptionId, notice: kind, status: 'silenced', attempts: 0, httpStatus: 0, error: w.reason, atMs: nowMs }));
+        }
+      }
+      await Promise.all(withheld);
+      return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries, silenced: withheld.length };
     },
 
     /** POST one notice, signed; throws to let Temporal retry with backoff until the target answers 2xx. */

@@ -192,20 +192,27 @@ export function parseSeries(series: string): { metric: AlertMetric; base: string
   return { metric, base, ...(at < 0 ? { dimension: base, value: '' } : { dimension: base.slice(0, at), value: base.slice(at + 1) }) };
 }
 
-export interface SubscriptionFilter {
+/** Which series a subscription or a silence (domain/alertSilences.ts) takes. */
+export interface SeriesFilter {
   /** '' = every series. */
   dimension: string;
   /** Empty = any value of the dimension. */
   values: readonly string[];
   /** Empty = every metric. */
   metrics: readonly AlertMetric[];
+}
+
+export function seriesMatches(filter: SeriesFilter, series: string): boolean {
+  const { metric, dimension, value } = parseSeries(series);
+  if (filter.metrics.length > 0 && !filter.metrics.includes(metric)) return false;
+  if (filter.dimension && filter.dimension !== dimension) return false;
+  return filter.values.length === 0 || filter.values.some((v) => v.toLowerCase() === value.toLowerCase());
+}
+
+export interface SubscriptionFilter extends SeriesFilter {
   minSeverity: Severity;
 }
 
 export function subscriptionMatches(filter: SubscriptionFilter, alert: Pick<AlertState, 'series' | 'severity'>): boolean {
-  const { metric, dimension, value } = parseSeries(alert.series);
-  if (filter.metrics.length > 0 && !filter.metrics.includes(metric)) return false;
-  if (filter.dimension && filter.dimension !== dimension) return false;
-  if (filter.values.length > 0 && !filter.values.some((v) => v.toLowerCase() === value.toLowerCase())) return false;
-  return severityRank(alert.severity) >= severityRank(filter.minSeverity);
+  return seriesMatches(filter, alert.series) && severityRank(alert.severity) >= severityRank(filter.minSeverity);
 }

@@ -24,6 +24,7 @@ export const TABLES = {
   alerts: 'alerts',
   alertSubscriptions: 'alert_subscriptions',
   alertDeliveries: 'alert_deliveries',
+  alertSilences: 'alert_silences',
   ticketRewards: 'ticket_rewards',
   tenantSettingChanges: 'tenant_setting_changes',
   customerMessages: 'customer_messages',

@@ -6,12 +6,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import { postNotice } from '../../activities/noticeTarget.js';
 import { formatTestNotice, NOTICE_FORMATS, testNotice } from '../../domain/alertNotice.js';
 import { ALERT_METRICS, parseSeries, SEVERITIES, type AlertMetric } from '../../domain/alerts.js';
+import { silencesCovering } from '../../domain/alertSilences.js';
 import { DEFAULT_HOLIDAY_CALENDAR, HolidayCalendar, HolidayCalendarOverrides, holidayCalendarFor, holidayCalendarProblem, holidayDays } from '../../domain/holidays.js';
 import { instantMs } from '../../domain/instants.js';
 import { DEFAULT_PRODUCT_AREAS, ProductAreas, ProductAreasOverrides, productAreasFor, productAreasProblem } from '../../domain/productAreas.js';
 import { listDeliveries } from '../../store/alertDeliveries.js';
 import { STANDARD_WEBHOOK_SECRET_MAX_LENGTH, STANDARD_WEBHOOK_SECRET_MIN_LENGTH, STANDARD_WEBHOOK_SECRET_PATTERN, standardWebhookSecretProblem } from '../../helpdesks/index.js';
 import { alertExists, listAlerts } from '../../store/alerts.js';
+import { listSilences } from '../../store/alertSilences.js';
 import { getSubscription, listSubscriptions, saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { holidayCalendarOverrides, productAreasOverrides, saveHolidayCalendarOverrides, saveProductAreasOverrides } from '../../store/tenantSettings.js';
@@ -23,8 +25,8 @@ const DAY_MS = 86_400_000;
 const HOLIDAY_SPAN_DEFAULT_MS = 365 * DAY_MS;
 const HOLIDAY_SPAN_MAX_MS = 5 * 366 * DAY_MS;
 
-const DIMENSIONS = ['', 'all', 'topic', 'area', 'tag', 'segment', 'channel'] as const;
-const literals = <T extends string>(values: readonly T[], options?: SchemaOptions) => Type.Union(values.map((v) => Type.Literal(v)), options);
+export const DIMENSIONS = ['', 'all', 'topic', 'area', 'tag', 'segment', 'channel'] as const;
+export const literals = <T extends string>(values: readonly T[], options?: SchemaOptions) => Type.Union(values.map((v) => Type.Literal(v)), options);
 
 const SubscriptionView = Type.Object({
   subscriptionId: Type.String(),
@@ -66,6 +68,7 @@ const AlertView = Type.Object({
     [Type.Object({ minutes: Type.Number(), observed: Type.Number(), expected: Type.Number() }), Type.Null()],
     { description: "when a sparse series' windowed count test raised it: the trailing window at its latest report (minutes), the events in it and the count expected; null when the per-minute evidence did" },
   ),
+  silencedBy: Type.Array(Type.String(), { description: 'for a firing alert, the silences active now that withhold its notices (/v1/alerts/silences); empty otherwise' }),
 });
 
 /** HTTPS only, except loopback (a receiver on the same machine, e.g. a local relay or a test). */
@@ -84,12 +87,17 @@ function checkTarget(url: string): void {
 
 const TARGET_URL = Type.String({ minLength: 1, maxLength: 2000 });
 
+/** Which series a subscription or a silence takes (domain/alerts.ts SeriesFilter). */
+export const SERIES_FILTER_FIELDS = {
+  dimension: Type.Optional(literals(DIMENSIONS, { description: 'series of one dimension only (area = the product areas of /v1/settings/product-areas); empty or absent = every series' })),
+  values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100, description: 'values of the dimension (a topic, tag, area, segment or channel; case-insensitive); empty or absent = any' })),
+  metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: `alerts of these metrics only (${ALERT_METRICS.join(', ')}); empty or absent = every metric` })),
+};
+
 /** A subscription's fields, as POST takes them (targetUrl required) and PATCH (any, at least one). */
 const SUBSCRIPTION_FIELDS = {
   name: Type.Optional(Type.String({ maxLength: 200 })),
-  dimension: Type.Optional(literals(DIMENSIONS, { description: 'series of one dimension only (area = the product areas of /v1/settings/product-areas); empty or absent = every series' })),
-  values: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 100 })),
-  metrics: Type.Optional(Type.Array(literals(ALERT_METRICS), { uniqueItems: true, description: `alerts of these metrics only (${ALERT_METRICS.join(', ')}); empty or absent = every metric` })),
+  ...SERIES_FILTER_FIELDS,
   minSeverity: Type.Optional(literals(SEVERITIES)),
   targetUrl: Type.Optional(TARGET_URL),
   format: Type.Optional(literals(NOTICE_FORMATS)),
@@ -303,7 +311,11 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
       const fromMs = q.from === undefined ? undefined : instantMs(q.from, { dateOnly: true })!;
       const toMs = q.to === undefined ? undefined : instantMs(q.to, { dateOnly: true })!;
       if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) throw new ApiError(400, 'invalid_request', 'to: must be after from', 'to');
-      const alerts = await listAlerts(ch, request.tenant.tenantId, { status: q.status, metric: q.metric, dimension: q.dimension, value: q.value, fromMs, toMs, limit: q.limit ?? 100 });
+      const nowMs = Date.now();
+      const [alerts, silences] = await Promise.all([
+        listAlerts(ch, request.tenant.tenantId, { status: q.status, metric: q.metric, dimension: q.dimension, value: q.value, fromMs, toMs, limit: q.limit ?? 100 }),
+        listSilences(ch, request.tenant.tenantId, nowMs),
+      ]);
       return { alerts: alerts.map((a) => ({
         alertId: a.alertId,
         series: a.series,
@@ -319,6 +331,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         resolvedAt: a.resolvedAtMs === null ? null : new Date(a.resolvedAtMs).toISOString(),
         contributors: a.contributors,
         countWindow: a.countWindow,
+        silencedBy: a.status === 'firing' ? silencesCovering(silences, a.series, nowMs).map((s) => s.silenceId) : [],
       })) };
     },
   );
@@ -331,7 +344,23 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         tags: ['alerts'],
         security,
         params: Type.Object({ alertId: Type.String({ minLength: 1, maxLength: 500 }) }),
-        response: { 200: Type.Object({ deliveries: Type.Array(Type.Object({ deliveryId: Type.String(), subscriptionId: Type.String(), notice: Type.String(), status: Type.String(), attempts: Type.Integer(), at: Type.String() })) }), 401: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: Type.Object({
+            deliveries: Type.Array(
+              Type.Object({
+                deliveryId: Type.String(),
+                subscriptionId: Type.String(),
+                notice: Type.String(),
+                status: Type.String({ description: 'delivered, failed (retrying), abandoned (410 Gone, or the subscription was deleted) or silenced (withheld, not attempted)' }),
+                attempts: Type.Integer(),
+                error: Type.String({ description: "why it was not delivered: the target's answer, or the silence that withheld it; '' once delivered" }),
+                at: Type.String(),
+              }),
+            ),
+          }),
+          401: ErrorResponse,
+          404: ErrorResponse,
+        },
       },
     },
     async (request) => {

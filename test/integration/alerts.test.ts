@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
-import { parseSeries } from '../../domain/alerts.js';
+import { parseSeries, type AlertState } from '../../domain/alerts.js';
 import { areaMatchers, productAreasFor } from '../../domain/productAreas.js';
+import { writeAlerts } from '../../store/alerts.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
 import { seriesCounts } from '../../store/spikeSeries.js';
 import { detectionScheduleId } from '../../workflows/messages.js';
@@ -43,7 +44,7 @@ afterAll(async () => {
 
 const auth = () => ({ authorization: `Bearer ${acme.apiKey}` });
 
-async function runDetection(tenantId = 'acme'): Promise<{ series: number; notices: number }> {
+async function runDetection(tenantId = 'acme'): Promise<{ series: number; notices: number; silenced: number }> {
   return sl.temporal.client.workflow.execute('detectSpikes', {
     taskQueue: sl.config.taskQueue,
     workflowId: `test-detect-${tenantId}-${Date.now()}`,
@@ -517,6 +518,88 @@ describe('spike alerts', () => {
       expect([first.requests.length, moved.requests.length, moved.requests[0]!.verified]).toEqual([0, 1, true]);
     } finally {
       await Promise.all([first.close(), moved.close()]);
+    }
+  });
+
+  it('silences notices for a while: a spike under a silence is alerted and listed, but its notice is withheld and logged; bad silences are 400s that save nothing', async () => {
+    const wayne = await createTenant(sl, 'wayne');
+    const headers = { authorization: `Bearer ${wayne.apiKey}` };
+    const target = await startNoticeReceiver<Received['body']>(() => TEST_SECRET);
+    try {
+      const subscribed = await sl.app!.inject({ method: 'POST', url: '/v1/alerts/subscriptions', headers, payload: { dimension: 'tag', values: ['checkout'], minSeverity: 'low', targetUrl: target.url, secret: TEST_SECRET } });
+      expect(subscribed.statusCode, subscribed.body).toBe(201);
+      const silences = async (query = '') => (await sl.app!.inject({ method: 'GET', url: `/v1/alerts/silences${query}`, headers })).json().silences as { silenceId: string; state: string }[];
+      const create = (payload: object) => sl.app!.inject({ method: 'POST', url: '/v1/alerts/silences', headers, payload });
+
+      const soon = new Date(Date.now() + 60 * MINUTE).toISOString();
+      const bad: [object, string][] = [
+        [{ dimension: 'tag', values: ['checkout'], durationMinutes: 60 }, 'comment'],
+        [{ comment: 'x', dimension: 'tag' }, 'endsAt'],
+        [{ comment: 'x', durationMinutes: 60, endsAt: soon }, 'endsAt'],
+        [{ comment: 'x', endsAt: new Date(Date.now() - MINUTE).toISOString() }, 'endsAt'],
+        [{ comment: 'x', startsAt: soon, endsAt: new Date(Date.now() + 30 * MINUTE).toISOString() }, 'endsAt'],
+        [{ comment: 'x', durationMinutes: 31 * 24 * 60 }, 'durationMinutes'],
+        [{ comment: 'x', endsAt: new Date(Date.now() + 31 * 24 * 60 * MINUTE).toISOString() }, 'endsAt'],
+        [{ comment: 'x', durationMinutes: 60, dimension: 'feature' }, 'dimension'],
+        [{ comment: 'x', durationMinutes: 60, endsAt: 'tomorrow' }, 'endsAt'],
+        [{ comment: 'x', durationMinutes: 60, reason: 'typo' }, 'reason'],
+      ];
+      for (const [payload, field] of bad) {
+        const response = await create(payload);
+        expect([response.statusCode, response.json().field], JSON.stringify(payload)).toEqual([400, field]);
+      }
+      expect(await silences()).toEqual([]);
+
+      const active = await create({ dimension: 'tag', values: ['checkout'], durationMinutes: 120, comment: 'INC-9 checkout outage, status page up', createdBy: 'ops@wayne' });
+      expect(active.statusCode, active.body).toBe(201);
+      expect(active.json()).toMatchObject({ dimension: 'tag', values: ['checkout'], metrics: [], comment: 'INC-9 checkout outage, status page up', createdBy: 'ops@wayne', state: 'active' });
+      expect(Date.parse(active.json().endsAt) - Date.parse(active.json().startsAt)).toBe(120 * MINUTE);
+      const pending = (await create({ startsAt: soon, durationMinutes: 30, comment: 'maintenance window' })).json();
+      expect(pending.state).toBe('pending');
+      expect((await silences('?state=active')).map((x) => x.silenceId)).toEqual([active.json().silenceId]);
+      expect((await silences()).map((x) => x.silenceId)).toEqual([pending.silenceId, active.json().silenceId]);
+
+      // Two quiet days of checkout tickets, then a spike half an hour ago (imported: the pass reads them as it reads live ones).
+      const now = Date.now();
+      const tickets = [];
+      for (let m = floorMinute(now - 2 * 24 * 60 * MINUTE); m < floorMinute(now - 40 * MINUTE); m += 4 * MINUTE) tickets.push({ id: `w-${m}`, createdAt: new Date(m + 5000).toISOString(), body: 'Checkout page shows an error', tags: ['checkout'], reply: 'Please retry.', channel: 'web' });
+      const spikeStart = floorMinute(now - 30 * MINUTE);
+      for (let i = 0; i < 90; i++) tickets.push({ id: `w-spike-${i}`, createdAt: new Date(spikeStart + Math.floor(i / 30) * MINUTE + (i % 30) * 1000).toISOString(), body: 'I cannot pay, checkout is broken', tags: ['checkout'], reply: 'We are on it.', channel: 'web' });
+      for (let i = 0; i < tickets.length; i += 1000) expect((await sl.app!.inject({ method: 'POST', url: '/v1/import/tickets', headers, payload: { tickets: tickets.slice(i, i + 1000) } })).statusCode).toBe(200);
+
+      const pass = await runDetection('wayne');
+      expect(pass.notices).toBe(0);
+      expect(pass.silenced).toBeGreaterThan(0);
+      const alerts = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?dimension=tag&value=checkout', headers })).json().alerts as { alertId: string; status: string; silencedBy: string[] }[];
+      expect(alerts.length).toBeGreaterThan(0);
+      const log = (await sl.app!.inject({ method: 'GET', url: `/v1/alerts/${encodeURIComponent(alerts[0]!.alertId)}/deliveries`, headers })).json().deliveries;
+      expect(log).toContainEqual(expect.objectContaining({ subscriptionId: subscribed.json().subscriptionId, notice: 'firing', status: 'silenced', attempts: 0, error: `silenced by ${active.json().silenceId}: INC-9 checkout outage, status page up` }));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(target.requests).toEqual([]);
+      // A firing alert names the silences withholding its notices now; one of another series, or a resolved one, none.
+      const firing = (series: string, status: 'firing' | 'resolved'): AlertState => ({ alertId: `${series}@${status}-now`, series, status, severity: 'high', score: 0.99, observed: 12, expected: 2, lower: 0, upper: 5, startedAtMs: now - 5 * MINUTE, lastAnomalyAtMs: now - MINUTE, resolvedAtMs: status === 'resolved' ? now : null, notifiedSeverity: '', quietMinutes: 0, version: 1, contributors: [], countWindow: null });
+      await writeAlerts(sl.writer, 'wayne', [firing('tag=checkout', 'firing'), firing('tag=refunds', 'firing'), firing('tag=checkout', 'resolved')], now);
+      await sl.writer.flush();
+      const silencedBy = new Map(((await sl.app!.inject({ method: 'GET', url: '/v1/alerts?from=' + new Date(now - 10 * MINUTE).toISOString(), headers })).json().alerts as { alertId: string; silencedBy: string[] }[]).map((a) => [a.alertId, a.silencedBy]));
+      expect([silencedBy.get('tag=checkout@firing-now'), silencedBy.get('tag=refunds@firing-now'), silencedBy.get('tag=checkout@resolved-now')]).toEqual([[active.json().silenceId], [], []]);
+
+      // Ended early: kept, expired; ending it again changes nothing; another tenant's key cannot see or end it.
+      const other = await createTenant(sl, 'silence-other');
+      const foreign = await sl.app!.inject({ method: 'DELETE', url: `/v1/alerts/silences/${active.json().silenceId}`, headers: { authorization: `Bearer ${other.apiKey}` } });
+      expect([foreign.statusCode, foreign.json().field]).toEqual([404, 'silenceId']);
+      const ended = await sl.app!.inject({ method: 'DELETE', url: `/v1/alerts/silences/${active.json().silenceId}`, headers });
+      expect(ended.json()).toMatchObject({ silenceId: active.json().silenceId, state: 'expired' });
+      expect(Date.parse(ended.json().endsAt)).toBeLessThanOrEqual(Date.now());
+      const again = await sl.app!.inject({ method: 'DELETE', url: `/v1/alerts/silences/${active.json().silenceId}`, headers });
+      expect(again.json()).toEqual(ended.json());
+      // A pending one ended before it began never withholds anything.
+      const never = (await sl.app!.inject({ method: 'DELETE', url: `/v1/alerts/silences/${pending.silenceId}`, headers })).json();
+      expect([never.state, never.startsAt === never.endsAt]).toEqual(['expired', true]);
+      expect((await silences('?state=expired')).length).toBe(2);
+      const unknownState = await sl.app!.inject({ method: 'GET', url: '/v1/alerts/silences?state=muted', headers });
+      expect([unknownState.statusCode, unknownState.json().field]).toEqual([400, 'querystring.state']);
+    } finally {
+      await target.close();
     }
   });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetectionActivities } from '../../activities/detection.js';
 import { DEFAULT_ALERT_POLICY } from '../../domain/alerts.js';
+import type { AlertSilence } from '../../domain/alertSilences.js';
 import { BUCKETS_PER_PART } from '../../domain/detection/memoryParts.js';
 import type { ShareSnapshot } from '../../domain/detection/shareDetector.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
@@ -17,7 +18,10 @@ import type { TicketEvent } from '../../domain/events.js';
 import { MINUTE_MS, runSeriesPass } from '../../domain/spikeDetection.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
+import { listDeliveries } from '../../store/alertDeliveries.js';
 import { latestAlertPerSeries, listAlerts } from '../../store/alerts.js';
+import { saveSilence } from '../../store/alertSilences.js';
+import { saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
 import { saveHolidayCalendarOverrides } from '../../store/tenantSettings.js';
 import { migrate, MIGRATIONS } from '../../store/migrate.js';
@@ -253,6 +257,52 @@ describe('the scheduled detection pass', () => {
     const endBilling = billing.lastAnomalyAtMs;
     expect(billing.contributors.map((c) => [c.dimension, c.value])).toEqual([['channel', 'chat'], ['tag', 'invoice']]);
     expect(billing.contributors[1]).toMatchObject({ observed: figures([...invoiceByEmail!, ...spike], endBilling).observed, usual: figures([...invoiceByEmail!, ...spike], endBilling).usual });
+  });
+
+  it('withholds the notices a silence covers, logs each with the silence, and keeps the all-clear from those never told it fired', async () => {
+    // Two days of checkout (topic billing) and login (topic account) messages every 4 minutes, then 30
+    // of each in three minutes; billing is silenced for the hour around it (INC-7).
+    const end = T0 + 28 * DAY;
+    await messages('muted', 'checkout', every(end - 2 * DAY, end - 10 * MINUTE_MS, 4 * MINUTE_MS), { topic: 'billing' });
+    await messages('muted', 'login', every(end - 2 * DAY, end - 10 * MINUTE_MS, 4 * MINUTE_MS), { topic: 'account' });
+    const burst = Array.from({ length: 30 }, (_, i) => end - 10 * MINUTE_MS + Math.floor(i / 10) * MINUTE_MS + (i % 10) * 1000);
+    await messages('muted', 'checkout', burst, { topic: 'billing' });
+    await messages('muted', 'login', burst, { topic: 'account' });
+    const subscription = (subscriptionId: string, over: Partial<AlertSubscription> = {}): AlertSubscription => ({ subscriptionId, name: subscriptionId, dimension: '', values: [], metrics: ['volume'], minSeverity: 'low', targetUrl: 'http://127.0.0.1:9/hook', format: 'json', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: new Date(T0).toISOString(), ...over });
+    await saveSubscription(ch, 'muted', subscription('everything'), false, T0);
+    await saveSubscription(ch, 'muted', subscription('billing-team', { dimension: 'topic', values: ['billing'] }), false, T0);
+    const silence: AlertSilence = { silenceId: 'sil-inc-7', dimension: 'topic', values: ['billing'], metrics: [], startsAtMs: end - 60 * MINUTE_MS, endsAtMs: end + 60 * MINUTE_MS, comment: 'INC-7 checkout outage, being fixed', createdBy: 'ana', createdAtMs: end - 60 * MINUTE_MS };
+    await saveSilence(ch, 'muted', silence, silence.createdAtMs);
+
+    const first = await pass('muted', end + 30_000);
+    const alerts = await latestAlertPerSeries(ch, 'muted');
+    const billing = alerts.get('topic=billing')!;
+    expect(billing).toMatchObject({ status: 'firing' });
+    expect(billing.notifiedSeverity).not.toBe('');
+    const planned = new Set(first.deliveries.map((d) => d.alertId));
+    // The silenced series' notice is planned for nobody; the burst's other series (the tag, the other topic, all) notify as usual.
+    expect(planned.has(billing.alertId)).toBe(false);
+    for (const series of ['tag=checkout', 'topic=account', 'all']) expect(planned.has(alerts.get(series)!.alertId), series).toBe(true);
+    expect(first.silenced).toBe(2);
+    const log = async (alertId: string) => (await listDeliveries(ch, 'muted', alertId)).map((d) => [d.subscriptionId, d.notice, d.status, d.attempts, d.error]);
+    expect((await log(billing.alertId)).sort()).toEqual([
+      ['billing-team', 'firing', 'silenced', 0, 'silenced by sil-inc-7: INC-7 checkout outage, being fixed'],
+      ['everything', 'firing', 'silenced', 0, 'silenced by sil-inc-7: INC-7 checkout outage, being fixed'],
+    ]);
+
+    // The silence is ended early; the alerts resolve afterwards. The tag's all-clear goes out; billing's
+    // goes to no one, since its firing notice reached no one.
+    await saveSilence(ch, 'muted', { ...silence, endsAtMs: end + 2 * MINUTE_MS }, end + 2 * MINUTE_MS);
+    const second = await pass('muted', end + 60 * MINUTE_MS);
+    const resolvedNow = await latestAlertPerSeries(ch, 'muted');
+    expect(resolvedNow.get('topic=billing')).toMatchObject({ alertId: billing.alertId, status: 'resolved' });
+    expect(resolvedNow.get('tag=checkout')).toMatchObject({ status: 'resolved' });
+    expect(second.deliveries.map((d) => [d.alertId, d.subscriptionId, d.kind])).toContainEqual([alerts.get('tag=checkout')!.alertId, 'everything', 'resolved']);
+    expect(second.deliveries.some((d) => d.alertId === billing.alertId)).toBe(false);
+    expect((await log(billing.alertId)).filter((d) => d[1] === 'resolved').sort()).toEqual([
+      ['billing-team', 'resolved', 'silenced', 0, 'its firing notices were silenced'],
+      ['everything', 'resolved', 'silenced', 0, 'its firing notices were silenced'],
+    ]);
   });
 
   it('feeds a minute only once it has settled, so a message stored late in its minute still counts', async () => {

@@ -12,7 +12,7 @@ import { ADMIN_KEY, createTenant, eventually, signGeneric, startTestSupportloop,
 let sl: Supportloop & { cleanup(): Promise<void> };
 let acme: TestTenant;
 let globex: TestTenant;
-const owned = { ticketId: 'T-iso-1', suggestionId: '', subscriptionId: '', alertId: 'alert-acme-iso-1' };
+const owned = { ticketId: 'T-iso-1', suggestionId: '', subscriptionId: '', silenceId: '', alertId: 'alert-acme-iso-1' };
 
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const inject = (method: string, url: string, key: string, payload?: unknown) =>
@@ -48,6 +48,9 @@ beforeAll(async () => {
   const subscription = await inject('POST', '/v1/alerts/subscriptions', acme.apiKey, { targetUrl: 'https://hooks.example.com/acme' });
   expect(subscription.statusCode).toBe(201);
   owned.subscriptionId = (subscription.json() as { subscriptionId: string }).subscriptionId;
+  const silence = await inject('POST', '/v1/alerts/silences', acme.apiKey, { dimension: 'topic', values: ['billing'], durationMinutes: 600, comment: 'acme incident' });
+  expect(silence.statusCode, silence.body).toBe(201);
+  owned.silenceId = (silence.json() as { silenceId: string }).silenceId;
 
   const now = Date.now();
   const alert: AlertState = { alertId: owned.alertId, series: 'topic=billing', status: 'firing', severity: 'high', score: 0.99, observed: 12, expected: 2, lower: 0, upper: 5, startedAtMs: now, lastAnomalyAtMs: now, resolvedAtMs: null, notifiedSeverity: '', quietMinutes: 0, version: 1, contributors: [], countWindow: null };
@@ -57,7 +60,7 @@ beforeAll(async () => {
 afterAll(async () => sl?.cleanup());
 
 /** acme's ids that must never appear in anything globex's key receives. */
-const acmeIds = () => [owned.ticketId, owned.suggestionId, owned.subscriptionId, owned.alertId, 'c-iso'];
+const acmeIds = () => [owned.ticketId, owned.suggestionId, owned.subscriptionId, owned.silenceId, owned.alertId, 'c-iso'];
 const expectNoAcmeData = (body: string) => {
   for (const id of acmeIds()) expect(body, `leaks ${id}`).not.toContain(id);
 };
@@ -69,7 +72,7 @@ function byId(method: string, url: () => string, payload?: unknown, ownerStatus 
   return async () => {
     const foreign = await inject(method, url(), globex.apiKey, payload);
     expect(foreign.statusCode, `${method} ${url()} with another tenant's key`).toBe(404);
-    expectNoAcmeData(foreign.body.replaceAll(owned.ticketId, '').replaceAll(owned.suggestionId, '').replaceAll(owned.subscriptionId, '').replaceAll(owned.alertId, ''));
+    expectNoAcmeData(foreign.body.replaceAll(owned.ticketId, '').replaceAll(owned.suggestionId, '').replaceAll(owned.subscriptionId, '').replaceAll(owned.silenceId, '').replaceAll(owned.alertId, ''));
     if (method === 'GET') expect((await inject(method, url(), acme.apiKey, payload)).statusCode).toBe(ownerStatus);
   };
 }
@@ -113,6 +116,16 @@ const CHECKS: Record<string, Check> = {
   },
   // acme's target (hooks.example.com) is never called: the lookup refuses first.
   'POST /v1/alerts/subscriptions/{subscriptionId}/test': byId('POST', () => `/v1/alerts/subscriptions/${owned.subscriptionId}/test`),
+  'DELETE /v1/alerts/silences/{silenceId}': async () => {
+    await byId('DELETE', () => `/v1/alerts/silences/${owned.silenceId}`)();
+    expect((await inject('GET', '/v1/alerts/silences?state=active', acme.apiKey)).body).toContain(owned.silenceId);
+  },
+  'GET /v1/alerts/silences': tenantWide('/v1/alerts/silences'),
+  'POST /v1/alerts/silences': async () => {
+    const res = await inject('POST', '/v1/alerts/silences', globex.apiKey, { durationMinutes: 60, comment: 'globex maintenance' });
+    expect(res.statusCode).toBe(201);
+    expect((await inject('GET', '/v1/alerts/silences', acme.apiKey)).body).not.toContain('globex maintenance');
+  },
   'GET /v1/alerts': tenantWide('/v1/alerts'),
   'GET /v1/alerts/subscriptions': tenantWide('/v1/alerts/subscriptions'),
   'POST /v1/alerts/subscriptions': async () => {
