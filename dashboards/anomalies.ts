@@ -1,13 +1,14 @@
 // The "Anomalies" dashboard: customer-message volume per topic against an expected band, the spike
 // detector's alerts (as annotations, firing now, over time by severity), what their notices did
-// (deliveries), which topics are rising or new, the share of messages with negative sentiment, and
+// (deliveries) and the silences that withheld some (as annotations), which topics are rising or new, the share of messages with negative sentiment, and
 // volume per product area against the same kind of band.
 // Every query filters on the tenant variable and honours the topic filter.
 //
 // Sources: events_per_minute and events_per_hour (store/migrations/001_spine.ts, 003_detection.ts;
 // AggregatingMergeTree, distinct event ids per minute / hour, so no FINAL), alerts and
 // alert_deliveries (store/migrations/003_detection.ts; ReplacingMergeTree, always read with FINAL: an
-// alert keeps its latest version, a delivery its latest attempt), topic_tags_events_per_minute
+// alert keeps its latest version, a delivery its latest attempt), alert_silences
+// (015_alert_silences.ts; ReplacingMergeTree, FINAL), topic_tags_events_per_minute
 // (009_product_areas.ts; AggregatingMergeTree) with the product areas saved in tenant_setting_changes
 // (006_setting_changes.ts; ReplacingMergeTree, FINAL). The detector watches customer messages (store/spikeSeries.ts VOLUME_KIND).
 //
@@ -156,7 +157,25 @@ const DELIVERY_STATUSES = [
   { value: 'delivered', color: 'green' },
   { value: 'failed', color: 'orange' },
   { value: 'abandoned', color: 'red' },
+  { value: 'silenced', color: 'blue' },
 ] as const;
+
+/**
+ * Silences (domain/alertSilences.ts) as annotation regions, from start to end (one ended before it
+ * began spans nothing and is left out). With topics selected, as with the alerts, only silences of
+ * those topics (of the topic dimension, naming one of them).
+ */
+const silenceAnnotations = `SELECT toDateTime(starts_at) AS time, toDateTime(ends_at) AS timeEnd,
+  concat('Silenced ', if(dimension = '', 'every series', concat(dimension, if(empty(values), '', concat('=', arrayStringConcat(values, ','))))),
+    if(empty(metrics), '', concat(' (', arrayStringConcat(metrics, ', '), ')')), ': ', comment, if(created_by = '', '', concat(' — ', created_by))) AS text,
+  concat('silence,', silence_id) AS tags
+FROM ${TABLES.alertSilences} FINAL
+WHERE ${TENANT}
+  AND $__conditionalAll(dimension = 'topic' AND hasAny(arrayMap(v -> lower(v), values), arrayMap(v -> lower(v), [\${topic:singlequote}])), $topic)
+  AND ends_at > starts_at
+  AND starts_at <= $__toTime
+  AND ends_at >= $__fromTime
+ORDER BY time, silence_id`;
 
 const deliveries = `SELECT $__timeInterval(at) AS time,
 ${DELIVERY_STATUSES.map((s) => `  countIf(status = '${s.value}') AS ${s.value}`).join(',\n')}
@@ -243,7 +262,7 @@ export function anomaliesDashboard() {
     }),
     timeSeriesPanel(6, {
       title: 'Alert deliveries',
-      description: `Alert notices posted to subscribers, each counted once at its latest attempt by its outcome so far: delivered; failed (the last attempt failed, retried with backoff for up to a day); abandoned (410 Gone, or the subscription was deleted). ${ALERT_SCOPE_TEXT}`,
+      description: `Alert notices for subscribers, each counted once at its latest attempt by its outcome so far: delivered; failed (the last attempt failed, retried with backoff for up to a day); abandoned (410 Gone, or the subscription was deleted); silenced (withheld by a silence, never posted: the Silences annotations show when and why). ${ALERT_SCOPE_TEXT}`,
       sql: deliveries,
       unit: 'short',
       drawStyle: 'bars',
@@ -295,7 +314,7 @@ export function anomaliesDashboard() {
         multi: true,
       }),
     ],
-    annotations: [annotationQuery({ name: 'Alerts', sql: alertAnnotations, iconColor: 'red' })],
+    annotations: [annotationQuery({ name: 'Alerts', sql: alertAnnotations, iconColor: 'red' }), annotationQuery({ name: 'Silences', sql: silenceAnnotations, iconColor: 'blue' })],
     panels,
   });
 }

@@ -2,19 +2,21 @@
 // per topic with a daily and weekly pattern, spikes on top, a topic that appears only recently, the
 // alerts those spikes raise (stepped minute by minute through the product's own alert lifecycle,
 // domain/alerts.ts stepAlert, every changed version stored), the subscriptions they notify and every
-// delivery attempt (delivered, retried, abandoned, still failing). All written with the store's own
-// functions (writeTicketEvents through a BatchingWriter, writeAlerts, saveSubscription,
-// writeDeliveryAttempt). Some messages are delivered twice (same event id, a later insert), alert
+// delivery attempt (delivered, retried, abandoned, still failing, withheld by a silence). All written
+// with the store's own functions (writeTicketEvents through a BatchingWriter, writeAlerts,
+// saveSubscription, saveSilence, writeDeliveryAttempt). Some messages are delivered twice (same event id, a later insert), alert
 // versions and delivery attempts land in separate inserts, so panels must count distinct event ids
 // and read alerts and deliveries with FINAL. Alongside, the figures each Anomalies panel should
 // show, computed from the seeded records in plain TypeScript.
 import { createHash } from 'node:crypto';
 import type { WindowEvidence } from '../../domain/detection/countWindows.js';
-import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
+import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
+import { routeNotice, type AlertSilence } from '../../domain/alertSilences.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
 import type { ProductArea } from '../../domain/productAreas.js';
 import { writeDeliveryAttempt, type DeliveryAttempt } from '../../store/alertDeliveries.js';
 import { writeAlerts } from '../../store/alerts.js';
+import { saveSilence } from '../../store/alertSilences.js';
 import { saveSubscription } from '../../store/alertSubscriptions.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
@@ -81,6 +83,8 @@ export interface AnomalyProfile {
   subscriptions: SubscriptionProfile[];
   /** The tenant's product areas (saved as its settings). */
   areas: ProductArea[];
+  /** Silences of its notices (saved as the API saves them). */
+  silences: AlertSilence[];
 }
 
 export interface SeededMessage {
@@ -112,6 +116,8 @@ export interface SeededAnomalies {
   deliveries: SeededDelivery[];
   /** The product areas saved. */
   areas: ProductArea[];
+  /** The silences saved. */
+  silences: AlertSilence[];
   /** Notices sent, by kind (for the seed's own sanity checks). */
   notices: { kind: NoticeKind; alertId: string; severity: Severity }[];
 }
@@ -275,6 +281,8 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
   const latest = new Map<string, AlertState>();
   const notices: SeededAnomalies['notices'] = [];
   const deliveries = new Map<string, SeededDelivery>();
+  /** Per alert and subscription: told of it (a firing or escalation sent), or withheld every one so far (false). */
+  const told = new Map<string, boolean>();
   for (const spike of profile.spikes) {
     const spikeEnd = spike.at + spike.perMinute.length * MINUTE;
     for (const series of spike.series) {
@@ -309,7 +317,18 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         if (!step.notice) continue;
         const kind = step.notice;
         notices.push({ kind, alertId: version.alertId, severity: version.severity });
-        for (const subscription of profile.subscriptions.filter((s) => subscriptionMatches(s, version))) {
+        // Routed as a detection pass at passAt routes it (domain/alertSilences.ts): a silence withholds it, logged once, never attempted.
+        const toldKey = (subscription: SubscriptionProfile) => `${version.alertId}\n${subscription.id}`;
+        const route = routeNotice(version, kind, profile.subscriptions, profile.silences, passAt, (subscription) => told.get(toldKey(subscription)) === false);
+        for (const { subscription, reason } of route.withheld) {
+          const deliveryId = deliveryIdOf(version.alertId, kind, subscription.id);
+          const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: version.alertId, subscriptionId: subscription.id, notice: kind, status: 'silenced', attempts: 0, httpStatus: 0, error: reason, atMs: passAt };
+          later.push({ at: passAt, write: () => writeDeliveryAttempt(writer, row) });
+          deliveries.set(deliveryId, { deliveryId, alertId: version.alertId, status: 'silenced', attempts: 0, atMs: passAt });
+          if (kind !== 'resolved' && !told.has(toldKey(subscription))) told.set(toldKey(subscription), false);
+        }
+        for (const subscription of route.send) {
+          if (kind !== 'resolved') told.set(toldKey(subscription), true);
           const deliveryId = deliveryIdOf(version.alertId, kind, subscription.id);
           attemptsFor(subscription.target, passAt + 2000, end).forEach((attempt, i) => {
             const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: version.alertId, subscriptionId: subscription.id, notice: kind, status: attempt.status, attempts: i + 1, httpStatus: attempt.httpStatus, error: attempt.error, atMs: attempt.at };
@@ -331,9 +350,10 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
       profile.from,
     );
   }
+  for (const silence of profile.silences) await saveSilence(ch, profile.tenantId, silence, silence.createdAtMs);
   await writeInTimeOrder(writer, later, ALERT_WINDOW_MS);
   await writer.close();
-  return { messages, alerts: [...latest.values()], deliveries: [...deliveries.values()], areas: profile.areas, notices };
+  return { messages, alerts: [...latest.values()], deliveries: [...deliveries.values()], areas: profile.areas, silences: profile.silences, notices };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,8 +526,18 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
         .sort((a, b) => a - b)
         .map((time) => {
           const group = shown.filter((x) => bucket(x) === time);
-          return { time: text(time), delivered: group.filter((x) => x.status === 'delivered').length, failed: group.filter((x) => x.status === 'failed').length, abandoned: group.filter((x) => x.status === 'abandoned').length };
+          return { time: text(time), delivered: group.filter((x) => x.status === 'delivered').length, failed: group.filter((x) => x.status === 'failed').length, abandoned: group.filter((x) => x.status === 'abandoned').length, silenced: group.filter((x) => x.status === 'silenced').length };
         });
     })(),
+    Silences: seeded.silences
+      .filter((x) => x.endsAtMs > x.startsAtMs && x.startsAtMs <= to && x.endsAtMs >= from)
+      .filter((x) => !w.topics || (x.dimension === 'topic' && x.values.some((v) => w.topics!.some((t) => t.toLowerCase() === v.toLowerCase()))))
+      .sort((a, b) => a.startsAtMs - b.startsAtMs || byText(a.silenceId, b.silenceId))
+      .map((x) => ({
+        time: text(x.startsAtMs),
+        timeEnd: text(x.endsAtMs),
+        text: `Silenced ${x.dimension === '' ? 'every series' : `${x.dimension}${x.values.length ? `=${x.values.join(',')}` : ''}`}${x.metrics.length ? ` (${x.metrics.join(', ')})` : ''}: ${x.comment}${x.createdBy ? ` — ${x.createdBy}` : ''}`,
+        tags: `silence,${x.silenceId}`,
+      })),
   } satisfies Record<string, ExpectedRow[]>;
 }

@@ -16,6 +16,7 @@ import { DASHBOARDS, renderDashboard } from '../../dashboards/build.js';
 import { BASELINE_DAYS } from '../../dashboards/learning.js';
 import { BAND_SCALES, BAND_WEEKS } from '../../dashboards/volumeBand.js';
 import { ALL_VALUE, applyConditionalAll, expandMacros, renderPanelSql, replaceTemplateVariables, type QueryContext, type VariableState } from '../../dashboards/macros.js';
+import type { AlertSilence } from '../../domain/alertSilences.js';
 import type { CustomerContext, DerivedEvent, TicketEvent } from '../../domain/events.js';
 import { applyEvent, newTicketState, outcomeEvent, slaBreachEvent, type LifecycleTimers, type TicketState } from '../../domain/ticketState.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
@@ -140,6 +141,8 @@ const ANOMALY_FROM = Date.parse('2026-02-01T00:00:00Z');
 /** A spike's extra messages per minute: up to `peak` in three minutes, then easing off to 40%. */
 const spikeShape = (peak: number, minutes: number) =>
   Array.from({ length: minutes }, (_, i) => Math.round(peak * (i < 3 ? (i + 1) / 3 : Math.max(0.4, 1 - (i - 3) / minutes))));
+/** A silence made as POST /v1/alerts/silences makes it (created at its start). */
+const silence = (silenceId: string, s: Pick<AlertSilence, 'startsAtMs' | 'endsAtMs' | 'comment'> & Partial<AlertSilence>): AlertSilence => ({ silenceId, dimension: '', values: [], metrics: [], createdBy: '', createdAtMs: s.startsAtMs, ...s });
 const ACME_ANOMALIES: AnomalyProfile = {
   tenantId: 'acme',
   from: ANOMALY_FROM,
@@ -170,6 +173,12 @@ const ACME_ANOMALIES: AnomalyProfile = {
     { name: 'Checkout ', tags: ['CHECKOUT'], topics: [] },
     { name: 'Account', tags: [], topics: ['LOGIN', 'data-export'] },
   ],
+  // The web login spike's topic alerts (volume and share) are silenced while it rises; the silence ends
+  // before they resolve, and the all-clear is withheld too. One ended before it began draws nothing.
+  silences: [
+    silence('acme-login-incident', { dimension: 'topic', values: ['Login'], startsAtMs: Date.parse('2026-03-03T10:00:00Z'), endsAtMs: Date.parse('2026-03-03T10:15:00Z'), comment: 'SSO provider incident', createdBy: 'ana' }),
+    silence('acme-never', { startsAtMs: Date.parse('2026-03-04T08:00:00Z'), endsAtMs: Date.parse('2026-03-04T08:00:00Z'), comment: 'planned, then called off' }),
+  ],
 };
 const GLOBEX_ANOMALIES: AnomalyProfile = {
   tenantId: 'globex',
@@ -190,6 +199,7 @@ const GLOBEX_ANOMALIES: AnomalyProfile = {
     { id: 'pager', name: 'Pager', dimension: '', values: [], metrics: [], minSeverity: 'high', target: { kind: 'gone' } },
   ],
   areas: [{ name: 'Money back', tags: [], topics: ['refunds', 'gift-cards'] }],
+  silences: [silence('globex-migration', { metrics: ['escalations'], startsAtMs: Date.parse('2026-03-02T02:00:00Z'), endsAtMs: Date.parse('2026-03-02T04:30:00Z'), comment: 'helpdesk migration' })],
 };
 /** Inserted only by the isolation test: the other tenants' topics (data-export long before their range), busier. */
 const INITECH_ANOMALIES: AnomalyProfile = {
@@ -214,6 +224,7 @@ const INITECH_ANOMALIES: AnomalyProfile = {
     { id: 'shipping-team', name: 'Shipping team', dimension: 'topic', values: ['shipping'], metrics: [], minSeverity: 'medium', target: { kind: 'down-from', at: Date.parse('2026-03-05T23:00:00Z') } },
   ],
   areas: [{ name: 'Payments', tags: ['checkout'], topics: ['refunds', 'billing'] }],
+  silences: [silence('initech-shipping', { dimension: 'topic', values: ['shipping'], startsAtMs: Date.parse('2026-03-05T23:00:00Z'), endsAtMs: Date.parse('2026-03-06T01:00:00Z'), comment: 'carrier outage' })],
 };
 
 /** What was seeded, to check the panels' numbers against. */
@@ -765,7 +776,7 @@ describe('Learning shows the seeded numbers', () => {
 describe('Anomalies shows the seeded numbers', () => {
   const anomalies = dashboards.find((d) => d.file === 'anomalies.json')?.dashboard;
   const anomalyPanels = allPanels(anomalies?.panels ?? []).filter((p) => p.type !== 'row');
-  const alertAnnotation = anomalies?.annotations?.list.find((a) => a.name === 'Alerts');
+  const anomalyAnnotations = anomalies?.annotations?.list ?? [];
   const DEFINITIONS = { bandWeeks: BAND_WEEKS, bandScales: BAND_SCALES, risingMinMessages: RISING_MIN_MESSAGES };
   /** The last four hours minute by minute: the end spike, and the alerts' own figures at their minutes. */
   const LAST_HOURS: QueryContext = { range: { from: new Date(DATA_END - 4 * HOUR), to: new Date(DATA_END) }, intervalMs: MINUTE };
@@ -785,9 +796,10 @@ describe('Anomalies shows the seeded numbers', () => {
   const figuresFor = (tenant: string, context: QueryContext, topics?: string[]) =>
     anomalyFigures(anomalySeeds[tenant], DEFINITIONS, { from: context.range.from.getTime(), to: context.range.to.getTime(), intervalMs: context.intervalMs, topics });
 
-  it('has a panel (or the alert annotations) for every figure computed from the seed, and figures for every one', () => {
-    expect(alertAnnotation?.target?.rawSql).toBeTruthy();
-    expect([...anomalyPanels.map((p) => p.title), alertAnnotation!.name].sort()).toEqual(Object.keys(figuresFor('acme', CONTEXT)).sort());
+  it('has a panel (or an annotation: alerts, silences) for every figure computed from the seed, and figures for every one', () => {
+    expect(anomalyAnnotations.map((a) => a.name)).toEqual(['Alerts', 'Silences']);
+    for (const a of anomalyAnnotations) expect(a.target?.rawSql).toBeTruthy();
+    expect([...anomalyPanels.map((p) => p.title), ...anomalyAnnotations.map((a) => a.name)].sort()).toEqual(Object.keys(figuresFor('acme', CONTEXT)).sort());
   });
 
   it('the seed gives every panel something to show: spikes over the band, every severity and delivery outcome, firing and resolved alerts, a new topic', () => {
@@ -814,7 +826,14 @@ describe('Anomalies shows the seeded numbers', () => {
     for (const r of areaPoints) expect(r.observed as number, JSON.stringify(r)).toBeGreaterThan(Math.max(r.upper as number, r.alert_upper as number));
     const acme = anomalySeeds.acme;
     expect(new Set(acme.alerts.map((a) => a.severity))).toEqual(new Set(['low', 'medium', 'high']));
-    expect(new Set(acme.deliveries.map((d) => d.status))).toEqual(new Set(['delivered', 'failed', 'abandoned']));
+    expect(new Set(acme.deliveries.map((d) => d.status))).toEqual(new Set(['delivered', 'failed', 'abandoned', 'silenced']));
+    // The login silence withheld firing notices, and after it ended the all-clear of an alert whose every notice it withheld.
+    const silencedLogin = acme.alerts.find((a) => a.series === 'topic=login' && a.startedAtMs >= Date.parse('2026-03-03T10:00:00Z') && a.startedAtMs < Date.parse('2026-03-03T10:15:00Z'));
+    expect(silencedLogin?.status).toBe('resolved');
+    expect(silencedLogin!.resolvedAtMs!).toBeGreaterThan(Date.parse('2026-03-03T10:15:00Z'));
+    const loginLog = acme.deliveries.filter((d) => d.alertId === silencedLogin!.alertId);
+    expect(loginLog.length).toBeGreaterThan(1);
+    expect(loginLog.every((d) => d.status === 'silenced')).toBe(true);
     expect(acme.deliveries.some((d) => d.status === 'delivered' && d.attempts > 1), 'a delivery that succeeded after retries').toBe(true);
     expect(new Set(acme.notices.map((n) => n.kind))).toEqual(new Set(['firing', 'escalated', 'resolved']));
     expect(acme.alerts.some((a) => a.status === 'resolved' && a.countWindow !== null), 'a resolved alert a count window raised').toBe(true);
@@ -841,7 +860,7 @@ describe('Anomalies shows the seeded numbers', () => {
 
   it.each(cases)('every panel and the alert annotations match the seeded rows: $tenant, $label', async ({ tenant, context, topics }) => {
     const variables = dashboardVariables(tenant, topics ? { topic: topics } : {});
-    const queries = [...anomalyPanels.map((p) => ({ title: p.title, rawSql: p.targets![0].rawSql, context: panelContext(p, context) })), { title: alertAnnotation!.name, rawSql: alertAnnotation!.target!.rawSql, context }];
+    const queries = [...anomalyPanels.map((p) => ({ title: p.title, rawSql: p.targets![0].rawSql, context: panelContext(p, context) })), ...anomalyAnnotations.map((a) => ({ title: a.name, rawSql: a.target!.rawSql, context }))];
     for (const query of queries) {
       const figures = figuresFor(tenant, query.context, topics);
       const expected = figures[query.title as keyof typeof figures];
