@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS, type Contributor } from '../domain/alertContributors.js';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
-import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
-import { routeNotice } from '../domain/alertSilences.js';
+import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { outlivedSilences, routeNotice } from '../domain/alertSilences.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
 import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
@@ -13,7 +13,7 @@ import { sliceWeekCounts } from '../store/alertContributors.js';
 import { toldOnlySilenced, writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { listSilences } from '../store/alertSilences.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
-import { getSubscription, listSubscriptions } from '../store/alertSubscriptions.js';
+import { getSubscription, listSubscriptions, type AlertSubscription } from '../store/alertSubscriptions.js';
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates, writeDetectorStates, type RetiredSeries, type SeriesDetectorState } from '../store/detectorState.js';
@@ -49,8 +49,8 @@ export interface PlannedDelivery {
 const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
 
 /** Standard Webhooks ids must not contain '.', and must be the same on every retry: a hash of what is delivered. */
-const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string) =>
-  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}`).digest('hex').slice(0, 32)}`;
+const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string, afterSilence?: string) =>
+  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${afterSilence === undefined ? '' : `\nafter silence ${afterSilence}`}`).digest('hex').slice(0, 32)}`;
 
 /** Each alert's contributors as of its latest report (domain/alertContributors.ts), read from the rollups. */
 async function driversOf(
@@ -184,23 +184,30 @@ export function createDetectionActivities(deps: DetectionDeps) {
       // Persist before planning notices: a retried pass continues after these minutes, so it cannot notify twice.
       await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, retired, nowMs), writeAlerts(deps.writer, tenantId, alertsToStore, nowMs)]);
 
-      const [subscriptions, silences, onlySilenced] = noticesToSend.length
-        ? await Promise.all([
-            listSubscriptions(deps.ch, tenantId),
-            listSilences(deps.ch, tenantId, nowMs),
-            toldOnlySilenced(deps.ch, tenantId, noticesToSend.filter((n) => n.kind === 'resolved').map((n) => n.alert.alertId)),
-          ])
-        : [[], [], new Set<string>()];
+      // Alerts as this pass leaves them: those firing may have outlived a silence (domain/alertSilences.ts).
+      const latest = new Map(alerts);
+      for (const a of changedAlerts) latest.set(a.series, a);
+      const noticed = new Set(noticesToSend.map((n) => n.alert.alertId));
+      const firingUnnoticed = [...latest.values()].filter((a) => a.status === 'firing' && !noticed.has(a.alertId));
+      const silences = noticesToSend.length || firingUnnoticed.length ? await listSilences(deps.ch, tenantId, Math.min(nowMs, ...firingUnnoticed.map((a) => a.startedAtMs))) : [];
+      const outlived = outlivedSilences(firingUnnoticed, silences, nowMs);
+      const askTold = [...noticesToSend.filter((n) => n.kind === 'resolved').map((n) => n.alert.alertId), ...outlived.map((o) => o.alert.alertId)];
+      const [subscriptions, onlySilenced] = noticesToSend.length || outlived.length ? await Promise.all([listSubscriptions(deps.ch, tenantId), toldOnlySilenced(deps.ch, tenantId, askTold)]) : [[], new Set<string>()];
+      const toldOnlyThroughSilences = (alert: AlertState) => (s: AlertSubscription) => onlySilenced.has(`${alert.alertId}\n${s.subscriptionId}`);
+      const plan = (alert: AlertState, kind: NoticeKind, s: AlertSubscription, afterSilence?: string): PlannedDelivery => ({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId, afterSilence), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) });
       const deliveries: PlannedDelivery[] = [];
       const withheld: Promise<void>[] = [];
       for (const { kind, alert } of noticesToSend) {
-        const route = routeNotice(alert, kind, subscriptions, silences, nowMs, (s) => onlySilenced.has(`${alert.alertId}\n${s.subscriptionId}`));
-        for (const s of route.send) deliveries.push({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) });
+        const route = routeNotice(alert, kind, subscriptions, silences, nowMs, toldOnlyThroughSilences(alert));
+        for (const s of route.send) deliveries.push(plan(alert, kind, s));
         // Withheld notices are logged as deliveries that were not attempted, so the alert's log says why nothing arrived.
         for (const w of route.withheld) {
           const deliveryId = deliveryIdFor(alert.alertId, kind, w.subscription.subscriptionId);
           withheld.push(writeDeliveryAttempt(deps.writer, { tenantId, deliveryId, alertId: alert.alertId, subscriptionId: w.subscription.subscriptionId, notice: kind, status: 'silenced', attempts: 0, httpStatus: 0, error: w.reason, atMs: nowMs }));
         }
+      }
+      for (const { alert, silence } of outlived) {
+        for (const s of subscriptions.filter((s) => subscriptionMatches(s, alert) && toldOnlyThroughSilences(alert)(s))) deliveries.push(plan(alert, 'firing', s, silence.silenceId));
       }
       await Promise.all(withheld);
       return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries, silenced: withheld.length };

@@ -42,9 +42,7 @@ export interface WithheldNotice<S> {
 /**
  * Who gets one notice of a pass: the matching subscriptions, less those a silence active now covers.
  * A resolve also skips a subscription whose every firing or escalation notice of the alert was
- * withheld (`toldOnlySilenced`), even once the silence is over: an all-clear for an alert never
- * announced is noise. An alert that outlives its silence is not announced again at the silence's end
- * (notices follow the alert's changes); a later escalation is sent, and then its resolve.
+ * withheld (`toldOnlySilenced`): an all-clear for an alert never announced is noise.
  */
 export function routeNotice<S extends SubscriptionFilter>(
   alert: Pick<AlertState, 'series' | 'severity'>,
@@ -63,4 +61,22 @@ export function routeNotice<S extends SubscriptionFilter>(
     else send.push(subscription);
   }
   return { send, withheld };
+}
+
+/**
+ * Firing alerts that outlived a silence which covered them: once no silence covers one any more it
+ * is announced (a firing notice, to the subscriptions that were told of it only through silences —
+ * `toldOnlySilenced`), as Alertmanager notifies once a silence expires, so a team whose incident
+ * outlasts the silence it set is paged. Each comes with the latest-ending such silence (the notice's
+ * delivery id names it, so every pass until the first attempt is logged plans the same delivery).
+ * Alerts never notified (found while replaying history) are left out, as without silences.
+ */
+export function outlivedSilences(alerts: readonly AlertState[], silences: readonly AlertSilence[], nowMs: number): { alert: AlertState; silence: AlertSilence }[] {
+  return alerts.flatMap((alert) => {
+    if (alert.status !== 'firing' || alert.notifiedSeverity === '' || silencesCovering(silences, alert.series, nowMs).length > 0) return [];
+    const ended = silences
+      .filter((s) => s.endsAtMs <= nowMs && s.endsAtMs > Math.max(s.startsAtMs, alert.startedAtMs) && seriesMatches(s, alert.series))
+      .sort((a, b) => b.endsAtMs - a.endsAtMs || (a.silenceId < b.silenceId ? -1 : 1));
+    return ended.length ? [{ alert, silence: ended[0]! }] : [];
+  });
 }

@@ -10,8 +10,8 @@
 // show, computed from the seeded records in plain TypeScript.
 import { createHash } from 'node:crypto';
 import type { WindowEvidence } from '../../domain/detection/countWindows.js';
-import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
-import { routeNotice, type AlertSilence } from '../../domain/alertSilences.js';
+import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
+import { outlivedSilences, routeNotice, type AlertSilence } from '../../domain/alertSilences.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
 import type { ProductArea } from '../../domain/productAreas.js';
 import { writeDeliveryAttempt, type DeliveryAttempt } from '../../store/alertDeliveries.js';
@@ -181,8 +181,8 @@ const BAND = 3;
 const scoreOf = (z: number) => (z > BAND ? Math.round((1 - Math.exp(-z / 8)) * 10_000) / 10_000 : 0);
 
 /** Standard Webhooks delivery id, as activities/detection.ts derives it. */
-const deliveryIdOf = (alertId: string, kind: NoticeKind, subscriptionId: string) =>
-  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}`).digest('hex').slice(0, 32)}`;
+const deliveryIdOf = (alertId: string, kind: NoticeKind, subscriptionId: string, afterSilence?: string) =>
+  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${afterSilence === undefined ? '' : `\nafter silence ${afterSilence}`}`).digest('hex').slice(0, 32)}`;
 
 /** The attempts a notice posted at `at` makes against a target, until `end`. */
 function attemptsFor(target: TargetBehaviour, at: number, end: number): { status: DeliveryAttempt['status']; httpStatus: number; error: string; at: number }[] {
@@ -283,6 +283,17 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
   const deliveries = new Map<string, SeededDelivery>();
   /** Per alert and subscription: told of it (a firing or escalation sent), or withheld every one so far (false). */
   const told = new Map<string, boolean>();
+  const toldKey = (alert: AlertState, subscription: SubscriptionProfile) => `${alert.alertId}\n${subscription.id}`;
+  /** A notice posted at `passAt`: its attempts against the subscriber's target. */
+  const post = (alert: AlertState, kind: NoticeKind, subscription: SubscriptionProfile, passAt: number, afterSilence?: string) => {
+    if (kind !== 'resolved') told.set(toldKey(alert, subscription), true);
+    const deliveryId = deliveryIdOf(alert.alertId, kind, subscription.id, afterSilence);
+    attemptsFor(subscription.target, passAt + 2000, end).forEach((attempt, i) => {
+      const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: alert.alertId, subscriptionId: subscription.id, notice: kind, status: attempt.status, attempts: i + 1, httpStatus: attempt.httpStatus, error: attempt.error, atMs: attempt.at };
+      later.push({ at: attempt.at, write: () => writeDeliveryAttempt(writer, row) });
+      deliveries.set(deliveryId, { deliveryId, alertId: alert.alertId, status: attempt.status, attempts: i + 1, atMs: attempt.at });
+    });
+  };
   for (const spike of profile.spikes) {
     const spikeEnd = spike.at + spike.perMinute.length * MINUTE;
     for (const series of spike.series) {
@@ -303,6 +314,12 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         const countWindow = isAnomaly && spike.countWindowMinutes ? windowEvidence(spike.countWindowMinutes, minute, (m) => counts.get(m) ?? 0, (m) => expectedPerMinute(profile, series, m)) : null;
         const step = stepAlert(series, alert, { minuteMs: minute, observed, score, expected, lower: Math.max(0, expected - BAND * scale), upper: expected + BAND * scale, isAnomaly, countWindow }, passAt, DEFAULT_ALERT_POLICY);
         alert = step.alert;
+        // A firing alert that outlived a silence is announced to those told of it only through silences.
+        if (alert && !step.notice) {
+          for (const { alert: outliving, silence } of outlivedSilences([alert], profile.silences, passAt)) {
+            for (const subscription of profile.subscriptions.filter((s) => subscriptionMatches(s, outliving) && told.get(toldKey(outliving, s)) === false)) post(outliving, 'firing', subscription, passAt, silence.silenceId);
+          }
+        }
         if (!alert || !step.changed) continue;
         // A notice that fires or escalates names what drove it: here the spike's channel and tag, with
         // their messages in the hour before (the seed models no previous weeks, so no usual).
@@ -318,24 +335,15 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         const kind = step.notice;
         notices.push({ kind, alertId: version.alertId, severity: version.severity });
         // Routed as a detection pass at passAt routes it (domain/alertSilences.ts): a silence withholds it, logged once, never attempted.
-        const toldKey = (subscription: SubscriptionProfile) => `${version.alertId}\n${subscription.id}`;
-        const route = routeNotice(version, kind, profile.subscriptions, profile.silences, passAt, (subscription) => told.get(toldKey(subscription)) === false);
+        const route = routeNotice(version, kind, profile.subscriptions, profile.silences, passAt, (subscription) => told.get(toldKey(version, subscription)) === false);
         for (const { subscription, reason } of route.withheld) {
           const deliveryId = deliveryIdOf(version.alertId, kind, subscription.id);
           const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: version.alertId, subscriptionId: subscription.id, notice: kind, status: 'silenced', attempts: 0, httpStatus: 0, error: reason, atMs: passAt };
           later.push({ at: passAt, write: () => writeDeliveryAttempt(writer, row) });
           deliveries.set(deliveryId, { deliveryId, alertId: version.alertId, status: 'silenced', attempts: 0, atMs: passAt });
-          if (kind !== 'resolved' && !told.has(toldKey(subscription))) told.set(toldKey(subscription), false);
+          if (kind !== 'resolved' && !told.has(toldKey(version, subscription))) told.set(toldKey(version, subscription), false);
         }
-        for (const subscription of route.send) {
-          if (kind !== 'resolved') told.set(toldKey(subscription), true);
-          const deliveryId = deliveryIdOf(version.alertId, kind, subscription.id);
-          attemptsFor(subscription.target, passAt + 2000, end).forEach((attempt, i) => {
-            const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: version.alertId, subscriptionId: subscription.id, notice: kind, status: attempt.status, attempts: i + 1, httpStatus: attempt.httpStatus, error: attempt.error, atMs: attempt.at };
-            later.push({ at: attempt.at, write: () => writeDeliveryAttempt(writer, row) });
-            deliveries.set(deliveryId, { deliveryId, alertId: version.alertId, status: attempt.status, attempts: i + 1, atMs: attempt.at });
-          });
-        }
+        for (const subscription of route.send) post(version, kind, subscription, passAt);
       }
     }
   }

@@ -3,7 +3,8 @@
 // resumed over several passes ends exactly where one long pass ends) and adds to its count windows
 // the messages stored after their minute was fed, one-off tags are not watched,
 // a series silent for longer than the retirement age is retired and starts over when it comes
-// back, and migration 010 gives the states stored before it a last event.
+// back, migration 010 gives the states stored before it a last event, and silences withhold and
+// release notices.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import type { TicketEvent } from '../../domain/events.js';
 import { MINUTE_MS, runSeriesPass } from '../../domain/spikeDetection.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
-import { listDeliveries } from '../../store/alertDeliveries.js';
+import { listDeliveries, writeDeliveryAttempt } from '../../store/alertDeliveries.js';
 import { latestAlertPerSeries, listAlerts } from '../../store/alerts.js';
 import { saveSilence } from '../../store/alertSilences.js';
 import { saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
@@ -259,7 +260,7 @@ describe('the scheduled detection pass', () => {
     expect(billing.contributors[1]).toMatchObject({ observed: figures([...invoiceByEmail!, ...spike], endBilling).observed, usual: figures([...invoiceByEmail!, ...spike], endBilling).usual });
   });
 
-  it('withholds the notices a silence covers, logs each with the silence, and keeps the all-clear from those never told it fired', async () => {
+  it('withholds the notices a silence covers and logs each with the silence; an alert that outlives it is announced then; the all-clear skips those never told', async () => {
     // Two days of checkout (topic billing) and login (topic account) messages every 4 minutes, then 30
     // of each in three minutes; billing is silenced for the hour around it (INC-7).
     const end = T0 + 28 * DAY;
@@ -290,19 +291,33 @@ describe('the scheduled detection pass', () => {
       ['everything', 'firing', 'silenced', 0, 'silenced by sil-inc-7: INC-7 checkout outage, being fixed'],
     ]);
 
-    // The silence is ended early; the alerts resolve afterwards. The tag's all-clear goes out; billing's
-    // goes to no one, since its firing notice reached no one.
-    await saveSilence(ch, 'muted', { ...silence, endsAtMs: end + 2 * MINUTE_MS }, end + 2 * MINUTE_MS);
+    // The silence is ended early while billing still fires: the next pass announces it to both (they
+    // were told only through the silence), under a delivery id of its own; the tag's alert, notified
+    // already, is not announced again.
+    await saveSilence(ch, 'muted', { ...silence, endsAtMs: end + MINUTE_MS }, end + MINUTE_MS);
+    const afterEnd = await pass('muted', end + 2 * MINUTE_MS);
+    expect((await latestAlertPerSeries(ch, 'muted')).get('topic=billing')).toMatchObject({ alertId: billing.alertId, status: 'firing' });
+    const announced = afterEnd.deliveries.filter((d) => d.alertId === billing.alertId);
+    expect(announced.map((d) => [d.subscriptionId, d.kind, d.notice.type]).sort()).toEqual([['billing-team', 'firing', 'alert.firing'], ['everything', 'firing', 'alert.firing']]);
+    expect(afterEnd.deliveries.filter((d) => d.alertId !== billing.alertId)).toEqual([]);
+    const silencedIds = new Set((await listDeliveries(ch, 'muted', billing.alertId)).map((d) => d.deliveryId));
+    for (const d of announced) expect(silencedIds.has(d.deliveryId)).toBe(false);
+    // Until its first attempt is logged, each pass plans the same delivery (the workflow id keeps it to one); then no more.
+    const everything = announced.find((d) => d.subscriptionId === 'everything')!;
+    await writeDeliveryAttempt(writer, { tenantId: 'muted', deliveryId: everything.deliveryId, alertId: billing.alertId, subscriptionId: 'everything', notice: 'firing', status: 'delivered', attempts: 1, httpStatus: 200, error: '', atMs: end + 2 * MINUTE_MS });
+    await writer.flush();
+    const next = await pass('muted', end + 3 * MINUTE_MS);
+    expect(next.deliveries.map((d) => [d.subscriptionId, d.deliveryId])).toEqual([['billing-team', announced.find((d) => d.subscriptionId === 'billing-team')!.deliveryId]]);
+
+    // The alerts resolve. The all-clear goes to the subscription that was told, and is withheld from
+    // the one whose every notice so far was withheld (its announcement never logged an attempt here).
     const second = await pass('muted', end + 60 * MINUTE_MS);
     const resolvedNow = await latestAlertPerSeries(ch, 'muted');
     expect(resolvedNow.get('topic=billing')).toMatchObject({ alertId: billing.alertId, status: 'resolved' });
     expect(resolvedNow.get('tag=checkout')).toMatchObject({ status: 'resolved' });
     expect(second.deliveries.map((d) => [d.alertId, d.subscriptionId, d.kind])).toContainEqual([alerts.get('tag=checkout')!.alertId, 'everything', 'resolved']);
-    expect(second.deliveries.some((d) => d.alertId === billing.alertId)).toBe(false);
-    expect((await log(billing.alertId)).filter((d) => d[1] === 'resolved').sort()).toEqual([
-      ['billing-team', 'resolved', 'silenced', 0, 'its firing notices were silenced'],
-      ['everything', 'resolved', 'silenced', 0, 'its firing notices were silenced'],
-    ]);
+    expect(second.deliveries.filter((d) => d.alertId === billing.alertId).map((d) => [d.subscriptionId, d.kind])).toEqual([['everything', 'resolved']]);
+    expect((await log(billing.alertId)).filter((d) => d[1] === 'resolved')).toEqual([['billing-team', 'resolved', 'silenced', 0, 'its firing notices were silenced']]);
   });
 
   it('feeds a minute only once it has settled, so a message stored late in its minute still counts', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routeNotice, silencesCovering, silenceState, type AlertSilence } from '../../domain/alertSilences.js';
-import type { SubscriptionFilter } from '../../domain/alerts.js';
+import { outlivedSilences, routeNotice, silencesCovering, silenceState, type AlertSilence } from '../../domain/alertSilences.js';
+import type { AlertState, SubscriptionFilter } from '../../domain/alerts.js';
 
 const MIN = 60_000;
 const t0 = Date.UTC(2026, 2, 2, 9, 0);
@@ -63,5 +63,22 @@ describe('alert silences', () => {
     expect(after.withheld.map((w) => [w.subscription.id, w.silence, w.reason])).toEqual([['was-silenced', undefined, 'its firing notices were silenced']]);
     // A firing or escalation after the silence is news, and is sent.
     expect(routeNotice(billing, 'escalated', subs, [silence()], t0 + 90 * MIN, onlySilenced).send).toHaveLength(2);
+  });
+
+  it('find the firing alerts a silence covered once it has ended and no other covers them, with the latest-ending one', () => {
+    const alert = (series: string, over: Partial<AlertState> = {}): AlertState => ({ alertId: `${series}@t0`, series, status: 'firing', severity: 'high', score: 0.9, observed: 9, expected: 1, lower: 0, upper: 3, startedAtMs: t0 + 5 * MIN, lastAnomalyAtMs: t0 + 5 * MIN, resolvedAtMs: null, notifiedSeverity: 'high', quietMinutes: 0, version: 1, contributors: [], countWindow: null, ...over });
+    const first = silence({ endsAtMs: t0 + 30 * MIN });
+    const extended = silence({ silenceId: 's2', startsAtMs: t0 + 20 * MIN, endsAtMs: t0 + 50 * MIN });
+    const outlived = (alerts: AlertState[], silences: AlertSilence[], at: number) => outlivedSilences(alerts, silences, at).map((o) => [o.alert.series, o.silence.silenceId]);
+    expect(outlived([alert('topic=billing')], [first], t0 + 29 * MIN)).toEqual([]);
+    expect(outlived([alert('topic=billing'), alert('topic=login')], [first], t0 + 30 * MIN)).toEqual([['topic=billing', 's1']]);
+    // Still covered by a second silence: not yet; after both, named by the later.
+    expect(outlived([alert('topic=billing')], [first, extended], t0 + 40 * MIN)).toEqual([]);
+    expect(outlived([alert('topic=billing')], [first, extended], t0 + 50 * MIN)).toEqual([['topic=billing', 's2']]);
+    // Resolved, never notified (found in history), started after the silence ended, or under a silence ended before it began: none.
+    expect(outlived([alert('topic=billing', { status: 'resolved', resolvedAtMs: t0 + 20 * MIN })], [first], t0 + 31 * MIN)).toEqual([]);
+    expect(outlived([alert('topic=billing', { notifiedSeverity: '' })], [first], t0 + 31 * MIN)).toEqual([]);
+    expect(outlived([alert('topic=billing', { startedAtMs: t0 + 35 * MIN })], [first], t0 + 36 * MIN)).toEqual([]);
+    expect(outlived([alert('topic=billing')], [silence({ startsAtMs: t0 + 10 * MIN, endsAtMs: t0 + 10 * MIN })], t0 + 31 * MIN)).toEqual([]);
   });
 });
