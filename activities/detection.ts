@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS, type Contributor } from '../domain/alertContributors.js';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
-import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, subscriptionMatches, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
-import { outlivedSilences, routeNotice } from '../domain/alertSilences.js';
+import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
+import { lateAnnouncements, routeNotice, specificity, type RoutingContext, type WithheldStatus } from '../domain/alertRouting.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
 import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
-import { toldOnlySilenced, writeDeliveryAttempt } from '../store/alertDeliveries.js';
+import { noticeHistory, writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { listSilences } from '../store/alertSilences.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
 import { getSubscription, listSubscriptions, type AlertSubscription } from '../store/alertSubscriptions.js';
@@ -45,12 +45,14 @@ export interface PlannedDelivery {
   notice: AlertNotice;
 }
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Alerts whose drivers one pass reads (the most recent first); the rest keep what they had. */
 const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
 
 /** Standard Webhooks ids must not contain '.', and must be the same on every retry: a hash of what is delivered. */
-const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string, afterSilence?: string) =>
-  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${afterSilence === undefined ? '' : `\nafter silence ${afterSilence}`}`).digest('hex').slice(0, 32)}`;
+const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string, late = false) =>
+  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${late ? '\nannounced late' : ''}`).digest('hex').slice(0, 32)}`;
 
 /** Each alert's contributors as of its latest report (domain/alertContributors.ts), read from the rollups. */
 async function driversOf(
@@ -76,7 +78,7 @@ async function driversOf(
 
 export function createDetectionActivities(deps: DetectionDeps) {
   return {
-    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; lateEvents: number; deliveries: PlannedDelivery[]; silenced: number }> {
+    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; lateEvents: number; deliveries: PlannedDelivery[]; withheld: number }> {
       const { tenantId } = input;
       const nowMs = deps.now();
       // The last minute that ended at least settleMs ago: a minute is fed once, so the events of a
@@ -89,7 +91,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         holidayCalendarOverrides(deps.ch, tenantId).then(holidayCalendarFor),
         productAreasOverrides(deps.ch, tenantId).then((o) => areaMatchers(productAreasFor(o))),
       ]);
-      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, lateEvents: 0, deliveries: [], silenced: 0 };
+      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, lateEvents: 0, deliveries: [], withheld: 0 };
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
       const historyAfterMs = newSeriesFromMs - MINUTE_MS;
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
@@ -184,33 +186,52 @@ export function createDetectionActivities(deps: DetectionDeps) {
       // Persist before planning notices: a retried pass continues after these minutes, so it cannot notify twice.
       await Promise.all([writeDetectorStates(deps.writer, tenantId, updatedStates, retired, nowMs), writeAlerts(deps.writer, tenantId, alertsToStore, nowMs)]);
 
-      // Alerts as this pass leaves them: those firing may have outlived a silence (domain/alertSilences.ts).
+      // Alerts as this pass leaves them: the firing ones a subscription was told of group related
+      // alerts, and those withheld from it may be announced now (domain/alertRouting.ts).
       const latest = new Map(alerts);
       for (const a of changedAlerts) latest.set(a.series, a);
-      const noticed = new Set(noticesToSend.map((n) => n.alert.alertId));
-      const firingUnnoticed = [...latest.values()].filter((a) => a.status === 'firing' && !noticed.has(a.alertId));
-      const silences = noticesToSend.length || firingUnnoticed.length ? await listSilences(deps.ch, tenantId, Math.min(nowMs, ...firingUnnoticed.map((a) => a.startedAtMs))) : [];
-      const outlived = outlivedSilences(firingUnnoticed, silences, nowMs);
-      const askTold = [...noticesToSend.filter((n) => n.kind === 'resolved').map((n) => n.alert.alertId), ...outlived.map((o) => o.alert.alertId)];
-      const [subscriptions, onlySilenced] = noticesToSend.length || outlived.length ? await Promise.all([listSubscriptions(deps.ch, tenantId), toldOnlySilenced(deps.ch, tenantId, askTold)]) : [[], new Set<string>()];
-      const toldOnlyThroughSilences = (alert: AlertState) => (s: AlertSubscription) => onlySilenced.has(`${alert.alertId}\n${s.subscriptionId}`);
-      const plan = (alert: AlertState, kind: NoticeKind, s: AlertSubscription, afterSilence?: string): PlannedDelivery => ({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId, afterSilence), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) });
+      const firing = [...latest.values()].filter((a) => a.status === 'firing').sort((a, b) => a.startedAtMs - b.startedAtMs || specificity(a.series) - specificity(b.series) || byText(a.series, b.series));
       const deliveries: PlannedDelivery[] = [];
       const withheld: Promise<void>[] = [];
-      for (const { kind, alert } of noticesToSend) {
-        const route = routeNotice(alert, kind, subscriptions, silences, nowMs, toldOnlyThroughSilences(alert));
-        for (const s of route.send) deliveries.push(plan(alert, kind, s));
-        // Withheld notices are logged as deliveries that were not attempted, so the alert's log says why nothing arrived.
-        for (const w of route.withheld) {
-          const deliveryId = deliveryIdFor(alert.alertId, kind, w.subscription.subscriptionId);
-          withheld.push(writeDeliveryAttempt(deps.writer, { tenantId, deliveryId, alertId: alert.alertId, subscriptionId: w.subscription.subscriptionId, notice: kind, status: 'silenced', attempts: 0, httpStatus: 0, error: w.reason, atMs: nowMs }));
+      if (noticesToSend.length || firing.length) {
+        const [subscriptions, silences, history] = await Promise.all([
+          listSubscriptions(deps.ch, tenantId),
+          listSilences(deps.ch, tenantId, nowMs),
+          noticeHistory(deps.ch, tenantId, [...new Set([...firing, ...noticesToSend.map((n) => n.alert)].map((a) => a.alertId))]),
+        ]);
+        const key = (a: AlertState, s: AlertSubscription) => `${a.alertId}\n${s.subscriptionId}`;
+        // This pass's own firing and escalation notices, sent or withheld, before the log has them.
+        const sentNow = new Set<string>();
+        const withheldNow = new Map<string, WithheldStatus>();
+        const ctx: RoutingContext<AlertSubscription> = {
+          silences,
+          nowMs,
+          toldFiring: (s) => firing.filter((a) => sentNow.has(key(a, s)) || history.get(key(a, s))?.told),
+          withheldOnly: (a, s) => (sentNow.has(key(a, s)) || history.get(key(a, s))?.told ? undefined : (withheldNow.get(key(a, s)) ?? history.get(key(a, s))?.withheldAs)),
+        };
+        const plan = (alert: AlertState, kind: NoticeKind, s: AlertSubscription, late = false) => {
+          if (kind !== 'resolved') sentNow.add(key(alert, s));
+          deliveries.push({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId, late), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) });
+        };
+        // In the order they happened, the most specific first within a minute: an incident's topic is
+        // sent before the alerts grouped with it, a firing before its resolve.
+        const noticeAt = (n: { kind: NoticeKind; alert: AlertState }) => (n.kind === 'resolved' ? n.alert.resolvedAtMs! : n.alert.lastAnomalyAtMs);
+        const inOrder = [...noticesToSend].sort((a, b) => noticeAt(a) - noticeAt(b) || specificity(a.alert.series) - specificity(b.alert.series) || byText(a.alert.series, b.alert.series));
+        for (const { kind, alert } of inOrder) {
+          const route = routeNotice(alert, kind, subscriptions, ctx);
+          for (const s of route.send) plan(alert, kind, s);
+          // Withheld notices are logged as deliveries that were not attempted, so the alert's log says why nothing arrived.
+          for (const w of route.withheld) {
+            if (kind !== 'resolved' && !withheldNow.has(key(alert, w.subscription))) withheldNow.set(key(alert, w.subscription), w.status);
+            const deliveryId = deliveryIdFor(alert.alertId, kind, w.subscription.subscriptionId);
+            withheld.push(writeDeliveryAttempt(deps.writer, { tenantId, deliveryId, alertId: alert.alertId, subscriptionId: w.subscription.subscriptionId, notice: kind, status: w.status, attempts: 0, httpStatus: 0, error: w.reason, atMs: nowMs }));
+          }
         }
-      }
-      for (const { alert, silence } of outlived) {
-        for (const s of subscriptions.filter((s) => subscriptionMatches(s, alert) && toldOnlyThroughSilences(alert)(s))) deliveries.push(plan(alert, 'firing', s, silence.silenceId));
+        const noticed = new Set(noticesToSend.map((n) => n.alert.alertId));
+        for (const { alert, subscription } of lateAnnouncements(firing.filter((a) => !noticed.has(a.alertId)), subscriptions, ctx)) plan(alert, 'firing', subscription, true);
       }
       await Promise.all(withheld);
-      return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries, silenced: withheld.length };
+      return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries, withheld: withheld.length };
     },
 
     /** POST one notice, signed; throws to let Temporal retry with backoff until the target answers 2xx. */

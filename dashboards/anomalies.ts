@@ -158,6 +158,7 @@ const DELIVERY_STATUSES = [
   { value: 'failed', color: 'orange' },
   { value: 'abandoned', color: 'red' },
   { value: 'silenced', color: 'blue' },
+  { value: 'grouped', color: 'purple' },
 ] as const;
 
 /**
@@ -262,7 +263,7 @@ export function anomaliesDashboard() {
     }),
     timeSeriesPanel(6, {
       title: 'Alert deliveries',
-      description: `Alert notices for subscribers, each counted once at its latest attempt by its outcome so far: delivered; failed (the last attempt failed, retried with backoff for up to a day); abandoned (410 Gone, or the subscription was deleted); silenced (withheld by a silence, never posted: the Silences annotations show when and why). ${ALERT_SCOPE_TEXT}`,
+      description: `Alert notices for subscribers, each counted once at its latest attempt by its outcome so far: delivered; failed (the last attempt failed, retried with backoff for up to a day); abandoned (410 Gone, or the subscription was deleted); silenced (withheld by a silence, never posted: the Silences annotations show when and why); grouped (withheld: the subscription was already sent a related alert of the same incident that still fired). ${ALERT_SCOPE_TEXT}`,
       sql: deliveries,
       unit: 'short',
       drawStyle: 'bars',

@@ -1,5 +1,6 @@
 // The delivery log: every attempt to post an alert notice, its HTTP status and error, and every
-// notice a silence withheld (domain/alertSilences.ts), with why.
+// notice withheld (silenced, grouped: domain/alertRouting.ts), with why.
+import { WITHHELD_STATUSES, type WithheldStatus } from '../domain/alertRouting.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
 import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
@@ -10,7 +11,7 @@ export interface DeliveryAttempt {
   alertId: string;
   subscriptionId: string;
   notice: string;
-  status: 'delivered' | 'failed' | 'abandoned' | 'silenced';
+  status: 'delivered' | 'failed' | 'abandoned' | WithheldStatus;
   attempts: number;
   httpStatus: number;
   error: string;
@@ -43,15 +44,22 @@ export async function listDeliveries(ch: ClickHouse, tenantId: string, alertId: 
   return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, notice: r.notice, status: r.status, attempts: Number(r.attempts), error: r.error, at: fromClickHouseTime(r.at) }));
 }
 
-/** For each alert, the subscriptions whose every firing or escalation notice of it a silence withheld (`alertId\nsubscriptionId`). */
-export async function toldOnlySilenced(ch: ClickHouse, tenantId: string, alertIds: readonly string[]): Promise<Set<string>> {
-  if (alertIds.length === 0) return new Set();
-  const rows = await ch.query<{ alert_id: string; subscription_id: string }>(
-    `SELECT alert_id, subscription_id FROM ${ch.table(TABLES.alertDeliveries)} FINAL
+/** Per alert and subscription (`alertId\nsubscriptionId`): whether a firing or escalation notice of it was sent (attempted), and if none was, how the last was withheld. */
+export interface NoticeHistory {
+  told: boolean;
+  withheldAs: WithheldStatus | undefined;
+}
+
+/** The firing and escalation notices of these alerts each subscription was sent or had withheld (domain/alertRouting.ts). */
+export async function noticeHistory(ch: ClickHouse, tenantId: string, alertIds: readonly string[]): Promise<Map<string, NoticeHistory>> {
+  if (alertIds.length === 0) return new Map();
+  const withheld = WITHHELD_STATUSES.map((w) => `'${w}'`).join(', ');
+  const rows = await ch.query<{ alert_id: string; subscription_id: string; sent: string; withheld_as: string }>(
+    `SELECT alert_id, subscription_id, countIf(status NOT IN (${withheld})) AS sent, argMaxIf(status, at, status IN (${withheld})) AS withheld_as
+     FROM ${ch.table(TABLES.alertDeliveries)} FINAL
      WHERE tenant_id = {tenantId:String} AND alert_id IN {alertIds:Array(String)} AND notice IN ('firing', 'escalated')
-     GROUP BY alert_id, subscription_id
-     HAVING countIf(status != 'silenced') = 0`,
+     GROUP BY alert_id, subscription_id`,
     { tenantId, alertIds },
   );
-  return new Set(rows.map((r) => `${r.alert_id}\n${r.subscription_id}`));
+  return new Map(rows.map((r) => [`${r.alert_id}\n${r.subscription_id}`, { told: Number(r.sent) > 0, withheldAs: Number(r.sent) > 0 ? undefined : (r.withheld_as as WithheldStatus) }]));
 }

@@ -1,4 +1,5 @@
-// Product teams' alert subscriptions: which series (metrics, dimension + values), how severe, where to post.
+// Product teams' alert subscriptions: which series (metrics, dimension + values), how severe, whether
+// related alerts are grouped, where to post.
 import type { AlertMetric, Severity } from '../domain/alerts.js';
 import type { NoticeFormat } from '../domain/alertNotice.js';
 import type { ClickHouse } from './clickhouse.js';
@@ -14,6 +15,8 @@ export interface AlertSubscription {
   /** Which metrics' alerts (domain/alerts.ts ALERT_METRICS); empty = every metric. */
   metrics: AlertMetric[];
   minSeverity: Severity;
+  /** Fold an alert related to one already sent and still firing into it (domain/alertRouting.ts). */
+  groupRelated: boolean;
   targetUrl: string;
   format: NoticeFormat;
   /** Standard Webhooks signing secret (whsec_…). */
@@ -28,6 +31,7 @@ interface Row {
   values: string[];
   metrics: AlertMetric[];
   min_severity: Severity;
+  group_related: number;
   target_url: string;
   format: NoticeFormat;
   secret: string;
@@ -41,13 +45,14 @@ const fromRow = (r: Row): AlertSubscription => ({
   values: r.values,
   metrics: r.metrics,
   minSeverity: r.min_severity,
+  groupRelated: Number(r.group_related) === 1,
   targetUrl: r.target_url,
   format: r.format,
   secret: r.secret,
   createdAt: fromClickHouseTime(r.created_at),
 });
 
-const COLUMNS = 'subscription_id, name, dimension, values, metrics, min_severity, target_url, format, secret, created_at';
+const COLUMNS = 'subscription_id, name, dimension, values, metrics, min_severity, group_related, target_url, format, secret, created_at';
 
 export async function saveSubscription(ch: ClickHouse, tenantId: string, s: AlertSubscription, deleted: boolean, nowMs: number): Promise<void> {
   await ch.insert(TABLES.alertSubscriptions, [
@@ -59,6 +64,7 @@ export async function saveSubscription(ch: ClickHouse, tenantId: string, s: Aler
       values: s.values,
       metrics: s.metrics,
       min_severity: s.minSeverity,
+      group_related: s.groupRelated ? 1 : 0,
       target_url: s.targetUrl,
       format: s.format,
       secret: s.secret,

@@ -17,6 +17,7 @@ import * as sliceRollup from './migrations/012_slice_rollup.js';
 import * as alertCountWindow from './migrations/013_alert_count_window.js';
 import * as detectorMemoryParts from './migrations/014_detector_memory_parts.js';
 import * as alertSilences from './migrations/015_alert_silences.js';
+import * as subscriptionGrouping from './migrations/016_subscription_grouping.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -25,7 +26,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup, alertCountWindow, detectorMemoryParts, alertSilences];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup, alertCountWindow, detectorMemoryParts, alertSilences, subscriptionGrouping];
 
 /** The database and the table that records applied versions. */
 export function bootstrapStatements(ctx: DdlContext): string[] {

@@ -14,7 +14,7 @@ const { runSpikeDetection } = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-export async function detectSpikes(input: DetectSpikesInput): Promise<{ series: number; notices: number; silenced: number }> {
+export async function detectSpikes(input: DetectSpikesInput): Promise<{ series: number; notices: number; withheld: number }> {
   const pass = await runSpikeDetection({ tenantId: input.tenantId });
   for (const delivery of pass.deliveries) {
     try {
@@ -29,7 +29,7 @@ export async function detectSpikes(input: DetectSpikesInput): Promise<{ series: 
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
-  return { series: pass.series, notices: pass.deliveries.length, silenced: pass.silenced };
+  return { series: pass.series, notices: pass.deliveries.length, withheld: pass.withheld };
 }
 
 export async function deliverAlert(input: { delivery: PlannedDelivery; retryInitialMs: number }): Promise<void> {

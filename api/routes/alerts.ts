@@ -35,11 +35,12 @@ const SubscriptionView = Type.Object({
   values: Type.Array(Type.String()),
   metrics: Type.Array(Type.String()),
   minSeverity: Type.String(),
+  groupRelated: Type.Boolean(),
   targetUrl: Type.String(),
   format: Type.String(),
   createdAt: Type.String(),
 });
-const view = (s: AlertSubscription) => ({ subscriptionId: s.subscriptionId, name: s.name, dimension: s.dimension, values: s.values, metrics: s.metrics, minSeverity: s.minSeverity, targetUrl: s.targetUrl, format: s.format, createdAt: s.createdAt });
+const view = (s: AlertSubscription) => ({ subscriptionId: s.subscriptionId, name: s.name, dimension: s.dimension, values: s.values, metrics: s.metrics, minSeverity: s.minSeverity, groupRelated: s.groupRelated, targetUrl: s.targetUrl, format: s.format, createdAt: s.createdAt });
 
 const AlertView = Type.Object({
   alertId: Type.String(),
@@ -99,6 +100,9 @@ const SUBSCRIPTION_FIELDS = {
   name: Type.Optional(Type.String({ maxLength: 200 })),
   ...SERIES_FILTER_FIELDS,
   minSeverity: Type.Optional(literals(SEVERITIES)),
+  groupRelated: Type.Optional(
+    Type.Boolean({ description: 'fold an alert into a related one already sent to this subscription and still firing (one drove the other: "all" driven by topic billing), logged as grouped and announced if it outlives it; default true' }),
+  ),
   targetUrl: Type.Optional(TARGET_URL),
   format: Type.Optional(literals(NOTICE_FORMATS)),
   secret: Type.Optional(Type.String({ minLength: STANDARD_WEBHOOK_SECRET_MIN_LENGTH, maxLength: STANDARD_WEBHOOK_SECRET_MAX_LENGTH, pattern: STANDARD_WEBHOOK_SECRET_PATTERN })),
@@ -174,7 +178,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     {
       schema: {
         summary: 'Subscribe a webhook to spike alerts (ticket volume, negative-sentiment share, escalations, reopens)',
-        description: 'Notices are signed the Standard Webhooks way with `secret` (`whsec_` + base64 of 24–64 bytes; generated when omitted and returned once). Firing, severity escalation and resolve are each sent once.',
+        description: 'Notices are signed the Standard Webhooks way with `secret` (`whsec_` + base64 of 24–64 bytes; generated when omitted and returned once). Firing, severity escalation and resolve are each sent once; an alert related to one already sent and still firing is folded into it (groupRelated), and silences (/v1/alerts/silences) withhold notices for a while.',
         tags: ['alerts'],
         security,
         body: Type.Object({ ...SUBSCRIPTION_FIELDS, targetUrl: TARGET_URL }, { additionalProperties: false }),
@@ -191,6 +195,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         values: b.values ?? [],
         metrics: b.metrics ?? [],
         minSeverity: b.minSeverity ?? 'medium',
+        groupRelated: b.groupRelated ?? true,
         targetUrl: b.targetUrl,
         format: b.format ?? 'json',
         secret: b.secret ?? `whsec_${randomBytes(32).toString('base64')}`,
@@ -220,7 +225,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     '/v1/alerts/subscriptions/:subscriptionId',
     {
       schema: {
-        summary: 'Change an alert subscription (its filters, severity, target, format or secret); the fields left out keep their values',
+        summary: 'Change an alert subscription (its filters, severity, grouping, target, format or secret); the fields left out keep their values',
         description: 'The subscription keeps its id and, unless `secret` is given, its secret. Detection passes and deliveries still retrying use the new values from then on.',
         tags: ['alerts'],
         security,
@@ -351,9 +356,9 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
                 deliveryId: Type.String(),
                 subscriptionId: Type.String(),
                 notice: Type.String(),
-                status: Type.String({ description: 'delivered, failed (retrying), abandoned (410 Gone, or the subscription was deleted) or silenced (withheld, not attempted)' }),
+                status: Type.String({ description: 'delivered, failed (retrying), abandoned (410 Gone, or the subscription was deleted), silenced (withheld by a silence) or grouped (withheld: part of a related alert already sent and still firing); the withheld ones were not attempted' }),
                 attempts: Type.Integer(),
-                error: Type.String({ description: "why it was not delivered: the target's answer, or the silence that withheld it; '' once delivered" }),
+                error: Type.String({ description: "why it was not delivered: the target's answer, or what withheld it (the silence, the related alert); '' once delivered" }),
                 at: Type.String(),
               }),
             ),

@@ -44,7 +44,7 @@ afterAll(async () => {
 
 const auth = () => ({ authorization: `Bearer ${acme.apiKey}` });
 
-async function runDetection(tenantId = 'acme'): Promise<{ series: number; notices: number; silenced: number }> {
+async function runDetection(tenantId = 'acme'): Promise<{ series: number; notices: number; withheld: number }> {
   return sl.temporal.client.workflow.execute('detectSpikes', {
     taskQueue: sl.config.taskQueue,
     workflowId: `test-detect-${tenantId}-${Date.now()}`,
@@ -500,7 +500,7 @@ describe('spike alerts', () => {
       const listed = async () => (await sl.app!.inject({ method: 'GET', url: '/v1/alerts/subscriptions', headers: auth() })).json().subscriptions.find((s: { subscriptionId: string }) => s.subscriptionId === created.subscriptionId);
       const before = await listed();
 
-      for (const [payload, field] of [[{ minSeverity: 'urgent' }, 'minSeverity'], [{ targetUrl: 'http://example.com/hook' }, 'targetUrl'], [{ secret: 'whsec_short' }, 'secret'], [{ owner: 'me' }, 'owner'], [{}, 'body']] as const) {
+      for (const [payload, field] of [[{ minSeverity: 'urgent' }, 'minSeverity'], [{ groupRelated: 'sometimes' }, 'groupRelated'], [{ targetUrl: 'http://example.com/hook' }, 'targetUrl'], [{ secret: 'whsec_short' }, 'secret'], [{ owner: 'me' }, 'owner'], [{}, 'body']] as const) {
         const bad = await sl.app!.inject({ method: 'PATCH', url, headers: auth(), payload });
         expect([bad.statusCode, bad.json().field], JSON.stringify(payload)).toEqual([400, field]);
       }
@@ -508,9 +508,11 @@ describe('spike alerts', () => {
       const missing = await sl.app!.inject({ method: 'PATCH', url: '/v1/alerts/subscriptions/no-such-subscription', headers: auth(), payload: { name: 'x' } });
       expect([missing.statusCode, missing.json().field]).toEqual([404, 'subscriptionId']);
 
-      const patched = await sl.app!.inject({ method: 'PATCH', url, headers: auth(), payload: { minSeverity: 'high', values: ['billing', 'refunds'], targetUrl: moved.url } });
+      // Related alerts are grouped unless a subscription asks for every alert.
+      expect(before.groupRelated).toBe(true);
+      const patched = await sl.app!.inject({ method: 'PATCH', url, headers: auth(), payload: { minSeverity: 'high', values: ['billing', 'refunds'], groupRelated: false, targetUrl: moved.url } });
       expect(patched.statusCode, patched.body).toBe(200);
-      const expected = { ...before, minSeverity: 'high', values: ['billing', 'refunds'], targetUrl: moved.url };
+      const expected = { ...before, minSeverity: 'high', values: ['billing', 'refunds'], groupRelated: false, targetUrl: moved.url };
       expect(patched.json()).toEqual(expected);
       expect(await listed()).toEqual(expected);
       // The notices go to the new target, signed with the secret the receiver already has.
@@ -569,7 +571,7 @@ describe('spike alerts', () => {
 
       const pass = await runDetection('wayne');
       expect(pass.notices).toBe(0);
-      expect(pass.silenced).toBeGreaterThan(0);
+      expect(pass.withheld).toBeGreaterThan(0);
       const alerts = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts?dimension=tag&value=checkout', headers })).json().alerts as { alertId: string; status: string; silencedBy: string[] }[];
       expect(alerts.length).toBeGreaterThan(0);
       const log = (await sl.app!.inject({ method: 'GET', url: `/v1/alerts/${encodeURIComponent(alerts[0]!.alertId)}/deliveries`, headers })).json().deliveries;

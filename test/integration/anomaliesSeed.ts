@@ -10,8 +10,9 @@
 // show, computed from the seeded records in plain TypeScript.
 import { createHash } from 'node:crypto';
 import type { WindowEvidence } from '../../domain/detection/countWindows.js';
-import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, subscriptionMatches, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
-import { outlivedSilences, routeNotice, type AlertSilence } from '../../domain/alertSilences.js';
+import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
+import { lateAnnouncements, routeNotice, specificity, type RoutingContext, type WithheldStatus } from '../../domain/alertRouting.js';
+import type { AlertSilence } from '../../domain/alertSilences.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
 import type { ProductArea } from '../../domain/productAreas.js';
 import { writeDeliveryAttempt, type DeliveryAttempt } from '../../store/alertDeliveries.js';
@@ -69,6 +70,7 @@ export interface SubscriptionProfile {
   values: string[];
   metrics: AlertMetric[];
   minSeverity: Severity;
+  groupRelated: boolean;
   target: TargetBehaviour;
 }
 
@@ -181,8 +183,8 @@ const BAND = 3;
 const scoreOf = (z: number) => (z > BAND ? Math.round((1 - Math.exp(-z / 8)) * 10_000) / 10_000 : 0);
 
 /** Standard Webhooks delivery id, as activities/detection.ts derives it. */
-const deliveryIdOf = (alertId: string, kind: NoticeKind, subscriptionId: string, afterSilence?: string) =>
-  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${afterSilence === undefined ? '' : `\nafter silence ${afterSilence}`}`).digest('hex').slice(0, 32)}`;
+const deliveryIdOf = (alertId: string, kind: NoticeKind, subscriptionId: string, late = false) =>
+  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${late ? '\nannounced late' : ''}`).digest('hex').slice(0, 32)}`;
 
 /** The attempts a notice posted at `at` makes against a target, until `end`. */
 function attemptsFor(target: TargetBehaviour, at: number, end: number): { status: DeliveryAttempt['status']; httpStatus: number; error: string; at: number }[] {
@@ -276,18 +278,20 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
   }
 
   // Each spike's series stepped minute by minute through the alert lifecycle, as a detection pass
-  // running every minute would: the detector's expectation is the model's mean rate, its band ±3√.
+  // running every minute would (every series of the spike in the same pass): the detector's
+  // expectation is the model's mean rate, its band ±3√. Each pass's notices are routed as the
+  // detection activity routes them (domain/alertRouting.ts).
   const later: TimedWrite[] = [];
   const latest = new Map<string, AlertState>();
   const notices: SeededAnomalies['notices'] = [];
   const deliveries = new Map<string, SeededDelivery>();
-  /** Per alert and subscription: told of it (a firing or escalation sent), or withheld every one so far (false). */
-  const told = new Map<string, boolean>();
+  /** Per alert and subscription: told of it (a firing or escalation sent), or how every one so far was withheld. */
+  const told = new Map<string, true | WithheldStatus>();
   const toldKey = (alert: AlertState, subscription: SubscriptionProfile) => `${alert.alertId}\n${subscription.id}`;
   /** A notice posted at `passAt`: its attempts against the subscriber's target. */
-  const post = (alert: AlertState, kind: NoticeKind, subscription: SubscriptionProfile, passAt: number, afterSilence?: string) => {
+  const post = (alert: AlertState, kind: NoticeKind, subscription: SubscriptionProfile, passAt: number, late = false) => {
     if (kind !== 'resolved') told.set(toldKey(alert, subscription), true);
-    const deliveryId = deliveryIdOf(alert.alertId, kind, subscription.id, afterSilence);
+    const deliveryId = deliveryIdOf(alert.alertId, kind, subscription.id, late);
     attemptsFor(subscription.target, passAt + 2000, end).forEach((attempt, i) => {
       const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: alert.alertId, subscriptionId: subscription.id, notice: kind, status: attempt.status, attempts: i + 1, httpStatus: attempt.httpStatus, error: attempt.error, atMs: attempt.at };
       later.push({ at: attempt.at, write: () => writeDeliveryAttempt(writer, row) });
@@ -296,55 +300,69 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
   };
   for (const spike of profile.spikes) {
     const spikeEnd = spike.at + spike.perMinute.length * MINUTE;
-    for (const series of spike.series) {
+    const stepped = spike.series.map((series) => {
       const counts = new Map<number, number>();
       for (const m of messages) if (inSeries(series, m, profile.areas)) counts.set(Math.floor(m.at / MINUTE) * MINUTE, (counts.get(Math.floor(m.at / MINUTE) * MINUTE) ?? 0) + 1);
-      let alert: AlertState | undefined;
-      let reported = 0;
-      // Every complete minute up to the end, as a pass at each minute's end would see it.
-      for (let minute = spike.at - 5 * MINUTE; minute < Math.min(spikeEnd + 30 * MINUTE, end); minute += MINUTE) {
+      return { series, counts, alert: undefined as AlertState | undefined, reported: 0 };
+    });
+    // Every complete minute up to the end, as a pass at each minute's end would see it.
+    for (let minute = spike.at - 5 * MINUTE; minute < Math.min(spikeEnd + 30 * MINUTE, end); minute += MINUTE) {
+      const passAt = minute + MINUTE;
+      const passNotices: { kind: NoticeKind; alert: AlertState }[] = [];
+      for (const st of stepped) {
+        const { series, counts } = st;
         const expected = expectedPerMinute(profile, series, minute);
         const scale = Math.sqrt(Math.max(expected, 1));
         const observed = counts.get(minute) ?? 0;
         const score = scoreOf((observed - expected) / scale);
         // Reported when the episode starts and again only when it gets clearly worse.
-        const isAnomaly = minute >= spike.at && minute < spikeEnd && score > 0 && score >= reported + 0.1;
-        if (isAnomaly) reported = score;
-        const passAt = minute + MINUTE;
+        const isAnomaly = minute >= spike.at && minute < spikeEnd && score > 0 && score >= st.reported + 0.1;
+        if (isAnomaly) st.reported = score;
         const countWindow = isAnomaly && spike.countWindowMinutes ? windowEvidence(spike.countWindowMinutes, minute, (m) => counts.get(m) ?? 0, (m) => expectedPerMinute(profile, series, m)) : null;
-        const step = stepAlert(series, alert, { minuteMs: minute, observed, score, expected, lower: Math.max(0, expected - BAND * scale), upper: expected + BAND * scale, isAnomaly, countWindow }, passAt, DEFAULT_ALERT_POLICY);
-        alert = step.alert;
-        // A firing alert that outlived a silence is announced to those told of it only through silences.
-        if (alert && !step.notice) {
-          for (const { alert: outliving, silence } of outlivedSilences([alert], profile.silences, passAt)) {
-            for (const subscription of profile.subscriptions.filter((s) => subscriptionMatches(s, outliving) && told.get(toldKey(outliving, s)) === false)) post(outliving, 'firing', subscription, passAt, silence.silenceId);
-          }
-        }
-        if (!alert || !step.changed) continue;
+        const step = stepAlert(series, st.alert, { minuteMs: minute, observed, score, expected, lower: Math.max(0, expected - BAND * scale), upper: expected + BAND * scale, isAnomaly, countWindow }, passAt, DEFAULT_ALERT_POLICY);
+        st.alert = step.alert;
+        if (!st.alert || !step.changed) continue;
         // A notice that fires or escalates names what drove it: here the spike's channel and tag, with
         // their messages in the hour before (the seed models no previous weeks, so no usual).
         if (step.notice && step.notice !== 'resolved') {
           const inHour = (slice: (m: SeededMessage) => boolean) => messages.filter((m) => m.at >= minute - 59 * MINUTE && m.at < minute + MINUTE && inSeries(series, m, profile.areas) && slice(m)).length;
           const slices = [{ dimension: 'channel', value: spike.channel, count: inHour((m) => m.channel === spike.channel) }, ...(spike.tag ? [{ dimension: 'tag', value: spike.tag, count: inHour((m) => m.tags.includes(spike.tag!)) }] : [])];
-          alert = { ...alert, contributors: slices.filter((c) => c.count > 0 && `${c.dimension}=${c.value}` !== series).map((c) => ({ dimension: c.dimension, value: c.value, observed: c.count, usual: null, shareOfRise: null })) };
+          st.alert = { ...st.alert, contributors: slices.filter((c) => c.count > 0 && `${c.dimension}=${c.value}` !== series).map((c) => ({ dimension: c.dimension, value: c.value, observed: c.count, usual: null, shareOfRise: null })) };
         }
-        const version = { ...alert };
+        const version = { ...st.alert };
         latest.set(version.alertId, version);
         later.push({ at: passAt, write: () => writeAlerts(writer, profile.tenantId, [version], passAt) });
-        if (!step.notice) continue;
-        const kind = step.notice;
-        notices.push({ kind, alertId: version.alertId, severity: version.severity });
-        // Routed as a detection pass at passAt routes it (domain/alertSilences.ts): a silence withholds it, logged once, never attempted.
-        const route = routeNotice(version, kind, profile.subscriptions, profile.silences, passAt, (subscription) => told.get(toldKey(version, subscription)) === false);
-        for (const { subscription, reason } of route.withheld) {
-          const deliveryId = deliveryIdOf(version.alertId, kind, subscription.id);
-          const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: version.alertId, subscriptionId: subscription.id, notice: kind, status: 'silenced', attempts: 0, httpStatus: 0, error: reason, atMs: passAt };
-          later.push({ at: passAt, write: () => writeDeliveryAttempt(writer, row) });
-          deliveries.set(deliveryId, { deliveryId, alertId: version.alertId, status: 'silenced', attempts: 0, atMs: passAt });
-          if (kind !== 'resolved' && !told.has(toldKey(version, subscription))) told.set(toldKey(version, subscription), false);
+        if (step.notice) {
+          notices.push({ kind: step.notice, alertId: version.alertId, severity: version.severity });
+          passNotices.push({ kind: step.notice, alert: version });
         }
-        for (const subscription of route.send) post(version, kind, subscription, passAt);
       }
+      const firing = stepped.flatMap((st) => (st.alert?.status === 'firing' ? [st.alert] : [])).sort((a, b) => a.startedAtMs - b.startedAtMs || specificity(a.series) - specificity(b.series) || byText(a.series, b.series));
+      const ctx: RoutingContext<SubscriptionProfile> = {
+        silences: profile.silences,
+        nowMs: passAt,
+        toldFiring: (subscription) => firing.filter((a) => told.get(toldKey(a, subscription)) === true),
+        withheldOnly: (a, subscription) => {
+          const state = told.get(toldKey(a, subscription));
+          return state === true ? undefined : state;
+        },
+      };
+      // One pass's notices share their minute: the most specific first.
+      passNotices.sort((a, b) => specificity(a.alert.series) - specificity(b.alert.series) || byText(a.alert.series, b.alert.series));
+      for (const { kind, alert } of passNotices) {
+        const route = routeNotice(alert, kind, profile.subscriptions, ctx);
+        // Withheld: logged once, never attempted.
+        for (const { subscription, status, reason } of route.withheld) {
+          const deliveryId = deliveryIdOf(alert.alertId, kind, subscription.id);
+          const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: alert.alertId, subscriptionId: subscription.id, notice: kind, status, attempts: 0, httpStatus: 0, error: reason, atMs: passAt };
+          later.push({ at: passAt, write: () => writeDeliveryAttempt(writer, row) });
+          deliveries.set(deliveryId, { deliveryId, alertId: alert.alertId, status, attempts: 0, atMs: passAt });
+          if (kind !== 'resolved' && !told.has(toldKey(alert, subscription))) told.set(toldKey(alert, subscription), status);
+        }
+        for (const subscription of route.send) post(alert, kind, subscription, passAt);
+      }
+      const noticed = new Set(passNotices.map((n) => n.alert.alertId));
+      for (const { alert, subscription } of lateAnnouncements(firing.filter((a) => !noticed.has(a.alertId)), profile.subscriptions, ctx)) post(alert, 'firing', subscription, passAt, true);
     }
   }
 
@@ -353,7 +371,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
     await saveSubscription(
       ch,
       profile.tenantId,
-      { subscriptionId: s.id, name: s.name, dimension: s.dimension, values: s.values, metrics: s.metrics, minSeverity: s.minSeverity, targetUrl: `https://hooks.example.com/${profile.tenantId}/${s.id}`, format: 'json', secret: 'whsec_c2VlZA==', createdAt: new Date(profile.from).toISOString() },
+      { subscriptionId: s.id, name: s.name, dimension: s.dimension, values: s.values, metrics: s.metrics, minSeverity: s.minSeverity, groupRelated: s.groupRelated, targetUrl: `https://hooks.example.com/${profile.tenantId}/${s.id}`, format: 'json', secret: 'whsec_c2VlZA==', createdAt: new Date(profile.from).toISOString() },
       false,
       profile.from,
     );
@@ -534,7 +552,7 @@ export function anomalyFigures(seeded: SeededAnomalies, d: Definitions, w: Windo
         .sort((a, b) => a - b)
         .map((time) => {
           const group = shown.filter((x) => bucket(x) === time);
-          return { time: text(time), delivered: group.filter((x) => x.status === 'delivered').length, failed: group.filter((x) => x.status === 'failed').length, abandoned: group.filter((x) => x.status === 'abandoned').length, silenced: group.filter((x) => x.status === 'silenced').length };
+          return { time: text(time), delivered: group.filter((x) => x.status === 'delivered').length, failed: group.filter((x) => x.status === 'failed').length, abandoned: group.filter((x) => x.status === 'abandoned').length, silenced: group.filter((x) => x.status === 'silenced').length, grouped: group.filter((x) => x.status === 'grouped').length };
         });
     })(),
     Silences: seeded.silences

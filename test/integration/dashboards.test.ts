@@ -162,10 +162,10 @@ const ACME_ANOMALIES: AnomalyProfile = {
     { topic: 'billing', channel: 'web', tag: 'checkout', at: Date.parse('2026-03-05T23:20:00Z'), perMinute: spikeShape(30, 40), series: ['topic=billing', 'tag=checkout', 'channel=web', 'all', 'area=Payments'] },
   ],
   subscriptions: [
-    { id: 'billing-team', name: 'Billing team', dimension: 'topic', values: ['billing'], metrics: [], minSeverity: 'low', target: { kind: 'ok' } },
-    { id: 'on-call', name: 'On call', dimension: '', values: [], metrics: [], minSeverity: 'medium', target: { kind: 'flaky', failures: 2 } },
-    { id: 'legacy-hook', name: 'Legacy hook', dimension: 'tag', values: [], metrics: [], minSeverity: 'low', target: { kind: 'gone' } },
-    { id: 'status-page', name: 'Status page', dimension: '', values: [], metrics: ['volume'], minSeverity: 'high', target: { kind: 'down-from', at: Date.parse('2026-03-05T22:00:00Z') } },
+    { id: 'billing-team', name: 'Billing team', dimension: 'topic', values: ['billing'], metrics: [], minSeverity: 'low', groupRelated: true, target: { kind: 'ok' } },
+    { id: 'on-call', name: 'On call', dimension: '', values: [], metrics: [], minSeverity: 'medium', groupRelated: true, target: { kind: 'flaky', failures: 2 } },
+    { id: 'legacy-hook', name: 'Legacy hook', dimension: 'tag', values: [], metrics: [], minSeverity: 'low', groupRelated: true, target: { kind: 'gone' } },
+    { id: 'status-page', name: 'Status page', dimension: '', values: [], metrics: ['volume'], minSeverity: 'high', groupRelated: false, target: { kind: 'down-from', at: Date.parse('2026-03-05T22:00:00Z') } },
   ],
   // Payments holds billing and every checkout-tagged message (each once); tags and topics match without case.
   areas: [
@@ -196,8 +196,8 @@ const GLOBEX_ANOMALIES: AnomalyProfile = {
     { topic: 'refunds', channel: 'phone', at: Date.parse('2026-03-05T23:35:00Z'), perMinute: spikeShape(16, 25), series: ['topic=refunds', 'all'], countWindowMinutes: 60 },
   ],
   subscriptions: [
-    { id: 'finance', name: 'Finance', dimension: 'topic', values: ['refunds', 'billing'], metrics: [], minSeverity: 'low', target: { kind: 'ok' } },
-    { id: 'pager', name: 'Pager', dimension: '', values: [], metrics: [], minSeverity: 'high', target: { kind: 'gone' } },
+    { id: 'finance', name: 'Finance', dimension: 'topic', values: ['refunds', 'billing'], metrics: [], minSeverity: 'low', groupRelated: true, target: { kind: 'ok' } },
+    { id: 'pager', name: 'Pager', dimension: '', values: [], metrics: [], minSeverity: 'high', groupRelated: true, target: { kind: 'gone' } },
   ],
   areas: [{ name: 'Money back', tags: [], topics: ['refunds', 'gift-cards'] }],
   silences: [silence('globex-migration', { metrics: ['escalations'], startsAtMs: Date.parse('2026-03-02T02:00:00Z'), endsAtMs: Date.parse('2026-03-02T04:30:00Z'), comment: 'helpdesk migration' })],
@@ -221,8 +221,8 @@ const INITECH_ANOMALIES: AnomalyProfile = {
     { topic: 'shipping', channel: 'web', at: Date.parse('2026-03-05T23:10:00Z'), perMinute: spikeShape(25, 50), series: ['topic=shipping', 'channel=web'] },
   ],
   subscriptions: [
-    { id: 'ops', name: 'Ops', dimension: '', values: [], metrics: [], minSeverity: 'low', target: { kind: 'flaky', failures: 1 } },
-    { id: 'shipping-team', name: 'Shipping team', dimension: 'topic', values: ['shipping'], metrics: [], minSeverity: 'medium', target: { kind: 'down-from', at: Date.parse('2026-03-05T23:00:00Z') } },
+    { id: 'ops', name: 'Ops', dimension: '', values: [], metrics: [], minSeverity: 'low', groupRelated: false, target: { kind: 'flaky', failures: 1 } },
+    { id: 'shipping-team', name: 'Shipping team', dimension: 'topic', values: ['shipping'], metrics: [], minSeverity: 'medium', groupRelated: true, target: { kind: 'down-from', at: Date.parse('2026-03-05T23:00:00Z') } },
   ],
   areas: [{ name: 'Payments', tags: ['checkout'], topics: ['refunds', 'billing'] }],
   silences: [silence('initech-shipping', { dimension: 'topic', values: ['shipping'], startsAtMs: Date.parse('2026-03-05T23:00:00Z'), endsAtMs: Date.parse('2026-03-06T01:00:00Z'), comment: 'carrier outage' })],
@@ -827,7 +827,7 @@ describe('Anomalies shows the seeded numbers', () => {
     for (const r of areaPoints) expect(r.observed as number, JSON.stringify(r)).toBeGreaterThan(Math.max(r.upper as number, r.alert_upper as number));
     const acme = anomalySeeds.acme;
     expect(new Set(acme.alerts.map((a) => a.severity))).toEqual(new Set(['low', 'medium', 'high']));
-    expect(new Set(acme.deliveries.map((d) => d.status))).toEqual(new Set(['delivered', 'failed', 'abandoned', 'silenced']));
+    expect(new Set(acme.deliveries.map((d) => d.status))).toEqual(new Set(['delivered', 'failed', 'abandoned', 'silenced', 'grouped']));
     // The login silence withheld the login alert's firing notices; it outlived the silence, so it was
     // announced when the silence ended (no longer silenced), and its all-clear was sent.
     const silencedLogin = acme.alerts.find((a) => a.series === 'topic=login' && a.startedAtMs >= Date.parse('2026-03-03T10:00:00Z') && a.startedAtMs < Date.parse('2026-03-03T10:15:00Z'));

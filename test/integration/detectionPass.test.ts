@@ -11,11 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDetectionActivities } from '../../activities/detection.js';
 import { DEFAULT_ALERT_POLICY } from '../../domain/alerts.js';
+import { groupsUnder } from '../../domain/alertRouting.js';
 import type { AlertSilence } from '../../domain/alertSilences.js';
 import { BUCKETS_PER_PART } from '../../domain/detection/memoryParts.js';
 import type { ShareSnapshot } from '../../domain/detection/shareDetector.js';
 import type { DetectorSnapshot } from '../../domain/detection/streamingDetector.js';
-import type { TicketEvent } from '../../domain/events.js';
+import type { Channel, TicketEvent } from '../../domain/events.js';
 import { MINUTE_MS, runSeriesPass } from '../../domain/spikeDetection.js';
 import { BatchingWriter } from '../../store/batchingWriter.js';
 import { createClickHouse, type ClickHouse } from '../../store/clickhouse.js';
@@ -41,7 +42,7 @@ let clock = 0;
 const detection = (settleMs = 0) => createDetectionActivities({ ch, writer, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60, settleMs });
 
 /** Customer messages with one tag each, at the given instants (topic billing by email unless told). */
-async function messages(tenantId: string, tag: string, instants: number[], { topic = 'billing', channel = 'email' }: { topic?: string; channel?: 'email' | 'chat' } = {}): Promise<void> {
+async function messages(tenantId: string, tag: string, instants: number[], { topic = 'billing', channel = 'email' }: { topic?: string; channel?: Channel } = {}): Promise<void> {
   const inbound = instants.map((at, i) => {
     const event: TicketEvent = { eventId: `${tag}-${topic}-${channel}-${at}-${i}`, tenantId, ticketId: `T-${tag}-${at}-${i}`, kind: 'message.customer', occurredAt: new Date(at).toISOString(), provider: 'generic', channel, tags: [tag], body: 'text' };
     return { event, classification: { topic, topicConfidence: 0.9, sentiment: 0.2, frustration: 0, language: 'en' } };
@@ -262,14 +263,15 @@ describe('the scheduled detection pass', () => {
 
   it('withholds the notices a silence covers and logs each with the silence; an alert that outlives it is announced then; the all-clear skips those never told', async () => {
     // Two days of checkout (topic billing) and login (topic account) messages every 4 minutes, then 30
-    // of each in three minutes; billing is silenced for the hour around it (INC-7).
+    // of each in three minutes; billing is silenced for the hour around it (INC-7). The subscriptions
+    // take every alert on its own (grouping is the next test's).
     const end = T0 + 28 * DAY;
     await messages('muted', 'checkout', every(end - 2 * DAY, end - 10 * MINUTE_MS, 4 * MINUTE_MS), { topic: 'billing' });
     await messages('muted', 'login', every(end - 2 * DAY, end - 10 * MINUTE_MS, 4 * MINUTE_MS), { topic: 'account' });
     const burst = Array.from({ length: 30 }, (_, i) => end - 10 * MINUTE_MS + Math.floor(i / 10) * MINUTE_MS + (i % 10) * 1000);
     await messages('muted', 'checkout', burst, { topic: 'billing' });
     await messages('muted', 'login', burst, { topic: 'account' });
-    const subscription = (subscriptionId: string, over: Partial<AlertSubscription> = {}): AlertSubscription => ({ subscriptionId, name: subscriptionId, dimension: '', values: [], metrics: ['volume'], minSeverity: 'low', targetUrl: 'http://127.0.0.1:9/hook', format: 'json', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: new Date(T0).toISOString(), ...over });
+    const subscription = (subscriptionId: string, over: Partial<AlertSubscription> = {}): AlertSubscription => ({ subscriptionId, name: subscriptionId, dimension: '', values: [], metrics: ['volume'], minSeverity: 'low', groupRelated: false, targetUrl: 'http://127.0.0.1:9/hook', format: 'json', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: new Date(T0).toISOString(), ...over });
     await saveSubscription(ch, 'muted', subscription('everything'), false, T0);
     await saveSubscription(ch, 'muted', subscription('billing-team', { dimension: 'topic', values: ['billing'] }), false, T0);
     const silence: AlertSilence = { silenceId: 'sil-inc-7', dimension: 'topic', values: ['billing'], metrics: [], startsAtMs: end - 60 * MINUTE_MS, endsAtMs: end + 60 * MINUTE_MS, comment: 'INC-7 checkout outage, being fixed', createdBy: 'ana', createdAtMs: end - 60 * MINUTE_MS };
@@ -284,7 +286,7 @@ describe('the scheduled detection pass', () => {
     // The silenced series' notice is planned for nobody; the burst's other series (the tag, the other topic, all) notify as usual.
     expect(planned.has(billing.alertId)).toBe(false);
     for (const series of ['tag=checkout', 'topic=account', 'all']) expect(planned.has(alerts.get(series)!.alertId), series).toBe(true);
-    expect(first.silenced).toBe(2);
+    expect(first.withheld).toBe(2);
     const log = async (alertId: string) => (await listDeliveries(ch, 'muted', alertId)).map((d) => [d.subscriptionId, d.notice, d.status, d.attempts, d.error]);
     expect((await log(billing.alertId)).sort()).toEqual([
       ['billing-team', 'firing', 'silenced', 0, 'silenced by sil-inc-7: INC-7 checkout outage, being fixed'],
@@ -318,6 +320,47 @@ describe('the scheduled detection pass', () => {
     expect(second.deliveries.map((d) => [d.alertId, d.subscriptionId, d.kind])).toContainEqual([alerts.get('tag=checkout')!.alertId, 'everything', 'resolved']);
     expect(second.deliveries.filter((d) => d.alertId === billing.alertId).map((d) => [d.subscriptionId, d.kind])).toEqual([['everything', 'resolved']]);
     expect((await log(billing.alertId)).filter((d) => d[1] === 'resolved')).toEqual([['billing-team', 'resolved', 'silenced', 0, 'its firing notices were silenced']]);
+  });
+
+  it('groups the alerts of one incident for a subscription: each rising topic is sent, the tag, channel and overall alerts it drove are logged as grouped, and so are their all-clears', async () => {
+    // Two days of billing (tag checkout) and account (tag login) by email every 4 minutes, then two
+    // incidents at once: 30 billing messages by chat and 30 account messages by web in three minutes.
+    const end = T0 + 30 * DAY;
+    await messages('incident', 'checkout', every(end - 2 * DAY, end - 10 * MINUTE_MS, 4 * MINUTE_MS), { topic: 'billing' });
+    await messages('incident', 'login', every(end - 2 * DAY, end - 10 * MINUTE_MS, 4 * MINUTE_MS), { topic: 'account' });
+    const burst = Array.from({ length: 30 }, (_, i) => end - 10 * MINUTE_MS + Math.floor(i / 10) * MINUTE_MS + (i % 10) * 1000);
+    await messages('incident', 'checkout', burst, { topic: 'billing', channel: 'chat' });
+    await messages('incident', 'login', burst.map((t) => t + 500), { topic: 'account', channel: 'web' });
+    const subscription = (subscriptionId: string, groupRelated: boolean): AlertSubscription => ({ subscriptionId, name: subscriptionId, dimension: '', values: [], metrics: ['volume'], minSeverity: 'low', groupRelated, targetUrl: 'http://127.0.0.1:9/hook', format: 'json', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: new Date(T0).toISOString() });
+    await saveSubscription(ch, 'incident', subscription('on-call', true), false, T0);
+    await saveSubscription(ch, 'incident', subscription('firehose', false), false, T0);
+
+    const first = await pass('incident', end + 30_000);
+    const alerts = await latestAlertPerSeries(ch, 'incident');
+    const byId = new Map([...alerts.values()].map((a) => [a.alertId, a]));
+    const sentTo = (id: string) => first.deliveries.filter((d) => d.subscriptionId === id && d.kind === 'firing').map((d) => byId.get(d.alertId)!.series).sort();
+    const everything = sentTo('firehose');
+    const grouped = sentTo('on-call');
+    // Both topics reach on-call; everything else that fired reached the firehose only.
+    expect(grouped).toEqual(['topic=account', 'topic=billing']);
+    expect(everything).toEqual(expect.arrayContaining(['all', 'channel=chat', 'channel=web', 'tag=checkout', 'tag=login', 'topic=account', 'topic=billing']));
+    // Each one on-call did not get is logged as grouped with the topic alert that drove it.
+    for (const series of everything.filter((x) => !grouped.includes(x))) {
+      const alert = alerts.get(series)!;
+      const [row] = (await listDeliveries(ch, 'incident', alert.alertId)).filter((d) => d.subscriptionId === 'on-call');
+      expect(row, series).toMatchObject({ notice: 'firing', status: 'grouped', attempts: 0 });
+      const leader = alerts.get(row!.error.match(/^grouped with the (\S+) alert /)![1]!)!;
+      expect(grouped).toContain(leader.series);
+      expect(groupsUnder(alert, leader), `${series} under ${leader.series}`).toBe(true);
+    }
+    expect(first.withheld).toBe(everything.length - grouped.length);
+
+    // All resolved: the topics' all-clears go to on-call, the grouped alerts' are withheld; the firehose gets every one.
+    const second = await pass('incident', end + 60 * MINUTE_MS);
+    const resolvedTo = (id: string) => second.deliveries.filter((d) => d.subscriptionId === id && d.kind === 'resolved').map((d) => byId.get(d.alertId)!.series).sort();
+    expect(resolvedTo('on-call')).toEqual(grouped);
+    expect(resolvedTo('firehose')).toEqual(everything);
+    expect(second.withheld).toBe(everything.length - grouped.length);
   });
 
   it('feeds a minute only once it has settled, so a message stored late in its minute still counts', async () => {
