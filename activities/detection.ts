@@ -222,7 +222,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
           for (const s of route.send) plan(alert, kind, s);
           // Withheld notices are logged as deliveries that were not attempted, so the alert's log says why nothing arrived.
           for (const w of route.withheld) {
-            if (kind !== 'resolved' && !withheldNow.has(key(alert, w.subscription))) withheldNow.set(key(alert, w.subscription), w.status);
+            if (kind !== 'resolved') withheldNow.set(key(alert, w.subscription), w.status);
             const deliveryId = deliveryIdFor(alert.alertId, kind, w.subscription.subscriptionId);
             withheld.push(writeDeliveryAttempt(deps.writer, { tenantId, deliveryId, alertId: alert.alertId, subscriptionId: w.subscription.subscriptionId, notice: kind, status: w.status, attempts: 0, httpStatus: 0, error: w.reason, atMs: nowMs }));
           }

@@ -357,7 +357,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
           const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: alert.alertId, subscriptionId: subscription.id, notice: kind, status, attempts: 0, httpStatus: 0, error: reason, atMs: passAt };
           later.push({ at: passAt, write: () => writeDeliveryAttempt(writer, row) });
           deliveries.set(deliveryId, { deliveryId, alertId: alert.alertId, status, attempts: 0, atMs: passAt });
-          if (kind !== 'resolved' && !told.has(toldKey(alert, subscription))) told.set(toldKey(alert, subscription), status);
+          if (kind !== 'resolved' && told.get(toldKey(alert, subscription)) !== true) told.set(toldKey(alert, subscription), status);
         }
         for (const subscription of route.send) post(alert, kind, subscription, passAt);
       }
