@@ -9,7 +9,7 @@
 // not atomically: should one insert fail and the pass be retried, a memory is at most one bucket's
 // period off (a period missing or counted twice in a five-minute bucket's median), which the memory
 // outgrows within its depth.
-import { joinMemories, splitMemories, type MemoryPart } from '../domain/detection/memoryParts.js';
+import { fromStoredForm, toStoredForm, type MemoryPart } from '../domain/detection/memoryParts.js';
 import type { SeriesSnapshot } from '../domain/spikeDetection.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
@@ -66,7 +66,7 @@ export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Prom
       series: r.series,
       lastMinuteMs: clickHouseTimeMs(r.last_minute),
       lastEventMs: clickHouseTimeMs(r.last_event),
-      snapshot: joinMemories(JSON.parse(r.snapshot) as SeriesSnapshot, parts),
+      snapshot: fromStoredForm(JSON.parse(r.snapshot) as SeriesSnapshot, parts),
       definition: r.definition,
       storedParts,
     };
@@ -88,7 +88,7 @@ export async function writeDetectorStates(writer: BatchingWriter, tenantId: stri
   const stateRows: object[] = [];
   const partRows: object[] = [];
   for (const s of states) {
-    const { rest, parts } = splitMemories(s.snapshot);
+    const { rest, parts } = toStoredForm(s.snapshot);
     stateRows.push(stateRow(s, JSON.stringify(rest), s.definition));
     for (const p of parts) {
       const buckets = JSON.stringify(p.buckets);

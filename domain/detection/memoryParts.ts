@@ -2,9 +2,11 @@
 // ~80% of the state's JSON) change one bucket every few minutes, while the rest of the state changes
 // every minute. Storage keeps each memory's bucket histories apart, in fixed runs of buckets
 // ("parts") that are rewritten only when they change (store/detectorState.ts), so a pass writes a
-// few kilobytes per series instead of the whole memory. Splitting and joining lose nothing.
+// few kilobytes per series instead of the whole memory. The rest is written every pass, so its
+// evidence histograms leave out their trailing empty bins (tailCalibrator.ts). Nothing is lost.
 import { isShareSnapshot, type ShareSnapshot } from './shareDetector.js';
 import type { DetectorSnapshot } from './streamingDetector.js';
+import { trimmedTail, untrimTail } from './tailCalibrator.js';
 
 /** Buckets per stored part: four hours of five-minute buckets (42 parts a week, 6 a day). */
 export const BUCKETS_PER_PART = 48;
@@ -24,12 +26,13 @@ const memoriesOf = (snapshot: Snapshot) => (isShareSnapshot(snapshot) ? {} : sna
 
 /**
  * The state without its memories' bucket histories (each left empty, which marks it as stored in
- * parts), and those histories in parts. Shallow: the input is neither copied nor changed.
+ * parts) and with its evidence histograms trimmed, and those histories in parts. Shallow: the input
+ * is neither copied nor changed.
  */
-export function splitMemories<S extends Snapshot>(snapshot: S): { rest: S; parts: MemoryPart[] } {
+export function toStoredForm<S extends Snapshot>(snapshot: S): { rest: S; parts: MemoryPart[] } {
   const memories = memoriesOf(snapshot);
   const names = Object.keys(memories) as (keyof typeof memories)[];
-  if (names.length === 0) return { rest: snapshot, parts: [] };
+  if (names.length === 0) return { rest: isShareSnapshot(snapshot) ? snapshot : { ...snapshot, tails: (snapshot as DetectorSnapshot).tails.map(trimmedTail) }, parts: [] };
   const parts: MemoryPart[] = [];
   const emptied: typeof memories = {};
   for (const name of names) {
@@ -40,16 +43,17 @@ export function splitMemories<S extends Snapshot>(snapshot: S): { rest: S; parts
     }
   }
   const detector = snapshot as DetectorSnapshot;
-  return { rest: { ...snapshot, baseline: { ...detector.baseline!, memories: emptied } }, parts };
+  return { rest: { ...snapshot, baseline: { ...detector.baseline!, memories: emptied }, tails: detector.tails.map(trimmedTail) }, parts };
 }
 
 /**
- * Puts a state's parts back into the memories stored without their histories (changes `rest`, a
- * freshly parsed state, and returns it). A part that is missing — lost in a failed write — leaves
- * its buckets unseen: the memory fills them again within a period. A state stored whole (before
- * parts) is returned as it is.
+ * Puts a state's parts back into the memories stored without their histories, and its evidence
+ * histograms' trailing empty bins (changes `rest`, a freshly parsed state, and returns it). A part
+ * that is missing — lost in a failed write — leaves its buckets unseen: the memory fills them again
+ * within a period. A state stored whole (before parts) keeps its memories as they are.
  */
-export function joinMemories<S extends Snapshot>(rest: S, parts: readonly MemoryPart[]): S {
+export function fromStoredForm<S extends Snapshot>(rest: S, parts: readonly MemoryPart[]): S {
+  if (!isShareSnapshot(rest)) rest.tails.forEach(untrimTail);
   for (const [name, memory] of Object.entries(memoriesOf(rest))) {
     if (!memory || memory.history.length > 0 || memory.buckets === 0) continue;
     const own = new Map(parts.filter((p) => p.memory === name).map((p) => [p.index, p.buckets]));

@@ -34,6 +34,18 @@ export function newTail(): TailState {
   return { bins: new Array<number>(BIN_COUNT).fill(0), gain: 1, total: 0, count: 0, cluster: null };
 }
 
+/** A tail as stored: without its trailing empty bins (a quiet series' histogram is mostly those). Shallow. */
+export function trimmedTail(t: TailState): TailState {
+  let end = t.bins.length;
+  while (end > 0 && t.bins[end - 1] === 0) end--;
+  return end === t.bins.length ? t : { ...t, bins: t.bins.slice(0, end) };
+}
+
+/** A stored tail whole again (in place): its trailing empty bins back. */
+export function untrimTail(t: TailState): void {
+  while (t.bins.length < BIN_COUNT) t.bins.push(0);
+}
+
 function binOf(evidence: number): number {
   return Math.min(BIN_COUNT - 1, Math.max(0, Math.floor(Math.log1p(Math.max(0, evidence)) / BIN_WIDTH)));
 }

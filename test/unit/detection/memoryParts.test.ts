@@ -1,9 +1,9 @@
 // How a detector state is stored (domain/detection/memoryParts.ts): its seasonal memories in parts of
-// BUCKETS_PER_PART buckets, apart from the rest. Splitting and joining a state that has run for weeks
-// gives the same state; a minute fed changes at most one part per memory; a part lost leaves only
+// BUCKETS_PER_PART buckets, apart from the rest, whose evidence histograms drop their trailing empty
+// bins. Splitting and joining a state that has run for weeks gives the same state; a minute fed changes at most one part per memory; a part lost leaves only
 // its own buckets unseen; a state stored whole, and a share state, pass through. Seeded.
 import { describe, expect, it } from 'vitest';
-import { BUCKETS_PER_PART, joinMemories, splitMemories } from '../../../domain/detection/memoryParts.js';
+import { BUCKETS_PER_PART, fromStoredForm, toStoredForm } from '../../../domain/detection/memoryParts.js';
 import { createShareDetector } from '../../../domain/detection/shareDetector.js';
 import { adoptStreamingDetector, createStreamingDetector, type DetectorSnapshot } from '../../../domain/detection/streamingDetector.js';
 import { MINUTE_MS, VOLUME_DETECTOR_OPTIONS } from '../../../domain/spikeDetection.js';
@@ -28,7 +28,7 @@ describe('detector state in memory parts', () => {
   const whole = detector.snapshot();
 
   it('splits the memories into parts of BUCKETS_PER_PART buckets and joins them back to the same state', () => {
-    const { rest, parts } = splitMemories(whole);
+    const { rest, parts } = toStoredForm(whole);
     const memories = whole.baseline!.memories;
     expect(Object.keys(memories).sort()).toEqual(['daily', 'weekly']);
     expect(parts.length).toBe(Math.ceil(memories.daily!.buckets / BUCKETS_PER_PART) + Math.ceil(memories.weekly!.buckets / BUCKETS_PER_PART));
@@ -38,7 +38,10 @@ describe('detector state in memory parts', () => {
     // Splitting changed nothing of the state it was given.
     expect(whole.baseline!.memories.weekly!.history.length).toBe(memories.weekly!.buckets);
 
-    const joined = joinMemories(stored(rest), stored(parts));
+    // The evidence histograms are stored without their trailing empty bins.
+    expect(rest.tails.every((t, i) => t.bins.length < whole.tails[i]!.bins.length && t.bins.at(-1) !== 0)).toBe(true);
+
+    const joined = fromStoredForm(stored(rest), stored(parts));
     expect(joined).toEqual(whole);
     // The joined state runs on exactly as the original.
     const next = START_MS + 15 * DAY_MS;
@@ -49,11 +52,11 @@ describe('detector state in memory parts', () => {
 
   it('a minute fed changes at most one part of each memory, and most minutes none', () => {
     const running = adoptStreamingDetector(stored(whole));
-    let before = splitMemories(running.snapshot()).parts.map((p) => JSON.stringify(p.buckets));
+    let before = toStoredForm(running.snapshot()).parts.map((p) => JSON.stringify(p.buckets));
     const changedPerMinute: number[] = [];
     for (let t = START_MS + 15 * DAY_MS; t < START_MS + 15 * DAY_MS + 30 * MINUTE_MS; t += MINUTE_MS) {
       running.update(t, 1);
-      const after = splitMemories(running.snapshot()).parts.map((p) => JSON.stringify(p.buckets));
+      const after = toStoredForm(running.snapshot()).parts.map((p) => JSON.stringify(p.buckets));
       changedPerMinute.push(after.filter((p, i) => p !== before[i]).length);
       before = after;
     }
@@ -63,9 +66,9 @@ describe('detector state in memory parts', () => {
   });
 
   it('a part lost in a failed write leaves only its own buckets unseen', () => {
-    const { rest, parts } = splitMemories(whole);
+    const { rest, parts } = toStoredForm(whole);
     const lost = parts.find((p) => p.memory === 'weekly' && p.index === 1)!;
-    const joined = joinMemories(stored(rest), stored(parts.filter((p) => p !== lost)));
+    const joined = fromStoredForm(stored(rest), stored(parts.filter((p) => p !== lost)));
     const weekly = joined.baseline!.memories.weekly!;
     expect(weekly.history.length).toBe(whole.baseline!.memories.weekly!.buckets);
     const unseen = weekly.history.flatMap((h, b) => (h.length === 0 && whole.baseline!.memories.weekly!.history[b]!.length > 0 ? [b] : []));
@@ -74,14 +77,14 @@ describe('detector state in memory parts', () => {
   });
 
   it('a state stored whole (before parts) and a share state pass through unchanged', () => {
-    expect(joinMemories(stored(whole), [])).toEqual(whole);
+    expect(fromStoredForm(stored(whole), [])).toEqual(whole);
     const share = createShareDetector();
     for (let t = START_MS; t < START_MS + 90 * MINUTE_MS; t += MINUTE_MS) share.update(t, 3, 1);
     const shareState = share.snapshot();
-    expect(splitMemories(shareState)).toEqual({ rest: shareState, parts: [] });
-    expect(joinMemories(stored(shareState), [])).toEqual(shareState);
+    expect(toStoredForm(shareState)).toEqual({ rest: shareState, parts: [] });
+    expect(fromStoredForm(stored(shareState), [])).toEqual(shareState);
     // A detector too young for its baseline has no memories yet.
     const young = createStreamingDetector(VOLUME_DETECTOR_OPTIONS).snapshot() as DetectorSnapshot;
-    expect(splitMemories(young).parts).toEqual([]);
+    expect(toStoredForm(young).parts).toEqual([]);
   });
 });
