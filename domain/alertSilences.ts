@@ -1,9 +1,9 @@
 // Silences: a team that already knows why a series is up (an incident being worked on, a launch, a
 // migration) mutes its notices for a while, without editing or deleting its subscriptions. Alerts
 // still fire and are stored, listed and drawn on dashboards; only their notices are withheld, each
-// recorded in the delivery log as `silenced` (domain/alertRouting.ts). Modelled on Prometheus Alertmanager's silences: the
-// subscriptions' series filter, a start and an end, a comment saying why, and expired early rather
-// than deleted, so the log keeps who muted what.
+// recorded in the delivery log as `silenced` (domain/alertRouting.ts). Modelled on Prometheus
+// Alertmanager's silences: the subscriptions' series filter, a start and an end, a comment saying
+// why, and expired early rather than deleted, so the log keeps who muted what.
 import { seriesMatches, type SeriesFilter } from './alerts.js';
 
 export interface AlertSilence extends SeriesFilter {

@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
 const HOLIDAY_SPAN_DEFAULT_MS = 365 * DAY_MS;
 const HOLIDAY_SPAN_MAX_MS = 5 * 366 * DAY_MS;
 
-export const DIMENSIONS = ['', 'all', 'topic', 'area', 'tag', 'segment', 'channel'] as const;
+const DIMENSIONS = ['', 'all', 'topic', 'area', 'tag', 'segment', 'channel'] as const;
 export const literals = <T extends string>(values: readonly T[], options?: SchemaOptions) => Type.Union(values.map((v) => Type.Literal(v)), options);
 
 const SubscriptionView = Type.Object({
