@@ -87,8 +87,8 @@ describe('migrations 008 (negative share), 009 (product areas) and 012 (slices) 
 
   it('gives alerts a metric (old ones are volume) and subscriptions a metrics filter', async () => {
     const columns = await ch.query<{ table: string; name: string; default_expression: string }>(
-      `SELECT table, name, default_expression FROM system.columns WHERE database = {db:String} AND name IN ('metric', 'metrics')`,
-      { db: ch.database },
+      `SELECT table, name, default_expression FROM system.columns WHERE database = {db:String} AND name IN ('metric', 'metrics') AND table IN {tables:Array(String)}`,
+      { db: ch.database, tables: [TABLES.alertSubscriptions, TABLES.alerts] },
     );
     expect(columns.map((c) => [c.table, c.name, c.default_expression]).sort()).toEqual([
       [TABLES.alertSubscriptions, 'metrics', ''],
