@@ -209,9 +209,9 @@ export function createDetectionActivities(deps: DetectionDeps) {
           toldFiring: (s) => firing.filter((a) => sentNow.has(key(a, s)) || history.get(key(a, s))?.told),
           withheldOnly: (a, s) => (sentNow.has(key(a, s)) || history.get(key(a, s))?.told ? undefined : (withheldNow.get(key(a, s)) ?? history.get(key(a, s))?.withheldAs)),
         };
-        const plan = (alert: AlertState, kind: NoticeKind, s: AlertSubscription, late = false) => {
+        const plan = (alert: AlertState, kind: NoticeKind, s: AlertSubscription, heldBack: WithheldStatus | null = null) => {
           if (kind !== 'resolved') sentNow.add(key(alert, s));
-          deliveries.push({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId, late), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind) });
+          deliveries.push({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId, heldBack !== null), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind, heldBack) });
         };
         // In the order they happened, the most specific first within a minute: an incident's topic is
         // sent before the alerts grouped with it, a firing before its resolve.
@@ -228,7 +228,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
           }
         }
         const noticed = new Set(noticesToSend.map((n) => n.alert.alertId));
-        for (const { alert, subscription } of lateAnnouncements(firing.filter((a) => !noticed.has(a.alertId)), subscriptions, ctx)) plan(alert, 'firing', subscription, true);
+        for (const { alert, subscription, heldBack } of lateAnnouncements(firing.filter((a) => !noticed.has(a.alertId)), subscriptions, ctx)) plan(alert, 'firing', subscription, heldBack);
       }
       await Promise.all(withheld);
       return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries, withheld: withheld.length };

@@ -2,6 +2,7 @@
 // activity) or Slack-compatible `text` + `blocks` (Slack's mobile notifications read only `text`).
 import { describeContributor, type Contributor } from './alertContributors.js';
 import { METRIC_SOURCES, parseSeries, type AlertMetric, type AlertState, type NoticeKind } from './alerts.js';
+import type { WithheldStatus } from './alertRouting.js';
 import type { WindowEvidence } from './detection/countWindows.js';
 
 export const NOTICE_FORMATS = ['json', 'slack'] as const;
@@ -29,9 +30,15 @@ export interface AlertNotice {
    * per-minute figures above can sit inside their band.
    */
   countWindow: WindowEvidence | null;
+  /**
+   * A firing notice sent late (domain/alertRouting.ts lateAnnouncements): how this subscription's
+   * earlier notices of the alert were withheld — `silenced` (the silence has ended) or `grouped`
+   * (the related alert it went under has resolved); null for every other notice.
+   */
+  heldBack: WithheldStatus | null;
 }
 
-export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind): AlertNotice {
+export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind, heldBack: WithheldStatus | null = null): AlertNotice {
   const { metric, dimension, value } = parseSeries(alert.series);
   // Shares keep four decimals (a share of 0.1234 is 12.34%); counts per minute two.
   const round = (x: number) => Number(x.toFixed(METRIC_SOURCES[metric].measure === 'count' ? 2 : 4));
@@ -50,6 +57,7 @@ export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKin
     resolvedAt: alert.resolvedAtMs === null ? null : new Date(alert.resolvedAtMs).toISOString(),
     contributors: alert.contributors,
     countWindow: alert.countWindow,
+    heldBack,
   };
 }
 
@@ -57,6 +65,11 @@ const SPIKE_NAMES: Record<AlertMetric, string> = { volume: 'Ticket spike', negat
 
 /** Series dimensions a reader would not recognise by their key ("area" is a product area of the tenant's settings). */
 const DIMENSION_NAMES: Record<string, string> = { area: 'product area' };
+
+const HELD_BACK: Record<WithheldStatus, string> = {
+  silenced: 'a silence withheld its notices, and it has ended while the alert still fires',
+  grouped: 'it was grouped with a related alert, which has resolved while this one still fires',
+};
 
 /** Slack escapes: &, < and > are control characters in mrkdwn. */
 const escapeSlack = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -85,7 +98,7 @@ export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: escapeSlack(`*Series:* ${what}\n*Severity:* ${notice.severity} (score ${notice.score})\n*Started:* ${notice.startedAt}${notice.resolvedAt ? `\n*Resolved:* ${notice.resolvedAt}` : ''}\n*Alert:* ${notice.alertId}${drivenBy}`),
+          text: escapeSlack(`*Series:* ${what}\n*Severity:* ${notice.severity} (score ${notice.score})\n*Started:* ${notice.startedAt}${notice.resolvedAt ? `\n*Resolved:* ${notice.resolvedAt}` : ''}${notice.heldBack ? `\n*Held back until now:* ${HELD_BACK[notice.heldBack]}` : ''}\n*Alert:* ${notice.alertId}${drivenBy}`),
         },
       },
     ],

@@ -86,19 +86,20 @@ export function routeNotice<S extends RoutedSubscription>(alert: AlertState, kin
 }
 
 /**
- * Firing alerts withheld from a subscription (every notice of them so far) that nothing withholds
- * any more — the silence ended, the related alert they were grouped with resolved: announced now (a
- * firing notice), as Alertmanager notifies once a silence expires, so a team whose incident outlasts
- * the silence it set, or the alert it was folded into, is paged. Alerts never notified (found while
- * replaying history) are left out, as are subscriptions that never had a notice of the alert planned
- * (made after it fired).
+ * Firing alerts withheld from a subscription (every notice of them so far; `heldBack` says how) that
+ * nothing withholds any more — the silence ended, the related alert they were grouped with resolved:
+ * announced now (a firing notice), as Alertmanager notifies once a silence expires, so a team whose
+ * incident outlasts the silence it set, or the alert it was folded into, is paged. Alerts never
+ * notified (found while replaying history) are left out, as are subscriptions that never had a
+ * notice of the alert planned (made after it fired).
  */
-export function lateAnnouncements<S extends RoutedSubscription>(alerts: readonly AlertState[], subscriptions: readonly S[], ctx: RoutingContext<S>): { alert: AlertState; subscription: S }[] {
+export function lateAnnouncements<S extends RoutedSubscription>(alerts: readonly AlertState[], subscriptions: readonly S[], ctx: RoutingContext<S>): { alert: AlertState; subscription: S; heldBack: WithheldStatus }[] {
   return alerts
     .filter((a) => a.status === 'firing' && a.notifiedSeverity !== '')
     .flatMap((alert) =>
-      subscriptions
-        .filter((s) => subscriptionMatches(s, alert) && ctx.withheldOnly(alert, s) !== undefined && !withholding(alert, 'firing', s, ctx))
-        .map((subscription) => ({ alert, subscription })),
+      subscriptions.flatMap((subscription) => {
+        const heldBack = subscriptionMatches(subscription, alert) ? ctx.withheldOnly(alert, subscription) : undefined;
+        return heldBack && !withholding(alert, 'firing', subscription, ctx) ? [{ alert, subscription, heldBack }] : [];
+      }),
     );
 }

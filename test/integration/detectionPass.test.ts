@@ -300,7 +300,8 @@ describe('the scheduled detection pass', () => {
     const afterEnd = await pass('muted', end + 2 * MINUTE_MS);
     expect((await latestAlertPerSeries(ch, 'muted')).get('topic=billing')).toMatchObject({ alertId: billing.alertId, status: 'firing' });
     const announced = afterEnd.deliveries.filter((d) => d.alertId === billing.alertId);
-    expect(announced.map((d) => [d.subscriptionId, d.kind, d.notice.type]).sort()).toEqual([['billing-team', 'firing', 'alert.firing'], ['everything', 'firing', 'alert.firing']]);
+    expect(announced.map((d) => [d.subscriptionId, d.kind, d.notice.type, d.notice.heldBack]).sort()).toEqual([['billing-team', 'firing', 'alert.firing', 'silenced'], ['everything', 'firing', 'alert.firing', 'silenced']]);
+    expect(first.deliveries.every((d) => d.notice.heldBack === null)).toBe(true);
     expect(afterEnd.deliveries.filter((d) => d.alertId !== billing.alertId)).toEqual([]);
     const silencedIds = new Set((await listDeliveries(ch, 'muted', billing.alertId)).map((d) => d.deliveryId));
     for (const d of announced) expect(silencedIds.has(d.deliveryId)).toBe(false);

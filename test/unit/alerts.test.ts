@@ -74,6 +74,17 @@ describe('alert lifecycle', () => {
     expect(slack.blocks.length).toBeGreaterThan(0);
   });
 
+  it('says when a firing notice comes late, and why it was held back', () => {
+    const { alert } = run([spike(0)]);
+    const onTime = alertNotice('acme', alert!, 'firing');
+    expect(onTime.heldBack).toBeNull();
+    expect(JSON.stringify(formatNotice(onTime, 'slack'))).not.toContain('Held back');
+    const late = alertNotice('acme', alert!, 'firing', 'silenced');
+    expect(late.heldBack).toBe('silenced');
+    expect(JSON.stringify(formatNotice(late, 'slack'))).toContain('*Held back until now:* a silence withheld its notices, and it has ended while the alert still fires');
+    expect(JSON.stringify(formatNotice(alertNotice('acme', alert!, 'firing', 'grouped'), 'slack'))).toContain('grouped with a related alert, which has resolved');
+  });
+
   it('words and rounds a negative-share notice as shares, a volume notice as messages per minute', () => {
     const { alert } = run([spike(0)]);
     const share = { ...alert!, series: 'negative_share:topic=billing', observed: 0.41237, expected: 0.11111, lower: 0.05, upper: 0.23456 };
