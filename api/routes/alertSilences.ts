@@ -72,7 +72,7 @@ export const alertSilenceRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async 
     {
       schema: {
         summary: 'Silence alert notices for a while: the series a filter takes (as a subscription\'s), from startsAt (default now) to endsAt or for durationMinutes',
-        description: `While it is active, notices of the alerts it covers are not sent; each is logged as \`silenced\` in the alert's delivery log, naming the silence and its comment. Alerts still fire and are listed and drawn. A resolve is not sent to a subscription whose firing notices of that alert were all withheld; an alert still firing when the silence ends is announced then (`heldBack`: `silenced`). At most ${MAX_DAYS} days.`,
+        description: `While it is active, notices of the alerts it covers are not sent; each is logged as \`silenced\` in the alert's delivery log, naming the silence and its comment. Alerts still fire and are listed and drawn. A resolve is not sent to a subscription whose firing notices of that alert were all withheld; an alert still firing when the silence ends is announced then (heldBack: silenced). At most ${MAX_DAYS} days.`,
         tags: ['alerts'],
         security,
         body: Type.Object(SILENCE_FIELDS, { additionalProperties: false }),
