@@ -5,7 +5,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS, type Contributor } from '../domain/alertContributors.js';
 import { alertNotice, formatNotice, type AlertNotice } from '../domain/alertNotice.js';
 import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, type AlertPolicy, type AlertState, type NoticeKind } from '../domain/alerts.js';
-import { lateAnnouncements, routeNotice, specificity, type RoutingContext, type WithheldStatus } from '../domain/alertRouting.js';
+import { bySpecificity, lateAnnouncements, routeNotice, type RoutingContext, type WithheldStatus } from '../domain/alertRouting.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
 import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
@@ -45,13 +45,11 @@ export interface PlannedDelivery {
   notice: AlertNotice;
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Alerts whose drivers one pass reads (the most recent first); the rest keep what they had. */
 const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
 
 /** Standard Webhooks ids must not contain '.', and must be the same on every retry: a hash of what is delivered. */
-const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string, late = false) =>
+export const deliveryIdFor = (alertId: string, kind: NoticeKind, subscriptionId: string, late = false) =>
   `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${late ? '\nannounced late' : ''}`).digest('hex').slice(0, 32)}`;
 
 /** Each alert's contributors as of its latest report (domain/alertContributors.ts), read from the rollups. */
@@ -190,7 +188,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       // alerts, and those withheld from it may be announced now (domain/alertRouting.ts).
       const latest = new Map(alerts);
       for (const a of changedAlerts) latest.set(a.series, a);
-      const firing = [...latest.values()].filter((a) => a.status === 'firing').sort((a, b) => a.startedAtMs - b.startedAtMs || specificity(a.series) - specificity(b.series) || byText(a.series, b.series));
+      const firing = [...latest.values()].filter((a) => a.status === 'firing').sort((a, b) => a.startedAtMs - b.startedAtMs || bySpecificity(a.series, b.series));
       const deliveries: PlannedDelivery[] = [];
       const withheld: Promise<void>[] = [];
       if (noticesToSend.length || firing.length) {
@@ -203,11 +201,12 @@ export function createDetectionActivities(deps: DetectionDeps) {
         // This pass's own firing and escalation notices, sent or withheld, before the log has them.
         const sentNow = new Set<string>();
         const withheldNow = new Map<string, WithheldStatus>();
+        const told = (a: AlertState, s: AlertSubscription) => sentNow.has(key(a, s)) || history.get(key(a, s))?.told === true;
         const ctx: RoutingContext<AlertSubscription> = {
           silences,
           nowMs,
-          toldFiring: (s) => firing.filter((a) => sentNow.has(key(a, s)) || history.get(key(a, s))?.told),
-          withheldOnly: (a, s) => (sentNow.has(key(a, s)) || history.get(key(a, s))?.told ? undefined : (withheldNow.get(key(a, s)) ?? history.get(key(a, s))?.withheldAs)),
+          toldFiring: (s) => firing.filter((a) => told(a, s)),
+          withheldOnly: (a, s) => (told(a, s) ? undefined : (withheldNow.get(key(a, s)) ?? history.get(key(a, s))?.withheldAs)),
         };
         const plan = (alert: AlertState, kind: NoticeKind, s: AlertSubscription, heldBack: WithheldStatus | null = null) => {
           if (kind !== 'resolved') sentNow.add(key(alert, s));
@@ -216,7 +215,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         // In the order they happened, the most specific first within a minute: an incident's topic is
         // sent before the alerts grouped with it, a firing before its resolve.
         const noticeAt = (n: { kind: NoticeKind; alert: AlertState }) => (n.kind === 'resolved' ? n.alert.resolvedAtMs! : n.alert.lastAnomalyAtMs);
-        const inOrder = [...noticesToSend].sort((a, b) => noticeAt(a) - noticeAt(b) || specificity(a.alert.series) - specificity(b.alert.series) || byText(a.alert.series, b.alert.series));
+        const inOrder = [...noticesToSend].sort((a, b) => noticeAt(a) - noticeAt(b) || bySpecificity(a.alert.series, b.alert.series));
         for (const { kind, alert } of inOrder) {
           const route = routeNotice(alert, kind, subscriptions, ctx);
           for (const s of route.send) plan(alert, kind, s);

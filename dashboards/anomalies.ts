@@ -1,7 +1,8 @@
 // The "Anomalies" dashboard: customer-message volume per topic against an expected band, the spike
 // detector's alerts (as annotations, firing now, over time by severity), what their notices did
-// (deliveries) and the silences that withheld some (as annotations), which topics are rising or new, the share of messages with negative sentiment, and
-// volume per product area against the same kind of band.
+// (deliveries) and the silences that withheld some (as annotations), which topics are rising or
+// new, the share of messages with negative sentiment, and volume per product area against the same
+// kind of band.
 // Every query filters on the tenant variable and honours the topic filter.
 //
 // Sources: events_per_minute and events_per_hour (store/migrations/001_spine.ts, 003_detection.ts;

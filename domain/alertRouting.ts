@@ -1,8 +1,7 @@
 // Who gets each notice a detection pass plans: the subscriptions whose filter takes the alert, less
 // those it is withheld from — a silence covers it (domain/alertSilences.ts), or it is part of an
 // incident the subscription was already told of (grouped: related to a firing alert sent to it, at
-// least as specific) —
-// and, for an all-clear, those never told the alert fired. A withheld alert that still fires is
+// least as specific) — and, for an all-clear, those never told the alert fired. A withheld alert that still fires is
 // announced once nothing withholds it any more, so nobody is left believing it was never there.
 // Pure: the detection activity gives it what the delivery log says was told.
 import { parseSeries, seriesKey, subscriptionMatches, type AlertState, type NoticeKind, type SubscriptionFilter } from './alerts.js';
@@ -53,6 +52,9 @@ export function related(a: AlertState, b: AlertState): boolean {
  */
 const SPECIFICITY: Record<string, number> = { topic: 0, area: 1, tag: 2, channel: 3, segment: 3, all: 4 };
 export const specificity = (series: string) => SPECIFICITY[parseSeries(series).dimension] ?? 3;
+
+/** Series in the order their notices are routed within one minute: the most specific first, then by name. */
+export const bySpecificity = (a: string, b: string) => specificity(a) - specificity(b) || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * An alert is folded into a related one at least as specific: "all" and channel web into topic

@@ -87,6 +87,7 @@ function checkTarget(url: string): void {
 }
 
 const TARGET_URL = Type.String({ minLength: 1, maxLength: 2000 });
+const SubscriptionParams = Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** Which series a subscription or a silence takes (domain/alerts.ts SeriesFilter). */
 export const SERIES_FILTER_FIELDS = {
@@ -120,6 +121,12 @@ function checkSubscriptionFields(b: SubscriptionFields): void {
 
 export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, { ch }) => {
   const security = [{ apiKey: [] }];
+  /** The tenant's subscription, or the 404 naming the id (another tenant's is unknown here). */
+  const subscriptionOf = async (tenantId: string, subscriptionId: string) => {
+    const subscription = await getSubscription(ch, tenantId, subscriptionId);
+    if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${subscriptionId}"`, 'subscriptionId');
+    return subscription;
+  };
   settingsRoutes<HolidayCalendarOverrides>(app, ch, {
     path: '/v1/settings/holidays',
     tag: 'alerts',
@@ -212,10 +219,9 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
 
   app.delete<{ Params: { subscriptionId: string } }>(
     '/v1/alerts/subscriptions/:subscriptionId',
-    { schema: { summary: 'Delete an alert subscription', tags: ['alerts'], security, params: Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 204: Type.Null(), 401: ErrorResponse, 404: ErrorResponse } } },
+    { schema: { summary: 'Delete an alert subscription', tags: ['alerts'], security, params: SubscriptionParams, response: { 204: Type.Null(), 401: ErrorResponse, 404: ErrorResponse } } },
     async (request, reply) => {
-      const subscription = await getSubscription(ch, request.tenant.tenantId, request.params.subscriptionId);
-      if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
+      const subscription = await subscriptionOf(request.tenant.tenantId, request.params.subscriptionId);
       await saveSubscription(ch, request.tenant.tenantId, subscription, true, Date.now());
       return reply.status(204).send();
     },
@@ -229,7 +235,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         description: 'The subscription keeps its id and, unless `secret` is given, its secret. Detection passes and deliveries still retrying use the new values from then on.',
         tags: ['alerts'],
         security,
-        params: Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        params: SubscriptionParams,
         body: Type.Object(SUBSCRIPTION_FIELDS, { additionalProperties: false, minProperties: 1 }),
         response: { 200: SubscriptionView, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
       },
@@ -238,8 +244,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
       const { tenantId } = request.tenant;
       const b = request.body;
       checkSubscriptionFields(b);
-      const subscription = await getSubscription(ch, tenantId, request.params.subscriptionId);
-      if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
+      const subscription = await subscriptionOf(tenantId, request.params.subscriptionId);
       const changed: AlertSubscription = {
         ...subscription,
         ...Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)),
@@ -258,7 +263,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
           'A notice of type `alert.test` (no alert behind it), in the subscription\'s format and signed with its secret the Standard Webhooks way, posted once by this API process (no retries); the answer says whether the target took it. Nothing is stored.',
         tags: ['alerts'],
         security,
-        params: Type.Object({ subscriptionId: Type.String({ minLength: 1, maxLength: 100 }) }),
+        params: SubscriptionParams,
         response: {
           200: Type.Object({
             delivered: Type.Boolean({ description: 'the target answered 2xx' }),
@@ -274,8 +279,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
     },
     async (request) => {
       const { tenantId } = request.tenant;
-      const subscription = await getSubscription(ch, tenantId, request.params.subscriptionId);
-      if (!subscription) throw new ApiError(404, 'subscription_not_found', `subscriptionId: no subscription "${request.params.subscriptionId}"`, 'subscriptionId');
+      const subscription = await subscriptionOf(tenantId, request.params.subscriptionId);
       const at = new Date();
       // Standard Webhooks ids must not contain '.'.
       const webhookId = `msg_test_${randomUUID().replaceAll('-', '')}`;

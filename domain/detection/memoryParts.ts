@@ -30,9 +30,12 @@ const memoriesOf = (snapshot: Snapshot) => (isShareSnapshot(snapshot) ? {} : sna
  * is neither copied nor changed.
  */
 export function toStoredForm<S extends Snapshot>(snapshot: S): { rest: S; parts: MemoryPart[] } {
-  const memories = memoriesOf(snapshot);
+  if (isShareSnapshot(snapshot)) return { rest: snapshot, parts: [] };
+  const detector = snapshot as DetectorSnapshot;
+  const tails = detector.tails.map(trimmedTail);
+  const memories = memoriesOf(detector);
   const names = Object.keys(memories) as (keyof typeof memories)[];
-  if (names.length === 0) return { rest: isShareSnapshot(snapshot) ? snapshot : { ...snapshot, tails: (snapshot as DetectorSnapshot).tails.map(trimmedTail) }, parts: [] };
+  if (names.length === 0) return { rest: { ...snapshot, tails }, parts: [] };
   const parts: MemoryPart[] = [];
   const emptied: typeof memories = {};
   for (const name of names) {
@@ -42,8 +45,7 @@ export function toStoredForm<S extends Snapshot>(snapshot: S): { rest: S; parts:
       parts.push({ memory: name, index, buckets: memory.history.slice(from, from + BUCKETS_PER_PART) });
     }
   }
-  const detector = snapshot as DetectorSnapshot;
-  return { rest: { ...snapshot, baseline: { ...detector.baseline!, memories: emptied }, tails: detector.tails.map(trimmedTail) }, parts };
+  return { rest: { ...snapshot, baseline: { ...detector.baseline!, memories: emptied }, tails }, parts };
 }
 
 /**

@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { WindowEvidence } from '../../domain/detection/countWindows.js';
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, SEVERITIES, severityRank, stepAlert, type AlertMetric, type AlertState, type NoticeKind, type Severity } from '../../domain/alerts.js';
-import { lateAnnouncements, routeNotice, specificity, type RoutingContext, type WithheldStatus } from '../../domain/alertRouting.js';
+import { deliveryIdFor } from '../../activities/detection.js';
+import { bySpecificity, lateAnnouncements, routeNotice, type RoutingContext, type WithheldStatus } from '../../domain/alertRouting.js';
 import type { AlertSilence } from '../../domain/alertSilences.js';
 import type { Channel, TicketEvent } from '../../domain/events.js';
 import type { ProductArea } from '../../domain/productAreas.js';
@@ -182,10 +183,6 @@ const BAND = 3;
 /** The detector's score for a minute z scales above its expectation (0 inside the band). */
 const scoreOf = (z: number) => (z > BAND ? Math.round((1 - Math.exp(-z / 8)) * 10_000) / 10_000 : 0);
 
-/** Standard Webhooks delivery id, as activities/detection.ts derives it. */
-const deliveryIdOf = (alertId: string, kind: NoticeKind, subscriptionId: string, late = false) =>
-  `msg_${createHash('sha256').update(`${alertId}\n${kind}\n${subscriptionId}${late ? '\nannounced late' : ''}`).digest('hex').slice(0, 32)}`;
-
 /** The attempts a notice posted at `at` makes against a target, until `end`. */
 function attemptsFor(target: TargetBehaviour, at: number, end: number): { status: DeliveryAttempt['status']; httpStatus: number; error: string; at: number }[] {
   const attempts: { status: DeliveryAttempt['status']; httpStatus: number; error: string; at: number }[] = [];
@@ -291,7 +288,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
   /** A notice posted at `passAt`: its attempts against the subscriber's target. */
   const post = (alert: AlertState, kind: NoticeKind, subscription: SubscriptionProfile, passAt: number, late = false) => {
     if (kind !== 'resolved') told.set(toldKey(alert, subscription), true);
-    const deliveryId = deliveryIdOf(alert.alertId, kind, subscription.id, late);
+    const deliveryId = deliveryIdFor(alert.alertId, kind, subscription.id, late);
     attemptsFor(subscription.target, passAt + 2000, end).forEach((attempt, i) => {
       const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: alert.alertId, subscriptionId: subscription.id, notice: kind, status: attempt.status, attempts: i + 1, httpStatus: attempt.httpStatus, error: attempt.error, atMs: attempt.at };
       later.push({ at: attempt.at, write: () => writeDeliveryAttempt(writer, row) });
@@ -337,7 +334,7 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
           passNotices.push({ kind: step.notice, alert: version });
         }
       }
-      const firing = stepped.flatMap((st) => (st.alert?.status === 'firing' ? [st.alert] : [])).sort((a, b) => a.startedAtMs - b.startedAtMs || specificity(a.series) - specificity(b.series) || byText(a.series, b.series));
+      const firing = stepped.flatMap((st) => (st.alert?.status === 'firing' ? [st.alert] : [])).sort((a, b) => a.startedAtMs - b.startedAtMs || bySpecificity(a.series, b.series));
       const ctx: RoutingContext<SubscriptionProfile> = {
         silences: profile.silences,
         nowMs: passAt,
@@ -348,12 +345,12 @@ export async function seedAnomalies(ch: ClickHouse, profile: AnomalyProfile, end
         },
       };
       // One pass's notices share their minute: the most specific first.
-      passNotices.sort((a, b) => specificity(a.alert.series) - specificity(b.alert.series) || byText(a.alert.series, b.alert.series));
+      passNotices.sort((a, b) => bySpecificity(a.alert.series, b.alert.series));
       for (const { kind, alert } of passNotices) {
         const route = routeNotice(alert, kind, profile.subscriptions, ctx);
         // Withheld: logged once, never attempted.
         for (const { subscription, status, reason } of route.withheld) {
-          const deliveryId = deliveryIdOf(alert.alertId, kind, subscription.id);
+          const deliveryId = deliveryIdFor(alert.alertId, kind, subscription.id);
           const row: DeliveryAttempt = { tenantId: profile.tenantId, deliveryId, alertId: alert.alertId, subscriptionId: subscription.id, notice: kind, status, attempts: 0, httpStatus: 0, error: reason, atMs: passAt };
           later.push({ at: passAt, write: () => writeDeliveryAttempt(writer, row) });
           deliveries.set(deliveryId, { deliveryId, alertId: alert.alertId, status, attempts: 0, atMs: passAt });
