@@ -61,6 +61,9 @@ async function pass(tenantId: string, atMs: number, settleMs = 0) {
   return result;
 }
 
+/** A subscription to every volume alert of the tenant (each its own notice unless told), at an address nothing listens on: passes only plan deliveries here. */
+const subscription = (subscriptionId: string, over: Partial<AlertSubscription> = {}): AlertSubscription => ({ subscriptionId, name: subscriptionId, dimension: '', values: [], metrics: ['volume'], minSeverity: 'low', groupRelated: false, targetUrl: 'http://127.0.0.1:9/hook', format: 'json', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: new Date(T0).toISOString(), ...over });
+
 const statesOf = async (tenantId: string) => new Map((await loadDetectorStates(ch, tenantId)).map((s) => [s.series, s]));
 
 beforeAll(async () => {
@@ -271,7 +274,6 @@ describe('the scheduled detection pass', () => {
     const burst = Array.from({ length: 30 }, (_, i) => end - 10 * MINUTE_MS + Math.floor(i / 10) * MINUTE_MS + (i % 10) * 1000);
     await messages('muted', 'checkout', burst, { topic: 'billing' });
     await messages('muted', 'login', burst, { topic: 'account' });
-    const subscription = (subscriptionId: string, over: Partial<AlertSubscription> = {}): AlertSubscription => ({ subscriptionId, name: subscriptionId, dimension: '', values: [], metrics: ['volume'], minSeverity: 'low', groupRelated: false, targetUrl: 'http://127.0.0.1:9/hook', format: 'json', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: new Date(T0).toISOString(), ...over });
     await saveSubscription(ch, 'muted', subscription('everything'), false, T0);
     await saveSubscription(ch, 'muted', subscription('billing-team', { dimension: 'topic', values: ['billing'] }), false, T0);
     const silence: AlertSilence = { silenceId: 'sil-inc-7', dimension: 'topic', values: ['billing'], metrics: [], startsAtMs: end - 60 * MINUTE_MS, endsAtMs: end + 60 * MINUTE_MS, comment: 'INC-7 checkout outage, being fixed', createdBy: 'ana', createdAtMs: end - 60 * MINUTE_MS };
@@ -332,9 +334,8 @@ describe('the scheduled detection pass', () => {
     const burst = Array.from({ length: 30 }, (_, i) => end - 10 * MINUTE_MS + Math.floor(i / 10) * MINUTE_MS + (i % 10) * 1000);
     await messages('incident', 'checkout', burst, { topic: 'billing', channel: 'chat' });
     await messages('incident', 'login', burst.map((t) => t + 500), { topic: 'account', channel: 'web' });
-    const subscription = (subscriptionId: string, groupRelated: boolean): AlertSubscription => ({ subscriptionId, name: subscriptionId, dimension: '', values: [], metrics: ['volume'], minSeverity: 'low', groupRelated, targetUrl: 'http://127.0.0.1:9/hook', format: 'json', secret: 'whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=', createdAt: new Date(T0).toISOString() });
-    await saveSubscription(ch, 'incident', subscription('on-call', true), false, T0);
-    await saveSubscription(ch, 'incident', subscription('firehose', false), false, T0);
+    await saveSubscription(ch, 'incident', subscription('on-call', { groupRelated: true }), false, T0);
+    await saveSubscription(ch, 'incident', subscription('firehose'), false, T0);
 
     const first = await pass('incident', end + 30_000);
     const alerts = await latestAlertPerSeries(ch, 'incident');
