@@ -32,6 +32,8 @@ export interface DetectionDeps {
   retireAfterMinutes: number;
   /** A minute is fed only once it ended this long ago (SUPPORTLOOP_DETECTION_SETTLE_SECONDS). */
   settleMs: number;
+  /** SUPPORTLOOP_GRAFANA_URL: notices link to the Anomalies dashboard when set. */
+  grafanaUrl?: string;
   /** Per pass: how far behind now the last minute fed is, and the late events it added (metrics). */
   observePass?: (tenantId: string, pass: { lagSeconds: number; lateEvents: number }) => void;
 }
@@ -210,7 +212,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         };
         const plan = (alert: AlertState, kind: NoticeKind, s: AlertSubscription, heldBack: WithheldStatus | null = null) => {
           if (kind !== 'resolved') sentNow.add(key(alert, s));
-          deliveries.push({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId, heldBack !== null), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind, heldBack) });
+          deliveries.push({ tenantId, deliveryId: deliveryIdFor(alert.alertId, kind, s.subscriptionId, heldBack !== null), subscriptionId: s.subscriptionId, alertId: alert.alertId, kind, notice: alertNotice(tenantId, alert, kind, { heldBack, grafanaUrl: deps.grafanaUrl }) });
         };
         // In the order they happened, the most specific first within a minute: an incident's topic is
         // sent before the alerts grouped with it, a firing before its resolve.

@@ -43,6 +43,8 @@ export interface AppDeps {
   logLevel: string;
   metrics: Metrics;
   rateLimits: { perIpPerMinute: number; perTenantPerMinute: number };
+  /** SUPPORTLOOP_GRAFANA_URL: alerts link to the Anomalies dashboard when set. */
+  grafanaUrl?: string;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -103,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(metricsRoutes, { ch: deps.ch });
     await tenantScoped.register(suggestionRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
     await tenantScoped.register(importRoutes, { ch: deps.ch, writer: deps.writer });
-    await tenantScoped.register(alertRoutes, { ch: deps.ch });
+    await tenantScoped.register(alertRoutes, { ch: deps.ch, grafanaUrl: deps.grafanaUrl });
     await tenantScoped.register(alertSilenceRoutes, { ch: deps.ch });
     await tenantScoped.register(outcomeRoutes, { ch: deps.ch });
     await tenantScoped.register(learningRoutes, { ch: deps.ch, learners: deps.learners });

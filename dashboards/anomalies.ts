@@ -15,6 +15,7 @@
 //
 // The volume panels' expected band is an SQL approximation of the detector's (volumeBand.ts).
 import { ALERT_METRICS, METRIC_SOURCES, SEVERITIES } from '../domain/alerts.js';
+import { ANOMALIES_DASHBOARD } from '../domain/dashboardLinks.js';
 import { VOLUME_KIND } from '../store/spikeSeries.js';
 import { SETTING_KINDS } from '../store/tenantSettings.js';
 import { areasOfRow, TABLES } from '../store/tables.js';
@@ -296,20 +297,20 @@ export function anomaliesDashboard() {
   ];
 
   return dashboardJson({
-    uid: 'supportloop-anomalies',
+    uid: ANOMALIES_DASHBOARD.uid,
     title: 'Anomalies',
     description: "Customer-message volume per topic against an expected band, the spike detector's alerts and their deliveries, and rising and new topics, for one tenant.",
     time: { from: 'now-24h', to: 'now' },
     variables: [
       queryVariable({
-        name: 'tenant',
+        name: ANOMALIES_DASHBOARD.tenantVariable,
         label: 'Tenant',
         description: 'The tenant every panel shows (a filter, not an access boundary): tenants with customer messages.',
         sql: `SELECT DISTINCT tenant_id FROM ${TABLES.eventsPerMinute} WHERE kind = '${VOLUME_KIND}' ORDER BY tenant_id`,
         multi: false,
       }),
       queryVariable({
-        name: 'topic',
+        name: ANOMALIES_DASHBOARD.topicVariable,
         label: 'Topic',
         description: "Topics of the tenant's customer messages.",
         sql: `SELECT DISTINCT topic FROM ${TABLES.eventsPerMinute} WHERE ${TENANT} AND kind = '${VOLUME_KIND}' AND topic != '' ORDER BY topic`,

@@ -3,6 +3,7 @@
 import { describeContributor, type Contributor } from './alertContributors.js';
 import { METRIC_SOURCES, parseSeries, type AlertMetric, type AlertState, type NoticeKind } from './alerts.js';
 import type { WithheldStatus } from './alertRouting.js';
+import { anomaliesDashboardUrl } from './dashboardLinks.js';
 import type { WindowEvidence } from './detection/countWindows.js';
 
 export const NOTICE_FORMATS = ['json', 'slack'] as const;
@@ -36,9 +37,17 @@ export interface AlertNotice {
    * (the related alert it went under has resolved); null for every other notice.
    */
   heldBack: WithheldStatus | null;
+  /** The Anomalies dashboard at this alert's series and time (domain/dashboardLinks.ts); null when SUPPORTLOOP_GRAFANA_URL is unset. */
+  dashboardUrl: string | null;
 }
 
-export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind, heldBack: WithheldStatus | null = null): AlertNotice {
+export interface NoticeOptions {
+  heldBack?: WithheldStatus | null;
+  /** SUPPORTLOOP_GRAFANA_URL: notices link to the dashboard when it is set. */
+  grafanaUrl?: string;
+}
+
+export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKind, { heldBack = null, grafanaUrl }: NoticeOptions = {}): AlertNotice {
   const { metric, dimension, value } = parseSeries(alert.series);
   // Shares keep four decimals (a share of 0.1234 is 12.34%); counts per minute two.
   const round = (x: number) => Number(x.toFixed(METRIC_SOURCES[metric].measure === 'count' ? 2 : 4));
@@ -58,6 +67,7 @@ export function alertNotice(tenantId: string, alert: AlertState, kind: NoticeKin
     contributors: alert.contributors,
     countWindow: alert.countWindow,
     heldBack,
+    dashboardUrl: grafanaUrl ? anomaliesDashboardUrl(grafanaUrl, tenantId, alert) : null,
   };
 }
 
@@ -98,7 +108,8 @@ export function formatNotice(notice: AlertNotice, format: NoticeFormat): unknown
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: escapeSlack(`*Series:* ${what}\n*Severity:* ${notice.severity} (score ${notice.score})\n*Started:* ${notice.startedAt}${notice.resolvedAt ? `\n*Resolved:* ${notice.resolvedAt}` : ''}${notice.heldBack ? `\n*Held back until now:* ${HELD_BACK[notice.heldBack]}` : ''}\n*Alert:* ${notice.alertId}${drivenBy}`),
+          // The link is mrkdwn markup, outside the escaped text: <url|label>, its & escaped as Slack asks (Slack unescapes it).
+          text: escapeSlack(`*Series:* ${what}\n*Severity:* ${notice.severity} (score ${notice.score})\n*Started:* ${notice.startedAt}${notice.resolvedAt ? `\n*Resolved:* ${notice.resolvedAt}` : ''}${notice.heldBack ? `\n*Held back until now:* ${HELD_BACK[notice.heldBack]}` : ''}\n*Alert:* ${notice.alertId}${drivenBy}`) + (notice.dashboardUrl ? `\n<${escapeSlack(notice.dashboardUrl)}|Open in Grafana>` : ''),
         },
       },
     ],

@@ -1,6 +1,7 @@
 // The one typed configuration: every setting has a key, an environment variable, a default and a
 // line of doc. Nothing else in the project reads process.env. `supportloop config` prints it.
 import path from 'node:path';
+import { grafanaUrlProblem } from '../domain/dashboardLinks.js';
 
 type Kind = 'string' | 'int' | 'bool' | 'optional';
 
@@ -10,6 +11,8 @@ interface Setting<K extends Kind> {
   default: K extends 'int' ? number : K extends 'bool' ? boolean : K extends 'optional' ? undefined : string;
   doc: string;
   secret?: boolean;
+  /** A problem with a given value, or null (for values the kind alone does not constrain). */
+  problem?: (raw: string) => string | null;
 }
 
 const s = <K extends Kind>(setting: Setting<K>) => setting;
@@ -55,6 +58,7 @@ export const SETTINGS = {
   alertResolveAfterMinutes: s({ env: 'SUPPORTLOOP_ALERT_RESOLVE_AFTER_MINUTES', kind: 'int', default: 10, doc: 'in-band minutes that resolve a firing alert' }),
   alertCooldownMinutes: s({ env: 'SUPPORTLOOP_ALERT_COOLDOWN_MINUTES', kind: 'int', default: 30, doc: 'a new spike this soon after a resolve reopens the same alert without a new notice' }),
   alertNotifyWithinMinutes: s({ env: 'SUPPORTLOOP_ALERT_NOTIFY_WITHIN_MINUTES', kind: 'int', default: 60, doc: 'older anomalies (history backfills) are recorded but not notified' }),
+  grafanaUrl: s({ env: 'SUPPORTLOOP_GRAFANA_URL', kind: 'optional', default: undefined, doc: "base URL of the Grafana serving the provisioned dashboards (e.g. https://grafana.example.com); alert notices and GET /v1/alerts then link to the Anomalies dashboard at the alert's series and time", problem: grafanaUrlProblem }),
   alertRetryInitialSeconds: s({ env: 'SUPPORTLOOP_ALERT_RETRY_INITIAL_SECONDS', kind: 'int', default: 5, doc: 'first retry delay of a failed alert delivery (doubles up to 10 minutes, for 24 hours)' }),
   rateLimitPerIpPerMinute: s({ env: 'SUPPORTLOOP_RATE_LIMIT_PER_IP_PER_MINUTE', kind: 'int', default: 60_000, doc: 'webhook requests per minute from one IP before 429' }),
   rateLimitPerTenantPerMinute: s({ env: 'SUPPORTLOOP_RATE_LIMIT_PER_TENANT_PER_MINUTE', kind: 'int', default: 120_000, doc: 'webhook requests per minute for one tenant before 429' }),
@@ -77,8 +81,11 @@ function parse(key: string, setting: Setting<Kind>, raw: string | undefined): un
     case 'bool':
       if (!/^(1|0|true|false|yes|no)$/i.test(raw)) throw new Error(`${setting.env}=${raw}: ${key} must be true or false`);
       return /^(1|true|yes)$/i.test(raw);
-    default:
+    default: {
+      const problem = setting.problem?.(raw);
+      if (problem) throw new Error(`${setting.env}=${raw}: ${key} ${problem}`);
       return raw;
+    }
   }
 }
 

@@ -103,6 +103,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
           maxBackfillMinutes: config.detectionBackfillMinutes,
           retireAfterMinutes: config.detectionRetireAfterDays * 24 * 60,
           settleMs: config.detectionSettleSeconds * 1000,
+          grafanaUrl: config.grafanaUrl,
           observePass: (tenantId, pass) => {
             metrics.detectionLag.set({ tenant: tenantId }, pass.lagSeconds);
             metrics.detectionLateEvents.inc({ tenant: tenantId }, pass.lateEvents);
@@ -165,6 +166,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       logLevel: config.logLevel,
       metrics,
       rateLimits: { perIpPerMinute: config.rateLimitPerIpPerMinute, perTenantPerMinute: config.rateLimitPerTenantPerMinute },
+      grafanaUrl: config.grafanaUrl,
     });
     url = await app.listen({ host: config.host, port: config.port });
     log(`supportloop API listening on ${url} (OpenAPI at ${url}/openapi.json)`);

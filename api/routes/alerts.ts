@@ -7,6 +7,7 @@ import { postNotice } from '../../activities/noticeTarget.js';
 import { formatTestNotice, NOTICE_FORMATS, testNotice } from '../../domain/alertNotice.js';
 import { ALERT_METRICS, parseSeries, SEVERITIES, type AlertMetric } from '../../domain/alerts.js';
 import { silencesCovering } from '../../domain/alertSilences.js';
+import { anomaliesDashboardUrl } from '../../domain/dashboardLinks.js';
 import { DEFAULT_HOLIDAY_CALENDAR, HolidayCalendar, HolidayCalendarOverrides, holidayCalendarFor, holidayCalendarProblem, holidayDays } from '../../domain/holidays.js';
 import { instantMs } from '../../domain/instants.js';
 import { DEFAULT_PRODUCT_AREAS, ProductAreas, ProductAreasOverrides, productAreasFor, productAreasProblem } from '../../domain/productAreas.js';
@@ -70,6 +71,7 @@ const AlertView = Type.Object({
     { description: "when a sparse series' windowed count test raised it: the trailing window at its latest report (minutes), the events in it and the count expected; null when the per-minute evidence did" },
   ),
   silencedBy: Type.Array(Type.String(), { description: 'for a firing alert, the silences active now that withhold its notices (/v1/alerts/silences); empty otherwise' }),
+  dashboardUrl: Type.Union([Type.String(), Type.Null()], { description: "the Anomalies dashboard at the alert's series and time; null unless SUPPORTLOOP_GRAFANA_URL is set" }),
 });
 
 /** HTTPS only, except loopback (a receiver on the same machine, e.g. a local relay or a test). */
@@ -119,7 +121,7 @@ function checkSubscriptionFields(b: SubscriptionFields): void {
   if (secretProblem) throw new ApiError(400, 'invalid_request', `secret: ${secretProblem}`, 'secret');
 }
 
-export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, { ch }) => {
+export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse; grafanaUrl?: string }> = async (app, { ch, grafanaUrl }) => {
   const security = [{ apiKey: [] }];
   /** The tenant's subscription, or the 404 naming the id (another tenant's is unknown here). */
   const subscriptionOf = async (tenantId: string, subscriptionId: string) => {
@@ -341,6 +343,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse }> = async (app, {
         contributors: a.contributors,
         countWindow: a.countWindow,
         silencedBy: a.status === 'firing' ? silencesCovering(silences, a.series, nowMs).map((s) => s.silenceId) : [],
+        dashboardUrl: grafanaUrl ? anomaliesDashboardUrl(grafanaUrl, request.tenant.tenantId, a) : null,
       })) };
     },
   );

@@ -27,10 +27,11 @@ let secret = '';
 let received: Received[] = [];
 
 const MINUTE = 60_000;
+const GRAFANA_URL = 'https://grafana.example.test';
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 
 beforeAll(async () => {
-  sl = await startTestSupportloop({ detectionIntervalSeconds: 3600, alertResolveAfterMinutes: 5, alertNotifyWithinMinutes: 120, detectionBackfillMinutes: 3 * 24 * 60, alertRetryInitialSeconds: 1 });
+  sl = await startTestSupportloop({ detectionIntervalSeconds: 3600, alertResolveAfterMinutes: 5, alertNotifyWithinMinutes: 120, detectionBackfillMinutes: 3 * 24 * 60, alertRetryInitialSeconds: 1, grafanaUrl: GRAFANA_URL });
   acme = await createTenant(sl, 'acme');
   receiver = await startNoticeReceiver(() => secret);
   receiver.status = 503;
@@ -132,6 +133,12 @@ describe('spike alerts', () => {
     const alerts = await sl.app!.inject({ method: 'GET', url: '/v1/alerts', headers: auth() });
     const checkout = alerts.json().alerts.find((a: { series: string }) => a.series === 'tag=checkout');
     expect(checkout).toMatchObject({ status: 'resolved' });
+    // SUPPORTLOOP_GRAFANA_URL: the alert and each of its notices link to the Anomalies dashboard around it.
+    const link = new URL(checkout.dashboardUrl);
+    expect([link.origin, link.pathname, link.searchParams.get('var-tenant')]).toEqual([GRAFANA_URL, '/d/supportloop-anomalies', 'acme']);
+    expect(Number(link.searchParams.get('to'))).toBeGreaterThan(Date.parse(checkout.resolvedAt));
+    expect(new URL(ok.find((r) => r.body.type === 'alert.firing')!.body.dashboardUrl as string).searchParams.get('to')).toBe('now');
+    expect(ok.find((r) => r.body.type === 'alert.resolved')!.body.dashboardUrl).toBe(checkout.dashboardUrl);
     expect(Date.parse(checkout.startedAt)).toBeGreaterThanOrEqual(spikeStart);
     expect(Date.parse(checkout.startedAt)).toBeLessThan(spikeStart + 3 * MINUTE);
   });

@@ -7,6 +7,7 @@
 // tenant's numbers only. Each dashboard's numbers are checked against figures computed from the
 // seeded rows.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { ANOMALIES_DASHBOARD } from '../../domain/dashboardLinks.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -472,6 +473,13 @@ describe('dashboards as code', () => {
     for (const [file, build] of Object.entries(DASHBOARDS)) {
       expect(readFileSync(path.join(DASHBOARDS_DIR, file), 'utf8'), `${file} is stale: run npx tsx dashboards/build.ts`).toBe(renderDashboard(build()));
     }
+  });
+
+  it("alert links (domain/dashboardLinks.ts) open a provisioned dashboard by its uid and set variables it has", () => {
+    const linked = dashboards.find((d) => d.dashboard.uid === ANOMALIES_DASHBOARD.uid);
+    expect(linked?.file).toBe('anomalies.json');
+    const variables = linked!.dashboard.templating.list.map((v) => v.name);
+    expect(variables).toEqual(expect.arrayContaining([ANOMALIES_DASHBOARD.tenantVariable, ANOMALIES_DASHBOARD.topicVariable]));
   });
 });
 

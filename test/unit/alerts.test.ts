@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatNotice, alertNotice } from '../../domain/alertNotice.js';
+import { ANOMALIES_DASHBOARD } from '../../domain/dashboardLinks.js';
 import { DEFAULT_ALERT_POLICY, parseSeries, seriesKey, stepAlert, subscriptionMatches, type AlertState, type MinuteResult } from '../../domain/alerts.js';
 
 const MIN = 60_000;
@@ -79,10 +80,33 @@ describe('alert lifecycle', () => {
     const onTime = alertNotice('acme', alert!, 'firing');
     expect(onTime.heldBack).toBeNull();
     expect(JSON.stringify(formatNotice(onTime, 'slack'))).not.toContain('Held back');
-    const late = alertNotice('acme', alert!, 'firing', 'silenced');
+    const late = alertNotice('acme', alert!, 'firing', { heldBack: 'silenced' });
     expect(late.heldBack).toBe('silenced');
     expect(JSON.stringify(formatNotice(late, 'slack'))).toContain('*Held back until now:* a silence withheld its notices, and it has ended while the alert still fires');
-    expect(JSON.stringify(formatNotice(alertNotice('acme', alert!, 'firing', 'grouped'), 'slack'))).toContain('grouped with a related alert, which has resolved');
+    expect(JSON.stringify(formatNotice(alertNotice('acme', alert!, 'firing', { heldBack: 'grouped' }), 'slack'))).toContain('grouped with a related alert, which has resolved');
+  });
+
+  it('links a notice to the Anomalies dashboard at its series and time when a Grafana URL is set', () => {
+    const { alert } = run([spike(0)]);
+    const firing = { ...alert!, series: 'negative_share:topic=billing & tax', resolvedAtMs: null };
+    expect(alertNotice('acme', firing, 'firing').dashboardUrl).toBeNull();
+    expect(JSON.stringify(formatNotice(alertNotice('acme', firing, 'firing'), 'slack'))).not.toContain('Open in Grafana');
+    const linked = alertNotice('acme', firing, 'firing', { grafanaUrl: 'https://ops.example.com/grafana' });
+    const url = new URL(linked.dashboardUrl!);
+    expect(url.origin + url.pathname).toBe(`https://ops.example.com/grafana/d/${ANOMALIES_DASHBOARD.uid}`);
+    expect(url.searchParams.get('var-tenant')).toBe('acme');
+    expect(url.searchParams.get('var-topic')).toBe('billing & tax');
+    expect(Number(url.searchParams.get('from'))).toBe(firing.startedAtMs - 6 * 3_600_000);
+    expect(url.searchParams.get('to')).toBe('now');
+    // Slack: a mrkdwn link whose & is escaped (Slack unescapes it), after the escaped text.
+    const section = JSON.stringify((formatNotice(linked, 'slack') as { blocks: unknown[] }).blocks[1]);
+    expect(section).toContain(`<${linked.dashboardUrl!.replace(/&/g, '&amp;')}|Open in Grafana>`);
+    // A resolved alert's link ends an hour after it resolved; a tag's selects no topic.
+    const resolved = alertNotice('acme', { ...alert!, series: 'tag=vip', resolvedAtMs: alert!.startedAtMs + 3_600_000 }, 'resolved', { grafanaUrl: 'http://localhost:3000/' });
+    const resolvedUrl = new URL(resolved.dashboardUrl!);
+    expect(resolvedUrl.pathname).toBe(`/d/${ANOMALIES_DASHBOARD.uid}`);
+    expect(resolvedUrl.searchParams.has('var-topic')).toBe(false);
+    expect(Number(resolvedUrl.searchParams.get('to'))).toBe(alert!.startedAtMs + 2 * 3_600_000);
   });
 
   it('words and rounds a negative-share notice as shares, a volume notice as messages per minute', () => {
