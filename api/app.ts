@@ -13,6 +13,7 @@ import { adminAuth, tenantAuth } from './auth.js';
 import { ApiError, ErrorResponse, handleError } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
+import { alertSeriesRoutes } from './routes/alertSeries.js';
 import { alertSilenceRoutes } from './routes/alertSilences.js';
 import { healthRoutes, type DependencyChecks } from './routes/health.js';
 import { importRoutes } from './routes/import.js';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(importRoutes, { ch: deps.ch, writer: deps.writer });
     await tenantScoped.register(alertRoutes, { ch: deps.ch, grafanaUrl: deps.grafanaUrl });
     await tenantScoped.register(alertSilenceRoutes, { ch: deps.ch });
+    await tenantScoped.register(alertSeriesRoutes, { ch: deps.ch });
     await tenantScoped.register(outcomeRoutes, { ch: deps.ch });
     await tenantScoped.register(learningRoutes, { ch: deps.ch, learners: deps.learners });
   });

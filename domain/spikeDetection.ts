@@ -5,8 +5,8 @@
 // around it.
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
 import { adoptShareDetector, createShareDetector, isShareSnapshot, type ShareSnapshot } from './detection/shareDetector.js';
-import { adoptStreamingDetector, createStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
-import { COUNT_WINDOWS_MS } from './detection/countWindows.js';
+import { adoptStreamingDetector, countParams, createStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
+import { COUNT_WINDOWS_MS, expectedAt, meanPerStep, pagingCounts, type PagingCount } from './detection/countWindows.js';
 import { resolveOptions, type DetectorOptions } from './detection/detectorOptions.js';
 import { onHoliday } from './holidays.js';
 
@@ -122,4 +122,54 @@ export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPoli
     if (step.notice && alert) notices.push({ kind: step.notice, alert });
   }
   return { lastMinuteMs: Math.max(minute - MINUTE_MS, pass.previous?.lastMinuteMs ?? minute - MINUTE_MS), snapshot: detector.release(), alert, changedAlerts: [...changed.values()], notices, minutesFed, lateEvents };
+}
+
+/**
+ * How a series is judged at its next minute, and for a sparse count series what would page: the
+ * count each trailing window would need for its detector to fire (the windowed count test at the
+ * current options, as the next pass would run it; countWindows.ts pagingCounts). It answers a
+ * product team's "how big must a spike be?" and "why did this not page?", and shows a young series
+ * needing more than a seasoned one. The severity of such an alert also weighs the minute's figures
+ * (domain/alerts.ts severityOf): these are the counts at which it fires at all.
+ */
+export interface SeriesSensitivity {
+  /**
+   * `count-windows`: a sparse count series, paged by its trailing windows' counts; `warming-up`: not
+   * until `countingFromMs`; `per-minute`: ten or more events a minute, each minute judged against
+   * its band; `share`: the negative-sentiment share, judged by its own detector.
+   */
+  test: 'count-windows' | 'warming-up' | 'per-minute' | 'share';
+  /** When a warming-up series' count test starts counting. */
+  countingFromMs: number | null;
+  /** The series' expected events per minute at its next minute (null for a share). */
+  expectedPerMinute: number | null;
+  /** Per trailing window (count-windows only): expected events, events held, the count that pages. */
+  windows: PagingCount[];
+  /**
+   * An alerted episode is on (the detector's alert bar is up until an hour passes without evidence
+   * near the alert level, streamingDetector.ts episodeGapMs): the counts above raise no new alert
+   * meanwhile — a window may already hold more — and a firing alert is re-notified only by severity.
+   */
+  inEpisode: boolean;
+}
+
+export function seriesSensitivity(snapshot: SeriesSnapshot, nextMinuteMs: number, options: DetectorOptions = VOLUME_DETECTOR_OPTIONS): SeriesSensitivity {
+  if (isShareSnapshot(snapshot)) return { test: 'share', expectedPerMinute: null, countingFromMs: null, windows: [], inEpisode: false };
+  const none = { countingFromMs: null, windows: [], inEpisode: snapshot.alertedSurprise > 0 };
+  const o = resolveOptions(options);
+  const counts = snapshot.counts;
+  if (!counts || meanPerStep(counts) >= o.sparseBelowPerStep) return { ...none, test: 'per-minute', expectedPerMinute: counts ? expectedAt(counts, nextMinuteMs) : null };
+  const expectedPerMinute = expectedAt(counts, nextMinuteMs);
+  const countingFromMs = (snapshot.firstTimestampMs ?? nextMinuteMs) + o.warmupMs + o.minHistoryMs;
+  if (nextMinuteMs < countingFromMs) return { ...none, test: 'warming-up', expectedPerMinute, countingFromMs };
+  const windows = pagingCounts(counts, countParams(o), nextMinuteMs);
+  // The detector reports nothing while its widest window holds fewer than sparseMinEvents: this
+  // minute's events must bring it there, and they count in every window.
+  const heldWidest = windows[windows.length - 1]?.held ?? 0;
+  return {
+    ...none,
+    test: 'count-windows',
+    expectedPerMinute,
+    windows: windows.map((w) => ({ ...w, pagesAt: w.pagesAt === null ? null : Math.max(w.pagesAt, w.held + o.sparseMinEvents - heldWidest) })),
+  };
 }

@@ -41,17 +41,22 @@ const RETIRED = '';
 
 const partKey = (memory: string, part: number) => `${memory}/${part}`;
 
-/** The tenant's watched series (retired ones left out). */
-export async function loadDetectorStates(ch: ClickHouse, tenantId: string): Promise<SeriesDetectorState[]> {
+/**
+ * The tenant's watched series (retired ones left out). `memories: false` leaves the seasonal
+ * memories' histories out (read-only callers that need the rest: each history comes back empty).
+ */
+export async function loadDetectorStates(ch: ClickHouse, tenantId: string, { memories = true } = {}): Promise<SeriesDetectorState[]> {
   const [rows, partRows] = await Promise.all([
     ch.query<{ series: string; last_minute: string; last_event: string; snapshot: string; definition: string }>(
       `SELECT series, last_minute, last_event, snapshot, definition FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
       { tenantId },
     ),
-    ch.query<{ series: string; memory: string; part: number; buckets: string }>(
-      `SELECT series, memory, part, buckets FROM ${ch.table(TABLES.detectorMemoryParts)} FINAL WHERE tenant_id = {tenantId:String}`,
-      { tenantId },
-    ),
+    memories
+      ? ch.query<{ series: string; memory: string; part: number; buckets: string }>(
+          `SELECT series, memory, part, buckets FROM ${ch.table(TABLES.detectorMemoryParts)} FINAL WHERE tenant_id = {tenantId:String}`,
+          { tenantId },
+        )
+      : [],
   ]);
   const partsOf = new Map<string, Map<string, StoredPart>>();
   // Retired rows are left out here, not in SQL: FINAL must see every version before one is chosen.

@@ -74,6 +74,17 @@ const AlertView = Type.Object({
   dashboardUrl: Type.Union([Type.String(), Type.Null()], { description: "the Anomalies dashboard at the alert's series and time; null unless SUPPORTLOOP_GRAFANA_URL is set" }),
 });
 
+/** Query fields that pick series: a metric, a dimension, one value of it (GET /v1/alerts, GET /v1/alerts/series). */
+export const SERIES_QUERY_FIELDS = {
+  metric: Type.Optional(literals(ALERT_METRICS)),
+  dimension: Type.Optional(literals(DIMENSIONS.filter((d) => d !== ''), { description: "one dimension's series only" })),
+  value: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'one value of `dimension` (a topic, tag, product area, segment or channel)' })),
+};
+
+export function checkSeriesQuery(q: { dimension?: string; value?: string }): void {
+  if (q.value !== undefined && (q.dimension === undefined || q.dimension === 'all')) throw new ApiError(400, 'invalid_request', 'value: needs a dimension other than all (e.g. dimension=topic&value=billing)', 'value');
+}
+
 /** HTTPS only, except loopback (a receiver on the same machine, e.g. a local relay or a test). */
 function checkTarget(url: string): void {
   let parsed: URL;
@@ -306,9 +317,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse; grafanaUrl?: stri
         security,
         querystring: Query({
           status: Type.Optional(literals(['firing', 'resolved'] as const)),
-          metric: Type.Optional(literals(ALERT_METRICS)),
-          dimension: Type.Optional(literals(DIMENSIONS.filter((d) => d !== ''), { description: "one dimension's series only" })),
-          value: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'one value of `dimension` (a topic, tag, product area, segment or channel)' })),
+          ...SERIES_QUERY_FIELDS,
           from: Type.Optional(InstantQuery('alerts still firing at or resolved after this instant')),
           to: Type.Optional(InstantQuery('alerts started before this instant')),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
@@ -318,7 +327,7 @@ export const alertRoutes: FastifyPluginAsync<{ ch: ClickHouse; grafanaUrl?: stri
     },
     async (request) => {
       const q = request.query;
-      if (q.value !== undefined && (q.dimension === undefined || q.dimension === 'all')) throw new ApiError(400, 'invalid_request', 'value: needs a dimension other than all (e.g. dimension=topic&value=billing)', 'value');
+      checkSeriesQuery(q);
       const fromMs = q.from === undefined ? undefined : instantMs(q.from, { dateOnly: true })!;
       const toMs = q.to === undefined ? undefined : instantMs(q.to, { dateOnly: true })!;
       if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) throw new ApiError(400, 'invalid_request', 'to: must be after from', 'to');

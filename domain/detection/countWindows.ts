@@ -202,31 +202,92 @@ export function eventsInWidestWindow(s: CountWindowState): number {
 
 export function testWindows(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number): WindowTest & { perWidth: WidthTest[] } {
   const index = Math.round(timestampMs / s.stepMs);
-  const shapeSums = s.widths.map((width) => shapeSum(s, timestampMs, width));
-  const shape = s.events + PRIOR_SHAPE;
-  const rate = s.exposure > 0 ? shape / s.exposure : 0;
-  const alertSurprise = Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
+  const { rate, shape, shapeSums } = expectationAt(s, timestampMs);
   let best = 0;
   let bestSurprise = 0;
   const perWidth = s.widths.map((width, k): WidthTest => {
-    let observed = value;
-    for (const [i, c] of s.recent) if (i > index - width && i < index) observed += c;
+    const observed = value + heldBefore(s, index, width);
     const expected = rate * shapeSums[k];
-    let surprise = 0;
-    if (expected > 0 && observed > expected) {
-      // Moment-matched NB: variance = φΛ (dispersion at this width) + Λ²/shape (rate uncertainty)
-      // + misfit·Λ² (the rate model's relative misfit, which dominates once a window holds many events).
-      const dispersion = Math.max(1, s.dispersionNum[k] / s.dispersionDen[k]);
-      const misfit = s.misfitNum && s.misfitDen ? Math.max(0, s.misfitNum[k] / (s.misfitDen[k] + MISFIT_PRIOR_STEPS / s.stepMs)) : 0;
-      const extra = (dispersion - 1) / expected + misfit + 1 / shape;
-      const { tail, mass } = tailAndMass(observed, expected, 1 / extra);
-      const perStep = Math.min(tail, (observed * mass) / width);
-      surprise = -Math.log10(Math.max(perStep, 1e-300));
-      if (surprise > bestSurprise) [best, bestSurprise] = [k, surprise];
-    }
+    const surprise = widthSurprise(s, k, observed, expected, shape);
+    if (surprise > bestSurprise) [best, bestSurprise] = [k, surprise];
     return { observed, expected, surprise };
   });
-  return { best, surprise: Math.max(0, bestSurprise - Math.log10(s.widths.length)), alertSurprise, expectedNow: rate * shapeAt(s, timestampMs), perWidth };
+  return { best, surprise: Math.max(0, bestSurprise - Math.log10(s.widths.length)), alertSurprise: alertSurpriseFor(s, p), expectedNow: rate * shapeAt(s, timestampMs), perWidth };
+}
+
+/** Events expected in the step at `timestampMs`. */
+export function expectedAt(s: CountWindowState, timestampMs: number): number {
+  return s.exposure > 0 ? ((s.events + PRIOR_SHAPE) / s.exposure) * shapeAt(s, timestampMs) : 0;
+}
+
+/** Surprise at which the test alone spends its false-alert budget (per step, over a week of steps). */
+const alertSurpriseFor = (s: CountWindowState, p: CountWindowParams) => Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
+
+/** The rate per unit of seasonal shape (with the gamma posterior's shape), and Σ shape over each width's window ending at `timestampMs`. */
+function expectationAt(s: CountWindowState, timestampMs: number): { rate: number; shape: number; shapeSums: number[] } {
+  const shape = s.events + PRIOR_SHAPE;
+  return { rate: s.exposure > 0 ? shape / s.exposure : 0, shape, shapeSums: s.widths.map((width) => shapeSum(s, timestampMs, width)) };
+}
+
+/** Events the window of `width` steps ending at step `index` holds before that step. */
+function heldBefore(s: CountWindowState, index: number, width: number): number {
+  let held = 0;
+  for (const [i, c] of s.recent) if (i > index - width && i < index) held += c;
+  return held;
+}
+
+/** −log10 of width k's false-alert rate per step at `observed` events where `expected` were (0 unless above). */
+function widthSurprise(s: CountWindowState, k: number, observed: number, expected: number, shape: number): number {
+  if (!(expected > 0 && observed > expected)) return 0;
+  // Moment-matched NB: variance = φΛ (dispersion at this width) + Λ²/shape (rate uncertainty)
+  // + misfit·Λ² (the rate model's relative misfit, which dominates once a window holds many events).
+  const dispersion = Math.max(1, s.dispersionNum[k] / s.dispersionDen[k]);
+  const misfit = s.misfitNum && s.misfitDen ? Math.max(0, s.misfitNum[k] / (s.misfitDen[k] + MISFIT_PRIOR_STEPS / s.stepMs)) : 0;
+  const extra = (dispersion - 1) / expected + misfit + 1 / shape;
+  const { tail, mass } = tailAndMass(observed, expected, 1 / extra);
+  const perStep = Math.min(tail, (observed * mass) / s.widths[k]);
+  return -Math.log10(Math.max(perStep, 1e-300));
+}
+
+/** What a trailing window would have to hold for the test alone to raise an alert. */
+export interface PagingCount {
+  minutes: number;
+  /** Events expected in the window. */
+  expected: number;
+  /** Events it holds already, from the steps before the one tested. */
+  held: number;
+  /** The fewest events (this step's included) at which the window alone reaches the alert level; null if none within 1,000× the expectation. */
+  pagesAt: number | null;
+}
+
+/**
+ * The count each trailing window would need at the step `timestampMs` for the test to reach its
+ * alert level — what "a spike" means for this series now, given what it has learned (a young
+ * series, whose rate and dispersion are still uncertain, needs more). Read-only: `s` is not changed.
+ */
+export function pagingCounts(s: CountWindowState, p: CountWindowParams, timestampMs: number): PagingCount[] {
+  const index = Math.round(timestampMs / s.stepMs);
+  const { rate, shape, shapeSums } = expectationAt(s, timestampMs);
+  const level = alertSurpriseFor(s, p) + Math.log10(s.widths.length);
+  return s.widths.map((width, k) => {
+    const expected = rate * shapeSums[k];
+    const reaches = (count: number) => widthSurprise(s, k, count, expected, shape) >= level;
+    // The surprise grows with the count above the expectation: double, then bisect.
+    const limit = Math.ceil(1000 * Math.max(expected, 1));
+    let high = Math.max(1, Math.ceil(expected));
+    while (!reaches(high) && high < limit) high = Math.min(limit, high * 2);
+    let pagesAt: number | null = null;
+    if (reaches(high)) {
+      let low = Math.floor(expected);
+      while (high - low > 1) {
+        const mid = Math.floor((low + high) / 2);
+        if (reaches(mid)) high = mid;
+        else low = mid;
+      }
+      pagesAt = high;
+    }
+    return { minutes: (width * s.stepMs) / 60_000, expected, held: heldBefore(s, index, width), pagesAt };
+  });
 }
 
 /**

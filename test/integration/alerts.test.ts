@@ -151,6 +151,41 @@ describe('spike alerts', () => {
     expect(received.length).toBe(before);
   });
 
+  it('says what would page a watched series: per window the events expected, those held (as stored) and the fewest that alert; bad filters are 400s', async () => {
+    const res = await sl.app!.inject({ method: 'GET', url: '/v1/alerts/series?metric=volume&dimension=tag&value=checkout', headers: auth() });
+    expect(res.statusCode, res.body).toBe(200);
+    type Window = { minutes: number; expected: number; held: number; pagesAt: number | null };
+    const [checkout, ...others] = res.json().series as { series: string; test: string; lastMinute: string; learnedSince: string; expectedPerMinute: number; inEpisode: boolean; windows: Window[] }[];
+    expect(others).toEqual([]);
+    expect([checkout.series, checkout.test]).toEqual(['tag=checkout', 'count-windows']);
+    expect(checkout.windows.map((w) => w.minutes)).toEqual([5, 15, 60, 180]);
+    for (const w of checkout.windows) expect(w.pagesAt!).toBeGreaterThan(w.expected);
+    // What a window holds is what the store has: the checkout messages of the minutes before the next one.
+    const next = Date.parse(checkout.lastMinute) + MINUTE;
+    const widest = checkout.windows[3]!;
+    const [stored] = await sl.ch.query<{ n: string }>(
+      `SELECT count() AS n FROM ${sl.ch.table('ticket_events')} FINAL WHERE tenant_id = 'acme' AND kind = 'message.customer' AND has(tags, 'checkout')
+         AND occurred_at >= {from:DateTime64(3)} AND occurred_at < {to:DateTime64(3)}`,
+      { from: (next - 179 * MINUTE) / 1000, to: next / 1000 },
+    );
+    expect(widest.held).toBe(Number(stored!.n));
+    // The spike that fired is in it, over the bar; its episode is still on, so it raises nothing new.
+    expect(widest.held).toBeGreaterThanOrEqual(90);
+    expect(widest.held).toBeGreaterThanOrEqual(widest.pagesAt!);
+    expect(checkout.inEpisode).toBe(true);
+    const all = (await sl.app!.inject({ method: 'GET', url: '/v1/alerts/series', headers: auth() })).json().series as { series: string }[];
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.map((s) => s.series)).toContain('all');
+    for (const [query, field] of [
+      ['value=checkout', 'value'],
+      ['dimension=feature', 'querystring.dimension'],
+      ['metric=volume_per_hour', 'querystring.metric'],
+    ] as const) {
+      const bad = await sl.app!.inject({ method: 'GET', url: `/v1/alerts/series?${query}`, headers: auth() });
+      expect([bad.statusCode, bad.json().field], query).toEqual([400, field]);
+    }
+  });
+
   it('alerts on a rise in the negative-sentiment share, to a subscription of that metric only', async () => {
     const umbrella = await createTenant(sl, 'umbrella');
     const headers = { authorization: `Bearer ${umbrella.apiKey}` };

@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertState } from '../../domain/alerts.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
+import { runSeriesPass } from '../../domain/spikeDetection.js';
 import { writeAlerts } from '../../store/alerts.js';
+import { writeDetectorStates } from '../../store/detectorState.js';
 import { ADMIN_KEY, createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
 
 let sl: Supportloop & { cleanup(): Promise<void> };
@@ -55,6 +57,10 @@ beforeAll(async () => {
   const now = Date.now();
   const alert: AlertState = { alertId: owned.alertId, series: 'topic=billing', status: 'firing', severity: 'high', score: 0.99, observed: 12, expected: 2, lower: 0, upper: 5, startedAtMs: now, lastAnomalyAtMs: now, resolvedAtMs: null, notifiedSeverity: '', quietMinutes: 0, version: 1, contributors: [], countWindow: null };
   await writeAlerts(sl.writer, 'acme', [alert], now);
+  // A watched series of acme's only (detection is off here): one hour of a tag no one else has.
+  const pass = runSeriesPass({ series: 'tag=c-iso-watched', counts: new Map([[Math.floor(now / 60_000) * 60_000 - 60_000, 3]]), newSeriesFromMs: Math.floor(now / 60_000) * 60_000 - 3_600_000, untilMs: Math.floor(now / 60_000) * 60_000 - 60_000, alert: undefined }, now);
+  await writeDetectorStates(sl.writer, 'acme', [{ series: 'tag=c-iso-watched', lastMinuteMs: pass.lastMinuteMs, lastEventMs: pass.lastMinuteMs, snapshot: pass.snapshot, definition: '' }], [], now);
+  await eventually(async () => ((await inject('GET', '/v1/alerts/series', acme.apiKey)).body.includes('c-iso-watched') ? true : undefined));
   await eventually(async () => ((await inject('GET', '/v1/alerts', acme.apiKey)).body.includes(owned.alertId) ? true : undefined));
 }, 180_000);
 afterAll(async () => sl?.cleanup());
@@ -127,6 +133,7 @@ const CHECKS: Record<string, Check> = {
     expect((await inject('GET', '/v1/alerts/silences', acme.apiKey)).body).not.toContain('globex maintenance');
   },
   'GET /v1/alerts': tenantWide('/v1/alerts'),
+  'GET /v1/alerts/series': tenantWide('/v1/alerts/series'),
   'GET /v1/alerts/subscriptions': tenantWide('/v1/alerts/subscriptions'),
   'POST /v1/alerts/subscriptions': async () => {
     const res = await inject('POST', '/v1/alerts/subscriptions', globex.apiKey, { targetUrl: 'https://hooks.example.com/globex' });
