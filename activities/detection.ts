@@ -1,5 +1,6 @@
 // Spike detection and alert delivery side effects: one pass over a tenant's series per scheduled
 // run (state and alerts persisted before any notice is planned), and one signed POST per notice.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS, type Contributor } from '../domain/alertContributors.js';
@@ -141,6 +142,10 @@ export function createDetectionActivities(deps: DetectionDeps) {
       let lateEvents = 0;
       const firstMinuteFed = new Map<string, number>();
       for (const series of watched) {
+        // A series replaying weeks of history takes a good fraction of a second: the worker's other
+        // work (workflow tasks; in the embedded process the API too) runs between series, not after
+        // the whole pass (a first pass over five weeks of a busy tenant is a minute or more).
+        await yieldToEventLoop();
         const saved = previous.get(series);
         const prior = priorOf(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;

@@ -7,6 +7,7 @@
 // apart. Printed next to baselines measured in the same run on the same store: reading the pass's
 // own minutes, and reading every series' whole backfill window (what each pass read before the
 // pass read only the minutes since the last one).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,7 +97,12 @@ export async function tenantPassCost(input: PassCostInput) {
       await writer.flush();
       return { ms: performance.now() - t0, ...result };
     };
+    // How long the event loop stood still during the first pass (it replays every series' history):
+    // the worker's workflow tasks, and in the embedded process the API, wait that long.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     const first = await timed();
+    stalls.disable();
     stateBytesWritten = 0;
     const steady: number[] = [];
     let fed = 0;
@@ -134,6 +140,7 @@ export async function tenantPassCost(input: PassCostInput) {
       /** Mean over the timed passes of the detector-state rows written, as JSON. */
       stateBytesPerPass: stateBytesWritten / input.passes,
       firstPassMs: first.ms,
+      firstPassLongestStallMs: stalls.max / 1e6,
       steadyPassMs: { median: quantile(steady, 0.5), p95: quantile(steady, 0.95) },
       seriesFedPerPass: fed / input.passes,
       baselines: { readPassMinuteMs: minuteRead.medianMs, readBackfillWindowMs: windowRead.medianMs, backfillWindowRows: windowRead.rows },
