@@ -202,12 +202,12 @@ export function eventsInWidestWindow(s: CountWindowState): number {
 
 export function testWindows(s: CountWindowState, p: CountWindowParams, timestampMs: number, value: number): WindowTest & { perWidth: WidthTest[] } {
   const index = Math.round(timestampMs / s.stepMs);
-  const { rate, shape, shapeSums } = expectationAt(s, timestampMs);
+  const { rate, shape } = rateOf(s);
   let best = 0;
   let bestSurprise = 0;
   const perWidth = s.widths.map((width, k): WidthTest => {
     const observed = value + heldBefore(s, index, width);
-    const expected = rate * shapeSums[k];
+    const expected = rate * shapeSum(s, timestampMs, width);
     const surprise = widthSurprise(s, k, observed, expected, shape);
     if (surprise > bestSurprise) [best, bestSurprise] = [k, surprise];
     return { observed, expected, surprise };
@@ -217,16 +217,16 @@ export function testWindows(s: CountWindowState, p: CountWindowParams, timestamp
 
 /** Events expected in the step at `timestampMs`. */
 export function expectedAt(s: CountWindowState, timestampMs: number): number {
-  return s.exposure > 0 ? ((s.events + PRIOR_SHAPE) / s.exposure) * shapeAt(s, timestampMs) : 0;
+  return rateOf(s).rate * shapeAt(s, timestampMs);
 }
 
 /** Surprise at which the test alone spends its false-alert budget (per step, over a week of steps). */
 const alertSurpriseFor = (s: CountWindowState, p: CountWindowParams) => Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
 
-/** The rate per unit of seasonal shape (with the gamma posterior's shape), and Σ shape over each width's window ending at `timestampMs`. */
-function expectationAt(s: CountWindowState, timestampMs: number): { rate: number; shape: number; shapeSums: number[] } {
+/** The rate per unit of seasonal shape, with its gamma posterior's shape. */
+function rateOf(s: CountWindowState): { rate: number; shape: number } {
   const shape = s.events + PRIOR_SHAPE;
-  return { rate: s.exposure > 0 ? shape / s.exposure : 0, shape, shapeSums: s.widths.map((width) => shapeSum(s, timestampMs, width)) };
+  return { rate: s.exposure > 0 ? shape / s.exposure : 0, shape };
 }
 
 /** Events the window of `width` steps ending at step `index` holds before that step. */
@@ -267,10 +267,10 @@ export interface PagingCount {
  */
 export function pagingCounts(s: CountWindowState, p: CountWindowParams, timestampMs: number): PagingCount[] {
   const index = Math.round(timestampMs / s.stepMs);
-  const { rate, shape, shapeSums } = expectationAt(s, timestampMs);
+  const { rate, shape } = rateOf(s);
   const level = alertSurpriseFor(s, p) + Math.log10(s.widths.length);
   return s.widths.map((width, k) => {
-    const expected = rate * shapeSums[k];
+    const expected = rate * shapeSum(s, timestampMs, width);
     const reaches = (count: number) => widthSurprise(s, k, count, expected, shape) >= level;
     // The surprise grows with the count above the expectation: double, then bisect.
     const limit = Math.ceil(1000 * Math.max(expected, 1));
