@@ -5,7 +5,9 @@
 // The install-time learner (the control arm's content model) is the learner as of the tenant's first
 // draft: everything imported or learned before supportloop first drafted for the tenant, nothing after.
 // The tenant's strategy bandits live beside the learners (`bandits`).
-import { createLearner, learnerAsOf, type Learner } from '../domain/learning/learner.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { createLearner, recordsBefore, type Learner } from '../domain/learning/learner.js';
+import type { LearningRecord } from '../domain/learning/records.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
@@ -43,7 +45,7 @@ export class TenantLearners {
     if (cached) return cached;
     const installedAt = await firstSuggestionAt(this.ch, tenantId);
     if (installedAt === undefined) return this.current(tenantId);
-    const learner = loadLearningRecords(this.ch, tenantId, { before: installedAt }).then(({ records }) => learnerAsOf(records, installedAt));
+    const learner = loadLearningRecords(this.ch, tenantId, { before: installedAt }).then(({ records }) => learnInSlices(createLearner(), recordsBefore(records, installedAt)));
     learner.catch(() => this.installTime.delete(tenantId));
     this.installTime.set(tenantId, learner);
     return learner;
@@ -65,7 +67,7 @@ export class TenantLearners {
     entry.refreshing ??= (async () => {
       const startedAt = Date.now();
       const { records, watermark } = await loadLearningRecords(this.ch, tenantId, { recordedAfter: entry.watermark });
-      for (const record of records) entry.learner.learn(record);
+      await learnInSlices(entry.learner, records);
       entry.watermark = watermark;
       entry.refreshedAt = startedAt;
     })().finally(() => (entry.refreshing = undefined));
@@ -77,11 +79,32 @@ export class TenantLearners {
     const key = `${tenantId}\u0000${asOf}`;
     let learner = this.past.get(key);
     if (!learner) {
-      learner = loadLearningRecords(this.ch, tenantId, { before: asOf }).then(({ records }) => learnerAsOf(records, asOf));
+      learner = loadLearningRecords(this.ch, tenantId, { before: asOf }).then(({ records }) => learnInSlices(createLearner(), recordsBefore(records, asOf)));
       learner.catch(() => this.past.delete(key));
       this.past.set(key, learner);
       if (this.past.size > this.pastCacheSize) this.past.delete(this.past.keys().next().value!);
     }
     return learner;
   }
+}
+
+/**
+ * Longest stretch a learner build holds the event loop. Learning is a few hundred microseconds a
+ * ticket (bench:learning: 100,000 past tickets ≈ a minute), so the first refresh after a large import,
+ * or an asOf learner over a long history, would stall the worker — other tenants' drafts, workflow
+ * tasks, and in the embedded process the API — for as long as it takes.
+ */
+const LEARN_SLICE_MS = 50;
+
+/** Learns the records in order, yielding to the event loop every LEARN_SLICE_MS. */
+export async function learnInSlices(learner: Learner, records: Iterable<LearningRecord>): Promise<Learner> {
+  let sliceStart = performance.now();
+  for (const record of records) {
+    learner.learn(record);
+    if (performance.now() - sliceStart > LEARN_SLICE_MS) {
+      await yieldToEventLoop();
+      sliceStart = performance.now();
+    }
+  }
+  return learner;
 }

@@ -337,8 +337,13 @@ export function createLearner(options: LearnerOptions = {}): Learner {
 
 /** The learner as of a date: built from the records with at < asOf, in the given order. */
 export function learnerAsOf(records: Iterable<LearningRecord>, asOf: string, options: LearnerOptions = {}): Learner {
-  const cutoff = Date.parse(asOf);
   const learner = createLearner(options);
-  for (const record of records) if (Date.parse(record.at) < cutoff) learner.learn(record);
+  for (const record of recordsBefore(records, asOf)) learner.learn(record);
   return learner;
+}
+
+/** What a learner as of `asOf` learns: the records from before it. */
+export function recordsBefore(records: Iterable<LearningRecord>, asOf: string): LearningRecord[] {
+  const cutoff = Date.parse(asOf);
+  return [...records].filter((record) => Date.parse(record.at) < cutoff);
 }
