@@ -335,14 +335,7 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   };
 }
 
-/** The learner as of a date: built from the records with at < asOf, in the given order. */
-export function learnerAsOf(records: Iterable<LearningRecord>, asOf: string, options: LearnerOptions = {}): Learner {
-  const learner = createLearner(options);
-  for (const record of recordsBefore(records, asOf)) learner.learn(record);
-  return learner;
-}
-
-/** What a learner as of `asOf` learns: the records from before it. */
+/** What a learner as of `asOf` learns, in the given order: the records with at < asOf (time travel). */
 export function recordsBefore(records: Iterable<LearningRecord>, asOf: string): LearningRecord[] {
   const cutoff = Date.parse(asOf);
   return [...records].filter((record) => Date.parse(record.at) < cutoff);

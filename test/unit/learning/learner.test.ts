@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLearner, learnerAsOf, type Learner } from '../../../domain/learning/learner.js';
+import { createLearner, recordsBefore, type Learner } from '../../../domain/learning/learner.js';
 import type { LearningRecord, TicketMessage, TicketRecord } from '../../../domain/learning/records.js';
 import { Suggestion } from '../../../domain/learning/records.js';
 import { Value } from '@sinclair/typebox/value';
@@ -99,9 +99,14 @@ describe('learner', () => {
     const nowDraft = live.draft(probe);
     expect(nowDraft.draft).not.toBe(thenDraft.draft);
 
-    const replayed = learnerAsOf([early, late], between);
-    expect(replayed.draft(probe)).toEqual(thenDraft);
-    expect(learnerAsOf([early, late], '2027-01-01T00:00:00Z').draft(probe)).toEqual(nowDraft);
+    // What an asOf learner learns (activities/tenantLearners.ts builds one from these records).
+    const learnerAsOf = (asOf: string) => {
+      const learner = createLearner();
+      for (const record of recordsBefore([early, late], asOf)) learner.learn(record);
+      return learner;
+    };
+    expect(learnerAsOf(between).draft(probe)).toEqual(thenDraft);
+    expect(learnerAsOf('2027-01-01T00:00:00Z').draft(probe)).toEqual(nowDraft);
   });
 
   it('takes explicit thumbs up/down as a signal on what the draft was built from', () => {
