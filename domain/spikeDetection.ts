@@ -6,7 +6,8 @@
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
 import { adoptShareDetector, createShareDetector, isShareSnapshot, type ShareSnapshot } from './detection/shareDetector.js';
 import { adoptStreamingDetector, countParams, createStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
-import { COUNT_WINDOWS_MS, expectedAt, meanPerStep, pagingCounts, type PagingCount } from './detection/countWindows.js';
+import { COUNT_WINDOWS_MS, expectedAt, meanPerStep } from './detection/countWindows.js';
+import { pagingCounts, type PagingCount } from './detection/pagingCounts.js';
 import { resolveOptions, type DetectorOptions } from './detection/detectorOptions.js';
 import { onHoliday } from './holidays.js';
 
@@ -127,7 +128,7 @@ export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPoli
 /**
  * How a series is judged at its next minute, and for a sparse count series what would page: the
  * count each trailing window would need for its detector to fire (the windowed count test at the
- * current options, as the next pass would run it; countWindows.ts pagingCounts). It answers a
+ * current options, as the next pass would run it; detection/pagingCounts.ts). It answers a
  * product team's "how big must a spike be?" and "why did this not page?", and shows a young series
  * needing more than a seasoned one. The severity of such an alert also weighs the minute's figures
  * (domain/alerts.ts severityOf): these are the counts at which it fires at all.

@@ -166,7 +166,7 @@ function shapeAt(s: CountWindowState, timestampMs: number): number {
 }
 
 /** Σ shape over the `steps` steps ending at `endMs`, one term per clock hour the window touches (the shape is constant within an hour). */
-function shapeSum(s: CountWindowState, endMs: number, steps: number): number {
+export function shapeSum(s: CountWindowState, endMs: number, steps: number): number {
   let sum = 0;
   let remaining = steps;
   let t = endMs;
@@ -221,23 +221,23 @@ export function expectedAt(s: CountWindowState, timestampMs: number): number {
 }
 
 /** Surprise at which the test alone spends its false-alert budget (per step, over a week of steps). */
-const alertSurpriseFor = (s: CountWindowState, p: CountWindowParams) => Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
+export const alertSurpriseFor = (s: CountWindowState, p: CountWindowParams) => Math.log10(WEEK_MS / s.stepMs / p.falseAlertsPerWeek);
 
 /** The rate per unit of seasonal shape, with its gamma posterior's shape. */
-function rateOf(s: CountWindowState): { rate: number; shape: number } {
+export function rateOf(s: CountWindowState): { rate: number; shape: number } {
   const shape = s.events + PRIOR_SHAPE;
   return { rate: s.exposure > 0 ? shape / s.exposure : 0, shape };
 }
 
 /** Events the window of `width` steps ending at step `index` holds before that step. */
-function heldBefore(s: CountWindowState, index: number, width: number): number {
+export function heldBefore(s: CountWindowState, index: number, width: number): number {
   let held = 0;
   for (const [i, c] of s.recent) if (i > index - width && i < index) held += c;
   return held;
 }
 
 /** −log10 of width k's false-alert rate per step at `observed` events where `expected` were (0 unless above). */
-function widthSurprise(s: CountWindowState, k: number, observed: number, expected: number, shape: number): number {
+export function widthSurprise(s: CountWindowState, k: number, observed: number, expected: number, shape: number): number {
   if (!(expected > 0 && observed > expected)) return 0;
   // Moment-matched NB: variance = φΛ (dispersion at this width) + Λ²/shape (rate uncertainty)
   // + misfit·Λ² (the rate model's relative misfit, which dominates once a window holds many events).
@@ -247,47 +247,6 @@ function widthSurprise(s: CountWindowState, k: number, observed: number, expecte
   const { tail, mass } = tailAndMass(observed, expected, 1 / extra);
   const perStep = Math.min(tail, (observed * mass) / s.widths[k]);
   return -Math.log10(Math.max(perStep, 1e-300));
-}
-
-/** What a trailing window would have to hold for the test alone to raise an alert. */
-export interface PagingCount {
-  minutes: number;
-  /** Events expected in the window. */
-  expected: number;
-  /** Events it holds already, from the steps before the one tested. */
-  held: number;
-  /** The fewest events (this step's included) at which the window alone reaches the alert level; null if none within 1,000× the expectation. */
-  pagesAt: number | null;
-}
-
-/**
- * The count each trailing window would need at the step `timestampMs` for the test to reach its
- * alert level — what "a spike" means for this series now, given what it has learned (a young
- * series, whose rate and dispersion are still uncertain, needs more). Read-only: `s` is not changed.
- */
-export function pagingCounts(s: CountWindowState, p: CountWindowParams, timestampMs: number): PagingCount[] {
-  const index = Math.round(timestampMs / s.stepMs);
-  const { rate, shape } = rateOf(s);
-  const level = alertSurpriseFor(s, p) + Math.log10(s.widths.length);
-  return s.widths.map((width, k) => {
-    const expected = rate * shapeSum(s, timestampMs, width);
-    const reaches = (count: number) => widthSurprise(s, k, count, expected, shape) >= level;
-    // The surprise grows with the count above the expectation: double, then bisect.
-    const limit = Math.ceil(1000 * Math.max(expected, 1));
-    let high = Math.max(1, Math.ceil(expected));
-    while (!reaches(high) && high < limit) high = Math.min(limit, high * 2);
-    let pagesAt: number | null = null;
-    if (reaches(high)) {
-      let low = Math.floor(expected);
-      while (high - low > 1) {
-        const mid = Math.floor((low + high) / 2);
-        if (reaches(mid)) high = mid;
-        else low = mid;
-      }
-      pagesAt = high;
-    }
-    return { minutes: (width * s.stepMs) / 60_000, expected, held: heldBefore(s, index, width), pagesAt };
-  });
 }
 
 /**

@@ -1,8 +1,9 @@
-// What would page a series (domain/spikeDetection.ts seriesSensitivity, countWindows.ts
-// pagingCounts): the counts at which the windowed count test reaches its alert level, checked
-// against the test itself and against the detector, on seeded constructed series.
+// What would page a series (domain/spikeDetection.ts seriesSensitivity, detection/pagingCounts.ts):
+// the counts at which the windowed count test reaches its alert level, checked against the test
+// itself and against the detector, on seeded constructed series.
 import { describe, expect, it } from 'vitest';
-import { pagingCounts, testWindows } from '../../../domain/detection/countWindows.js';
+import { testWindows } from '../../../domain/detection/countWindows.js';
+import { pagingCounts } from '../../../domain/detection/pagingCounts.js';
 import { resolveOptions } from '../../../domain/detection/detectorOptions.js';
 import { createShareDetector } from '../../../domain/detection/shareDetector.js';
 import { countParams, createStreamingDetector, restoreStreamingDetector, type DetectorSnapshot } from '../../../domain/detection/streamingDetector.js';
