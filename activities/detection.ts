@@ -11,7 +11,7 @@ import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
 import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
-import { noticeHistory, writeDeliveryAttempt } from '../store/alertDeliveries.js';
+import { noticeHistory, noticeKey, writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { listSilences } from '../store/alertSilences.js';
 import { latestAlertPerSeries, writeAlerts } from '../store/alerts.js';
 import { getSubscription, listSubscriptions, type AlertSubscription } from '../store/alertSubscriptions.js';
@@ -204,7 +204,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
           listSilences(deps.ch, tenantId, nowMs),
           noticeHistory(deps.ch, tenantId, [...new Set([...firing, ...noticesToSend.map((n) => n.alert)].map((a) => a.alertId))]),
         ]);
-        const key = (a: AlertState, s: AlertSubscription) => `${a.alertId}\n${s.subscriptionId}`;
+        const key = (a: AlertState, s: AlertSubscription) => noticeKey(a.alertId, s.subscriptionId);
         // This pass's own firing and escalation notices, sent or withheld, before the log has them.
         const sentNow = new Set<string>();
         const withheldNow = new Map<string, WithheldStatus>();

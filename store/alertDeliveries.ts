@@ -44,7 +44,10 @@ export async function listDeliveries(ch: ClickHouse, tenantId: string, alertId: 
   return rows.map((r) => ({ deliveryId: r.delivery_id, subscriptionId: r.subscription_id, notice: r.notice, status: r.status, attempts: Number(r.attempts), error: r.error, at: fromClickHouseTime(r.at) }));
 }
 
-/** Per alert and subscription (`alertId\nsubscriptionId`): whether a firing or escalation notice of it was sent (attempted), and if none was, how the last was withheld. */
+/** How noticeHistory keys an alert and a subscription. */
+export const noticeKey = (alertId: string, subscriptionId: string) => `${alertId}\n${subscriptionId}`;
+
+/** Per alert and subscription (noticeKey): whether a firing or escalation notice of it was sent (attempted), and if none was, how the last was withheld. */
 export interface NoticeHistory {
   told: boolean;
   withheldAs: WithheldStatus | undefined;
@@ -61,5 +64,5 @@ export async function noticeHistory(ch: ClickHouse, tenantId: string, alertIds: 
      GROUP BY alert_id, subscription_id`,
     { tenantId, alertIds },
   );
-  return new Map(rows.map((r) => [`${r.alert_id}\n${r.subscription_id}`, { told: Number(r.sent) > 0, withheldAs: Number(r.sent) > 0 ? undefined : (r.withheld_as as WithheldStatus) }]));
+  return new Map(rows.map((r) => [noticeKey(r.alert_id, r.subscription_id), { told: Number(r.sent) > 0, withheldAs: Number(r.sent) > 0 ? undefined : (r.withheld_as as WithheldStatus) }]));
 }
