@@ -177,7 +177,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     const d = diagnosis;
     console.log(`\nwhat detection could read: ${d.passes} passes (gap p50 ${d.passGapSeconds.p50} s, max ${d.passGapSeconds.max} s); message written p50 ${d.writeDelaySeconds.p50} s / p95 ${d.writeDelaySeconds.p95} s / max ${d.writeDelaySeconds.max} s after it occurred; ${d.lateRows}/${d.liveRows} rows written after the pass that read their minute`);
     console.log(`classifier: ${(100 * d.classifiedAsTrueTopic).toFixed(0)}% of live messages got their simulated topic, ${(100 * d.classifiedUnknown).toFixed(0)}% 'unknown'`);
-    d.spikes.forEach((s, i) => console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} stored as ${JSON.stringify(s.storedByTopic)}; on the topic series in time ${s.countedInTime}, late ${s.countedLate} (of which ${s.borrowedFromOtherTopics} other topics'); expected ${s.detectorExpectedPerMinute?.toFixed(3)}/min`));
+    d.spikes.forEach((s, i) => console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} stored as ${JSON.stringify(s.storedByTopic)}; on the topic series in time ${s.countedInTime}, late ${s.countedLate} (of which ${s.borrowedFromOtherTopics} other topics'); ${s.detectorExpectedInSpike?.toFixed(1)} expected in its minutes`));
     console.log(`results: ${path.join(o.out, 'detection-live.json')}, live-spikes-alerted.png`);
   } finally {
     await receiver.close();

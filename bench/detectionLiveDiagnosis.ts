@@ -6,6 +6,7 @@
 // from ClickHouse. Bench-only: reads the product's tables directly, after the run.
 import type { Client } from '@temporalio/client';
 import { quantile } from 'simple-statistics';
+import { rateOf, shapeSum } from '../domain/detection/countWindows.js';
 import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates } from '../store/detectorState.js';
@@ -23,8 +24,8 @@ export interface SpikeDiagnosis {
   countedLate: number;
   /** Other topics' live messages the classifier labelled with the spike's topic inside the window. */
   borrowedFromOtherTopics: number;
-  /** The topic series' count model at the end: its rate level per minute (before the hour/day shape). */
-  detectorExpectedPerMinute: number | null;
+  /** Events the topic series' count model (as stored at the end) expects over the spike's minutes, hour and weekday shape included. */
+  detectorExpectedInSpike: number | null;
   /** The series' last alert before the spike (an alert mutes count evidence while its bar fades), and alerts in the run. */
   lastAlertBeforeSpike: string | null;
   alertsStarted: string[];
@@ -100,7 +101,7 @@ export async function diagnoseLiveRun(input: {
       countedInTime: labelled.filter((r) => !r.late).length,
       countedLate: labelled.filter((r) => r.late).length,
       borrowedFromOtherTopics: labelled.filter((r) => r.trueTopic !== s.topicId).length,
-      detectorExpectedPerMinute: counts && counts.exposure > 0 ? (counts.events + 0.5) / counts.exposure : null,
+      detectorExpectedInSpike: counts && counts.exposure > 0 ? rateOf(counts).rate * shapeSum(counts, s.toMs - MINUTE_MS, Math.round((s.toMs - s.fromMs) / counts.stepMs)) : null,
       lastAlertBeforeSpike: before === undefined ? null : new Date(before).toISOString(),
       alertsStarted: started.filter((t) => t >= s.fromMs).map((t) => new Date(t).toISOString()),
     };

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts.js';
-import { testWindows } from '../domain/detection/countWindows.js';
+import { expectedAt, testWindows } from '../domain/detection/countWindows.js';
 import { resolveOptions } from '../domain/detection/detectorOptions.js';
 import { countParams, type DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, VOLUME_DETECTOR_OPTIONS, type SeriesPassResult } from '../domain/spikeDetection.js';
@@ -19,6 +19,8 @@ export interface ReplayedSpike {
   topic: string;
   startsAt: string;
   ticketsInSpike: number;
+  /** Events the count model expected over the spike's minutes (each from the state before that minute). */
+  expectedInSpike: number;
   /** Minutes from the spike's start to the minute that fired (the live webhook adds the pass interval and delivery). */
   firedAfterMinutes: number | null;
   /** Strongest count-test evidence during the spike as a share of the alert level (≥ 1 fires), with its window. */
@@ -44,12 +46,13 @@ export function replayLiveRun(o: Pick<LiveBenchOptions, 'spikes' | 'factor' | 's
     const [from, to] = [Date.parse(spike.from), Date.parse(spike.to)];
     const series = `topic=${spike.topicId}`;
     let pass: SeriesPassResult = runSeriesPass({ series, counts, newSeriesFromMs: firstMinute, untilMs: liveStart - MINUTE_MS, alert: undefined }, liveStart, DEFAULT_ALERT_POLICY);
-    const replayed: ReplayedSpike = { topic: spike.topicId, startsAt: spike.from, ticketsInSpike: 0, firedAfterMinutes: null, peakEvidenceOfLevel: 0, peakWindowMinutes: 0, peakObserved: 0, peakExpected: 0 };
+    const replayed: ReplayedSpike = { topic: spike.topicId, startsAt: spike.from, ticketsInSpike: 0, expectedInSpike: 0, firedAfterMinutes: null, peakEvidenceOfLevel: 0, peakWindowMinutes: 0, peakObserved: 0, peakExpected: 0 };
     for (let minute = liveStart; minute < endMs; minute += MINUTE_MS) {
       const snapshot = JSON.parse(JSON.stringify(pass.snapshot)) as DetectorSnapshot;
       const value = counts.get(minute) ?? 0;
       if (minute >= from && minute < to) {
         replayed.ticketsInSpike += value;
+        if (snapshot.counts) replayed.expectedInSpike += expectedAt(snapshot.counts, minute);
         const evidence = snapshot.counts ? testWindows(structuredClone(snapshot.counts), counting, minute, value) : undefined;
         if (evidence && evidence.surprise / evidence.alertSurprise > replayed.peakEvidenceOfLevel) {
           const peak = evidence.perWidth[evidence.best]!;
@@ -64,9 +67,9 @@ export function replayLiveRun(o: Pick<LiveBenchOptions, 'spikes' | 'factor' | 's
   });
 
   console.log(`replay of the live run starting ${new Date(liveStart).toISOString()} after ${o.warmupDays} days of history (simulated topics, every row in time)`);
-  console.log('spike  topic                start  tickets  fired after   peak evidence / alert level (window: observed vs expected)');
+  console.log('spike  topic                start  tickets (expected)  fired after   peak evidence / alert level (window: observed vs expected)');
   result.forEach((s, i) =>
-    console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} ${s.startsAt.slice(11, 16)}  ${String(s.ticketsInSpike).padStart(7)}  ${(s.firedAfterMinutes === null ? 'missed' : `${s.firedAfterMinutes} min`).padStart(11)}   ${s.peakEvidenceOfLevel.toFixed(2)} (${s.peakWindowMinutes} min: ${s.peakObserved} vs ${s.peakExpected.toFixed(1)})`),
+    console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} ${s.startsAt.slice(11, 16)}  ${String(s.ticketsInSpike).padStart(7)} ${`(${s.expectedInSpike.toFixed(1)})`.padStart(10)}  ${(s.firedAfterMinutes === null ? 'missed' : `${s.firedAfterMinutes} min`).padStart(11)}   ${s.peakEvidenceOfLevel.toFixed(2)} (${s.peakWindowMinutes} min: ${s.peakObserved} vs ${s.peakExpected.toFixed(1)})`),
   );
   mkdirSync(o.out, { recursive: true });
   const file = path.join(o.out, `detection-live-replay-${o.warmupDays}d.json`);
