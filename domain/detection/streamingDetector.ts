@@ -8,7 +8,7 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
-import { amendLateCounts, eventsInWidestWindow, lastingRise, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
+import { amendLateCounts, eventsInWidestWindow, fittedCountWindows, lastingRise, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountHistory, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 import { setMemoryDepth } from './periodicMemory.js';
 
@@ -105,11 +105,16 @@ export interface StreamingDetector {
   release(): DetectorSnapshot;
 }
 
-export function createStreamingDetector(options: DetectorOptions = {}): StreamingDetector {
+/**
+ * A new detector. With `history` (the counts a first pass is about to feed it, from its first point),
+ * a count series' hour-of-day profile is fitted to them before they are fed (countWindows.ts
+ * fittedCountWindows).
+ */
+export function createStreamingDetector(options: DetectorOptions = {}, history?: CountHistory): StreamingDetector {
   return detectorFrom({
     version: SNAPSHOT_VERSION, options: resolveOptions(options), cadence: newCadence(), baseline: null, recentZ: [], counts: null,
     tails: Array.from({ length: STREAMS }, newTail), reportedSurprise: 0, alertedSurprise: 0, firstTimestampMs: null, lastAlertMs: null, calmSinceMs: null,
-  });
+  }, history);
 }
 
 /** Continues exactly where `snapshot()` left off (the snapshot is copied, never shared). */
@@ -191,7 +196,7 @@ function baselineFor(direction: ResolvedOptions['direction'], expected: number, 
   return direction === 'up' ? Math.max(expected, high) : direction === 'down' ? Math.min(expected, low) : expected;
 }
 
-function detectorFrom(state: DetectorSnapshot): StreamingDetector {
+function detectorFrom(state: DetectorSnapshot, history?: CountHistory): StreamingDetector {
   const o = state.options;
   // The baselines read their subset of the detector's options.
   const params: BaselineParams = o;
@@ -315,7 +320,7 @@ function detectorFrom(state: DetectorSnapshot): StreamingDetector {
       state.counts = null;
       return none;
     }
-    state.counts ??= newCountWindows(stepMs);
+    state.counts ??= history ? fittedCountWindows(stepMs, counting, history) : newCountWindows(stepMs);
     const tested = meanPerStep(state.counts) < o.sparseBelowPerStep ? testWindows(state.counts, counting, timestampMs, value) : null;
     learnCounts(state.counts, counting, timestampMs, value, tested, holiday);
     if (!tested || !trusted) return none;
