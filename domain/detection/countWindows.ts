@@ -156,8 +156,8 @@ export interface CountHistory {
 /**
  * Least history the hour-of-day profile is fitted from (every hour seen on seven days). With less the
  * fitted profile is mostly the very counts the replay then scores, so the windows look calmer than
- * the series is: fitted from 3 days, 39 false alerts in 156 spike-free simulated topic-weeks against
- * 12 unfitted (the budget is 0.1 a series-week).
+ * the series is: fitted from 3 days, 62 false alerts in 312 spike-free simulated topic-weeks against
+ * 19 unfitted (the budget, 0.1 a series-week, is 31); from 10–35 days within it (bench/HISTORY.md).
  */
 export const PROFILE_FIT_MIN_HISTORY_MS = WEEK_MS;
 
