@@ -8,7 +8,8 @@
 import { newCadence, observeTimestamp, samplesIn, type CadenceState } from './cadence.js';
 import { forecast, learn, levelDeviation, slowLevelDeviation, newBaseline, type BaselineParams, type BaselineState } from './seasonalBaseline.js';
 import { newTail, observeTail, tailSurprise, type TailState } from './tailCalibrator.js';
-import { amendLateCounts, eventsInWidestWindow, fittedCountWindows, lastingRise, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountHistory, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
+import { amendLateCounts, eventsInWidestWindow, lastingRise, learnCounts, meanPerStep, newCountWindows, testWindows, windowsOf, type CountWindowParams, type CountWindowState, type WindowEvidence } from './countWindows.js';
+import { fittedCountWindows, type CountHistory } from './profileFit.js';
 import { resolveOptions, type DetectorOptions, type ResolvedOptions } from './detectorOptions.js';
 import { setMemoryDepth } from './periodicMemory.js';
 
@@ -107,8 +108,7 @@ export interface StreamingDetector {
 
 /**
  * A new detector. With `history` (the counts a first pass is about to feed it, from its first point),
- * a count series' hour-of-day profile is fitted to them before they are fed (countWindows.ts
- * fittedCountWindows).
+ * a count series' hour-of-day profile is fitted to them before they are fed (profileFit.ts).
  */
 export function createStreamingDetector(options: DetectorOptions = {}, history?: CountHistory): StreamingDetector {
   return detectorFrom({

@@ -1,11 +1,11 @@
 // A new series' first pass fits the count model's hour-of-day profile to the backfill it replays
-// (domain/detection/countWindows.ts fittedCountWindows): on constructed series with the simulator's
+// (domain/detection/profileFit.ts): on constructed series with the simulator's
 // weekly profile, a young model's windows stay near Poisson and a ×3 rise right after the history
 // pages, where the profile learned online asks for more; under a week of history nothing is fitted,
 // and nothing after the pass's last minute is read. Seeded.
 import { describe, expect, it } from 'vitest';
 import type { AlertState } from '../../../domain/alerts.js';
-import { PROFILE_FIT_MIN_HISTORY_MS } from '../../../domain/detection/countWindows.js';
+import { PROFILE_FIT_MIN_HISTORY_MS } from '../../../domain/detection/profileFit.js';
 import type { DetectorSnapshot } from '../../../domain/detection/streamingDetector.js';
 import { MINUTE_MS, runSeriesPass, type SeriesPassResult } from '../../../domain/spikeDetection.js';
 import { seasonalFactor } from '../../../simulator/arrivals.js';
