@@ -43,5 +43,7 @@ export function fittedCountWindows(stepMs: number, p: CountWindowParams, history
   };
   const first = learnHistory(newCountWindows(stepMs));
   const second = learnHistory({ ...newCountWindows(stepMs), dayCounts: [...first.dayCounts], dayExposure: [...first.dayExposure], totalCounts: first.totalCounts, totalSteps: first.totalSteps });
+  // The replay then learns the same minutes again: hour counts, exposures and the long-run totals hold
+  // them twice, which leaves every factor and the mean (ratios) as they are.
   return { ...fresh, hourCounts: second.hourCounts, hourExposure: second.hourExposure, totalCounts: first.totalCounts, totalSteps: first.totalSteps };
 }
