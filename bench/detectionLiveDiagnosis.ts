@@ -6,7 +6,7 @@
 // from ClickHouse. Bench-only: reads the product's tables directly, after the run.
 import type { Client } from '@temporalio/client';
 import { quantile } from 'simple-statistics';
-import { rateOf, shapeSum } from '../domain/detection/countWindows.js';
+import { expectedOver } from '../domain/detection/countWindows.js';
 import type { DetectorSnapshot } from '../domain/detection/streamingDetector.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates } from '../store/detectorState.js';
@@ -101,7 +101,7 @@ export async function diagnoseLiveRun(input: {
       countedInTime: labelled.filter((r) => !r.late).length,
       countedLate: labelled.filter((r) => r.late).length,
       borrowedFromOtherTopics: labelled.filter((r) => r.trueTopic !== s.topicId).length,
-      detectorExpectedInSpike: counts && counts.exposure > 0 ? rateOf(counts).rate * shapeSum(counts, s.toMs - MINUTE_MS, Math.round((s.toMs - s.fromMs) / counts.stepMs)) : null,
+      detectorExpectedInSpike: counts && counts.exposure > 0 ? expectedOver(counts, s.toMs - MINUTE_MS, Math.round((s.toMs - s.fromMs) / counts.stepMs)) : null,
       lastAlertBeforeSpike: before === undefined ? null : new Date(before).toISOString(),
       alertsStarted: started.filter((t) => t >= s.fromMs).map((t) => new Date(t).toISOString()),
     };

@@ -95,8 +95,10 @@ function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector
     };
   }
   // A new series' first pass replays its backfill: its hour-of-day profile is fitted to it first.
-  const history = { fromMs: pass.newSeriesFromMs, untilMs: pass.untilMs, count: (minute: number) => pass.counts.get(minute) ?? 0, holiday: (minute: number) => onHoliday(pass.holidays ?? [], minute) };
-  const volume = snapshot && !isShareSnapshot(snapshot) ? adoptStreamingDetector(snapshot, options) : createStreamingDetector(options, history);
+  const volume =
+    snapshot && !isShareSnapshot(snapshot)
+      ? adoptStreamingDetector(snapshot, options)
+      : createStreamingDetector(options, { fromMs: pass.newSeriesFromMs, untilMs: pass.untilMs, count: (minute) => pass.counts.get(minute) ?? 0, holiday: (minute) => onHoliday(pass.holidays ?? [], minute) });
   return {
     update: (minute, holiday) => {
       const observed = pass.counts.get(minute) ?? 0;

@@ -15,7 +15,7 @@ import { tailAndMass } from './negativeBinomial.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const WEEK_MS = 7 * DAY_MS;
+export const WEEK_MS = 7 * DAY_MS;
 
 /** Trailing windows tested: a burst, a short rise, an hour, a few hours (≈3× apart). */
 export const COUNT_WINDOWS_MS = [5 * 60_000, 15 * 60_000, HOUR_MS, 3 * HOUR_MS] as const;
@@ -218,6 +218,11 @@ export function testWindows(s: CountWindowState, p: CountWindowParams, timestamp
 /** Events expected in the step at `timestampMs`. */
 export function expectedAt(s: CountWindowState, timestampMs: number): number {
   return rateOf(s).rate * shapeAt(s, timestampMs);
+}
+
+/** Events expected in the `steps` steps ending at `endMs`. */
+export function expectedOver(s: CountWindowState, endMs: number, steps: number): number {
+  return rateOf(s).rate * shapeSum(s, endMs, steps);
 }
 
 /** Surprise at which the test alone spends its false-alert budget (per step, over a week of steps). */

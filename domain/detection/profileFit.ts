@@ -1,8 +1,6 @@
 // A new series' first pass replays its backfill; before it does, the count model's hour-of-day
 // profile is fitted to that backfill (domain/spikeDetection.ts passes it to the new detector).
-import { learnCounts, newCountWindows, type CountWindowParams, type CountWindowState } from './countWindows.js';
-
-const WEEK_MS = 7 * 24 * 3_600_000;
+import { learnCounts, newCountWindows, WEEK_MS, type CountWindowParams, type CountWindowState } from './countWindows.js';
 
 /**
  * History a new series' first pass is about to replay (the backfill): counts per step, and which
