@@ -5,10 +5,13 @@
 // The install-time learner (the control arm's content model) is the learner as of the tenant's first
 // draft: everything imported or learned before supportloop first drafted for the tenant, nothing after.
 // The tenant's strategy bandits live beside the learners (`bandits`).
+// The live learner is saved every `snapshotEvery` records it learns (store/learnerSnapshots.ts): a
+// worker that starts restores the tenant's last snapshot and learns only what was recorded after it.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createLearner, recordsBefore, type Learner } from '../domain/learning/learner.js';
 import type { LearningRecord } from '../domain/learning/records.js';
 import type { ClickHouse } from '../store/clickhouse.js';
+import { encodeLearnerState, loadLearnerSnapshot, writeLearnerSnapshot } from '../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
 import { TenantBandits } from './tenantBandits.js';
@@ -18,21 +21,47 @@ interface LiveLearner {
   watermark: string | undefined;
   refreshedAt: number;
   refreshing: Promise<void> | undefined;
+  /** Records the learner had learned at its last snapshot (or restore). */
+  snapshotRecords: number;
+  /** A snapshot being compressed and stored (one at a time). */
+  saving: Promise<void> | undefined;
 }
 
+export interface TenantLearnersOptions {
+  /** A learner younger than this is used without a refresh (bounds the cost added to a draft). */
+  maxStalenessMs?: number;
+  pastCacheSize?: number;
+  /** Records learned between snapshots of a live learner (config SUPPORTLOOP_LEARNER_SNAPSHOT_EVERY); 0 or absent: never save or restore one. */
+  snapshotEvery?: number;
+  /** A snapshot stored, restored, or failed (failures only cost a longer relearn after a restart). */
+  onSnapshot?: (event: LearnerSnapshotEvent) => void;
+}
+
+export type LearnerSnapshotEvent =
+  | { kind: 'saved'; tenantId: string; records: number; bytes: number; ms: number }
+  | { kind: 'restored'; tenantId: string; records: number; ms: number }
+  | { kind: 'failed'; tenantId: string; during: 'save' | 'restore'; error: unknown };
+
+
 export class TenantLearners {
-  private readonly live = new Map<string, LiveLearner>();
+  private readonly live = new Map<string, Promise<LiveLearner>>();
   private readonly past = new Map<string, Promise<Learner>>();
   private readonly installTime = new Map<string, Promise<Learner>>();
+  private readonly maxStalenessMs: number;
+  private readonly pastCacheSize: number;
+  private readonly snapshotEvery: number;
+  private readonly onSnapshot: (event: LearnerSnapshotEvent) => void;
   readonly bandits: TenantBandits;
 
   constructor(
     private readonly ch: ClickHouse,
-    /** A learner younger than this is used without a refresh (bounds the cost added to a draft). */
-    private readonly maxStalenessMs = 1_000,
-    private readonly pastCacheSize = 16,
+    options: TenantLearnersOptions = {},
   ) {
-    this.bandits = new TenantBandits(ch, maxStalenessMs, pastCacheSize);
+    this.maxStalenessMs = options.maxStalenessMs ?? 1_000;
+    this.pastCacheSize = options.pastCacheSize ?? 16;
+    this.snapshotEvery = options.snapshotEvery ?? 0;
+    this.onSnapshot = options.onSnapshot ?? (() => {});
+    this.bandits = new TenantBandits(ch, this.maxStalenessMs, this.pastCacheSize);
   }
 
   /**
@@ -53,13 +82,32 @@ export class TenantLearners {
 
   /** The tenant's learner, refreshed if older than the staleness bound (or always with force). */
   async current(tenantId: string, options: { force?: boolean } = {}): Promise<Learner> {
-    let entry = this.live.get(tenantId);
-    if (!entry) {
-      entry = { learner: createLearner(), watermark: undefined, refreshedAt: 0, refreshing: undefined };
-      this.live.set(tenantId, entry);
+    let started = this.live.get(tenantId);
+    if (!started) {
+      started = this.start(tenantId);
+      started.catch(() => this.live.delete(tenantId));
+      this.live.set(tenantId, started);
     }
+    const entry = await started;
     if (options.force || Date.now() - entry.refreshedAt > this.maxStalenessMs) await this.refresh(tenantId, entry);
     return entry.learner;
+  }
+
+  /** The tenant's live learner in this worker: from its last snapshot when there is one this code can continue, else empty. */
+  private async start(tenantId: string): Promise<LiveLearner> {
+    const fresh: LiveLearner = { learner: createLearner(), watermark: undefined, refreshedAt: 0, refreshing: undefined, snapshotRecords: 0, saving: undefined };
+    if (this.snapshotEvery <= 0) return fresh;
+    const startedAt = Date.now();
+    try {
+      const snapshot = await loadLearnerSnapshot(this.ch, tenantId);
+      if (!snapshot) return fresh;
+      const learner = createLearner({}, snapshot.state);
+      this.onSnapshot({ kind: 'restored', tenantId, records: snapshot.records, ms: Date.now() - startedAt });
+      return { ...fresh, learner, watermark: snapshot.watermark, snapshotRecords: snapshot.records };
+    } catch (error) {
+      this.onSnapshot({ kind: 'failed', tenantId, during: 'restore', error });
+      return fresh;
+    }
   }
 
   private refresh(tenantId: string, entry: LiveLearner): Promise<void> {
@@ -70,8 +118,32 @@ export class TenantLearners {
       await learnInSlices(entry.learner, records);
       entry.watermark = watermark;
       entry.refreshedAt = startedAt;
+      this.saveIfDue(tenantId, entry);
     })().finally(() => (entry.refreshing = undefined));
     return entry.refreshing;
+  }
+
+  /**
+   * Saves the learner once it has learned `snapshotEvery` records since the last snapshot. Called
+   * between refreshes, so the state and the watermark agree; the caller does not wait for the store.
+   */
+  private saveIfDue(tenantId: string, entry: LiveLearner): void {
+    const learned = entry.learner.learnedCount;
+    if (this.snapshotEvery <= 0 || entry.saving || learned - entry.snapshotRecords < this.snapshotEvery || entry.watermark === undefined) return;
+    const startedAt = Date.now();
+    const snapshot = { watermark: entry.watermark, records: learned, modelVersion: entry.learner.modelVersion, takenAtMs: startedAt };
+    const encoding = encodeLearnerState(entry.learner.exportState());
+    entry.snapshotRecords = learned;
+    entry.saving = encoding
+      .then((state) => writeLearnerSnapshot(this.ch, tenantId, { ...snapshot, state }).then(() => this.onSnapshot({ kind: 'saved', tenantId, records: learned, bytes: state.length, ms: Date.now() - startedAt })))
+      .catch((error: unknown) => this.onSnapshot({ kind: 'failed', tenantId, during: 'save', error }))
+      .finally(() => (entry.saving = undefined));
+  }
+
+  /** Waits for the snapshots being stored (a graceful stop). */
+  async drain(): Promise<void> {
+    const entries = await Promise.allSettled(this.live.values());
+    await Promise.all(entries.map((e) => (e.status === 'fulfilled' ? e.value.saving : undefined)));
   }
 
   /** What the tenant's learner knew just before `asOf`. */

@@ -76,7 +76,13 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   installTemporalRuntime(['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'warn');
   const temporal = await connectTemporal(config, address, { worker: role !== 'api' });
 
-  const learners = new TenantLearners(ch);
+  const learners = new TenantLearners(ch, {
+    snapshotEvery: config.learnerSnapshotEvery,
+    onSnapshot: (event) => {
+      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, err: event.error }, `learner snapshot ${event.during} failed; the learner relearns from the log instead`);
+      else logger.info({ tenant: event.tenantId, records: event.records, ms: event.ms, ...(event.kind === 'saved' && { bytes: event.bytes }) }, `learner snapshot ${event.kind}`);
+    },
+  });
   const metrics = createMetrics();
   const writer = new BatchingWriter(ch, {
     maxRows: config.writerMaxRows,
@@ -178,6 +184,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       log('shutting down: no new requests, draining in-flight work');
       await app?.close();
       await stopWorker();
+      await learners.drain();
       await writer.close();
       await temporal.close();
       await devServer?.stop();

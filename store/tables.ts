@@ -29,6 +29,7 @@ export const TABLES = {
   tenantSettingChanges: 'tenant_setting_changes',
   customerMessages: 'customer_messages',
   customerMessagesView: 'customer_messages_mv',
+  learnerSnapshots: 'learner_snapshots',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -5,7 +5,7 @@
 // Each template keeps only its most recent resolutions in the index: older ones are already part of
 // the template (its centroid, its medoid) and, left in, would make every search score postings from
 // the whole history; this keeps draft latency flat as a tenant's history grows.
-import MiniSearch from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import { indexTerm } from '../text/normalise.js';
 
 export interface ResolutionCandidate {
@@ -43,17 +43,35 @@ export interface ScoredCandidate {
 /** Typos: one edit allowed in stems of six or more characters (a short stem with an edit is another word). */
 const fuzzyForLongTerms = (term: string): number | false => (term.length >= 6 ? 1 : false);
 
+const SEARCH_OPTIONS: Options<IndexedDocument> = {
+  idField: 'key',
+  fields: ['title', 'text'],
+  processTerm: indexTerm,
+  autoVacuum: false,
+  searchOptions: { boost: { title: 2 }, fuzzy: fuzzyForLongTerms, maxFuzzy: 1, combineWith: 'OR' },
+};
+
+export interface CandidateIndexState {
+  /** MiniSearch's own serialisation: restoring it keeps BM25's running field-length averages bit for bit, which re-adding the documents would not. */
+  search: AsPlainObject;
+  byKey: Map<string, IndexEntry>;
+  perTemplate: Map<string, string[]>;
+  indexed: number;
+}
+
+interface IndexEntry {
+  candidate: IndexedCandidate;
+  document: IndexedDocument;
+  /** When it was indexed (ties in a search go to the newer). */
+  order: number;
+}
+
 export class CandidateIndex {
-  private readonly search = new MiniSearch<IndexedDocument>({
-    idField: 'key',
-    fields: ['title', 'text'],
-    processTerm: indexTerm,
-    autoVacuum: false,
-    searchOptions: { boost: { title: 2 }, fuzzy: fuzzyForLongTerms, maxFuzzy: 1, combineWith: 'OR' },
-  });
-  private readonly byKey = new Map<string, { candidate: IndexedCandidate; document: IndexedDocument }>();
+  private search = new MiniSearch<IndexedDocument>(SEARCH_OPTIONS);
+  private byKey = new Map<string, IndexEntry>();
   /** Template id → its indexed resolution keys, oldest first. */
-  private readonly perTemplate = new Map<string, string[]>();
+  private perTemplate = new Map<string, string[]>();
+  private indexed = 0;
 
   constructor(private readonly options: { resolutionsPerTemplate: number }) {}
 
@@ -97,8 +115,9 @@ export class CandidateIndex {
    * hits, its similar-question reply pool a template window) and would crowd out other templates —
    * a phrasing answered dozens of times filled all 30 places and hid the answers to the question as
    * asked. Among equal scores (the same question asked again word for word) the most recently indexed
-   * come first: those answers say how agents answer now. MiniSearch sorts stably, ties in insertion
-   * order, so each run of equal scores is read backwards.
+   * come first: those answers say how agents answer now. By their own indexing order, not the order
+   * MiniSearch met them in: that follows its term tree, which a restored index (learner snapshots)
+   * holds in another order.
    */
   find(text: string, limit: number, perTemplate = Infinity): ScoredCandidate[] {
     const results = this.search.search(text);
@@ -107,22 +126,33 @@ export class CandidateIndex {
     for (let start = 0; start < results.length && found.length < limit; ) {
       let end = start + 1;
       while (end < results.length && results[end]!.score === results[start]!.score) end += 1;
-      for (let i = end - 1; i >= start && found.length < limit; i -= 1) {
-        const { candidate } = this.byKey.get(results[i]!.id as string)!;
+      const tied = results.slice(start, end).map((r) => this.byKey.get(r.id as string)!);
+      if (tied.length > 1) tied.sort((a, b) => b.order - a.order);
+      for (const { candidate } of tied) {
+        if (found.length >= limit) break;
         if (candidate.kind === 'resolution') {
           const n = perTemplateFound.get(candidate.templateId) ?? 0;
           if (n >= perTemplate) continue;
           perTemplateFound.set(candidate.templateId, n + 1);
         }
-        found.push({ candidate, score: results[i]!.score });
+        found.push({ candidate, score: results[start]!.score });
       }
       start = end;
     }
     return found;
   }
 
+  exportState(): CandidateIndexState {
+    return { search: this.search.toJSON(), byKey: this.byKey, perTemplate: this.perTemplate, indexed: this.indexed };
+  }
+
+  restoreState(state: CandidateIndexState): void {
+    this.search = MiniSearch.loadJS(state.search, SEARCH_OPTIONS);
+    ({ byKey: this.byKey, perTemplate: this.perTemplate, indexed: this.indexed } = state);
+  }
+
   private put(key: string, candidate: IndexedCandidate, document: IndexedDocument): void {
     this.search.add(document);
-    this.byKey.set(key, { candidate, document });
+    this.byKey.set(key, { candidate, document, order: (this.indexed += 1) });
   }
 }

@@ -3,7 +3,7 @@
 // shares enough stemmed words with it (Dice coefficient), found through a MiniSearch index of the
 // clusters so the lookup stays fast as clusters accumulate. Sentences with fewer than three content
 // words only match their exact phrasing: too little to judge similarity on.
-import MiniSearch from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import { contentTerms, diceSimilarity, indexTerm, normaliseForComparison } from '../text/normalise.js';
 
 export interface ContentCluster {
@@ -36,23 +36,34 @@ const QUERY_TERMS = 6;
 const identity = (term: string): string => term;
 const splitOnSpace = (text: string): string[] => text.split(' ');
 
+const INDEX_OPTIONS: Options<{ id: number; text: string }> = {
+  fields: ['text'],
+  processTerm: indexTerm,
+  autoVacuum: false,
+  searchOptions: { combineWith: 'OR' },
+};
+
+export interface ContentClustersState {
+  index: AsPlainObject;
+  clusters: Map<number, ClusterState>;
+  byPhrasing: Map<string, number>;
+  termFrequency: Map<string, number>;
+  seenOnce: Set<number>;
+  nextId: number;
+}
+
 export class ContentClusters {
-  private readonly index = new MiniSearch<{ id: number; text: string }>({
-    fields: ['text'],
-    processTerm: indexTerm,
-    autoVacuum: false,
-    searchOptions: { combineWith: 'OR' },
-  });
-  private readonly clusters = new Map<number, ClusterState>();
-  private readonly byPhrasing = new Map<string, number>();
+  private index = new MiniSearch<{ id: number; text: string }>(INDEX_OPTIONS);
+  private clusters = new Map<number, ClusterState>();
+  private byPhrasing = new Map<string, number>();
   /** Term → number of clusters whose first phrasing has it. */
-  private readonly termFrequency = new Map<string, number>();
+  private termFrequency = new Map<string, number>();
   /**
    * Ids of clusters seen once, oldest first (counts only grow, so a cluster leaves for good): the
    * capacity forgets from here without walking every cluster, which past capacity with few seen-once
    * clusters would happen on every new cluster.
    */
-  private readonly seenOnce = new Set<number>();
+  private seenOnce = new Set<number>();
   private nextId = 1;
 
   constructor(private readonly options: { diceMin: number; capacity: number; onForget: (ids: number[]) => void }) {}
@@ -95,6 +106,16 @@ export class ContentClusters {
     cluster.meanPosition = cluster.positionSum / cluster.count;
     this.enforceCapacity();
     return cluster;
+  }
+
+  exportState(): ContentClustersState {
+    const { clusters, byPhrasing, termFrequency, seenOnce, nextId } = this;
+    return { index: this.index.toJSON(), clusters, byPhrasing, termFrequency, seenOnce, nextId };
+  }
+
+  restoreState(state: ContentClustersState): void {
+    this.index = MiniSearch.loadJS(state.index, INDEX_OPTIONS);
+    ({ clusters: this.clusters, byPhrasing: this.byPhrasing, termFrequency: this.termFrequency, seenOnce: this.seenOnce, nextId: this.nextId } = state);
   }
 
   private clusterOf(phrasing: string, sentence: string): ClusterState | undefined {

@@ -48,14 +48,24 @@ interface Evidence {
   baselineOpportunities: number;
 }
 
+export interface ContextRuleBookState {
+  opportunities: Map<string, number>;
+  corrections: number;
+  evidence: Map<number, Map<string, Evidence>>;
+  appearances: Map<number, number>;
+  rejections: Map<string, number>;
+  active: Map<string, ContextRule>;
+  residuals: Map<number, Residual>;
+}
+
 export class ContextRuleBook {
-  private readonly opportunities = new Map<string, number>();
+  private opportunities = new Map<string, number>();
   private corrections = 0;
-  private readonly evidence = new Map<number, Map<string, Evidence>>();
-  private readonly appearances = new Map<number, number>();
-  private readonly rejections = new Map<string, number>();
-  private readonly active = new Map<string, ContextRule>();
-  private readonly residuals = new Map<number, Residual>();
+  private evidence = new Map<number, Map<string, Evidence>>();
+  private appearances = new Map<number, number>();
+  private rejections = new Map<string, number>();
+  private active = new Map<string, ContextRule>();
+  private residuals = new Map<number, Residual>();
 
   constructor(
     private readonly thresholds: LearnerThresholds,
@@ -157,6 +167,15 @@ export class ContextRuleBook {
   /** Opportunities per context value (how many replies each value was seen in). */
   contextCounts(): Record<string, number> {
     return Object.fromEntries(this.opportunities);
+  }
+
+  exportState(): ContextRuleBookState {
+    const { opportunities, corrections, evidence, appearances, rejections, active, residuals } = this;
+    return { opportunities, corrections, evidence, appearances, rejections, active, residuals };
+  }
+
+  restoreState(state: ContextRuleBookState): void {
+    ({ opportunities: this.opportunities, corrections: this.corrections, evidence: this.evidence, appearances: this.appearances, rejections: this.rejections, active: this.active, residuals: this.residuals } = state);
   }
 
   private evaluate(clusterId: number, key: string): void {

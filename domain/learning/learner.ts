@@ -4,20 +4,20 @@
 import { createHash } from 'node:crypto';
 import { extractTextFeatures, type TextFeatures } from '../text/textFeatures.js';
 import { sentenceTexts } from '../text/sentences.js';
-import { CandidateIndex, type ScoredCandidate } from './candidateIndex.js';
-import { ContentClusters, type ContentCluster } from './contentClusters.js';
+import { CandidateIndex, type CandidateIndexState, type ScoredCandidate } from './candidateIndex.js';
+import { ContentClusters, type ContentCluster, type ContentClustersState } from './contentClusters.js';
 import { contextFeatures, featureKeys, type ContextValues } from './contextFeatures.js';
-import { ContextRuleBook, type ContextRule } from './contextRules.js';
+import { ContextRuleBook, type ContextRule, type ContextRuleBookState } from './contextRules.js';
 import { draftEditDistance, mineCorrection } from './correctionMining.js';
 import { composeSuggestion, retrievalSimilarity, templateIdOfGroup } from './draftComposer.js';
-import { NearDuplicateQuestions, questionSignature, type NearDuplicate, type QuestionSignature } from './nearDuplicates.js';
+import { NearDuplicateQuestions, questionSignature, type NearDuplicate, type NearDuplicateState, type QuestionSignature } from './nearDuplicates.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
-import { ReplyGroupVote } from './replyGroupVote.js';
-import { ReplyChoiceRecord, type ReplyChoiceRule, type ReplyChoiceSummary } from './replyChoice.js';
+import { ReplyGroupVote, type ReplyGroupVoteState } from './replyGroupVote.js';
+import { ReplyChoiceRecord, type ReplyChoiceRule, type ReplyChoiceState, type ReplyChoiceSummary } from './replyChoice.js';
 import { applyContextRules } from './ruleApplication.js';
-import { ResolutionTemplates, type ChosenReply, type EarlierReply, type ResolutionTemplate, type TemplateMember } from './resolutionTemplates.js';
+import { ResolutionTemplates, type ChosenReply, type EarlierReply, type ResolutionTemplate, type ResolutionTemplatesState, type TemplateMember } from './resolutionTemplates.js';
 import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
-import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
+import { TopicClassifier, UNKNOWN_TOPIC, type TopicClassifierState } from './topicClassifier.js';
 
 export interface LearnerOptions {
   thresholds?: Partial<LearnerThresholds>;
@@ -47,8 +47,38 @@ export interface LearnerStats {
   calibration: ReturnType<TopicClassifier['calibrationTable']>;
 }
 
+/**
+ * Everything a learner has learned, as live structures (no copies): serialise it before the learner
+ * learns again, as one graph — templates' replies are shared with the near-duplicate memory and
+ * must stay one object each (store/learnerSnapshots.ts uses v8's structured serialisation, which
+ * keeps shared references). Maps keep their insertion order, which ties and iteration depend on.
+ */
+export interface LearnerState {
+  /** Digest of the thresholds and capacity it was learned under: a state continues only under the same. */
+  configuration: string;
+  classifier: TopicClassifierState;
+  replyGroups: ReplyGroupVoteState;
+  index: CandidateIndexState;
+  templates: ResolutionTemplatesState;
+  earlierQuestions: NearDuplicateState<EarlierReply>;
+  clusters: ContentClustersState;
+  ruleBook: ContextRuleBookState;
+  replyChoice: ReplyChoiceState;
+  articleRecords: Map<string, { wins: number; losses: number }>;
+  seen: Set<string>;
+  counts: Record<LearningRecord['kind'], number>;
+  correctionCounts: { total: number; byClass: Record<CorrectionClass, number>; byContext: Map<string, Record<CorrectionClass, number>> };
+  lastBasis: Map<string, Suggestion['basis']>;
+  learnedCount: number;
+  chain: string;
+}
+
 export interface Learner {
   readonly modelVersion: string;
+  /** Records learned (duplicates not counted). */
+  readonly learnedCount: number;
+  /** What it has learned so far (createLearner(options, state) continues from it). */
+  exportState(): LearnerState;
   learn(record: LearningRecord): LearnResult;
   feedback(suggestion: Suggestion, rating: 'up' | 'down', meta: { id: string; at: string; comment?: string }): LearnResult;
   classify(text: string): TopicPrediction;
@@ -73,7 +103,11 @@ interface CounterfactualCheck {
   accepted: boolean;
 }
 
-export function createLearner(options: LearnerOptions = {}): Learner {
+/**
+ * A learner; given a state exported by a learner with the same options, it continues from there
+ * exactly as that learner would have (test/unit/learning/learnerState.test.ts).
+ */
+export function createLearner(options: LearnerOptions = {}, state?: LearnerState): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   const classifierOptions = { smoothing: thresholds.classifierSmoothing, minConfidence: thresholds.topicMinConfidence, calibrationPriorWeight: thresholds.calibrationPriorWeight };
   const classifier = new TopicClassifier(classifierOptions);
@@ -86,15 +120,28 @@ export function createLearner(options: LearnerOptions = {}): Learner {
   let ruleBook: ContextRuleBook;
   const clusters = new ContentClusters({ diceMin: thresholds.contentDiceMin, capacity: options.contentClusterCapacity ?? 200_000, onForget: (ids) => ruleBook.forget(ids) });
   ruleBook = new ContextRuleBook(thresholds, (id) => clusters.get(id));
-  const articleRecords = new Map<string, { wins: number; losses: number }>();
-  const seen = new Set<string>();
-  const counts: Record<LearningRecord['kind'], number> = { ticket: 0, article: 0, feedback: 0, outcome: 0 };
-  const correctionCounts = { total: 0, byClass: emptyClassCounts(), byContext: new Map<string, Record<CorrectionClass, number>>() };
-  const lastBasis = new Map<string, Suggestion['basis']>();
+  let articleRecords = new Map<string, { wins: number; losses: number }>();
+  let seen = new Set<string>();
+  let counts: Record<LearningRecord['kind'], number> = { ticket: 0, article: 0, feedback: 0, outcome: 0 };
+  let correctionCounts = { total: 0, byClass: emptyClassCounts(), byContext: new Map<string, Record<CorrectionClass, number>>() };
+  let lastBasis = new Map<string, Suggestion['basis']>();
   const replyChoice = new ReplyChoiceRecord();
   let learnedCount = 0;
-  let chain = createHash('sha256').update(JSON.stringify({ thresholds, capacity: options.contentClusterCapacity ?? null })).digest('hex');
-  let modelVersion = `m0-${chain.slice(0, 12)}`;
+  const configuration = createHash('sha256').update(JSON.stringify({ thresholds, capacity: options.contentClusterCapacity ?? null })).digest('hex');
+  let chain = configuration;
+  if (state) {
+    if (state.configuration !== configuration) throw new Error('learner state was learned under other thresholds or capacity');
+    classifier.restoreState(state.classifier);
+    replyGroups.restoreState(state.replyGroups);
+    index.restoreState(state.index);
+    templates.restoreState(state.templates);
+    earlierQuestions.restoreState(state.earlierQuestions);
+    clusters.restoreState(state.clusters);
+    ruleBook.restoreState(state.ruleBook);
+    replyChoice.restoreState(state.replyChoice);
+    ({ articleRecords, seen, counts, correctionCounts, lastBasis, learnedCount, chain } = state);
+  }
+  let modelVersion = `m${learnedCount}-${chain.slice(0, 12)}`;
 
   const articleRecord = (articleId: string) => articleRecords.get(articleId) ?? { wins: 0, losses: 0 };
 
@@ -313,7 +360,28 @@ export function createLearner(options: LearnerOptions = {}): Learner {
     get modelVersion() {
       return modelVersion;
     },
+    get learnedCount() {
+      return learnedCount;
+    },
     learn,
+    exportState: () => ({
+      configuration,
+      classifier: classifier.exportState(),
+      replyGroups: replyGroups.exportState(),
+      index: index.exportState(),
+      templates: templates.exportState(),
+      earlierQuestions: earlierQuestions.exportState(),
+      clusters: clusters.exportState(),
+      ruleBook: ruleBook.exportState(),
+      replyChoice: replyChoice.exportState(),
+      articleRecords,
+      seen,
+      counts,
+      correctionCounts,
+      lastBasis,
+      learnedCount,
+      chain,
+    }),
     feedback: (suggestion, rating, meta) => learn({ kind: 'feedback', id: meta.id, at: meta.at, rating, comment: meta.comment, suggestion }),
     classify: (text) => classifier.classify(text),
     draft: (message) => draftWith(message, extractTextFeatures(message.text, { priorContacts: message.priorContacts })),

@@ -106,10 +106,17 @@ interface Remembered<T> extends QuestionSignature {
   item: T;
 }
 
+/** Buckets hold the same entries as `remembered`: the state must be serialised as one graph (learnerState.ts). */
+export interface NearDuplicateState<T> {
+  remembered: Map<string, Remembered<T>>;
+  buckets: Map<number, Remembered<T>[]>;
+  added: number;
+}
+
 export class NearDuplicateQuestions<T> {
   /** Remembered questions by key, oldest first (Map keeps insertion order). */
-  private readonly remembered = new Map<string, Remembered<T>>();
-  private readonly buckets = new Map<number, Remembered<T>[]>();
+  private remembered = new Map<string, Remembered<T>>();
+  private buckets = new Map<number, Remembered<T>[]>();
   private added = 0;
 
   /** `capacity`: most questions remembered; past it the oldest is forgotten. */
@@ -147,6 +154,14 @@ export class NearDuplicateQuestions<T> {
       }
     }
     return found.sort((a, b) => b.jaccard - a.jaccard || b.order - a.order).map(({ item, jaccard: similarity }) => ({ item, jaccard: similarity }));
+  }
+
+  exportState(): NearDuplicateState<T> {
+    return { remembered: this.remembered, buckets: this.buckets, added: this.added };
+  }
+
+  restoreState(state: NearDuplicateState<T>): void {
+    ({ remembered: this.remembered, buckets: this.buckets, added: this.added } = state);
   }
 
   private forget(entry: Remembered<T>): void {

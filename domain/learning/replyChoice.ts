@@ -44,11 +44,20 @@ export interface ReplyChoiceSummary {
 
 const zeroPerRule = (): Record<ReplyChoiceRule, number> => ({ similar: 0, typical: 0, nearest: 0 });
 
+export interface ReplyChoiceState {
+  current: ReplyChoiceRule;
+  sums: Record<ReplyChoiceRule, number>;
+  squaredDifferences: Map<string, number>;
+  weight: number;
+  squaredWeight: number;
+  comparisons: number;
+}
+
 export class ReplyChoiceRecord {
   private current: ReplyChoiceRule = REPLY_CHOICE_RULES[0];
-  private readonly sums = zeroPerRule();
+  private sums = zeroPerRule();
   /** Σ w·(d_a − d_b)² for every pair of rules a < b: the spread a switch's standard error needs. */
-  private readonly squaredDifferences = new Map<string, number>();
+  private squaredDifferences = new Map<string, number>();
   private weight = 0;
   private squaredWeight = 0;
   private comparisons = 0;
@@ -82,6 +91,15 @@ export class ReplyChoiceRecord {
   summary(): ReplyChoiceSummary {
     const meanDistance = this.weight === 0 ? null : (Object.fromEntries(REPLY_CHOICE_RULES.map((rule) => [rule, Number((this.sums[rule] / this.weight).toFixed(4))])) as Record<ReplyChoiceRule, number>);
     return { rule: this.current, comparisons: this.comparisons, meanDistance };
+  }
+
+  exportState(): ReplyChoiceState {
+    const { current, sums, squaredDifferences, weight, squaredWeight, comparisons } = this;
+    return { current, sums, squaredDifferences, weight, squaredWeight, comparisons };
+  }
+
+  restoreState(state: ReplyChoiceState): void {
+    ({ current: this.current, sums: this.sums, squaredDifferences: this.squaredDifferences, weight: this.weight, squaredWeight: this.squaredWeight, comparisons: this.comparisons } = state);
   }
 
   /** The rule with the lowest mean among those clearly better than the current one (paired, recency-weighted), else the current. */

@@ -9,18 +9,24 @@
 // had. Only that redirect links groups: a rejected draft alone says nothing of the kind where no draft
 // would have passed (replies that paraphrase each question).
 import type { TopicPrediction } from './records.js';
-import { TopicClassifier, UNKNOWN_TOPIC, type RawTopicScore } from './topicClassifier.js';
+import { TopicClassifier, UNKNOWN_TOPIC, type RawTopicScore, type TopicClassifierState } from './topicClassifier.js';
 
 export interface ReplyGroupPrediction extends TopicPrediction {
   /** The predicted group and every group linked to it (the predicted one first). */
   templateIds: readonly string[];
 }
 
+export interface ReplyGroupVoteState {
+  classifier: TopicClassifierState;
+  parent: Map<string, string>;
+  members: Map<string, string[]>;
+}
+
 export class ReplyGroupVote {
   private readonly classifier: TopicClassifier;
   /** Union-find parent of each linked template id (unlinked ids are absent: their own root). */
-  private readonly parent = new Map<string, string>();
-  private readonly members = new Map<string, string[]>();
+  private parent = new Map<string, string>();
+  private members = new Map<string, string[]>();
 
   constructor(options: ConstructorParameters<typeof TopicClassifier>[0]) {
     this.classifier = new TopicClassifier(options);
@@ -56,6 +62,15 @@ export class ReplyGroupVote {
     if (prediction.topic === UNKNOWN_TOPIC) return { ...prediction, templateIds: [] };
     const linked = this.members.get(this.root(prediction.topic)) ?? [prediction.topic];
     return { ...prediction, templateIds: [prediction.topic, ...linked.filter((id) => id !== prediction.topic)] };
+  }
+
+  exportState(): ReplyGroupVoteState {
+    return { classifier: this.classifier.exportState(), parent: this.parent, members: this.members };
+  }
+
+  restoreState(state: ReplyGroupVoteState): void {
+    this.classifier.restoreState(state.classifier);
+    ({ parent: this.parent, members: this.members } = state);
   }
 
   private root(id: string): string {

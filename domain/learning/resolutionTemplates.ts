@@ -91,7 +91,7 @@ export function normalisedEditDistance(a: string, b: string): number {
  * two replies look slightly closer than they are.
  */
 export class WordCoder {
-  private readonly codes = new Map<string, number>();
+  constructor(readonly codes = new Map<string, number>()) {}
 
   encode(text: string): string {
     let code = '';
@@ -150,15 +150,25 @@ export function acceptanceEstimate(wins: number, losses: number): number {
   return (wins + 1) / (wins + losses + 2);
 }
 
+/** Templates and members are shared between the maps (and with near-duplicate memories): serialised as one graph (learnerState.ts). */
+export interface ResolutionTemplatesState {
+  templates: Map<string, ResolutionTemplate>;
+  byTopic: Map<string, ResolutionTemplate[]>;
+  members: Map<string, { template: ResolutionTemplate; member: TemplateMember }>;
+  templateOfRecord: Map<string, ResolutionTemplate>;
+  recordsByTicket: Map<string, string[]>;
+  wordCodes: Map<string, number>;
+}
+
 export class ResolutionTemplates {
-  private readonly templates = new Map<string, ResolutionTemplate>();
-  private readonly byTopic = new Map<string, ResolutionTemplate[]>();
+  private templates = new Map<string, ResolutionTemplate>();
+  private byTopic = new Map<string, ResolutionTemplate[]>();
   /** Members in some template's window (their texts are the only ones kept in memory). */
-  private readonly members = new Map<string, { template: ResolutionTemplate; member: TemplateMember }>();
+  private members = new Map<string, { template: ResolutionTemplate; member: TemplateMember }>();
   /** Every reply ever added → its template, for crediting a template after its reply left the window. */
-  private readonly templateOfRecord = new Map<string, ResolutionTemplate>();
-  private readonly recordsByTicket = new Map<string, string[]>();
-  private readonly words = new WordCoder();
+  private templateOfRecord = new Map<string, ResolutionTemplate>();
+  private recordsByTicket = new Map<string, string[]>();
+  private words = new WordCoder();
 
   /** Weight a recent-acceptance credit keeps per later credit. */
   private readonly creditDecay: number;
@@ -310,6 +320,16 @@ export class ResolutionTemplates {
   /** P(a draft from it is accepted), from its recent acceptance evidence. */
   quality(template: ResolutionTemplate): number {
     return acceptanceEstimate(template.recent.wins, template.recent.losses);
+  }
+
+  exportState(): ResolutionTemplatesState {
+    const { templates, byTopic, members, templateOfRecord, recordsByTicket } = this;
+    return { templates, byTopic, members, templateOfRecord, recordsByTicket, wordCodes: this.words.codes };
+  }
+
+  restoreState(state: ResolutionTemplatesState): void {
+    ({ templates: this.templates, byTopic: this.byTopic, members: this.members, templateOfRecord: this.templateOfRecord, recordsByTicket: this.recordsByTicket } = state);
+    this.words = new WordCoder(state.wordCodes);
   }
 
   private closest(topic: string, counts: Map<string, number>): ResolutionTemplate | undefined {

@@ -36,11 +36,19 @@ export function topicFeatures(text: string): string[] {
   return features;
 }
 
+/** What a classifier has learned (learnerState.ts): its live structures, not copies. */
+export interface TopicClassifierState {
+  topics: Map<string, TopicCounts>;
+  vocabulary: Set<string>;
+  documents: number;
+  bins: Array<{ seen: number; right: number }>;
+}
+
 export class TopicClassifier {
-  private readonly topics = new Map<string, TopicCounts>();
-  private readonly vocabulary = new Set<string>();
+  private topics = new Map<string, TopicCounts>();
+  private vocabulary = new Set<string>();
   private documents = 0;
-  private readonly bins = Array.from({ length: BINS }, () => ({ seen: 0, right: 0 }));
+  private bins = Array.from({ length: BINS }, () => ({ seen: 0, right: 0 }));
 
   constructor(private readonly options: { smoothing: number; minConfidence: number; calibrationPriorWeight: number }) {}
 
@@ -112,6 +120,15 @@ export class TopicClassifier {
     const confidence = Number(this.calibrated(raw).toFixed(4));
     const best = raw.topic ?? UNKNOWN_TOPIC;
     return { topic: confidence >= this.options.minConfidence ? best : UNKNOWN_TOPIC, confidence, best };
+  }
+
+  exportState(): TopicClassifierState {
+    return { topics: this.topics, vocabulary: this.vocabulary, documents: this.documents, bins: this.bins };
+  }
+
+  /** Continue from an exported state (a fresh classifier's, with the options it was exported under). */
+  restoreState(state: TopicClassifierState): void {
+    ({ topics: this.topics, vocabulary: this.vocabulary, documents: this.documents, bins: this.bins } = state);
   }
 
   calibrationTable(): Array<{ from: number; to: number; seen: number; accuracy: number | null }> {

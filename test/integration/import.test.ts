@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantLearners, type LearnerSnapshotEvent } from '../../activities/tenantLearners.js';
 import { importCommand } from '../../cli/import.js';
+import type { TicketMessage } from '../../domain/learning/records.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import { TABLES } from '../../store/tables.js';
 import { createTenant, eventually, signGeneric, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
@@ -188,5 +190,31 @@ describe('history import', () => {
     });
     expect(suggestion.topic.topic).toBe('shipping');
     expect(suggestion.draft).toContain('tracking link');
+  });
+
+  it('a starting worker continues from the learner snapshot instead of relearning the history, and ignores another code\'s', async () => {
+    const events: LearnerSnapshotEvent[] = [];
+    const onSnapshot = (event: LearnerSnapshotEvent) => events.push(event);
+    const question: TicketMessage = { ticketId: 'probe', text: 'My package has not arrived, where is it?', at: new Date().toISOString(), channel: 'email', customer: { plan: 'trial' } };
+    const running = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
+    const learned = await running.current('acme');
+    await running.drain();
+    const saved = events.find((e) => e.kind === 'saved');
+    expect(saved).toMatchObject({ tenantId: 'acme', records: learned.learnedCount });
+    expect(learned.learnedCount).toBeGreaterThan(60);
+
+    const restarted = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
+    const restored = await restarted.current('acme');
+    expect(events.filter((e) => e.kind === 'restored')).toEqual([expect.objectContaining({ tenantId: 'acme', records: learned.learnedCount })]);
+    expect(restored.modelVersion).toBe(learned.modelVersion);
+    expect(restored.draft(question)).toEqual(learned.draft(question));
+    expect(events.filter((e) => e.kind === 'failed')).toEqual([]);
+
+    // A snapshot written by other learning code (a later row for the tenant) is not continued: the learner relearns the log.
+    await sl.ch.command(`INSERT INTO ${sl.ch.table(TABLES.learnerSnapshots)} SELECT tenant_id, 'other-code', watermark, records, model_version, state, taken_at + 1 FROM ${sl.ch.table(TABLES.learnerSnapshots)} FINAL WHERE tenant_id = 'acme'`);
+    const afterUpgrade = await new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot }).current('acme');
+    expect(events.filter((e) => e.kind === 'restored')).toHaveLength(1);
+    expect(afterUpgrade.learnedCount).toBe(learned.learnedCount);
+    expect(afterUpgrade.draft(question)).toEqual(learned.draft(question));
   });
 });

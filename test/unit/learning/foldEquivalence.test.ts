@@ -6,9 +6,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { draftEditDistance } from '../../../domain/learning/correctionMining.js';
-import { createLearner, type LearnerOptions } from '../../../domain/learning/learner.js';
+import type { AsPlainObject } from 'minisearch';
+import { createLearner, type LearnerOptions, type LearnerState } from '../../../domain/learning/learner.js';
 import { DEFAULT_THRESHOLDS } from '../../../domain/learning/thresholds.js';
 import type { LearningRecord, Suggestion, TicketMessage } from '../../../domain/learning/records.js';
+import { decodeLearnerState, encodeLearnerState } from '../../../store/learnerSnapshots.js';
 import { seededRandom } from '../../helpers/seededRandom.js';
 
 const TOPICS = {
@@ -131,29 +133,59 @@ function constructedStream(count: number): { records: LearningRecord[]; probes: 
   return { records, probes, loop };
 }
 
+/**
+ * A state as plain arrays and objects to compare: Maps and Sets as their entries in order, typed
+ * arrays as arrays, and an object met again as a reference to where it was first met.
+ */
+function canonical(value: unknown, seen = new Map<object, number>()): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const first = seen.get(value);
+  if (first !== undefined) return { sameAs: first };
+  seen.set(value, seen.size);
+  if (value instanceof Map) return { map: [...value].map(([k, v]) => [canonical(k, seen), canonical(v, seen)]) };
+  if (value instanceof Set) return { set: [...value].map((v) => canonical(v, seen)) };
+  if (ArrayBuffer.isView(value)) return { typed: [...(value as Uint32Array)] };
+  if (Array.isArray(value)) return value.map((v) => canonical(v, seen));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, canonical(v, seen)]));
+}
+
+/**
+ * canonical() of a learner state, MiniSearch's terms in alphabetical order: a restored index holds
+ * its term tree in another order (what it finds, and how it scores, is the same).
+ */
+function comparable(state: LearnerState): unknown {
+  const byTerm = (index: AsPlainObject): AsPlainObject => ({ ...index, index: [...index.index].sort(([a], [b]) => (a < b ? -1 : 1)) });
+  return canonical({ ...state, index: { ...state.index, search: byTerm(state.index.search) }, clusters: { ...state.clusters, index: byTerm(state.clusters.index) } });
+}
+
 const digest = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
-/** Folds the stream like the product (a draft before learning for loop records, feedback on some of them) and records everything said. */
-function fold(options: LearnerOptions, count: number) {
+/**
+ * Folds the stream like the product (a draft before learning for loop records, feedback on some of
+ * them) and records everything said. Before each index in `restartsAt` the learner is saved as a
+ * worker saves it (store/learnerSnapshots.ts) and replaced by one restored from the bytes.
+ */
+async function fold(options: LearnerOptions, count: number, restartsAt: readonly number[] = []) {
   const { records, probes, loop } = constructedStream(count);
-  const learner = createLearner(options);
+  let learner = createLearner(options);
   const random = seededRandom(7);
   const said: unknown[] = [];
   let feedback = 0;
-  records.forEach((record, i) => {
+  for (const [i, record] of records.entries()) {
+    if (restartsAt.includes(i)) learner = createLearner(options, await decodeLearnerState(await encodeLearnerState(learner.exportState())));
     let suggestion: Suggestion | undefined;
     if (record.kind === 'ticket' && loop.has(record.id)) suggestion = learner.draft(record.message);
     const result = learner.learn(suggestion && record.kind === 'ticket' ? { ...record, suggestion } : record);
     said.push(result);
     if (suggestion && random() < 0.15) said.push(learner.feedback(suggestion, random() < 0.5 ? 'up' : 'down', { id: `f${(feedback += 1)}`, at: record.at }));
     if (i % 50 === 49) said.push(learner.draft(probes[i % probes.length]!), learner.activeRules());
-  });
+  }
   return { learner, said, probes };
 }
 
 describe('learner fold equivalence (snapshot of the learned result)', () => {
-  it('drafts, explanations, rules and corrections of a constructed stream stay as they were', () => {
-    const { learner, said, probes } = fold({}, 1500);
+  it('drafts, explanations, rules and corrections of a constructed stream stay as they were', async () => {
+    const { learner, said, probes } = await fold({}, 1500);
     const drafts = probes.map((p) => learner.draft(p));
     const stats = learner.snapshotStats();
     // The stream exercises what the fold does (else the snapshot guards nothing).
@@ -184,11 +216,29 @@ describe('learner fold equivalence (snapshot of the learned result)', () => {
     expect(share('unchanged')).toBeGreaterThan(0.65);
   });
 
-  it('stays the same when content clusters are forgotten past a small capacity', () => {
-    const { learner, said, probes } = fold({ contentClusterCapacity: 12 }, 1200);
+  it('stays the same when content clusters are forgotten past a small capacity', async () => {
+    const { learner, said, probes } = await fold({ contentClusterCapacity: 12 }, 1200);
     const stats = learner.snapshotStats();
     expect(stats.contentClusters).toBeLessThanOrEqual(12);
-    expect(fold({}, 1200).learner.snapshotStats().contentClusters).toBeGreaterThan(24);
+    expect((await fold({}, 1200)).learner.snapshotStats().contentClusters).toBeGreaterThan(24);
     expect({ activeRules: stats.activeRules.map((r) => r.ruleId), stats: digest(stats), said: digest(said), drafts: digest(probes.map((p) => learner.draft(p))) }).toMatchSnapshot();
+  });
+
+  it('a learner saved and restored mid-stream says everything the uninterrupted one says, and ends in the same state', async () => {
+    for (const options of [{}, { contentClusterCapacity: 12 }]) {
+      const uninterrupted = await fold(options, 1200);
+      const restarted = await fold(options, 1200, [1, 217, 600, 601, 1111]);
+      expect(restarted.said).toEqual(uninterrupted.said);
+      expect(restarted.learner.modelVersion).toBe(uninterrupted.learner.modelVersion);
+      expect(restarted.learner.snapshotStats()).toEqual(uninterrupted.learner.snapshotStats());
+      expect(restarted.probes.map((p) => restarted.learner.draft(p))).toEqual(uninterrupted.probes.map((p) => uninterrupted.learner.draft(p)));
+      // The states themselves: every value, Map and Set order, and which objects are shared.
+      expect(comparable(restarted.learner.exportState())).toEqual(comparable(uninterrupted.learner.exportState()));
+    }
+  });
+
+  it('refuses a state learned under other thresholds', async () => {
+    const { learner } = await fold({}, 100);
+    expect(() => createLearner({ thresholds: { retrievalLimit: 7 } }, learner.exportState())).toThrow(/other thresholds/);
   });
 });
