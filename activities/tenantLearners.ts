@@ -7,11 +7,13 @@
 // The tenant's strategy bandits live beside the learners (`bandits`).
 // The live learner is saved every `snapshotEvery` records it learns (store/learnerSnapshots.ts): a
 // worker that starts restores the tenant's last snapshot and learns only what was recorded after it.
+// The install-time learner is saved once built, and restored while the install and the history
+// before it are unchanged.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createLearner, recordsBefore, type Learner } from '../domain/learning/learner.js';
 import type { LearningRecord } from '../domain/learning/records.js';
 import type { ClickHouse } from '../store/clickhouse.js';
-import { encodeLearnerState, loadLearnerSnapshot, writeLearnerSnapshot } from '../store/learnerSnapshots.js';
+import { encodeLearnerState, loadLearnerSnapshot, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotLearner } from '../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
 import { TenantBandits } from './tenantBandits.js';
@@ -23,8 +25,6 @@ interface LiveLearner {
   refreshing: Promise<void> | undefined;
   /** Records the learner had learned at its last snapshot (or restore). */
   snapshotRecords: number;
-  /** A snapshot being compressed and stored (one at a time). */
-  saving: Promise<void> | undefined;
 }
 
 export interface TenantLearnersOptions {
@@ -37,10 +37,11 @@ export interface TenantLearnersOptions {
   onSnapshot?: (event: LearnerSnapshotEvent) => void;
 }
 
-export type LearnerSnapshotEvent =
-  | { kind: 'saved'; tenantId: string; records: number; bytes: number; ms: number }
-  | { kind: 'restored'; tenantId: string; records: number; ms: number }
-  | { kind: 'failed'; tenantId: string; during: 'save' | 'restore'; error: unknown };
+export type LearnerSnapshotEvent = { tenantId: string; learner: SnapshotLearner } & (
+  | { kind: 'saved'; records: number; bytes: number; ms: number }
+  | { kind: 'restored'; records: number; ms: number }
+  | { kind: 'failed'; during: 'save' | 'restore'; error: unknown }
+);
 
 
 export class TenantLearners {
@@ -51,6 +52,8 @@ export class TenantLearners {
   private readonly pastCacheSize: number;
   private readonly snapshotEvery: number;
   private readonly onSnapshot: (event: LearnerSnapshotEvent) => void;
+  /** Snapshots being compressed and stored, one per tenant and learner at a time. */
+  private readonly saving = new Map<string, Promise<void>>();
   readonly bandits: TenantBandits;
 
   constructor(
@@ -74,9 +77,22 @@ export class TenantLearners {
     if (cached) return cached;
     const installedAt = await firstSuggestionAt(this.ch, tenantId);
     if (installedAt === undefined) return this.current(tenantId);
-    const learner = loadLearningRecords(this.ch, tenantId, { before: installedAt }).then(({ records }) => learnInSlices(createLearner(), recordsBefore(records, installedAt)));
+    const learner = this.buildAtInstall(tenantId, installedAt);
     learner.catch(() => this.installTime.delete(tenantId));
     this.installTime.set(tenantId, learner);
+    return learner;
+  }
+
+  /**
+   * The records before the install, learned — or the install-time snapshot, when it was taken at the
+   * same install over as many records (history imported since with earlier times makes a new one).
+   */
+  private async buildAtInstall(tenantId: string, installedAt: string): Promise<Learner> {
+    const records = recordsBefore((await loadLearningRecords(this.ch, tenantId, { before: installedAt })).records, installedAt);
+    const restored = await this.restore(tenantId, 'install', (s) => s.watermark === installedAt && s.records === records.length);
+    if (restored) return restored.learner;
+    const learner = await learnInSlices(createLearner(), records);
+    this.save(tenantId, 'install', learner, { watermark: installedAt, records: records.length });
     return learner;
   }
 
@@ -95,18 +111,24 @@ export class TenantLearners {
 
   /** The tenant's live learner in this worker: from its last snapshot when there is one this code can continue, else empty. */
   private async start(tenantId: string): Promise<LiveLearner> {
-    const fresh: LiveLearner = { learner: createLearner(), watermark: undefined, refreshedAt: 0, refreshing: undefined, snapshotRecords: 0, saving: undefined };
-    if (this.snapshotEvery <= 0) return fresh;
+    const restored = await this.restore(tenantId, 'live', () => true);
+    if (restored) return { learner: restored.learner, watermark: restored.watermark, refreshedAt: 0, refreshing: undefined, snapshotRecords: restored.records };
+    return { learner: createLearner(), watermark: undefined, refreshedAt: 0, refreshing: undefined, snapshotRecords: 0 };
+  }
+
+  /** The tenant's stored snapshot of that learner, if this code wrote it and it is the one wanted; a failure is reported and means none. */
+  private async restore(tenantId: string, learner: SnapshotLearner, wanted: (snapshot: LearnerSnapshot) => boolean): Promise<(LearnerSnapshot & { learner: Learner }) | undefined> {
+    if (this.snapshotEvery <= 0) return undefined;
     const startedAt = Date.now();
     try {
-      const snapshot = await loadLearnerSnapshot(this.ch, tenantId);
-      if (!snapshot) return fresh;
-      const learner = createLearner({}, snapshot.state);
-      this.onSnapshot({ kind: 'restored', tenantId, records: snapshot.records, ms: Date.now() - startedAt });
-      return { ...fresh, learner, watermark: snapshot.watermark, snapshotRecords: snapshot.records };
+      const snapshot = await loadLearnerSnapshot(this.ch, tenantId, learner);
+      if (!snapshot || !wanted(snapshot)) return undefined;
+      const restored = createLearner({}, snapshot.state);
+      this.onSnapshot({ kind: 'restored', tenantId, learner, records: snapshot.records, ms: Date.now() - startedAt });
+      return { ...snapshot, learner: restored };
     } catch (error) {
-      this.onSnapshot({ kind: 'failed', tenantId, during: 'restore', error });
-      return fresh;
+      this.onSnapshot({ kind: 'failed', tenantId, learner, during: 'restore', error });
+      return undefined;
     }
   }
 
@@ -129,21 +151,33 @@ export class TenantLearners {
    */
   private saveIfDue(tenantId: string, entry: LiveLearner): void {
     const learned = entry.learner.learnedCount;
-    if (this.snapshotEvery <= 0 || entry.saving || learned - entry.snapshotRecords < this.snapshotEvery || entry.watermark === undefined) return;
+    if (learned - entry.snapshotRecords < this.snapshotEvery || entry.watermark === undefined) return;
+    if (this.save(tenantId, 'live', entry.learner, { watermark: entry.watermark, records: learned })) entry.snapshotRecords = learned;
+  }
+
+  /**
+   * Serialises the learner now (it must not learn in between) and stores it in the background;
+   * false when snapshots are off or one of this learner is still being stored.
+   */
+  private save(tenantId: string, which: SnapshotLearner, learner: Learner, snapshot: { watermark: string; records: number }): boolean {
+    const key = `${which}\u0000${tenantId}`;
+    if (this.snapshotEvery <= 0 || this.saving.has(key)) return false;
     const startedAt = Date.now();
-    const snapshot = { watermark: entry.watermark, records: learned, modelVersion: entry.learner.modelVersion, takenAtMs: startedAt };
-    const encoding = encodeLearnerState(entry.learner.exportState());
-    entry.snapshotRecords = learned;
-    entry.saving = encoding
-      .then((state) => writeLearnerSnapshot(this.ch, tenantId, { ...snapshot, state }).then(() => this.onSnapshot({ kind: 'saved', tenantId, records: learned, bytes: state.length, ms: Date.now() - startedAt })))
-      .catch((error: unknown) => this.onSnapshot({ kind: 'failed', tenantId, during: 'save', error }))
-      .finally(() => (entry.saving = undefined));
+    const modelVersion = learner.modelVersion;
+    const saving = encodeLearnerState(learner.exportState())
+      .then(async (state) => {
+        await writeLearnerSnapshot(this.ch, tenantId, which, { ...snapshot, modelVersion, state, takenAtMs: startedAt });
+        this.onSnapshot({ kind: 'saved', tenantId, learner: which, records: snapshot.records, bytes: state.length, ms: Date.now() - startedAt });
+      })
+      .catch((error: unknown) => this.onSnapshot({ kind: 'failed', tenantId, learner: which, during: 'save', error }))
+      .finally(() => this.saving.delete(key));
+    this.saving.set(key, saving);
+    return true;
   }
 
   /** Waits for the snapshots being stored (a graceful stop). */
   async drain(): Promise<void> {
-    const entries = await Promise.allSettled(this.live.values());
-    await Promise.all(entries.map((e) => (e.status === 'fulfilled' ? e.value.saving : undefined)));
+    await Promise.all(this.saving.values());
   }
 
   /** What the tenant's learner knew just before `asOf`. */

@@ -9,6 +9,7 @@
 //     with an off-policy vs on-policy check.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
@@ -16,7 +17,8 @@ import { Command } from 'commander';
 import MiniSearch from 'minisearch';
 import { quantileSorted } from 'simple-statistics';
 import { integer, outputFolder, positiveInteger, shareOrZero } from '../cli/optionParsers.js';
-import { createLearner, type LearnerStats } from '../domain/learning/learner.js';
+import { createLearner, type Learner, type LearnerStats } from '../domain/learning/learner.js';
+import type { TicketMessage } from '../domain/learning/records.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
@@ -25,7 +27,10 @@ import { printStrategyReport, reportFromGroundTruth, strategyPath } from './lear
 import { renderReply } from '../simulator/agentRules.js';
 import { practiceChangeLine, practiceChangeReport, type PracticeChangeTopicReport, type TicketTruth } from '../simulator/groundTruth.js';
 import { runSimulation } from '../simulator/simulation.js';
-import { planSimulation } from '../simulator/ticketPlan.js';
+import { planSimulation, type TicketPlan } from '../simulator/ticketPlan.js';
+import { createClickHouse } from '../store/clickhouse.js';
+import { encodeLearnerState, loadLearnerSnapshot, writeLearnerSnapshot } from '../store/learnerSnapshots.js';
+import { migrate } from '../store/migrate.js';
 import { TABLES } from '../store/tables.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -141,6 +146,42 @@ async function productPath(): Promise<Record<string, unknown>> {
   }
 }
 
+const probeMessage = (t: TicketPlan): TicketMessage => ({ ticketId: t.ticketId, text: `${t.subject}\n${t.body}`, at: t.openedAt, channel: t.channel, customer: t.customer });
+
+/**
+ * What a starting worker does with this tenant (activities/tenantLearners.ts): the learner saved
+ * through a real chDB store and restored from it, next to relearning the history (`learnSeconds`,
+ * measured above). Serialising holds the event loop; compressing runs on the thread pool.
+ */
+async function restartFromSnapshot(learner: Learner, probes: TicketMessage[], learnSeconds: number): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-bench-snapshot-'));
+  const ch = createClickHouse({ dataDir, database: 'bench_snapshot' });
+  try {
+    await migrate(ch);
+    const saveStarted = performance.now();
+    const encoding = encodeLearnerState(learner.exportState());
+    const serialiseSeconds = (performance.now() - saveStarted) / 1000;
+    const state = await encoding;
+    const encodeSeconds = (performance.now() - saveStarted) / 1000;
+    await writeLearnerSnapshot(ch, 'bench', 'live', { watermark: new Date().toISOString(), records: learner.learnedCount, modelVersion: learner.modelVersion, state, takenAtMs: Date.now() });
+    const saveSeconds = (performance.now() - saveStarted) / 1000;
+    const restoreStarted = performance.now();
+    const snapshot = await loadLearnerSnapshot(ch, 'bench', 'live');
+    if (!snapshot) throw new Error('the snapshot just written was not found');
+    const restored = createLearner({}, snapshot.state);
+    const restoreSeconds = (performance.now() - restoreStarted) / 1000;
+    const sameDrafts = probes.filter((m) => isDeepStrictEqual(restored.draft(m), learner.draft(m))).length;
+    console.log(
+      `  restart from a snapshot (chDB): saved in ${saveSeconds.toFixed(2)} s (serialise ${serialiseSeconds.toFixed(2)} s holding the event loop, gzip to ${(state.length / 1e6).toFixed(1)} MB ${(encodeSeconds - serialiseSeconds).toFixed(2)} s), ` +
+        `restored in ${restoreSeconds.toFixed(2)} s vs relearning ${learnSeconds.toFixed(1)} s (${(learnSeconds / restoreSeconds).toFixed(0)}× faster); drafts identical for ${sameDrafts}/${probes.length} probes`,
+    );
+    return { serialiseSeconds, encodeSeconds, saveSeconds, bytes: state.length, restoreSeconds, relearnSeconds: learnSeconds, sameDrafts, probes: probes.length };
+  } finally {
+    await ch.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function latency(): Promise<Record<string, unknown>> {
   const past = opts.past;
   const queries = opts.queries;
@@ -210,13 +251,14 @@ async function latency(): Promise<Record<string, unknown>> {
   for (const t of probes) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
-    learner.draft({ ticketId: t.ticketId, text: `${t.subject}\n${t.body}`, at: t.openedAt, channel: t.channel, customer: t.customer });
+    learner.draft(probeMessage(t));
     const cpu = process.cpuUsage(cpu0);
     draftMs.push(performance.now() - t0);
     draftCpuMs.push((cpu.user + cpu.system) / 1000);
   }
   draftCpuMs.sort((a, b) => a - b);
   console.log(`  learner.draft CPU time p50 ${quantileSorted(draftCpuMs, 0.5).toFixed(2)} ms, p99 ${quantileSorted(draftCpuMs, 0.99).toFixed(2)} ms`);
+  const restart = await restartFromSnapshot(learner, probes.map(probeMessage), learnSeconds);
   // The retrieval library alone, over the same past texts.
   const bare = new MiniSearch<{ id: string; text: string }>({ fields: ['text'] });
   bare.addAll(plan.tickets.slice(0, past).map((t) => ({ id: t.ticketId, text: `${t.subject}\n${t.body}` })));
@@ -247,6 +289,7 @@ async function latency(): Promise<Record<string, unknown>> {
     bareMiniSearchP50Ms: quantileSorted(searchMs, 0.5),
     bareMiniSearchP99Ms: quantileSorted(searchMs, 0.99),
     p99RatioDraftToBareSearch: quantileSorted(draftMs, 0.99) / quantileSorted(searchMs, 0.99),
+    restart,
   };
 }
 

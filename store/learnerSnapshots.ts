@@ -26,9 +26,13 @@ import { TABLES, toClickHouseTime } from './tables.js';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
+/** Which of a tenant's learners (activities/tenantLearners.ts): the live one, or the install-time one the control arm drafts from. */
+export type SnapshotLearner = 'live' | 'install';
+
 export interface LearnerSnapshot {
-  /** The learning records' watermark the learner had learned up to (store/learningRecords.ts). */
+  /** Live: the learning records' watermark it had learned up to (store/learningRecords.ts). Install: the install time. */
   watermark: string;
+  /** Live: records learned. Install: records before the install it learned. */
   records: number;
   modelVersion: string;
   state: LearnerState;
@@ -69,11 +73,12 @@ export function learnerCodeFingerprint(): Promise<string> {
   return fingerprint;
 }
 
-/** Stores an encoded snapshot (encodeLearnerState) as the tenant's latest. */
-export async function writeLearnerSnapshot(ch: ClickHouse, tenantId: string, snapshot: Omit<LearnerSnapshot, 'state'> & { state: Buffer; takenAtMs: number }): Promise<void> {
+/** Stores an encoded snapshot (encodeLearnerState) as the tenant's latest of that learner. */
+export async function writeLearnerSnapshot(ch: ClickHouse, tenantId: string, learner: SnapshotLearner, snapshot: Omit<LearnerSnapshot, 'state'> & { state: Buffer; takenAtMs: number }): Promise<void> {
   await ch.insert(TABLES.learnerSnapshots, [
     {
       tenant_id: tenantId,
+      learner,
       fingerprint: await learnerCodeFingerprint(),
       watermark: snapshot.watermark,
       records: snapshot.records,
@@ -84,12 +89,12 @@ export async function writeLearnerSnapshot(ch: ClickHouse, tenantId: string, sna
   ]);
 }
 
-/** The tenant's latest snapshot if this learning code wrote it; undefined when there is none or another code's. */
-export async function loadLearnerSnapshot(ch: ClickHouse, tenantId: string): Promise<LearnerSnapshot | undefined> {
+/** The tenant's latest snapshot of that learner if this learning code wrote it; undefined when there is none or another code's. */
+export async function loadLearnerSnapshot(ch: ClickHouse, tenantId: string, learner: SnapshotLearner): Promise<LearnerSnapshot | undefined> {
   const [row] = await ch.query<{ fingerprint: string; watermark: string; records: string; model_version: string; state: string }>(
     `SELECT fingerprint, watermark, records, model_version, state FROM ${ch.table(TABLES.learnerSnapshots)} FINAL
-     WHERE tenant_id = {tenantId:String} ORDER BY taken_at DESC LIMIT 1`,
-    { tenantId },
+     WHERE tenant_id = {tenantId:String} AND learner = {learner:String} ORDER BY taken_at DESC LIMIT 1`,
+    { tenantId, learner },
   );
   if (!row || row.fingerprint !== (await learnerCodeFingerprint())) return undefined;
   return { watermark: row.watermark, records: Number(row.records), modelVersion: row.model_version, state: await decodeLearnerState(Buffer.from(row.state, 'base64')) };

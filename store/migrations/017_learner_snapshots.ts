@@ -11,10 +11,13 @@ export function statements(ctx: DdlContext): string[] {
     name: TABLES.learnerSnapshots,
     columns: [
       'tenant_id LowCardinality(String)',
+      // 'live' or 'install' (store/learnerSnapshots.ts SnapshotLearner)
+      'learner LowCardinality(String)',
       // digest of the learning code that wrote it: another code's snapshot is not continued
       'fingerprint String',
-      // the learning records' watermark it had learned up to (ISO time; records recorded from it on are learned after a restore)
+      // live: the learning records' watermark it had learned up to (ISO time; records recorded from it on are learned after a restore); install: the install time
       'watermark String',
+      // live: records learned; install: records before the install
       'records UInt64',
       'model_version String',
       // the learner's state: v8 structured serialisation, gzip, base64
@@ -23,7 +26,7 @@ export function statements(ctx: DdlContext): string[] {
     ],
     engine: 'ReplacingMergeTree',
     engineArgs: 'taken_at',
-    orderBy: 'tenant_id',
+    orderBy: '(tenant_id, learner)',
     shardingKey: 'cityHash64(tenant_id)',
   });
 }

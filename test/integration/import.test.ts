@@ -192,29 +192,52 @@ describe('history import', () => {
     expect(suggestion.draft).toContain('tracking link');
   });
 
-  it('a starting worker continues from the learner snapshot instead of relearning the history, and ignores another code\'s', async () => {
+  it('a starting worker continues from the learner snapshots instead of relearning the history, and ignores another code\'s', async () => {
     const events: LearnerSnapshotEvent[] = [];
     const onSnapshot = (event: LearnerSnapshotEvent) => events.push(event);
     const question: TicketMessage = { ticketId: 'probe', text: 'My package has not arrived, where is it?', at: new Date().toISOString(), channel: 'email', customer: { plan: 'trial' } };
     const running = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
     const learned = await running.current('acme');
+    // The live ticket drafted above made the install: the history imported before it.
+    const atInstall = await running.atInstall('acme');
     await running.drain();
-    const saved = events.find((e) => e.kind === 'saved');
-    expect(saved).toMatchObject({ tenantId: 'acme', records: learned.learnedCount });
+    expect(events.filter((e) => e.kind === 'saved')).toEqual([
+      expect.objectContaining({ tenantId: 'acme', learner: 'live', records: learned.learnedCount }),
+      expect.objectContaining({ tenantId: 'acme', learner: 'install', records: atInstall.learnedCount }),
+    ]);
     expect(learned.learnedCount).toBeGreaterThan(60);
 
     const restarted = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
     const restored = await restarted.current('acme');
-    expect(events.filter((e) => e.kind === 'restored')).toEqual([expect.objectContaining({ tenantId: 'acme', records: learned.learnedCount })]);
+    const restoredAtInstall = await restarted.atInstall('acme');
+    expect(events.filter((e) => e.kind === 'restored')).toEqual([
+      expect.objectContaining({ tenantId: 'acme', learner: 'live', records: learned.learnedCount }),
+      expect.objectContaining({ tenantId: 'acme', learner: 'install', records: atInstall.learnedCount }),
+    ]);
     expect(restored.modelVersion).toBe(learned.modelVersion);
     expect(restored.draft(question)).toEqual(learned.draft(question));
+    expect(restoredAtInstall.modelVersion).toBe(atInstall.modelVersion);
+    expect(restoredAtInstall.draft(question)).toEqual(atInstall.draft(question));
     expect(events.filter((e) => e.kind === 'failed')).toEqual([]);
 
     // A snapshot written by other learning code (a later row for the tenant) is not continued: the learner relearns the log.
-    await sl.ch.command(`INSERT INTO ${sl.ch.table(TABLES.learnerSnapshots)} SELECT tenant_id, 'other-code', watermark, records, model_version, state, taken_at + 1 FROM ${sl.ch.table(TABLES.learnerSnapshots)} FINAL WHERE tenant_id = 'acme'`);
-    const afterUpgrade = await new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot }).current('acme');
-    expect(events.filter((e) => e.kind === 'restored')).toHaveLength(1);
+    await sl.ch.command(`INSERT INTO ${sl.ch.table(TABLES.learnerSnapshots)} SELECT tenant_id, learner, 'other-code', watermark, records, model_version, state, taken_at + toIntervalMillisecond(1) FROM ${sl.ch.table(TABLES.learnerSnapshots)} FINAL WHERE tenant_id = 'acme'`);
+    const upgraded = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
+    const afterUpgrade = await upgraded.current('acme');
+    expect((await upgraded.atInstall('acme')).modelVersion).toBe(atInstall.modelVersion);
+    await upgraded.drain();
+    expect(events.filter((e) => e.kind === 'restored')).toHaveLength(2);
     expect(afterUpgrade.learnedCount).toBe(learned.learnedCount);
     expect(afterUpgrade.draft(question)).toEqual(learned.draft(question));
+
+    // History imported after the install with earlier times joins the install-time learner: its snapshot is not restored.
+    const late = path.join(dir, 'late.jsonl');
+    writeFileSync(late, JSON.stringify({ ticket_id: 'H-late', created_at: '2026-01-20T10:00:00.000Z', body: 'Where is my parcel 7777?', topic: 'shipping', reply: ANSWERS.shipping, channel: 'email' }));
+    await importCommand([late, '--url', sl.url!, '--api-key', acme.apiKey]);
+    const withLateHistory = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
+    expect((await withLateHistory.atInstall('acme')).learnedCount).toBeGreaterThan(atInstall.learnedCount);
+    await withLateHistory.drain();
+    expect(events.filter((e) => e.kind === 'saved' && e.learner === 'install')).toHaveLength(3);
+    expect(events.filter((e) => e.kind === 'restored' && e.learner === 'install')).toHaveLength(1);
   });
 });
