@@ -3,7 +3,7 @@
 // the tenant's whole history before its first draft (100,000 past tickets: ~6 minutes of CPU,
 // bench:learning).
 //
-// The state is the learner's own structures (domain/learning/learner.ts LearnerState) through v8's
+// The state is the learner's own structures (domain/learning/learnerState.ts) through v8's
 // structured serialisation: Maps, Sets, typed arrays and shared references come back as they were,
 // which JSON would not keep (a template's reply is one object shared with the near-duplicate
 // memory). Then gzip and base64, since the column is a String written as JSON.
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import { gunzip, gzip } from 'node:zlib';
-import type { LearnerState } from '../domain/learning/learner.js';
+import type { LearnerState } from '../domain/learning/learnerState.js';
 import type { ClickHouse } from './clickhouse.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 

@@ -4,20 +4,21 @@
 import { createHash } from 'node:crypto';
 import { extractTextFeatures, type TextFeatures } from '../text/textFeatures.js';
 import { sentenceTexts } from '../text/sentences.js';
-import { CandidateIndex, type CandidateIndexState, type ScoredCandidate } from './candidateIndex.js';
-import { ContentClusters, type ContentCluster, type ContentClustersState } from './contentClusters.js';
+import { CandidateIndex, type ScoredCandidate } from './candidateIndex.js';
+import { ContentClusters, type ContentCluster } from './contentClusters.js';
 import { contextFeatures, featureKeys, type ContextValues } from './contextFeatures.js';
-import { ContextRuleBook, type ContextRule, type ContextRuleBookState } from './contextRules.js';
+import { ContextRuleBook, type ContextRule } from './contextRules.js';
 import { draftEditDistance, mineCorrection } from './correctionMining.js';
 import { composeSuggestion, retrievalSimilarity, templateIdOfGroup } from './draftComposer.js';
-import { NearDuplicateQuestions, questionSignature, type NearDuplicate, type NearDuplicateState, type QuestionSignature } from './nearDuplicates.js';
+import type { LearnerState } from './learnerState.js';
+import { NearDuplicateQuestions, questionSignature, type NearDuplicate, type QuestionSignature } from './nearDuplicates.js';
 import type { Correction, CorrectionClass, LearningRecord, Suggestion, TicketMessage, TicketRecord, TopicPrediction } from './records.js';
-import { ReplyGroupVote, type ReplyGroupVoteState } from './replyGroupVote.js';
-import { ReplyChoiceRecord, type ReplyChoiceRule, type ReplyChoiceState, type ReplyChoiceSummary } from './replyChoice.js';
+import { ReplyGroupVote } from './replyGroupVote.js';
+import { ReplyChoiceRecord, type ReplyChoiceRule, type ReplyChoiceSummary } from './replyChoice.js';
 import { applyContextRules } from './ruleApplication.js';
-import { ResolutionTemplates, type ChosenReply, type EarlierReply, type ResolutionTemplate, type ResolutionTemplatesState, type TemplateMember } from './resolutionTemplates.js';
+import { ResolutionTemplates, type ChosenReply, type EarlierReply, type ResolutionTemplate, type TemplateMember } from './resolutionTemplates.js';
 import { DEFAULT_THRESHOLDS, type LearnerThresholds } from './thresholds.js';
-import { TopicClassifier, UNKNOWN_TOPIC, type TopicClassifierState } from './topicClassifier.js';
+import { TopicClassifier, UNKNOWN_TOPIC } from './topicClassifier.js';
 
 export interface LearnerOptions {
   thresholds?: Partial<LearnerThresholds>;
@@ -45,32 +46,6 @@ export interface LearnerStats {
   replyChoice: ReplyChoiceSummary;
   corrections: { total: number; byClass: Record<CorrectionClass, number>; byContext: Record<string, Record<CorrectionClass, number>> };
   calibration: ReturnType<TopicClassifier['calibrationTable']>;
-}
-
-/**
- * Everything a learner has learned, as live structures (no copies): serialise it before the learner
- * learns again, as one graph — templates' replies are shared with the near-duplicate memory and
- * must stay one object each (store/learnerSnapshots.ts uses v8's structured serialisation, which
- * keeps shared references). Maps keep their insertion order, which ties and iteration depend on.
- */
-export interface LearnerState {
-  /** Digest of the thresholds and capacity it was learned under: a state continues only under the same. */
-  configuration: string;
-  classifier: TopicClassifierState;
-  replyGroups: ReplyGroupVoteState;
-  index: CandidateIndexState;
-  templates: ResolutionTemplatesState;
-  earlierQuestions: NearDuplicateState<EarlierReply>;
-  clusters: ContentClustersState;
-  ruleBook: ContextRuleBookState;
-  replyChoice: ReplyChoiceState;
-  articleRecords: Map<string, { wins: number; losses: number }>;
-  seen: Set<string>;
-  counts: Record<LearningRecord['kind'], number>;
-  correctionCounts: { total: number; byClass: Record<CorrectionClass, number>; byContext: Map<string, Record<CorrectionClass, number>> };
-  lastBasis: Map<string, Suggestion['basis']>;
-  learnedCount: number;
-  chain: string;
 }
 
 export interface Learner {
@@ -105,7 +80,7 @@ interface CounterfactualCheck {
 
 /**
  * A learner; given a state exported by a learner with the same options, it continues from there
- * exactly as that learner would have (test/unit/learning/learnerState.test.ts).
+ * exactly as that learner would have (test/unit/learning/foldEquivalence.test.ts).
  */
 export function createLearner(options: LearnerOptions = {}, state?: LearnerState): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
