@@ -77,6 +77,9 @@ export class TenantLearners {
     if (cached) return cached;
     const installedAt = await firstSuggestionAt(this.ch, tenantId);
     if (installedAt === undefined) return this.current(tenantId);
+    // A concurrent call may have started it while this one read the install time.
+    const started = this.installTime.get(tenantId);
+    if (started) return started;
     const learner = this.buildAtInstall(tenantId, installedAt);
     learner.catch(() => this.installTime.delete(tenantId));
     this.installTime.set(tenantId, learner);
