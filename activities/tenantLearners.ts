@@ -7,13 +7,15 @@
 // The tenant's strategy bandits live beside the learners (`bandits`).
 // The live learner is saved every `snapshotEvery` records it learns (store/learnerSnapshots.ts): a
 // worker that starts restores the tenant's last snapshot and learns only what was recorded after it.
-// The install-time learner is saved once built, and restored while the install and the history
-// before it are unchanged.
+// Learners as of a time (asOf, install-time) start from the latest checkpoint an earlier build left
+// that still holds (domain/learning/asOfCheckpoints.ts), and leave their own; the install-time
+// learner is also saved whole.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { AS_OF_CHECKPOINT_EVERY, checkpointPositions, usableCheckpoints, type AsOfCheckpoint } from '../domain/learning/asOfCheckpoints.js';
 import { createLearner, recordsBefore, type Learner } from '../domain/learning/learner.js';
 import type { LearningRecord } from '../domain/learning/records.js';
 import type { ClickHouse } from '../store/clickhouse.js';
-import { encodeLearnerState, loadLearnerSnapshot, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotLearner } from '../store/learnerSnapshots.js';
+import { encodeLearnerState, listAsOfSnapshots, loadLearnerSnapshot, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotKey } from '../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
 import { TenantBandits } from './tenantBandits.js';
@@ -33,11 +35,13 @@ export interface TenantLearnersOptions {
   pastCacheSize?: number;
   /** Records learned between snapshots of a live learner (config SUPPORTLOOP_LEARNER_SNAPSHOT_EVERY); 0 or absent: never save or restore one. */
   snapshotEvery?: number;
+  /** Records between the checkpoints a learner as of a time leaves (default AS_OF_CHECKPOINT_EVERY). */
+  asOfCheckpointEvery?: number;
   /** A snapshot stored, restored, or failed (failures only cost a longer relearn after a restart). */
   onSnapshot?: (event: LearnerSnapshotEvent) => void;
 }
 
-export type LearnerSnapshotEvent = { tenantId: string; learner: SnapshotLearner } & (
+export type LearnerSnapshotEvent = { tenantId: string; key: SnapshotKey } & (
   | { kind: 'saved'; records: number; bytes: number; ms: number }
   | { kind: 'restored'; records: number; ms: number }
   | { kind: 'failed'; during: 'save' | 'restore'; error: unknown }
@@ -51,6 +55,7 @@ export class TenantLearners {
   private readonly maxStalenessMs: number;
   private readonly pastCacheSize: number;
   private readonly snapshotEvery: number;
+  private readonly asOfCheckpointEvery: number;
   private readonly onSnapshot: (event: LearnerSnapshotEvent) => void;
   /** Snapshots being compressed and stored, one per tenant and learner at a time. */
   private readonly saving = new Map<string, Promise<void>>();
@@ -63,6 +68,7 @@ export class TenantLearners {
     this.maxStalenessMs = options.maxStalenessMs ?? 1_000;
     this.pastCacheSize = options.pastCacheSize ?? 16;
     this.snapshotEvery = options.snapshotEvery ?? 0;
+    this.asOfCheckpointEvery = options.asOfCheckpointEvery ?? AS_OF_CHECKPOINT_EVERY;
     this.onSnapshot = options.onSnapshot ?? (() => {});
     this.bandits = new TenantBandits(ch, this.maxStalenessMs, this.pastCacheSize);
   }
@@ -80,22 +86,45 @@ export class TenantLearners {
     // A concurrent call may have started it while this one read the install time.
     const started = this.installTime.get(tenantId);
     if (started) return started;
-    const learner = this.buildAtInstall(tenantId, installedAt);
+    const learner = this.learnedAsOf(tenantId, installedAt, true);
     learner.catch(() => this.installTime.delete(tenantId));
     this.installTime.set(tenantId, learner);
     return learner;
   }
 
   /**
-   * The records before the install, learned — or the install-time snapshot, when it was taken at the
-   * same install over as many records (history imported since with earlier times makes a new one).
+   * The learner of the records before a time, in time order: from the furthest stored checkpoint that
+   * still holds, leaving checkpoints on the way; `keepWhole` saves the result too (the install-time
+   * learner, asked for again after every restart).
    */
-  private async buildAtInstall(tenantId: string, installedAt: string): Promise<Learner> {
-    const records = recordsBefore((await loadLearningRecords(this.ch, tenantId, { before: installedAt })).records, installedAt);
-    const restored = await this.restore(tenantId, 'install', (s) => s.watermark === installedAt && s.records === records.length);
-    if (restored) return restored.learner;
-    const learner = await learnInSlices(createLearner(), records);
-    this.save(tenantId, 'install', learner, { watermark: installedAt, records: records.length });
+  private async learnedAsOf(tenantId: string, asOf: string, keepWhole = false): Promise<Learner> {
+    const records = recordsBefore((await loadLearningRecords(this.ch, tenantId, { before: asOf })).records, asOf);
+    let stored: AsOfCheckpoint[] = [];
+    if (this.snapshotEvery > 0) {
+      try {
+        stored = await listAsOfSnapshots(this.ch, tenantId, asOf);
+      } catch (error) {
+        this.onSnapshot({ kind: 'failed', tenantId, key: { learner: 'as-of', asOf }, during: 'restore', error });
+      }
+    }
+    let learner = createLearner();
+    let start: AsOfCheckpoint | undefined;
+    for (const checkpoint of usableCheckpoints(records, stored)) {
+      const restored = await this.restore(tenantId, { learner: 'as-of', asOf: checkpoint.asOf }, (s) => s.records === checkpoint.records);
+      if (!restored) continue;
+      learner = restored.learner;
+      start = checkpoint;
+      break;
+    }
+    let learned = start?.records ?? 0;
+    const kept = new Set(stored.map((c) => c.records));
+    for (const position of checkpointPositions(records, learned, this.asOfCheckpointEvery)) {
+      await learnInSlices(learner, records.slice(learned, position.records));
+      learned = position.records;
+      if (!kept.has(position.records)) this.save(tenantId, { learner: 'as-of', asOf: position.asOf }, learner, { watermark: '', records: position.records });
+    }
+    await learnInSlices(learner, records.slice(learned));
+    if (keepWhole && start?.asOf !== asOf) this.save(tenantId, { learner: 'as-of', asOf }, learner, { watermark: '', records: records.length });
     return learner;
   }
 
@@ -114,23 +143,23 @@ export class TenantLearners {
 
   /** The tenant's live learner in this worker: from its last snapshot when there is one this code can continue, else empty. */
   private async start(tenantId: string): Promise<LiveLearner> {
-    const restored = await this.restore(tenantId, 'live', () => true);
+    const restored = await this.restore(tenantId, { learner: 'live' }, () => true);
     if (restored) return { learner: restored.learner, watermark: restored.watermark, refreshedAt: 0, refreshing: undefined, snapshotRecords: restored.records };
     return { learner: createLearner(), watermark: undefined, refreshedAt: 0, refreshing: undefined, snapshotRecords: 0 };
   }
 
   /** The tenant's stored snapshot of that learner, if this code wrote it and it is the one wanted; a failure is reported and means none. */
-  private async restore(tenantId: string, learner: SnapshotLearner, wanted: (snapshot: LearnerSnapshot) => boolean): Promise<(LearnerSnapshot & { learner: Learner }) | undefined> {
+  private async restore(tenantId: string, key: SnapshotKey, wanted: (snapshot: LearnerSnapshot) => boolean): Promise<(LearnerSnapshot & { learner: Learner }) | undefined> {
     if (this.snapshotEvery <= 0) return undefined;
     const startedAt = Date.now();
     try {
-      const snapshot = await loadLearnerSnapshot(this.ch, tenantId, learner);
+      const snapshot = await loadLearnerSnapshot(this.ch, tenantId, key);
       if (!snapshot || !wanted(snapshot)) return undefined;
       const restored = createLearner({}, snapshot.state);
-      this.onSnapshot({ kind: 'restored', tenantId, learner, records: snapshot.records, ms: Date.now() - startedAt });
+      this.onSnapshot({ kind: 'restored', tenantId, key, records: snapshot.records, ms: Date.now() - startedAt });
       return { ...snapshot, learner: restored };
     } catch (error) {
-      this.onSnapshot({ kind: 'failed', tenantId, learner, during: 'restore', error });
+      this.onSnapshot({ kind: 'failed', tenantId, key, during: 'restore', error });
       return undefined;
     }
   }
@@ -155,26 +184,26 @@ export class TenantLearners {
   private saveIfDue(tenantId: string, entry: LiveLearner): void {
     const learned = entry.learner.learnedCount;
     if (learned - entry.snapshotRecords < this.snapshotEvery || entry.watermark === undefined) return;
-    if (this.save(tenantId, 'live', entry.learner, { watermark: entry.watermark, records: learned })) entry.snapshotRecords = learned;
+    if (this.save(tenantId, { learner: 'live' }, entry.learner, { watermark: entry.watermark, records: learned })) entry.snapshotRecords = learned;
   }
 
   /**
    * Serialises the learner now (it must not learn in between) and stores it in the background;
    * false when snapshots are off or one of this learner is still being stored.
    */
-  private save(tenantId: string, which: SnapshotLearner, learner: Learner, snapshot: { watermark: string; records: number }): boolean {
-    const key = `${which}\u0000${tenantId}`;
-    if (this.snapshotEvery <= 0 || this.saving.has(key)) return false;
+  private save(tenantId: string, key: SnapshotKey, learner: Learner, snapshot: { watermark: string; records: number }): boolean {
+    const savingKey = [tenantId, key.learner, key.learner === 'as-of' ? key.asOf : ''].join('\u0000');
+    if (this.snapshotEvery <= 0 || this.saving.has(savingKey)) return false;
     const startedAt = Date.now();
     const modelVersion = learner.modelVersion;
     const saving = encodeLearnerState(learner.exportState())
       .then(async (state) => {
-        await writeLearnerSnapshot(this.ch, tenantId, which, { ...snapshot, modelVersion, state, takenAtMs: startedAt });
-        this.onSnapshot({ kind: 'saved', tenantId, learner: which, records: snapshot.records, bytes: state.length, ms: Date.now() - startedAt });
+        await writeLearnerSnapshot(this.ch, tenantId, key, { ...snapshot, modelVersion, state, takenAtMs: startedAt });
+        this.onSnapshot({ kind: 'saved', tenantId, key, records: snapshot.records, bytes: state.length, ms: Date.now() - startedAt });
       })
-      .catch((error: unknown) => this.onSnapshot({ kind: 'failed', tenantId, learner: which, during: 'save', error }))
-      .finally(() => this.saving.delete(key));
-    this.saving.set(key, saving);
+      .catch((error: unknown) => this.onSnapshot({ kind: 'failed', tenantId, key, during: 'save', error }))
+      .finally(() => this.saving.delete(savingKey));
+    this.saving.set(savingKey, saving);
     return true;
   }
 
@@ -188,7 +217,7 @@ export class TenantLearners {
     const key = `${tenantId}\u0000${asOf}`;
     let learner = this.past.get(key);
     if (!learner) {
-      learner = loadLearningRecords(this.ch, tenantId, { before: asOf }).then(({ records }) => learnInSlices(createLearner(), recordsBefore(records, asOf)));
+      learner = this.learnedAsOf(tenantId, asOf);
       learner.catch(() => this.past.delete(key));
       this.past.set(key, learner);
       if (this.past.size > this.pastCacheSize) this.past.delete(this.past.keys().next().value!);

@@ -163,10 +163,10 @@ async function restartFromSnapshot(learner: Learner, probes: TicketMessage[], le
     const serialiseSeconds = (performance.now() - saveStarted) / 1000;
     const state = await encoding;
     const encodeSeconds = (performance.now() - saveStarted) / 1000;
-    await writeLearnerSnapshot(ch, 'bench', 'live', { watermark: new Date().toISOString(), records: learner.learnedCount, modelVersion: learner.modelVersion, state, takenAtMs: Date.now() });
+    await writeLearnerSnapshot(ch, 'bench', { learner: 'live' }, { watermark: new Date().toISOString(), records: learner.learnedCount, modelVersion: learner.modelVersion, state, takenAtMs: Date.now() });
     const saveSeconds = (performance.now() - saveStarted) / 1000;
     const restoreStarted = performance.now();
-    const snapshot = await loadLearnerSnapshot(ch, 'bench', 'live');
+    const snapshot = await loadLearnerSnapshot(ch, 'bench', { learner: 'live' });
     if (!snapshot) throw new Error('the snapshot just written was not found');
     const restored = createLearner({}, snapshot.state);
     const restoreSeconds = (performance.now() - restoreStarted) / 1000;

@@ -79,8 +79,8 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   const learners = new TenantLearners(ch, {
     snapshotEvery: config.learnerSnapshotEvery,
     onSnapshot: (event) => {
-      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, learner: event.learner, err: event.error }, `learner snapshot ${event.during} failed; the learner relearns from the log instead`);
-      else logger.info({ tenant: event.tenantId, learner: event.learner, records: event.records, ms: event.ms, ...(event.kind === 'saved' && { bytes: event.bytes }) }, `learner snapshot ${event.kind}`);
+      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, ...event.key, err: event.error }, `learner snapshot ${event.during} failed; the learner relearns from the log instead`);
+      else logger.info({ tenant: event.tenantId, ...event.key, records: event.records, ms: event.ms, ...(event.kind === 'saved' && { bytes: event.bytes }) }, `learner snapshot ${event.kind}`);
     },
   });
   const metrics = createMetrics();

@@ -21,18 +21,22 @@ import { deserialize, serialize } from 'node:v8';
 import { gunzip, gzip } from 'node:zlib';
 import type { LearnerState } from '../domain/learning/learnerState.js';
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** Which of a tenant's learners (activities/tenantLearners.ts): the live one, or the install-time one the control arm drafts from. */
-export type SnapshotLearner = 'live' | 'install';
+/**
+ * Which of a tenant's learners (activities/tenantLearners.ts): the live one, or one that learned the
+ * records before a time, in time order (time travel and the install-time learner the control arm
+ * drafts from).
+ */
+export type SnapshotKey = { learner: 'live' } | { learner: 'as-of'; asOf: string };
 
 export interface LearnerSnapshot {
-  /** Live: the learning records' watermark it had learned up to (store/learningRecords.ts). Install: the install time. */
+  /** Live: the learning records' watermark it had learned up to (store/learningRecords.ts); as-of: ''. */
   watermark: string;
-  /** Live: records learned. Install: records before the install it learned. */
+  /** Records learned (as-of: the records before its time). */
   records: number;
   modelVersion: string;
   state: LearnerState;
@@ -73,12 +77,15 @@ export function learnerCodeFingerprint(): Promise<string> {
   return fingerprint;
 }
 
+const asOfColumn = (key: SnapshotKey): string => toClickHouseTime(key.learner === 'as-of' ? key.asOf : 0);
+
 /** Stores an encoded snapshot (encodeLearnerState) as the tenant's latest of that learner. */
-export async function writeLearnerSnapshot(ch: ClickHouse, tenantId: string, learner: SnapshotLearner, snapshot: Omit<LearnerSnapshot, 'state'> & { state: Buffer; takenAtMs: number }): Promise<void> {
+export async function writeLearnerSnapshot(ch: ClickHouse, tenantId: string, key: SnapshotKey, snapshot: Omit<LearnerSnapshot, 'state'> & { state: Buffer; takenAtMs: number }): Promise<void> {
   await ch.insert(TABLES.learnerSnapshots, [
     {
       tenant_id: tenantId,
-      learner,
+      learner: key.learner,
+      as_of: asOfColumn(key),
       fingerprint: await learnerCodeFingerprint(),
       watermark: snapshot.watermark,
       records: snapshot.records,
@@ -90,12 +97,22 @@ export async function writeLearnerSnapshot(ch: ClickHouse, tenantId: string, lea
 }
 
 /** The tenant's latest snapshot of that learner if this learning code wrote it; undefined when there is none or another code's. */
-export async function loadLearnerSnapshot(ch: ClickHouse, tenantId: string, learner: SnapshotLearner): Promise<LearnerSnapshot | undefined> {
+export async function loadLearnerSnapshot(ch: ClickHouse, tenantId: string, key: SnapshotKey): Promise<LearnerSnapshot | undefined> {
   const [row] = await ch.query<{ fingerprint: string; watermark: string; records: string; model_version: string; state: string }>(
     `SELECT fingerprint, watermark, records, model_version, state FROM ${ch.table(TABLES.learnerSnapshots)} FINAL
-     WHERE tenant_id = {tenantId:String} AND learner = {learner:String} ORDER BY taken_at DESC LIMIT 1`,
-    { tenantId, learner },
+     WHERE tenant_id = {tenantId:String} AND learner = {learner:String} AND as_of = {asOf:DateTime64(3)} ORDER BY taken_at DESC LIMIT 1`,
+    { tenantId, learner: key.learner, asOf: asOfColumn(key) },
   );
   if (!row || row.fingerprint !== (await learnerCodeFingerprint())) return undefined;
   return { watermark: row.watermark, records: Number(row.records), modelVersion: row.model_version, state: await decodeLearnerState(Buffer.from(row.state, 'base64')) };
+}
+
+/** The tenant's as-of snapshots this learning code wrote at or before a time (their states not read). */
+export async function listAsOfSnapshots(ch: ClickHouse, tenantId: string, notAfter: string): Promise<Array<{ asOf: string; records: number }>> {
+  const rows = await ch.query<{ as_of: string; records: string }>(
+    `SELECT as_of, records FROM ${ch.table(TABLES.learnerSnapshots)} FINAL
+     WHERE tenant_id = {tenantId:String} AND learner = 'as-of' AND as_of <= {notAfter:DateTime64(3)} AND fingerprint = {fingerprint:String}`,
+    { tenantId, notAfter: toClickHouseTime(notAfter), fingerprint: await learnerCodeFingerprint() },
+  );
+  return rows.map((r) => ({ asOf: fromClickHouseTime(r.as_of), records: Number(r.records) }));
 }

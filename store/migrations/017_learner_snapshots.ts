@@ -1,5 +1,6 @@
-// A tenant's learner saved now and then (store/learnerSnapshots.ts), so a starting worker continues
-// from it instead of relearning the tenant's whole history: the latest row per tenant is kept.
+// A tenant's learners saved now and then (store/learnerSnapshots.ts), so a starting worker continues
+// from them instead of relearning the tenant's whole history: the latest row per tenant, learner and
+// time is kept.
 import { createTable, type DdlContext } from '../ddl.js';
 import { TABLES } from '../tables.js';
 
@@ -11,13 +12,14 @@ export function statements(ctx: DdlContext): string[] {
     name: TABLES.learnerSnapshots,
     columns: [
       'tenant_id LowCardinality(String)',
-      // 'live' or 'install' (store/learnerSnapshots.ts SnapshotLearner)
+      // 'live', or 'as-of': a learner of the records before as_of, in time order (store/learnerSnapshots.ts SnapshotKey)
       'learner LowCardinality(String)',
+      "as_of DateTime64(3, 'UTC')",
       // digest of the learning code that wrote it: another code's snapshot is not continued
       'fingerprint String',
-      // live: the learning records' watermark it had learned up to (ISO time; records recorded from it on are learned after a restore); install: the install time
+      // live: the learning records' watermark it had learned up to (ISO time; records recorded from it on are learned after a restore)
       'watermark String',
-      // live: records learned; install: records before the install
+      // records learned (as-of: the records before as_of, which a restore checks are still as many)
       'records UInt64',
       'model_version String',
       // the learner's state: v8 structured serialisation, gzip, base64
@@ -26,7 +28,7 @@ export function statements(ctx: DdlContext): string[] {
     ],
     engine: 'ReplacingMergeTree',
     engineArgs: 'taken_at',
-    orderBy: '(tenant_id, learner)',
+    orderBy: '(tenant_id, learner, as_of)',
     shardingKey: 'cityHash64(tenant_id)',
   });
 }

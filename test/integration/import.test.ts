@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantLearners, type LearnerSnapshotEvent } from '../../activities/tenantLearners.js';
+import type { SnapshotKey } from '../../store/learnerSnapshots.js';
 import { importCommand } from '../../cli/import.js';
 import type { TicketMessage } from '../../domain/learning/records.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
@@ -192,52 +193,65 @@ describe('history import', () => {
     expect(suggestion.draft).toContain('tracking link');
   });
 
-  it('a starting worker continues from the learner snapshots instead of relearning the history, and ignores another code\'s', async () => {
+  it('a starting worker continues from learner snapshots instead of relearning the history, and ignores another code\'s', async () => {
     const events: LearnerSnapshotEvent[] = [];
-    const onSnapshot = (event: LearnerSnapshotEvent) => events.push(event);
+    const options = { snapshotEvery: 25, asOfCheckpointEvery: 20, onSnapshot: (event: LearnerSnapshotEvent) => events.push(event) };
+    const seen = (kind: LearnerSnapshotEvent['kind'], learner: SnapshotKey['learner']) => events.filter((e) => e.kind === kind && e.key.learner === learner) as Array<LearnerSnapshotEvent & { records: number; key: { asOf?: string } }>;
     const question: TicketMessage = { ticketId: 'probe', text: 'My package has not arrived, where is it?', at: new Date().toISOString(), channel: 'email', customer: { plan: 'trial' } };
-    const running = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
+    const february = '2026-02-01T00:00:00.000Z';
+
+    const running = new TenantLearners(sl.ch, options);
     const learned = await running.current('acme');
     // The live ticket drafted above made the install: the history imported before it.
     const atInstall = await running.atInstall('acme');
     await running.drain();
-    expect(events.filter((e) => e.kind === 'saved')).toEqual([
-      expect.objectContaining({ tenantId: 'acme', learner: 'live', records: learned.learnedCount }),
-      expect.objectContaining({ tenantId: 'acme', learner: 'install', records: atInstall.learnedCount }),
-    ]);
+    expect(seen('saved', 'live')).toEqual([expect.objectContaining({ tenantId: 'acme', records: learned.learnedCount })]);
     expect(learned.learnedCount).toBeGreaterThan(60);
+    // The install-time build left checkpoints every 20 records on its way, and itself whole.
+    const checkpoints = seen('saved', 'as-of').filter((e) => e.records < atInstall.learnedCount);
+    expect(checkpoints.length).toBeGreaterThan(2);
+    expect(checkpoints.every((e) => e.records % 20 === 0)).toBe(true);
+    const whole = seen('saved', 'as-of').find((e) => e.records === atInstall.learnedCount)!;
+    expect(whole).toBeDefined();
+    // Time travel starts from the furthest of them before its date.
+    const inFebruary = await running.asOf('acme', february);
+    const beforeFebruary = checkpoints.filter((e) => e.key.asOf! <= february);
+    expect(beforeFebruary.length).toBeLessThan(checkpoints.length);
+    expect(seen('restored', 'as-of')).toEqual([expect.objectContaining({ records: Math.max(...beforeFebruary.map((e) => e.records)) })]);
+    expect(inFebruary.modelVersion).toBe((await new TenantLearners(sl.ch).asOf('acme', february)).modelVersion);
 
-    const restarted = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
+    const restarted = new TenantLearners(sl.ch, options);
     const restored = await restarted.current('acme');
     const restoredAtInstall = await restarted.atInstall('acme');
-    expect(events.filter((e) => e.kind === 'restored')).toEqual([
-      expect.objectContaining({ tenantId: 'acme', learner: 'live', records: learned.learnedCount }),
-      expect.objectContaining({ tenantId: 'acme', learner: 'install', records: atInstall.learnedCount }),
-    ]);
+    expect(seen('restored', 'live')).toEqual([expect.objectContaining({ records: learned.learnedCount })]);
+    expect(seen('restored', 'as-of').at(-1)).toMatchObject({ key: whole.key, records: atInstall.learnedCount });
     expect(restored.modelVersion).toBe(learned.modelVersion);
     expect(restored.draft(question)).toEqual(learned.draft(question));
     expect(restoredAtInstall.modelVersion).toBe(atInstall.modelVersion);
     expect(restoredAtInstall.draft(question)).toEqual(atInstall.draft(question));
-    expect(events.filter((e) => e.kind === 'failed')).toEqual([]);
+    expect((await restarted.asOf('acme', february)).draft(question)).toEqual(inFebruary.draft(question));
+    expect(seen('failed', 'live').concat(seen('failed', 'as-of'))).toEqual([]);
 
-    // A snapshot written by other learning code (a later row for the tenant) is not continued: the learner relearns the log.
-    await sl.ch.command(`INSERT INTO ${sl.ch.table(TABLES.learnerSnapshots)} SELECT tenant_id, learner, 'other-code', watermark, records, model_version, state, taken_at + toIntervalMillisecond(1) FROM ${sl.ch.table(TABLES.learnerSnapshots)} FINAL WHERE tenant_id = 'acme'`);
-    const upgraded = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
+    // Snapshots written by other learning code (later rows) are not continued: the learners relearn the log.
+    await sl.ch.command(`INSERT INTO ${sl.ch.table(TABLES.learnerSnapshots)} SELECT tenant_id, learner, as_of, 'other-code', watermark, records, model_version, state, taken_at + toIntervalMillisecond(1) FROM ${sl.ch.table(TABLES.learnerSnapshots)} FINAL WHERE tenant_id = 'acme'`);
+    const restoredBefore = events.filter((e) => e.kind === 'restored').length;
+    const upgraded = new TenantLearners(sl.ch, options);
     const afterUpgrade = await upgraded.current('acme');
     expect((await upgraded.atInstall('acme')).modelVersion).toBe(atInstall.modelVersion);
     await upgraded.drain();
-    expect(events.filter((e) => e.kind === 'restored')).toHaveLength(2);
+    expect(events.filter((e) => e.kind === 'restored')).toHaveLength(restoredBefore);
     expect(afterUpgrade.learnedCount).toBe(learned.learnedCount);
     expect(afterUpgrade.draft(question)).toEqual(learned.draft(question));
 
-    // History imported after the install with earlier times joins the install-time learner: its snapshot is not restored.
+    // History imported after the install with earlier times joins the install-time learner: the whole
+    // snapshot and the checkpoints after that time no longer hold, and it is built from an earlier one.
     const late = path.join(dir, 'late.jsonl');
     writeFileSync(late, JSON.stringify({ ticket_id: 'H-late', created_at: '2026-01-20T10:00:00.000Z', body: 'Where is my parcel 7777?', topic: 'shipping', reply: ANSWERS.shipping, channel: 'email' }));
     await importCommand([late, '--url', sl.url!, '--api-key', acme.apiKey]);
-    const withLateHistory = new TenantLearners(sl.ch, { snapshotEvery: 25, onSnapshot });
-    expect((await withLateHistory.atInstall('acme')).learnedCount).toBeGreaterThan(atInstall.learnedCount);
-    await withLateHistory.drain();
-    expect(events.filter((e) => e.kind === 'saved' && e.learner === 'install')).toHaveLength(3);
-    expect(events.filter((e) => e.kind === 'restored' && e.learner === 'install')).toHaveLength(1);
+    const withLateHistory = await new TenantLearners(sl.ch, options).atInstall('acme');
+    expect(withLateHistory.learnedCount).toBeGreaterThan(atInstall.learnedCount);
+    expect(withLateHistory.modelVersion).toBe((await new TenantLearners(sl.ch).atInstall('acme')).modelVersion);
+    const lastRestore = events.filter((e) => e.kind === 'restored').at(-1) as LearnerSnapshotEvent & { records: number; key: { asOf: string } };
+    expect(lastRestore.key.asOf < '2026-01-20T10:00:00.000Z').toBe(true);
   });
 });
