@@ -47,7 +47,6 @@ export type LearnerSnapshotEvent = { tenantId: string; key: SnapshotKey } & (
   | { kind: 'failed'; during: 'save' | 'restore'; error: unknown }
 );
 
-
 export class TenantLearners {
   private readonly live = new Map<string, Promise<LiveLearner>>();
   private readonly past = new Map<string, Promise<Learner>>();
@@ -107,9 +106,10 @@ export class TenantLearners {
         this.onSnapshot({ kind: 'failed', tenantId, key: { learner: 'as-of', asOf }, during: 'restore', error });
       }
     }
+    const usable = usableCheckpoints(records, stored);
     let learner = createLearner();
     let start: AsOfCheckpoint | undefined;
-    for (const checkpoint of usableCheckpoints(records, stored)) {
+    for (const checkpoint of usable) {
       const restored = await this.restore(tenantId, { learner: 'as-of', asOf: checkpoint.asOf }, (s) => s.records === checkpoint.records);
       if (!restored) continue;
       learner = restored.learner;
@@ -117,7 +117,8 @@ export class TenantLearners {
       break;
     }
     let learned = start?.records ?? 0;
-    const kept = new Set(stored.map((c) => c.records));
+    // Only checkpoints that still hold: one stored at the same count before later history came in is another time's.
+    const kept = new Set(usable.map((c) => c.records));
     for (const position of checkpointPositions(records, learned, this.asOfCheckpointEvery)) {
       await learnInSlices(learner, records.slice(learned, position.records));
       learned = position.records;

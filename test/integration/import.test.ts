@@ -248,10 +248,16 @@ describe('history import', () => {
     const late = path.join(dir, 'late.jsonl');
     writeFileSync(late, JSON.stringify({ ticket_id: 'H-late', created_at: '2026-01-20T10:00:00.000Z', body: 'Where is my parcel 7777?', topic: 'shipping', reply: ANSWERS.shipping, channel: 'email' }));
     await importCommand([late, '--url', sl.url!, '--api-key', acme.apiKey]);
-    const withLateHistory = await new TenantLearners(sl.ch, options).atInstall('acme');
+    const savedBefore = events.length;
+    const lateLearners = new TenantLearners(sl.ch, options);
+    const withLateHistory = await lateLearners.atInstall('acme');
+    await lateLearners.drain();
     expect(withLateHistory.learnedCount).toBeGreaterThan(atInstall.learnedCount);
     expect(withLateHistory.modelVersion).toBe((await new TenantLearners(sl.ch).atInstall('acme')).modelVersion);
     const lastRestore = events.filter((e) => e.kind === 'restored').at(-1) as LearnerSnapshotEvent & { records: number; key: { asOf: string } };
     expect(lastRestore.key.asOf < '2026-01-20T10:00:00.000Z').toBe(true);
+    // The checkpoints past it are left again, at their new times.
+    const resaved = events.slice(savedBefore).filter((e) => e.kind === 'saved' && e.key.learner === 'as-of') as Array<LearnerSnapshotEvent & { records: number }>;
+    expect(resaved.filter((e) => e.records < withLateHistory.learnedCount).length).toBeGreaterThan(0);
   });
 });
