@@ -98,15 +98,7 @@ export class TenantLearners {
    */
   private async learnedAsOf(tenantId: string, asOf: string, keepWhole = false): Promise<Learner> {
     const records = recordsBefore((await loadLearningRecords(this.ch, tenantId, { before: asOf })).records, asOf);
-    let stored: AsOfCheckpoint[] = [];
-    if (this.snapshotEvery > 0) {
-      try {
-        stored = await listAsOfSnapshots(this.ch, tenantId, asOf);
-      } catch (error) {
-        this.onSnapshot({ kind: 'failed', tenantId, key: { learner: 'as-of', asOf }, during: 'restore', error });
-      }
-    }
-    const usable = usableCheckpoints(records, stored);
+    const usable = usableCheckpoints(records, await this.storedCheckpoints(tenantId, asOf));
     let learner = createLearner();
     let start: AsOfCheckpoint | undefined;
     for (const checkpoint of usable) {
@@ -116,8 +108,27 @@ export class TenantLearners {
       start = checkpoint;
       break;
     }
-    let learned = start?.records ?? 0;
-    // Only checkpoints that still hold: one stored at the same count before later history came in is another time's.
+    await this.learnLeavingCheckpoints(tenantId, learner, records, start?.records ?? 0, usable);
+    if (keepWhole && start?.asOf !== asOf) this.save(tenantId, { learner: 'as-of', asOf }, learner, { watermark: '', records: records.length });
+    return learner;
+  }
+
+  /** This code's as-of checkpoints stored at or before a time (none when snapshots are off or unreadable). */
+  private async storedCheckpoints(tenantId: string, notAfter: string): Promise<AsOfCheckpoint[]> {
+    if (this.snapshotEvery <= 0) return [];
+    try {
+      return await listAsOfSnapshots(this.ch, tenantId, notAfter);
+    } catch (error) {
+      this.onSnapshot({ kind: 'failed', tenantId, key: { learner: 'as-of', asOf: notAfter }, during: 'restore', error });
+      return [];
+    }
+  }
+
+  /**
+   * Learns records (in time order) from the `learned`-th on, leaving an as-of checkpoint at each
+   * position (asOfCheckpoints.ts) where none of `usable` — checkpoints that still hold — already is.
+   */
+  private async learnLeavingCheckpoints(tenantId: string, learner: Learner, records: readonly LearningRecord[], learned: number, usable: readonly AsOfCheckpoint[]): Promise<void> {
     const kept = new Set(usable.map((c) => c.records));
     for (const position of checkpointPositions(records, learned, this.asOfCheckpointEvery)) {
       await learnInSlices(learner, records.slice(learned, position.records));
@@ -125,8 +136,6 @@ export class TenantLearners {
       if (!kept.has(position.records)) this.save(tenantId, { learner: 'as-of', asOf: position.asOf }, learner, { watermark: '', records: position.records });
     }
     await learnInSlices(learner, records.slice(learned));
-    if (keepWhole && start?.asOf !== asOf) this.save(tenantId, { learner: 'as-of', asOf }, learner, { watermark: '', records: records.length });
-    return learner;
   }
 
   /** The tenant's learner, refreshed if older than the staleness bound (or always with force). */
@@ -170,7 +179,10 @@ export class TenantLearners {
     entry.refreshing ??= (async () => {
       const startedAt = Date.now();
       const { records, watermark } = await loadLearningRecords(this.ch, tenantId, { recordedAfter: entry.watermark });
-      await learnInSlices(entry.learner, records);
+      // A new learner's first load is the whole log in time order, which is what a learner as of
+      // now learns: it leaves the checkpoints time travel starts from, at no extra learning.
+      if (entry.watermark === undefined && entry.learner.learnedCount === 0) await this.learnLeavingCheckpoints(tenantId, entry.learner, records, 0, usableCheckpoints(records, await this.storedCheckpoints(tenantId, FAR_FUTURE)));
+      else await learnInSlices(entry.learner, records);
       entry.watermark = watermark;
       entry.refreshedAt = startedAt;
       this.saveIfDue(tenantId, entry);
@@ -226,6 +238,9 @@ export class TenantLearners {
     return learner;
   }
 }
+
+/** After every record's time (within DateTime64's range). */
+const FAR_FUTURE = '2200-01-01T00:00:00.000Z';
 
 /**
  * Longest stretch a learner build holds the event loop. Learning is a few hundred microseconds a
