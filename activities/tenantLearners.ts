@@ -33,7 +33,7 @@ export interface TenantLearnersOptions {
   /** A learner younger than this is used without a refresh (bounds the cost added to a draft). */
   maxStalenessMs?: number;
   pastCacheSize?: number;
-  /** Records learned between snapshots of a live learner (config SUPPORTLOOP_LEARNER_SNAPSHOT_EVERY); 0 or absent: never save or restore one. */
+  /** Records learned between snapshots of a live learner (config SUPPORTLOOP_LEARNER_SNAPSHOT_EVERY); 0 or absent: no snapshot or as-of checkpoint is saved or restored. */
   snapshotEvery?: number;
   /** Records between the checkpoints a learner as of a time leaves (default AS_OF_CHECKPOINT_EVERY). */
   asOfCheckpointEvery?: number;
