@@ -80,7 +80,9 @@ interface CounterfactualCheck {
 
 /**
  * A learner; given a state exported by a learner with the same options, it continues from there
- * exactly as that learner would have (test/unit/learning/foldEquivalence.test.ts).
+ * exactly as that learner would have (test/unit/learning/foldEquivalence.test.ts). It takes the
+ * state's structures over: pass a deserialised copy (store/learnerSnapshots.ts), never another
+ * live learner's state.
  */
 export function createLearner(options: LearnerOptions = {}, state?: LearnerState): Learner {
   const thresholds: LearnerThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
