@@ -15,7 +15,7 @@ import { AS_OF_CHECKPOINT_EVERY, checkpointPositions, usableCheckpoints, type As
 import { createLearner, recordsBefore, type Learner } from '../domain/learning/learner.js';
 import type { LearningRecord } from '../domain/learning/records.js';
 import type { ClickHouse } from '../store/clickhouse.js';
-import { encodeLearnerState, listAsOfSnapshots, loadLearnerSnapshot, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotKey } from '../store/learnerSnapshots.js';
+import { encodeLearnerState, listAsOfSnapshots, loadLearnerSnapshot, retireAsOfSnapshots, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotKey } from '../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
 import { TenantBandits } from './tenantBandits.js';
@@ -56,7 +56,7 @@ export class TenantLearners {
   private readonly snapshotEvery: number;
   private readonly asOfCheckpointEvery: number;
   private readonly onSnapshot: (event: LearnerSnapshotEvent) => void;
-  /** Snapshots being compressed and stored, one per tenant and learner at a time. */
+  /** Snapshots being compressed and stored, one per tenant and learner at a time (and retirements of stale checkpoints). */
   private readonly saving = new Map<string, Promise<void>>();
   readonly bandits: TenantBandits;
 
@@ -98,7 +98,7 @@ export class TenantLearners {
    */
   private async learnedAsOf(tenantId: string, asOf: string, keepWhole = false): Promise<Learner> {
     const records = recordsBefore((await loadLearningRecords(this.ch, tenantId, { before: asOf })).records, asOf);
-    const usable = usableCheckpoints(records, await this.storedCheckpoints(tenantId, asOf));
+    const usable = await this.checkpointsThatHold(tenantId, records, asOf);
     let learner = createLearner();
     let start: AsOfCheckpoint | undefined;
     for (const checkpoint of usable) {
@@ -113,15 +113,30 @@ export class TenantLearners {
     return learner;
   }
 
-  /** This code's as-of checkpoints stored at or before a time (none when snapshots are off or unreadable). */
-  private async storedCheckpoints(tenantId: string, notAfter: string): Promise<AsOfCheckpoint[]> {
+  /**
+   * This code's as-of checkpoints at or before a time that still hold for these records (none when
+   * snapshots are off or unreadable); those that no longer do are retired in the background.
+   */
+  private async checkpointsThatHold(tenantId: string, records: readonly LearningRecord[], notAfter: string): Promise<AsOfCheckpoint[]> {
     if (this.snapshotEvery <= 0) return [];
+    const key: SnapshotKey = { learner: 'as-of', asOf: notAfter };
+    let stored: AsOfCheckpoint[];
     try {
-      return await listAsOfSnapshots(this.ch, tenantId, notAfter);
+      stored = await listAsOfSnapshots(this.ch, tenantId, notAfter);
     } catch (error) {
-      this.onSnapshot({ kind: 'failed', tenantId, key: { learner: 'as-of', asOf: notAfter }, during: 'restore', error });
+      this.onSnapshot({ kind: 'failed', tenantId, key, during: 'restore', error });
       return [];
     }
+    const usable = usableCheckpoints(records, stored);
+    const stale = stored.filter((c) => !usable.includes(c)).map((c) => c.asOf);
+    const retiringKey = `${tenantId}\u0000retire`;
+    if (stale.length > 0 && !this.saving.has(retiringKey)) {
+      const retiring = retireAsOfSnapshots(this.ch, tenantId, stale, Date.now())
+        .catch((error: unknown) => this.onSnapshot({ kind: 'failed', tenantId, key, during: 'save', error }))
+        .finally(() => this.saving.delete(retiringKey));
+      this.saving.set(retiringKey, retiring);
+    }
+    return usable;
   }
 
   /**
@@ -181,7 +196,7 @@ export class TenantLearners {
       const { records, watermark } = await loadLearningRecords(this.ch, tenantId, { recordedAfter: entry.watermark });
       // A new learner's first load is the whole log in time order, which is what a learner as of
       // now learns: it leaves the checkpoints time travel starts from, at no extra learning.
-      if (entry.watermark === undefined && entry.learner.learnedCount === 0) await this.learnLeavingCheckpoints(tenantId, entry.learner, records, 0, usableCheckpoints(records, await this.storedCheckpoints(tenantId, FAR_FUTURE)));
+      if (entry.watermark === undefined && entry.learner.learnedCount === 0) await this.learnLeavingCheckpoints(tenantId, entry.learner, records, 0, await this.checkpointsThatHold(tenantId, records, FAR_FUTURE));
       else await learnInSlices(entry.learner, records);
       entry.watermark = watermark;
       entry.refreshedAt = startedAt;

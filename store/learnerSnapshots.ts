@@ -103,7 +103,7 @@ export async function loadLearnerSnapshot(ch: ClickHouse, tenantId: string, key:
      WHERE tenant_id = {tenantId:String} AND learner = {learner:String} AND as_of = {asOf:DateTime64(3)} ORDER BY taken_at DESC LIMIT 1`,
     { tenantId, learner: key.learner, asOf: asOfColumn(key) },
   );
-  if (!row || row.fingerprint !== (await learnerCodeFingerprint())) return undefined;
+  if (!row || !row.state || row.fingerprint !== (await learnerCodeFingerprint())) return undefined;
   return { watermark: row.watermark, records: Number(row.records), modelVersion: row.model_version, state: await decodeLearnerState(Buffer.from(row.state, 'base64')) };
 }
 
@@ -111,8 +111,20 @@ export async function loadLearnerSnapshot(ch: ClickHouse, tenantId: string, key:
 export async function listAsOfSnapshots(ch: ClickHouse, tenantId: string, notAfter: string): Promise<Array<{ asOf: string; records: number }>> {
   const rows = await ch.query<{ as_of: string; records: string }>(
     `SELECT as_of, records FROM ${ch.table(TABLES.learnerSnapshots)} FINAL
-     WHERE tenant_id = {tenantId:String} AND learner = 'as-of' AND as_of <= {notAfter:DateTime64(3)} AND fingerprint = {fingerprint:String}`,
+     WHERE tenant_id = {tenantId:String} AND learner = 'as-of' AND as_of <= {notAfter:DateTime64(3)} AND fingerprint = {fingerprint:String} AND model_version != ''`,
     { tenantId, notAfter: toClickHouseTime(notAfter), fingerprint: await learnerCodeFingerprint() },
   );
   return rows.map((r) => ({ asOf: fromClickHouseTime(r.as_of), records: Number(r.records) }));
+}
+
+/**
+ * Retires as-of snapshots that no longer hold (history came in before their time): a row without a
+ * state replaces each, so that merges drop the old state. Lists and loads skip it.
+ */
+export async function retireAsOfSnapshots(ch: ClickHouse, tenantId: string, asOfs: readonly string[], takenAtMs: number): Promise<void> {
+  const fingerprint = await learnerCodeFingerprint();
+  await ch.insert(
+    TABLES.learnerSnapshots,
+    asOfs.map((asOf) => ({ tenant_id: tenantId, learner: 'as-of', as_of: toClickHouseTime(asOf), fingerprint, watermark: '', records: 0, model_version: '', state: '', taken_at: toClickHouseTime(takenAtMs) })),
+  );
 }

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantLearners, type LearnerSnapshotEvent } from '../../activities/tenantLearners.js';
-import type { SnapshotKey } from '../../store/learnerSnapshots.js';
+import { usableCheckpoints } from '../../domain/learning/asOfCheckpoints.js';
+import { listAsOfSnapshots, type SnapshotKey } from '../../store/learnerSnapshots.js';
+import { loadLearningRecords } from '../../store/learningRecords.js';
 import { importCommand } from '../../cli/import.js';
 import type { TicketMessage } from '../../domain/learning/records.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
@@ -262,5 +264,9 @@ describe('history import', () => {
     // The checkpoints past it are left again, at their new times.
     const resaved = events.slice(savedBefore).filter((e) => e.kind === 'saved' && e.key.learner === 'as-of') as Array<LearnerSnapshotEvent & { records: number }>;
     expect(resaved.filter((e) => e.records < withLateHistory.learnedCount).length).toBeGreaterThan(0);
+    // And the ones that no longer hold are retired: every checkpoint still listed holds.
+    const listed = await listAsOfSnapshots(sl.ch, 'acme', '2100-01-01T00:00:00.000Z');
+    expect(usableCheckpoints((await loadLearningRecords(sl.ch, 'acme')).records, listed)).toHaveLength(listed.length);
+    expect(listed.length).toBeGreaterThan(2);
   });
 });
