@@ -98,7 +98,7 @@ export class TenantLearners {
    */
   private async learnedAsOf(tenantId: string, asOf: string, keepWhole = false): Promise<Learner> {
     const records = recordsBefore((await loadLearningRecords(this.ch, tenantId, { before: asOf })).records, asOf);
-    const usable = await this.checkpointsThatHold(tenantId, records, asOf);
+    const usable = await this.checkpointsThatHold(tenantId, { learner: 'as-of', asOf }, records, asOf);
     let learner = createLearner();
     let start: AsOfCheckpoint | undefined;
     for (const checkpoint of usable) {
@@ -114,12 +114,12 @@ export class TenantLearners {
   }
 
   /**
-   * This code's as-of checkpoints at or before a time that still hold for these records (none when
-   * snapshots are off or unreadable); those that no longer do are retired in the background.
+   * This code's as-of checkpoints (at or before a time if given) that still hold for these records,
+   * which `key`'s learner is being built from; none when snapshots are off or unreadable. Those that
+   * no longer hold are retired in the background.
    */
-  private async checkpointsThatHold(tenantId: string, records: readonly LearningRecord[], notAfter: string): Promise<AsOfCheckpoint[]> {
+  private async checkpointsThatHold(tenantId: string, key: SnapshotKey, records: readonly LearningRecord[], notAfter?: string): Promise<AsOfCheckpoint[]> {
     if (this.snapshotEvery <= 0) return [];
-    const key: SnapshotKey = { learner: 'as-of', asOf: notAfter };
     let stored: AsOfCheckpoint[];
     try {
       stored = await listAsOfSnapshots(this.ch, tenantId, notAfter);
@@ -194,9 +194,10 @@ export class TenantLearners {
     entry.refreshing ??= (async () => {
       const startedAt = Date.now();
       const { records, watermark } = await loadLearningRecords(this.ch, tenantId, { recordedAfter: entry.watermark });
-      // A new learner's first load is the whole log in time order, which is what a learner as of
-      // now learns: it leaves the checkpoints time travel starts from, at no extra learning.
-      if (entry.watermark === undefined && entry.learner.learnedCount === 0) await this.learnLeavingCheckpoints(tenantId, entry.learner, records, 0, await this.checkpointsThatHold(tenantId, records, FAR_FUTURE));
+      // A new learner's first load (no watermark: a restored one has its snapshot's) is the whole log
+      // in time order, which is what a learner as of now learns: it leaves the checkpoints time travel
+      // starts from, at no extra learning.
+      if (entry.watermark === undefined) await this.learnLeavingCheckpoints(tenantId, entry.learner, records, 0, await this.checkpointsThatHold(tenantId, { learner: 'live' }, records));
       else await learnInSlices(entry.learner, records);
       entry.watermark = watermark;
       entry.refreshedAt = startedAt;
@@ -253,9 +254,6 @@ export class TenantLearners {
     return learner;
   }
 }
-
-/** After every record's time (within DateTime64's range). */
-const FAR_FUTURE = '2200-01-01T00:00:00.000Z';
 
 /**
  * Longest stretch a learner build holds the event loop. Learning is a few hundred microseconds a

@@ -1,7 +1,7 @@
-// A tenant's live learner saved now and then, so that a worker that starts (a deploy, a crash)
-// continues from the last snapshot and learns only the records recorded since, instead of relearning
+// A tenant's learners saved now and then, so that a worker that starts (a deploy, a crash) continues
+// from the live one's last snapshot and learns only the records recorded since, instead of relearning
 // the tenant's whole history before its first draft (100,000 past tickets: ~6 minutes of CPU,
-// bench:learning).
+// bench:learning); and learners as of a time start from a checkpoint (domain/learning/asOfCheckpoints.ts).
 //
 // The state is the learner's own structures (domain/learning/learnerState.ts) through v8's
 // structured serialisation: Maps, Sets, typed arrays and shared references come back as they were,
@@ -21,7 +21,7 @@ import { deserialize, serialize } from 'node:v8';
 import { gunzip, gzip } from 'node:zlib';
 import type { LearnerState } from '../domain/learning/learnerState.js';
 import type { ClickHouse } from './clickhouse.js';
-import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
+import { AFTER_EVERY_EVENT, fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -77,6 +77,9 @@ export function learnerCodeFingerprint(): Promise<string> {
   return fingerprint;
 }
 
+/** model_version of a retired row (retireAsOfSnapshots): no learner writes an empty one. */
+const RETIRED = '';
+
 const asOfColumn = (key: SnapshotKey): string => toClickHouseTime(key.learner === 'as-of' ? key.asOf : 0);
 
 /** Stores an encoded snapshot (encodeLearnerState) as the tenant's latest of that learner. */
@@ -103,16 +106,16 @@ export async function loadLearnerSnapshot(ch: ClickHouse, tenantId: string, key:
      WHERE tenant_id = {tenantId:String} AND learner = {learner:String} AND as_of = {asOf:DateTime64(3)} ORDER BY taken_at DESC LIMIT 1`,
     { tenantId, learner: key.learner, asOf: asOfColumn(key) },
   );
-  if (!row || !row.state || row.fingerprint !== (await learnerCodeFingerprint())) return undefined;
+  if (!row || row.model_version === RETIRED || row.fingerprint !== (await learnerCodeFingerprint())) return undefined;
   return { watermark: row.watermark, records: Number(row.records), modelVersion: row.model_version, state: await decodeLearnerState(Buffer.from(row.state, 'base64')) };
 }
 
-/** The tenant's as-of snapshots this learning code wrote at or before a time (their states not read). */
-export async function listAsOfSnapshots(ch: ClickHouse, tenantId: string, notAfter: string): Promise<Array<{ asOf: string; records: number }>> {
+/** The tenant's as-of snapshots this learning code wrote, at or before a time if given (their states not read). */
+export async function listAsOfSnapshots(ch: ClickHouse, tenantId: string, notAfter?: string): Promise<Array<{ asOf: string; records: number }>> {
   const rows = await ch.query<{ as_of: string; records: string }>(
     `SELECT as_of, records FROM ${ch.table(TABLES.learnerSnapshots)} FINAL
-     WHERE tenant_id = {tenantId:String} AND learner = 'as-of' AND as_of <= {notAfter:DateTime64(3)} AND fingerprint = {fingerprint:String} AND model_version != ''`,
-    { tenantId, notAfter: toClickHouseTime(notAfter), fingerprint: await learnerCodeFingerprint() },
+     WHERE tenant_id = {tenantId:String} AND learner = 'as-of' AND as_of <= {notAfter:DateTime64(3)} AND fingerprint = {fingerprint:String} AND model_version != {retired:String}`,
+    { tenantId, notAfter: toClickHouseTime(notAfter ?? AFTER_EVERY_EVENT), fingerprint: await learnerCodeFingerprint(), retired: RETIRED },
   );
   return rows.map((r) => ({ asOf: fromClickHouseTime(r.as_of), records: Number(r.records) }));
 }
@@ -125,6 +128,6 @@ export async function retireAsOfSnapshots(ch: ClickHouse, tenantId: string, asOf
   const fingerprint = await learnerCodeFingerprint();
   await ch.insert(
     TABLES.learnerSnapshots,
-    asOfs.map((asOf) => ({ tenant_id: tenantId, learner: 'as-of', as_of: toClickHouseTime(asOf), fingerprint, watermark: '', records: 0, model_version: '', state: '', taken_at: toClickHouseTime(takenAtMs) })),
+    asOfs.map((asOf) => ({ tenant_id: tenantId, learner: 'as-of', as_of: toClickHouseTime(asOf), fingerprint, watermark: '', records: 0, model_version: RETIRED, state: '', taken_at: toClickHouseTime(takenAtMs) })),
   );
 }

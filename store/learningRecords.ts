@@ -5,7 +5,7 @@
 import { messageText, type LearningRecord, type Suggestion } from '../domain/learning/records.js';
 import { outcomeQuality, topicFromTags } from '../domain/outcomeQuality.js';
 import type { ClickHouse } from './clickhouse.js';
-import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
+import { AFTER_EVERY_EVENT, fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 export interface RecordWindow {
   /**
@@ -40,7 +40,7 @@ interface TicketRow {
   suggestion_json: string;
 }
 
-const FAR_FUTURE = '2999-01-01 00:00:00.000';
+const FAR_FUTURE = toClickHouseTime(AFTER_EVERY_EVENT);
 const EPOCH = '1970-01-01 00:00:00.000';
 
 async function ticketRecords(ch: ClickHouse, tenantId: string, w: RecordWindow): Promise<{ records: LearningRecord[]; maxRecordedAt: string }> {

@@ -5,7 +5,7 @@ import type { StrategyChoice } from '../domain/bandit/strategyChoice.js';
 import type { Suggestion, TicketMessage } from '../domain/learning/records.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
-import { fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
+import { AFTER_EVERY_EVENT, fromClickHouseTime, TABLES, toClickHouseTime } from './tables.js';
 
 export function writeSuggestion(writer: BatchingWriter, tenantId: string, messageEventId: string, message: TicketMessage, suggestion: Suggestion, createdAtMs: number, strategy?: StrategyChoice): Promise<void> {
   return writer.write(TABLES.suggestions, [
@@ -59,7 +59,7 @@ export async function latestSuggestion(ch: ClickHouse, tenantId: string, ticketI
     `SELECT suggestion_json, message_json FROM ${ch.table(TABLES.suggestions)} FINAL
      WHERE tenant_id = {tenantId:String} AND ticket_id = {ticketId:String} AND message_at <= {notAfter:DateTime64(3)}
      ORDER BY message_at DESC, created_at DESC LIMIT 1`,
-    { tenantId, ticketId, notAfter: toClickHouseTime(notAfter ?? '2999-01-01T00:00:00Z') },
+    { tenantId, ticketId, notAfter: toClickHouseTime(notAfter ?? AFTER_EVERY_EVENT) },
   );
   return rows[0] ? { ...parseStored(rows[0].suggestion_json), message: JSON.parse(rows[0].message_json) as TicketMessage } : undefined;
 }

@@ -68,6 +68,9 @@ export const RETIRED_TABLES = {
   tenantSettings: 'tenant_settings',
 } as const;
 
+/** A time after every event: the upper bound a query takes when the caller gives none. */
+export const AFTER_EVERY_EVENT = '2999-01-01T00:00:00Z';
+
 /** ClickHouse DateTime64(3) text form in UTC ("2026-01-02 03:04:05.678"), accepted by every input format setting. */
 export function toClickHouseTime(value: string | number | Date): string {
   return new Date(value).toISOString().replace('T', ' ').replace('Z', '');

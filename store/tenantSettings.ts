@@ -7,7 +7,7 @@ import type { HolidayCalendarOverrides } from '../domain/holidays.js';
 import type { ProductAreasOverrides } from '../domain/productAreas.js';
 import type { RewardWeightOverrides } from '../domain/reward.js';
 import type { ClickHouse } from './clickhouse.js';
-import { TABLES, toClickHouseTime } from './tables.js';
+import { AFTER_EVERY_EVENT, TABLES, toClickHouseTime } from './tables.js';
 
 export const SETTING_KINDS = { rewardWeights: 'reward-weights', bandit: 'bandit', holidays: 'holidays', productAreas: 'product-areas' } as const;
 type SettingKind = (typeof SETTING_KINDS)[keyof typeof SETTING_KINDS];
@@ -18,7 +18,7 @@ async function overridesOf(ch: ClickHouse, tenantId: string, kind: SettingKind, 
     `SELECT overrides FROM ${ch.table(TABLES.tenantSettingChanges)} FINAL
      WHERE tenant_id = {tenantId:String} AND kind = {kind:String} AND updated_at <= {asOf:DateTime64(3)}
      ORDER BY updated_at DESC LIMIT 1`,
-    { tenantId, kind, asOf: toClickHouseTime(asOf ?? '2999-01-01T00:00:00Z') },
+    { tenantId, kind, asOf: toClickHouseTime(asOf ?? AFTER_EVERY_EVENT) },
   );
   return rows[0]?.overrides ? (JSON.parse(rows[0].overrides) as Record<string, unknown>) : {};
 }

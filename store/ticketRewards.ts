@@ -5,7 +5,7 @@ import type { RewardResult } from '../domain/reward.js';
 import type { TicketState } from '../domain/ticketState.js';
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
-import { fromClickHouseTime, LATEST_REWARD_PER_TICKET, TABLES, toClickHouseTime } from './tables.js';
+import { AFTER_EVERY_EVENT, fromClickHouseTime, LATEST_REWARD_PER_TICKET, TABLES, toClickHouseTime } from './tables.js';
 
 /** The suggestion an outcome is credited to and how it was chosen. */
 export interface RewardCredit {
@@ -166,7 +166,7 @@ export async function creditedOutcomes(ch: ClickHouse, tenantId: string, window:
      ${resolution.join}
      WHERE r.credited = 1 AND r.recorded_at >= {recordedFrom:DateTime64(3)}
      ORDER BY r.at, r.ticket_id, r.outcome_event_id`,
-    { tenantId, before: toClickHouseTime(window.before ?? '2999-01-01T00:00:00Z'), recordedFrom: toClickHouseTime(window.recordedFrom ?? 0) },
+    { tenantId, before: toClickHouseTime(window.before ?? AFTER_EVERY_EVENT), recordedFrom: toClickHouseTime(window.recordedFrom ?? 0) },
   );
   return rows.map((r) => ({
     id: `${r.ticket_id}/${r.outcome_event_id}`,
