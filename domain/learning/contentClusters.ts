@@ -26,6 +26,7 @@ interface ClusterState extends ContentCluster {
 }
 
 const MIN_FUZZY_TERMS = 3;
+const SENTENCE_MEMO_LIMIT = 4096;
 const CANDIDATES_CHECKED = 10;
 /**
  * The index is queried with a sentence's rarest terms only: a cluster at Dice ≥ 0.5 shares half the
@@ -65,6 +66,7 @@ export class ContentClusters {
    */
   private seenOnce = new Set<number>();
   private nextId = 1;
+  private readonly sentences = new Map<string, { phrasing: string; terms: ReadonlySet<string> }>();
 
   constructor(private readonly options: { diceMin: number; capacity: number; onForget: (ids: number[]) => void }) {}
 
@@ -84,9 +86,22 @@ export class ContentClusters {
 
   /** Does a sentence say the cluster's content (same phrasing, or similar enough wording)? */
   matches(sentence: string, cluster: ContentCluster): boolean {
-    if (this.byPhrasing.get(normaliseForComparison(sentence)) === cluster.id) return true;
-    const terms = new Set(contentTerms(sentence));
+    const { phrasing, terms } = this.readSentence(sentence);
+    if (this.byPhrasing.get(phrasing) === cluster.id) return true;
     return terms.size >= MIN_FUZZY_TERMS && cluster.terms.size >= MIN_FUZZY_TERMS && diceSimilarity(terms, cluster.terms) >= this.options.diceMin;
+  }
+
+  /**
+   * A sentence's phrasing and terms, memoised: a draft's sentences are checked against every rule's
+   * cluster, draft after draft. A cache, not state (a restored learner starts it empty).
+   */
+  private readSentence(sentence: string): { phrasing: string; terms: ReadonlySet<string> } {
+    const cached = this.sentences.get(sentence);
+    if (cached) return cached;
+    const read = { phrasing: normaliseForComparison(sentence), terms: new Set(contentTerms(sentence)) };
+    if (this.sentences.size >= SENTENCE_MEMO_LIMIT) this.sentences.delete(this.sentences.keys().next().value!);
+    this.sentences.set(sentence, read);
+    return read;
   }
 
   /** Put an added sentence in its cluster (creating one if none is close); position is relative, 0..1. */

@@ -169,6 +169,13 @@ export class ResolutionTemplates {
   private templateOfRecord = new Map<string, ResolutionTemplate>();
   private recordsByTicket = new Map<string, string[]>();
   private words = new WordCoder();
+  /**
+   * Word edit distances between kept replies outside each other's window, computed for a question-
+   * conditioned draft (`choices`) and reused by the next: the same template's pairs come back draft
+   * after draft, and Levenshtein was a tenth of learning time. A cache, not state: keyed by the member
+   * objects, so a restored learner starts it empty and computes the same values.
+   */
+  private readonly keptDistances = new WeakMap<TemplateMember, Map<string, number>>();
 
   /** Weight a recent-acceptance credit keeps per later credit. */
   private readonly creditDecay: number;
@@ -298,7 +305,7 @@ export class ResolutionTemplates {
       // Each pair once: the matrix is symmetric.
       const distances = pool.map(() => new Array<number>(pool.length).fill(0));
       pool.forEach((a, i) => {
-        for (let j = i + 1; j < pool.length; j += 1) distances[i]![j] = distances[j]![i] = normalisedEditDistance(a.member.wordCode, pool[j]!.member.wordCode);
+        for (let j = i + 1; j < pool.length; j += 1) distances[i]![j] = distances[j]![i] = this.distanceBetween(a.member, pool[j]!.member);
       });
       similar = { member: weightedMedoid(pool, (i, j) => distances[i]![j]!, template)!, templateId: template.id, chosenBy: 'similar', similarQuestions: pool.length };
     }
@@ -309,6 +316,21 @@ export class ResolutionTemplates {
         ? { member: nearest.member, templateId: template.id, chosenBy: 'nearest', similarQuestions: 1 }
         : typical;
     return { typical, similar, nearest: nearestReply };
+  }
+
+  /** Two kept replies' word edit distance: the window's own when both are in it, else cached. */
+  private distanceBetween(a: TemplateMember, b: TemplateMember): number {
+    const inWindow = a.distances.get(b.recordId);
+    if (inWindow !== undefined) return inWindow;
+    const cached = this.keptDistances.get(a)?.get(b.recordId);
+    if (cached !== undefined) return cached;
+    const d = normalisedEditDistance(a.wordCode, b.wordCode);
+    for (const [from, to] of [[a, b], [b, a]] as const) {
+      const known = this.keptDistances.get(from) ?? new Map<string, number>();
+      known.set(to.recordId, d);
+      this.keptDistances.set(from, known);
+    }
+    return d;
   }
 
   /** Word edit distance from each rule's reply to a sent text, coded once (its words join the coder's dictionary). */

@@ -23,14 +23,24 @@ export function wordTokens(text: string): string[] {
   return text.normalize('NFKC').toLowerCase().match(WORD) ?? [];
 }
 
+// Index terms memoised per token: a vocabulary is small next to the tokens read (every message and
+// reply, again for every clustering check), and stemming was a tenth of learning time. Cleared
+// when full: a rare-word flood costs recomputation, never growth.
+const TERM_MEMO_LIMIT = 100_000;
+const termMemo = new Map<string, string | null>();
+
 /**
  * One token to its index term: null for stop words, pure numbers (order ids, amounts: they name a
  * case, not a topic) and single letters; otherwise its stem. Also MiniSearch's `processTerm`.
  */
 export function indexTerm(token: string): string | null {
+  const cached = termMemo.get(token);
+  if (cached !== undefined) return cached;
   const lower = token.toLowerCase().replace(/’/g, "'");
-  if (lower.length < 2 || STOPWORDS.has(lower) || DIGITS_ONLY.test(lower)) return null;
-  return stemmer(lower.replace(/'s$/, ''));
+  const term = lower.length < 2 || STOPWORDS.has(lower) || DIGITS_ONLY.test(lower) ? null : stemmer(lower.replace(/'s$/, ''));
+  if (termMemo.size >= TERM_MEMO_LIMIT) termMemo.clear();
+  termMemo.set(token, term);
+  return term;
 }
 
 /** Index terms of a text, in order, duplicates kept. */
