@@ -39,7 +39,13 @@ export interface TenantLearnersOptions {
   asOfCheckpointEvery?: number;
   /** A snapshot stored, restored, or failed (failures only cost a longer relearn after a restart). */
   onSnapshot?: (event: LearnerSnapshotEvent) => void;
+  /** Quiet time after the last `refreshSoon` call before the background refresh starts (default 5 s). */
+  backgroundRefreshDelayMs?: number;
+  /** A background refresh (`refreshSoon`) finished or failed (a failure only means the next draft learns it instead). */
+  onBackgroundRefresh?: (event: BackgroundRefreshEvent) => void;
 }
+
+export type BackgroundRefreshEvent = { tenantId: string } & ({ kind: 'done'; records: number; ms: number } | { kind: 'failed'; error: unknown });
 
 export type LearnerSnapshotEvent = { tenantId: string; key: SnapshotKey } & (
   | { kind: 'saved'; records: number; bytes: number; ms: number }
@@ -58,6 +64,11 @@ export class TenantLearners {
   private readonly onSnapshot: (event: LearnerSnapshotEvent) => void;
   /** Snapshots being compressed and stored, one per tenant and learner at a time (and retirements of stale checkpoints). */
   private readonly saving = new Map<string, Promise<void>>();
+  private readonly backgroundRefreshDelayMs: number;
+  private readonly onBackgroundRefresh: (event: BackgroundRefreshEvent) => void;
+  /** Background refreshes waiting for their quiet time, by tenant. */
+  private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
+  private draining = false;
   readonly bandits: TenantBandits;
 
   constructor(
@@ -69,6 +80,8 @@ export class TenantLearners {
     this.snapshotEvery = options.snapshotEvery ?? 0;
     this.asOfCheckpointEvery = options.asOfCheckpointEvery ?? AS_OF_CHECKPOINT_EVERY;
     this.onSnapshot = options.onSnapshot ?? (() => {});
+    this.backgroundRefreshDelayMs = options.backgroundRefreshDelayMs ?? 5_000;
+    this.onBackgroundRefresh = options.onBackgroundRefresh ?? (() => {});
     this.bandits = new TenantBandits(ch, this.maxStalenessMs, this.pastCacheSize);
   }
 
@@ -236,8 +249,33 @@ export class TenantLearners {
     return true;
   }
 
-  /** Waits for the snapshots being stored (a graceful stop). */
+  /**
+   * Refreshes the tenant's live learner in the background once no further call has come for the
+   * quiet time. An import arrives as many requests; learning its history right after (instead of at
+   * the tenant's next draft, which would wait for it: minutes for tens of thousands of tickets) has
+   * the learner ready, and its snapshot stored for other processes to restore.
+   */
+  refreshSoon(tenantId: string): void {
+    if (this.draining) return;
+    clearTimeout(this.refreshTimers.get(tenantId));
+    const timer = setTimeout(() => {
+      this.refreshTimers.delete(tenantId);
+      const startedAt = Date.now();
+      this.current(tenantId, { force: true }).then(
+        (learner) => this.onBackgroundRefresh({ kind: 'done', tenantId, records: learner.learnedCount, ms: Date.now() - startedAt }),
+        // A failure while stopping is the store closing under it, not news.
+        (error: unknown) => this.draining || this.onBackgroundRefresh({ kind: 'failed', tenantId, error }),
+      );
+    }, this.backgroundRefreshDelayMs);
+    timer.unref();
+    this.refreshTimers.set(tenantId, timer);
+  }
+
+  /** Waits for the snapshots being stored (a graceful stop); background refreshes not yet started are dropped. */
   async drain(): Promise<void> {
+    this.draining = true;
+    for (const timer of this.refreshTimers.values()) clearTimeout(timer);
+    this.refreshTimers.clear();
     await Promise.all(this.saving.values());
   }
 
@@ -256,9 +294,9 @@ export class TenantLearners {
 }
 
 /**
- * Longest stretch a learner build holds the event loop. Learning is a few hundred microseconds a
- * ticket (bench:learning: 100,000 past tickets ≈ a minute), so the first refresh after a large import,
- * or an asOf learner over a long history, would stall the worker — other tenants' drafts, workflow
+ * Longest stretch a learner build holds the event loop. Learning takes milliseconds a ticket
+ * (bench:learning: 100,000 past tickets in minutes), so the first refresh after a large import, or
+ * an asOf learner over a long history, would stall the worker — other tenants' drafts, workflow
  * tasks, and in the embedded process the API — for as long as it takes.
  */
 const LEARN_SLICE_MS = 50;

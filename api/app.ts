@@ -105,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await tenantScoped.register(ticketRoutes, { ch: deps.ch });
     await tenantScoped.register(metricsRoutes, { ch: deps.ch });
     await tenantScoped.register(suggestionRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
-    await tenantScoped.register(importRoutes, { ch: deps.ch, writer: deps.writer });
+    await tenantScoped.register(importRoutes, { ch: deps.ch, writer: deps.writer, learners: deps.learners });
     await tenantScoped.register(alertRoutes, { ch: deps.ch, grafanaUrl: deps.grafanaUrl });
     await tenantScoped.register(alertSilenceRoutes, { ch: deps.ch });
     await tenantScoped.register(alertSeriesRoutes, { ch: deps.ch });

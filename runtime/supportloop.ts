@@ -82,6 +82,10 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, ...event.key, err: event.error }, `learner snapshot ${event.during} failed; the learner relearns from the log instead`);
       else logger.info({ tenant: event.tenantId, ...event.key, records: event.records, ms: event.ms, ...(event.kind === 'saved' && { bytes: event.bytes }) }, `learner snapshot ${event.kind}`);
     },
+    onBackgroundRefresh: (event) => {
+      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, err: event.error }, 'background learner refresh failed; the next draft learns the new records instead');
+      else logger.info({ tenant: event.tenantId, records: event.records, ms: event.ms }, 'learner refreshed in the background (after an import)');
+    },
   });
   const metrics = createMetrics();
   const writer = new BatchingWriter(ch, {

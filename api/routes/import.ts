@@ -7,13 +7,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { importedTicket, importTicketProblem, MAX_IMPORT_BATCH, type ImportTicket } from '../../domain/historyImport.js';
+import type { TenantLearners } from '../../activities/tenantLearners.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import { existingTicketIds, writeTicketState } from '../../store/tickets.js';
 import { ApiError, ErrorResponse } from '../errors.js';
 
-export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: BatchingWriter }> = async (app, { ch, writer }) => {
+export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: BatchingWriter; learners: TenantLearners }> = async (app, { ch, writer, learners }) => {
   app.post<{ Body: { tickets: unknown[] } }>(
     '/v1/import/tickets',
     {
@@ -68,6 +69,8 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
         ),
       );
       await Promise.all(imported.map((t) => writeTicketState(writer, t.state)));
+      // The history is learned once the import goes quiet, not at the tenant's next draft.
+      if (imported.length > 0) learners.refreshSoon(tenantId);
       return { imported: imported.length, alreadyPresent: present.size, events: imported.reduce((n, t) => n + t.events.length + t.derived.length, 0) };
     },
   );

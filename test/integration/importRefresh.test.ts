@@ -1,0 +1,69 @@
+// Imported history is learned in the background once the import goes quiet, through the real API
+// into chDB: the tenant's next draft does not wait for it (minutes for tens of thousands of tickets).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TenantLearners, type BackgroundRefreshEvent } from '../../activities/tenantLearners.js';
+import { importCommand } from '../../cli/import.js';
+import type { Supportloop } from '../../runtime/supportloop.js';
+import { loadLearnerSnapshot } from '../../store/learnerSnapshots.js';
+import { loadLearningRecords } from '../../store/learningRecords.js';
+import { TABLES } from '../../store/tables.js';
+import { createTenant, eventually, startTestSupportloop, type TestTenant } from '../helpers/supportloop.js';
+
+let sl: Supportloop & { cleanup(): Promise<void> };
+let tenant: TestTenant;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-import-refresh-'));
+const file = path.join(dir, 'history.jsonl');
+
+beforeAll(async () => {
+  // Live snapshots every 10 records: the stored snapshot shows what the worker's learner has learned.
+  sl = await startTestSupportloop({ learnerSnapshotEvery: 10 });
+  tenant = await createTenant(sl, 'quiet');
+  const lines = Array.from({ length: 40 }, (_, i) =>
+    JSON.stringify({
+      ticket_id: `Q-${i}`,
+      created_at: new Date(Date.UTC(2026, 2, 1 + (i % 20), 10)).toISOString(),
+      body: i % 2 ? `Please refund order ${i}` : `Where is my parcel ${i}?`,
+      topic: i % 2 ? 'refund' : 'shipping',
+      reply: i % 2 ? 'Your refund is on its way.' : 'Your parcel ships today; the tracking link is in your email.',
+      channel: 'email',
+    }),
+  );
+  writeFileSync(file, lines.join('\n'));
+});
+afterAll(async () => sl?.cleanup());
+
+describe('learning imported history in the background', () => {
+  it('learns an import without any draft: the live learner is stored with every imported record', async () => {
+    await importCommand([file, '--url', sl.url!, '--api-key', tenant.apiKey, '--batch', '10']);
+    const { records } = await loadLearningRecords(sl.ch, 'quiet', {});
+    expect(records.length).toBeGreaterThanOrEqual(40);
+    const snapshot = await eventually(async () => {
+      const stored = await loadLearnerSnapshot(sl.ch, 'quiet', { learner: 'live' });
+      return stored?.records === records.length ? stored : undefined;
+    });
+    expect(snapshot.records).toBe(records.length);
+    // Nothing else asked for the learner: no ticket was drafted for the tenant.
+    const [drafts] = await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table(TABLES.suggestions)} WHERE tenant_id = 'quiet'`);
+    expect(Number(drafts!.n)).toBe(0);
+  });
+
+  it('refreshes once after a burst of calls, and a stop drops a refresh not yet started', async () => {
+    const events: BackgroundRefreshEvent[] = [];
+    const { records } = await loadLearningRecords(sl.ch, 'quiet', {});
+    const learners = new TenantLearners(sl.ch, { backgroundRefreshDelayMs: 300, onBackgroundRefresh: (event) => events.push(event) });
+    for (let i = 0; i < 3; i++) learners.refreshSoon('quiet');
+    await eventually(async () => (events.length > 0 ? events : undefined));
+    await sleep(900);
+    expect(events).toEqual([expect.objectContaining({ kind: 'done', tenantId: 'quiet', records: records.length })]);
+
+    const stopping = new TenantLearners(sl.ch, { backgroundRefreshDelayMs: 300, onBackgroundRefresh: (event) => events.push(event) });
+    stopping.refreshSoon('quiet');
+    await stopping.drain();
+    await sleep(900);
+    expect(events).toHaveLength(1);
+  });
+});
