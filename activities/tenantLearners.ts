@@ -68,7 +68,7 @@ export class TenantLearners {
   private readonly onBackgroundRefresh: (event: BackgroundRefreshEvent) => void;
   /** Background refreshes waiting for their quiet time, by tenant. */
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
-  private draining = false;
+  private closing = false;
   readonly bandits: TenantBandits;
 
   constructor(
@@ -256,7 +256,7 @@ export class TenantLearners {
    * the learner ready, and its snapshot stored for other processes to restore.
    */
   refreshSoon(tenantId: string): void {
-    if (this.draining) return;
+    if (this.closing) return;
     clearTimeout(this.refreshTimers.get(tenantId));
     const timer = setTimeout(() => {
       this.refreshTimers.delete(tenantId);
@@ -264,19 +264,24 @@ export class TenantLearners {
       this.current(tenantId, { force: true }).then(
         (learner) => this.onBackgroundRefresh({ kind: 'done', tenantId, records: learner.learnedCount, ms: Date.now() - startedAt }),
         // A failure while stopping is the store closing under it, not news.
-        (error: unknown) => this.draining || this.onBackgroundRefresh({ kind: 'failed', tenantId, error }),
+        (error: unknown) => this.closing || this.onBackgroundRefresh({ kind: 'failed', tenantId, error }),
       );
     }, this.backgroundRefreshDelayMs);
     timer.unref();
     this.refreshTimers.set(tenantId, timer);
   }
 
-  /** Waits for the snapshots being stored (a graceful stop); background refreshes not yet started are dropped. */
+  /** Waits for the snapshots being stored. */
   async drain(): Promise<void> {
-    this.draining = true;
+    await Promise.all(this.saving.values());
+  }
+
+  /** A graceful stop: background refreshes not yet started are dropped, snapshots being stored awaited. */
+  async close(): Promise<void> {
+    this.closing = true;
     for (const timer of this.refreshTimers.values()) clearTimeout(timer);
     this.refreshTimers.clear();
-    await Promise.all(this.saving.values());
+    await this.drain();
   }
 
   /** What the tenant's learner knew just before `asOf`. */

@@ -188,7 +188,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       log('shutting down: no new requests, draining in-flight work');
       await app?.close();
       await stopWorker();
-      await learners.drain();
+      await learners.close();
       await writer.close();
       await temporal.close();
       await devServer?.stop();

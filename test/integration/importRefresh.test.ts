@@ -62,7 +62,7 @@ describe('learning imported history in the background', () => {
 
     const stopping = new TenantLearners(sl.ch, { backgroundRefreshDelayMs: 300, onBackgroundRefresh: (event) => events.push(event) });
     stopping.refreshSoon('quiet');
-    await stopping.drain();
+    await stopping.close();
     await sleep(900);
     expect(events).toHaveLength(1);
   });
