@@ -18,6 +18,7 @@ import { getSubscription, listSubscriptions, type AlertSubscription } from '../s
 import type { BatchingWriter } from '../store/batchingWriter.js';
 import type { ClickHouse } from '../store/clickhouse.js';
 import { loadDetectorStates, writeDetectorStates, type RetiredSeries, type SeriesDetectorState } from '../store/detectorState.js';
+import { historyArrivalsSince } from '../store/historyArrivals.js';
 import { firstVolumeMinute, seriesCounts, type SeriesCount } from '../store/spikeSeries.js';
 import { holidayCalendarOverrides, productAreasOverrides } from '../store/tenantSettings.js';
 import { postNotice } from './noticeTarget.js';
@@ -47,6 +48,12 @@ export interface PlannedDelivery {
   kind: NoticeKind;
   notice: AlertNotice;
 }
+
+/**
+ * Clocks of the process that stored history and of the one running passes may differ: an arrival
+ * this close before a pass began counts as after it (at worst a series starts over once more).
+ */
+const ARRIVAL_CLOCK_SLACK_MS = 10_000;
 
 /** Alerts whose drivers one pass reads (the most recent first); the rest keep what they had. */
 const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
@@ -93,6 +100,12 @@ export function createDetectionActivities(deps: DetectionDeps) {
         productAreasOverrides(deps.ch, tenantId).then((o) => areaMatchers(productAreasFor(o))),
       ]);
       if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, lateEvents: 0, deliveries: [], withheld: 0 };
+      // History stored since a series' last pass began (an import) may be for minutes that pass fed as
+      // empty: such a series starts over on the stored history (store/historyArrivals.ts).
+      const passStarts = states.map((s) => s.passStartedAtMs ?? 0);
+      const arrivals = states.length ? await historyArrivalsSince(deps.ch, tenantId, Math.min(...passStarts) - ARRIVAL_CLOCK_SLACK_MS) : [];
+      const historyArrivedSince = (s: SeriesDetectorState) =>
+        arrivals.some((a) => a.arrivedAtMs >= (s.passStartedAtMs ?? 0) - ARRIVAL_CLOCK_SLACK_MS && a.earliestMs < s.lastMinuteMs + MINUTE_MS);
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
       const historyAfterMs = newSeriesFromMs - MINUTE_MS;
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
@@ -118,14 +131,15 @@ export function createDetectionActivities(deps: DetectionDeps) {
       addCounts(await seriesCounts(deps.ch, tenantId, recentAfterMs, untilMs, areas));
 
       // What a series counts now: an area series whose area was edited or removed since its state was
-      // saved starts over from newSeriesFromMs, like a new series (a removed one, on zeros).
+      // saved starts over from newSeriesFromMs, like a new series (a removed one, on zeros); so does a
+      // series whose fed minutes got history since.
       const definitionOf = (series: string) => {
         const { dimension, base } = parseSeries(series);
         return dimension === 'area' ? areaDefinition(areasByBase.get(base)) : '';
       };
       const priorOf = (series: string) => {
         const saved = previous.get(series);
-        return saved?.definition === definitionOf(series) ? saved : undefined;
+        return saved?.definition === definitionOf(series) && !historyArrivedSince(saved) ? saved : undefined;
       };
       const starting = [...watched].filter((series) => !priorOf(series));
       // Series starting over replay their history since newSeriesFromMs, read now unless already read.

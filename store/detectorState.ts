@@ -32,6 +32,8 @@ export interface SeriesDetectorState {
   definition: string;
   /** The memory parts stored for the series when it was loaded (none for a series new to storage). */
   storedParts?: ReadonlyMap<string, StoredPart>;
+  /** When the pass that stored it began (loaded states only): history stored after that, it may not have read. */
+  passStartedAtMs?: number;
 }
 
 export type RetiredSeries = Pick<SeriesDetectorState, 'series' | 'lastMinuteMs' | 'lastEventMs' | 'storedParts'>;
@@ -47,8 +49,8 @@ const partKey = (memory: string, part: number) => `${memory}/${part}`;
  */
 export async function loadDetectorStates(ch: ClickHouse, tenantId: string, { memories = true } = {}): Promise<SeriesDetectorState[]> {
   const [rows, partRows] = await Promise.all([
-    ch.query<{ series: string; last_minute: string; last_event: string; snapshot: string; definition: string }>(
-      `SELECT series, last_minute, last_event, snapshot, definition FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
+    ch.query<{ series: string; last_minute: string; last_event: string; snapshot: string; definition: string; updated_at: string }>(
+      `SELECT series, last_minute, last_event, snapshot, definition, updated_at FROM ${ch.table(TABLES.detectorState)} FINAL WHERE tenant_id = {tenantId:String}`,
       { tenantId },
     ),
     memories
@@ -74,6 +76,7 @@ export async function loadDetectorStates(ch: ClickHouse, tenantId: string, { mem
       snapshot: fromStoredForm(JSON.parse(r.snapshot) as SeriesSnapshot, parts),
       definition: r.definition,
       storedParts,
+      passStartedAtMs: clickHouseTimeMs(r.updated_at),
     };
   });
 }

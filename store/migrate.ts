@@ -19,6 +19,7 @@ import * as detectorMemoryParts from './migrations/014_detector_memory_parts.js'
 import * as alertSilences from './migrations/015_alert_silences.js';
 import * as subscriptionGrouping from './migrations/016_subscription_grouping.js';
 import * as learnerSnapshots from './migrations/017_learner_snapshots.js';
+import * as historyArrivals from './migrations/018_history_arrivals.js';
 import { TABLES, toClickHouseTime } from './tables.js';
 
 interface Migration {
@@ -27,7 +28,7 @@ interface Migration {
   statements(ctx: DdlContext): string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup, alertCountWindow, detectorMemoryParts, alertSilences, subscriptionGrouping, learnerSnapshots];
+export const MIGRATIONS: readonly Migration[] = [spine, learning, detection, outcomes, strategies, settingChanges, customerMessages, negativeShare, productAreas, dormantSeries, alertContributors, sliceRollup, alertCountWindow, detectorMemoryParts, alertSilences, subscriptionGrouping, learnerSnapshots, historyArrivals];
 
 /** The database and the table that records applied versions. */
 export function bootstrapStatements(ctx: DdlContext): string[] {

@@ -30,6 +30,7 @@ export const TABLES = {
   customerMessages: 'customer_messages',
   customerMessagesView: 'customer_messages_mv',
   learnerSnapshots: 'learner_snapshots',
+  historyArrivals: 'history_arrivals',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];

@@ -10,6 +10,7 @@ import { importedTicket, importTicketProblem, MAX_IMPORT_BATCH, type ImportTicke
 import type { TenantLearners } from '../../activities/tenantLearners.js';
 import type { BatchingWriter } from '../../store/batchingWriter.js';
 import type { ClickHouse } from '../../store/clickhouse.js';
+import { writeHistoryArrival } from '../../store/historyArrivals.js';
 import { writeTicketEvents } from '../../store/ticketEvents.js';
 import { existingTicketIds, writeTicketState } from '../../store/tickets.js';
 import { ApiError, ErrorResponse } from '../errors.js';
@@ -69,8 +70,13 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
         ),
       );
       await Promise.all(imported.map((t) => writeTicketState(writer, t.state)));
-      // The history is learned once the import goes quiet, not at the tenant's next draft.
-      if (imported.length > 0) learners.refreshSoon(tenantId);
+      if (imported.length > 0) {
+        // Detection may have fed these minutes already: its next pass starts what they cover over.
+        const times = imported.flatMap((t) => t.events.map((e) => Date.parse(e.occurredAt)));
+        await writeHistoryArrival(writer, tenantId, { arrivedAtMs: Date.now(), earliestMs: Math.min(...times), events: times.length });
+        // The history is learned once the import goes quiet, not at the tenant's next draft.
+        learners.refreshSoon(tenantId);
+      }
       return { imported: imported.length, alreadyPresent: present.size, events: imported.reduce((n, t) => n + t.events.length + t.derived.length, 0) };
     },
   );

@@ -3,7 +3,7 @@
 // resumed over several passes ends exactly where one long pass ends) and adds to its count windows
 // the messages stored after their minute was fed, one-off tags are not watched,
 // a series silent for longer than the retirement age is retired and starts over when it comes
-// back, migration 010 gives the states stored before it a last event, and silences withhold and
+// back, a series whose fed minutes get history (an import) starts over on it, migration 010 gives the states stored before it a last event, and silences withhold and
 // release notices.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +25,7 @@ import { latestAlertPerSeries, listAlerts } from '../../store/alerts.js';
 import { saveSilence } from '../../store/alertSilences.js';
 import { saveSubscription, type AlertSubscription } from '../../store/alertSubscriptions.js';
 import { loadDetectorStates } from '../../store/detectorState.js';
+import { writeHistoryArrival } from '../../store/historyArrivals.js';
 import { saveHolidayCalendarOverrides } from '../../store/tenantSettings.js';
 import { migrate, MIGRATIONS } from '../../store/migrate.js';
 import { TABLES, toClickHouseSeconds, toClickHouseTime } from '../../store/tables.js';
@@ -112,6 +113,30 @@ describe('the scheduled detection pass', () => {
       expect(acme.get(series)!.lastMinuteMs).toBe(T0 + 12 * DAY - MINUTE_MS);
       expect(acme.get(series)!.snapshot).toEqual(copy.get(series)!.snapshot);
     }
+  });
+
+  it('starts a series over on the completed history when history arrives for minutes it already fed (an import during detection)', async () => {
+    // "half" is first detected when only its first 9 days are stored (an import still running), so
+    // its series feed days 9-13 as empty (fewer than the 7 days that would retire them); then the
+    // rest arrives. "whole" has all of it before its first pass, at the time of half's second pass.
+    const history = every(T0 + 10 * MINUTE_MS, T0 + 14 * DAY, 30 * MINUTE_MS);
+    const firstPart = history.filter((t) => t < T0 + 9 * DAY);
+    await messages('half', 'imported', firstPart);
+    await messages('whole', 'imported', history);
+    expect((await pass('half', T0 + 14 * DAY + 30_000)).series).toBe(8);
+    await messages('half', 'imported', history.slice(firstPart.length));
+    await writeHistoryArrival(writer, 'half', { arrivedAtMs: clock + 40_000, earliestMs: T0 + 9 * DAY, events: history.length - firstPart.length });
+    await writer.flush();
+    const restarted = await pass('half', T0 + 14 * DAY + 2 * MINUTE_MS + 30_000);
+    await pass('whole', T0 + 14 * DAY + 2 * MINUTE_MS + 30_000);
+    const [half, whole] = [await statesOf('half'), await statesOf('whole')];
+    expect([...half.keys()].sort()).toEqual([...whole.keys()].sort());
+    // Each series replayed the whole history again, and learned what a series that had it all along learned.
+    expect(restarted.minutesFed).toBeGreaterThan(half.size * 13 * 24 * 60);
+    for (const [series, state] of whole) expect(half.get(series)!.snapshot).toEqual(state.snapshot);
+    // The next pass continues: the arrival is older than the pass that read it.
+    const next = await pass('half', T0 + 14 * DAY + 3 * MINUTE_MS + 30_000);
+    expect(next.minutesFed).toBe(half.size);
   });
 
   it('retires a series silent for longer than the retirement age (7 days here), and starts it over when it comes back', async () => {

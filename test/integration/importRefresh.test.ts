@@ -1,5 +1,6 @@
 // Imported history is learned in the background once the import goes quiet, through the real API
 // into chDB: the tenant's next draft does not wait for it (minutes for tens of thousands of tickets).
+// Detection is told of it too (store/historyArrivals.ts).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantLearners, type BackgroundRefreshEvent } from '../../activities/tenantLearners.js';
 import { importCommand } from '../../cli/import.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
+import { historyArrivalsSince } from '../../store/historyArrivals.js';
 import { loadLearnerSnapshot } from '../../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../../store/learningRecords.js';
 import { TABLES } from '../../store/tables.js';
@@ -46,6 +48,11 @@ describe('learning imported history in the background', () => {
       return stored?.records === records.length ? stored : undefined;
     });
     expect(snapshot.records).toBe(records.length);
+    // Detection is told the history arrived (its next pass starts the series it covers over): one
+    // arrival per request, the earliest at the file's first ticket.
+    const arrivals = await historyArrivalsSince(sl.ch, 'quiet', 0);
+    expect(arrivals).toHaveLength(4);
+    expect(Math.min(...arrivals.map((a) => a.earliestMs))).toBe(Date.UTC(2026, 2, 1, 10));
     // Nothing else asked for the learner: no ticket was drafted for the tenant.
     const [drafts] = await sl.ch.query<{ n: string }>(`SELECT count() AS n FROM ${sl.ch.table(TABLES.suggestions)} WHERE tenant_id = 'quiet'`);
     expect(Number(drafts!.n)).toBe(0);

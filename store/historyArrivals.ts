@@ -1,0 +1,30 @@
+// History that arrives for minutes detection may already have fed (an import of past tickets). A
+// pass continues each series from its stored state and re-reads only the minutes its count windows
+// hold, so without this an import that lands while detection runs (a new tenant's first passes come
+// within a minute of its creation) leaves series that learned the not-yet-imported weeks as empty:
+// near-zero expectations and alerts on every topic. A pass that began before an arrival starts the
+// series it covers over on the stored history (activities/detection.ts).
+import type { BatchingWriter } from './batchingWriter.js';
+import type { ClickHouse } from './clickhouse.js';
+import { clickHouseTimeMs, TABLES, toClickHouseTime } from './tables.js';
+
+export interface HistoryArrival {
+  /** When the history was durably stored (written after its events). */
+  arrivedAtMs: number;
+  /** Its earliest event time. */
+  earliestMs: number;
+}
+
+/** Records history stored for a tenant; call once its events are durably written. */
+export async function writeHistoryArrival(writer: BatchingWriter, tenantId: string, arrival: HistoryArrival & { events: number }): Promise<void> {
+  await writer.write(TABLES.historyArrivals, [{ tenant_id: tenantId, arrived_at: toClickHouseTime(arrival.arrivedAtMs), earliest: toClickHouseTime(arrival.earliestMs), events: arrival.events }]);
+}
+
+/** The tenant's history arrivals at or after a time. */
+export async function historyArrivalsSince(ch: ClickHouse, tenantId: string, sinceMs: number): Promise<HistoryArrival[]> {
+  const rows = await ch.query<{ arrived_at: string; earliest: string }>(
+    `SELECT arrived_at, earliest FROM ${ch.table(TABLES.historyArrivals)} WHERE tenant_id = {tenantId:String} AND arrived_at >= {since:DateTime64(3)}`,
+    { tenantId, since: toClickHouseTime(sinceMs) },
+  );
+  return rows.map((r) => ({ arrivedAtMs: clickHouseTimeMs(r.arrived_at), earliestMs: clickHouseTimeMs(r.earliest) }));
+}
