@@ -75,8 +75,9 @@ export async function importCommand(argv: string[]): Promise<void> {
   const { tickets, synthesized } = datasetTickets(rows, mapping, { seed: opts.seed, datasetName: basename(file).replace(/\.[^.]+$/, '') });
   // Everything is checked before the first request: a file refused halfway would leave its first batches imported.
   const importTickets = tickets.map(toImportTicket);
+  const checkedAt = Date.now();
   for (const ticket of importTickets) {
-    const problem = importTicketProblem(ticket);
+    const problem = importTicketProblem(ticket, checkedAt);
     if (problem) throw new Error(`${file}: ticket ${JSON.stringify(ticket.id)}: ${problem.field}: ${problem.message}; nothing was imported`);
   }
   console.log(`${file}: ${fileRows} rows → ${tickets.length} tickets with a message and a reply; columns ${JSON.stringify(mapping)}`);

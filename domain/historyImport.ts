@@ -39,12 +39,27 @@ export type ImportTicket = Static<typeof ImportTicket>;
 const checkImportTicket = TypeCompiler.Compile(ImportTicket);
 
 /** What is wrong with one ticket to import (its first problem, the field as a dotted path), or undefined. */
-export function importTicketProblem(ticket: unknown): { field: string; message: string } | undefined {
+export function importTicketProblem(ticket: unknown, nowMs: number): { field: string; message: string } | undefined {
   if (!checkImportTicket.Check(ticket)) {
     const first = checkImportTicket.Errors(ticket).First();
     return { field: first ? dottedField(first.path) : '', message: schemaErrorMessage(first) };
   }
-  return importTimeDisorder(ticket);
+  return importTimeInFuture(ticket, nowMs) ?? importTimeDisorder(ticket);
+}
+
+/** Clocks of the exporting system and of this one may differ by this much. */
+const IMPORT_CLOCK_SLACK_MS = 5 * 60_000;
+
+/**
+ * History is past tickets: a time later than now is a wrong year or time zone in the export, and
+ * stored it would be fed to detection and the learner as it comes due.
+ */
+function importTimeInFuture(t: ImportTicket, nowMs: number): { field: 'createdAt' | 'repliedAt' | 'solvedAt'; message: string } | undefined {
+  for (const field of ['createdAt', 'repliedAt', 'solvedAt'] as const) {
+    const value = t[field];
+    if (value !== undefined && Date.parse(value) > nowMs + IMPORT_CLOCK_SLACK_MS) return { field, message: `${value} is in the future: history is past tickets` };
+  }
+  return undefined;
 }
 
 /** Times out of order (a reply before the question, a solve before the reply) would give a negative or zero time to resolve and a reward it never earned. */

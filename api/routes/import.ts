@@ -36,10 +36,11 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
     },
     async (request) => {
       const tenantId = request.tenant.tenantId;
+      const receivedAt = Date.now();
       const tickets: ImportTicket[] = [];
       const indexOfId = new Map<string, number>();
       for (const [i, given] of request.body.tickets.entries()) {
-        const problem = importTicketProblem(given);
+        const problem = importTicketProblem(given, receivedAt);
         if (problem) {
           const field = [`tickets.${i}`, problem.field].filter(Boolean).join('.');
           throw new ApiError(400, 'invalid_request', `${field}: ${problem.message}`, field);

@@ -1,13 +1,13 @@
 // Where a time-travel learner starts and where it leaves checkpoints. A learner "as of T" learns the
 // records before T in time order (then id), so the learner of the records before an earlier time C
 // is where every later one passes through: a build can start from a checkpoint saved at C instead of
-// relearning the whole history (100,000 tickets: 6–8 minutes), provided the records before C are
+// relearning the whole history (100,000 tickets: about 6 minutes), provided the records before C are
 // still the ones it learned. Records only ever join the log, so "still as many" is the check: history
 // imported since with earlier times makes the checkpoint unusable and the build goes further back.
 import type { LearningRecord } from './records.js';
 
 /**
- * Records between checkpoints a build leaves: ~40 s of learning at ~4 ms a record is the most a
+ * Records between checkpoints a build leaves: ~35 s of learning at 3–4 ms a record is the most a
  * later build relearns past its checkpoint, and a 100,000-record history keeps ten (≤ 10 MB each).
  */
 export const AS_OF_CHECKPOINT_EVERY = 10_000;

@@ -132,6 +132,18 @@ describe('history import', () => {
     expect(await countEvents()).toBe(before);
   });
 
+  it('refuses a time in the future (history is past tickets), naming the ticket and field, and writes nothing', async () => {
+    const before = await countEvents();
+    const later = new Date(Date.now() + 60 * 60_000).toISOString();
+    const res = await importBatch([
+      { id: 'F-1', createdAt: '2026-01-01T10:00:00Z', body: 'fine', reply: 'ok' },
+      { id: 'F-2', createdAt: '2026-01-02T10:00:00Z', body: 'a year typo', reply: 'ok', solvedAt: later },
+    ]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field: 'tickets.1.solvedAt', message: `tickets.1.solvedAt: ${later} is in the future: history is past tickets` });
+    expect(await countEvents()).toBe(before);
+  });
+
   it('reads sentiment, frustration and language off imported messages as off live ones', async () => {
     const res = await importBatch([
       { id: 'S-1', createdAt: '2026-01-07T10:00:00Z', body: 'This is the third time I write. Terrible, useless service, I am furious!', reply: ANSWERS.refund },
