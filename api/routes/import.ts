@@ -54,6 +54,7 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
       }
       const present = await existingTicketIds(ch, tenantId, [...indexOfId.keys()]);
       const imported = tickets.filter((t) => !present.has(t.id)).map((t) => importedTicket(tenantId, t));
+      if (imported.length === 0) return { imported: 0, alreadyPresent: present.size, events: 0 };
       const now = Date.now();
       // Events first, states once they are stored: a ticket's state is what marks it present, so a
       // request that fails between the two is imported again in full by a retry (event ids dedupe).
@@ -70,14 +71,13 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
           ),
         ),
       );
+      // Detection may have fed these minutes already: its next pass starts what they cover over. Told
+      // before the states are written, so a request that fails in between tells it again on retry.
+      const times = imported.flatMap((t) => t.events.map((e) => Date.parse(e.occurredAt)));
+      await writeHistoryArrival(writer, tenantId, { arrivedAtMs: Date.now(), earliestMs: Math.min(...times), events: times.length });
       await Promise.all(imported.map((t) => writeTicketState(writer, t.state)));
-      if (imported.length > 0) {
-        // Detection may have fed these minutes already: its next pass starts what they cover over.
-        const times = imported.flatMap((t) => t.events.map((e) => Date.parse(e.occurredAt)));
-        await writeHistoryArrival(writer, tenantId, { arrivedAtMs: Date.now(), earliestMs: Math.min(...times), events: times.length });
-        // The history is learned once the import goes quiet, not at the tenant's next draft.
-        learners.refreshSoon(tenantId);
-      }
+      // The history is learned once the import goes quiet, not at the tenant's next draft.
+      learners.refreshSoon(tenantId);
       return { imported: imported.length, alreadyPresent: present.size, events: imported.reduce((n, t) => n + t.events.length + t.derived.length, 0) };
     },
   );
