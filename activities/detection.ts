@@ -169,8 +169,10 @@ export function createDetectionActivities(deps: DetectionDeps) {
         // A series never seen (or retired) is not started on fewer events than could alert.
         if (!saved && eventsIn(minutes) < MIN_EVENTS_TO_WATCH) continue;
         firstMinuteFed.set(series, prior ? prior.lastMinuteMs + MINUTE_MS : newSeriesFromMs);
+        // Starting over on history that arrived: the minutes it fed were judged, only the detector is rebuilt.
+        const judgedUntilMs = saved && !prior && saved.definition === definitionOf(series) ? saved.lastMinuteMs : undefined;
         const result = runSeriesPass(
-          { series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays },
+          { series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays, judgedUntilMs },
           nowMs,
           deps.policy,
         );

@@ -58,6 +58,12 @@ export interface SeriesPass {
   alert: AlertState | undefined;
   /** The tenant's holidays as sorted UTC intervals (domain/holidays.ts): their minutes are scored, not learned. */
   holidays?: readonly [number, number][];
+  /**
+   * A series starting over on history that arrived after it fed these minutes: minutes up to this one
+   * rebuild its detector but were judged already, so they neither change nor notify alerts again (an
+   * alert notified and resolved would otherwise be raised and notified a second time).
+   */
+  judgedUntilMs?: number;
 }
 
 export interface SeriesPassResult {
@@ -121,6 +127,7 @@ export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPoli
   for (; minute <= pass.untilMs; minute += MINUTE_MS) {
     const r = detector.update(minute, onHoliday(pass.holidays ?? [], minute));
     minutesFed++;
+    if (pass.judgedUntilMs !== undefined && minute <= pass.judgedUntilMs) continue;
     const step = stepAlert(pass.series, alert, { minuteMs: minute, ...r }, nowMs, policy);
     alert = step.alert;
     if (step.changed && alert) changed.set(alert.alertId, alert);

@@ -47,6 +47,28 @@ describe('scheduled detection passes on one topic', () => {
   });
 });
 
+describe('a series starting over on history that arrived after it fed its minutes', () => {
+  it('rebuilds its detector over them but does not judge them again: no alert raised or notified twice', () => {
+    const random = seededRandom(1);
+    const rise = START_MS + 9 * DAY_MS + 9 * HOUR_MS;
+    const counts = new Map<number, number>();
+    for (let t = START_MS; t < START_MS + 10 * DAY_MS; t += MINUTE_MS) {
+      const c = poisson(random, rate(t) * (t >= rise && t < rise + 90 * MINUTE_MS ? 4 : 1));
+      if (c > 0) counts.set(t, c);
+    }
+    const until = START_MS + 10 * DAY_MS - MINUTE_MS;
+    const first = runSeriesPass({ series: 'topic=billing', counts, newSeriesFromMs: START_MS, untilMs: until, alert: undefined }, until);
+    expect(first.alert?.startedAtMs).toBeGreaterThanOrEqual(rise);
+    // The same minutes again from scratch (as after an import), with the alert the first pass left.
+    const again = (judgedUntilMs?: number) => runSeriesPass({ series: 'topic=billing', counts, newSeriesFromMs: START_MS, untilMs: until, alert: first.alert, judgedUntilMs }, until);
+    const restarted = again(first.lastMinuteMs);
+    expect([restarted.changedAlerts, restarted.notices]).toEqual([[], []]);
+    expect(restarted.snapshot).toEqual(first.snapshot);
+    // Judged again, the replay would have raised the rise's alert a second time.
+    expect(again().changedAlerts.length).toBeGreaterThan(0);
+  });
+});
+
 describe('a series stored by an earlier version', () => {
   /** What an earlier version created series with: no count test above 1 a minute, three weeks remembered (ten days are two). */
   const EARLIER = { ...VOLUME_DETECTOR_OPTIONS, sparseBelowPerStep: 1, weeklyDepth: 3 };
