@@ -170,7 +170,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         if (!saved && eventsIn(minutes) < MIN_EVENTS_TO_WATCH) continue;
         firstMinuteFed.set(series, prior ? prior.lastMinuteMs + MINUTE_MS : newSeriesFromMs);
         // Starting over on history that arrived: the minutes it fed were judged, only the detector is rebuilt.
-        const judgedUntilMs = saved && !prior && saved.definition === definitionOf(series) ? saved.lastMinuteMs : undefined;
+        const judgedUntilMs = saved && saved.definition === definitionOf(series) && historyArrivedSince(saved) ? saved.lastMinuteMs : undefined;
         const result = runSeriesPass(
           { series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays, judgedUntilMs },
           nowMs,

@@ -4,6 +4,7 @@
 // clusters so the lookup stays fast as clusters accumulate. Sentences with fewer than three content
 // words only match their exact phrasing: too little to judge similarity on.
 import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+import { BoundedMemo } from '../text/boundedMemo.js';
 import { contentTerms, diceSimilarity, indexTerm, normaliseForComparison } from '../text/normalise.js';
 
 export interface ContentCluster {
@@ -26,7 +27,6 @@ interface ClusterState extends ContentCluster {
 }
 
 const MIN_FUZZY_TERMS = 3;
-const SENTENCE_MEMO_LIMIT = 4096;
 const CANDIDATES_CHECKED = 10;
 /**
  * The index is queried with a sentence's rarest terms only: a cluster at Dice ≥ 0.5 shares half the
@@ -66,7 +66,7 @@ export class ContentClusters {
    */
   private seenOnce = new Set<number>();
   private nextId = 1;
-  private readonly sentences = new Map<string, { phrasing: string; terms: ReadonlySet<string> }>();
+  private readonly sentences = new BoundedMemo<string, { phrasing: string; terms: ReadonlySet<string> }>(4096);
 
   constructor(private readonly options: { diceMin: number; capacity: number; onForget: (ids: number[]) => void }) {}
 
@@ -96,12 +96,7 @@ export class ContentClusters {
    * cluster, draft after draft. A cache, not state (a restored learner starts it empty).
    */
   private readSentence(sentence: string): { phrasing: string; terms: ReadonlySet<string> } {
-    const cached = this.sentences.get(sentence);
-    if (cached) return cached;
-    const read = { phrasing: normaliseForComparison(sentence), terms: new Set(contentTerms(sentence)) };
-    if (this.sentences.size >= SENTENCE_MEMO_LIMIT) this.sentences.delete(this.sentences.keys().next().value!);
-    this.sentences.set(sentence, read);
-    return read;
+    return this.sentences.get(sentence, () => ({ phrasing: normaliseForComparison(sentence), terms: new Set(contentTerms(sentence)) }));
   }
 
   /** Put an added sentence in its cluster (creating one if none is close); position is relative, 0..1. */

@@ -3,6 +3,7 @@
 // `stopword` package's English list) and Porter stems (the `stemmer` package).
 import { stemmer } from 'stemmer';
 import { eng } from 'stopword';
+import { BoundedMemo } from './boundedMemo.js';
 
 const STOPWORDS = new Set(eng);
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
@@ -24,23 +25,18 @@ export function wordTokens(text: string): string[] {
 }
 
 // Index terms memoised per token: a vocabulary is small next to the tokens read (every message and
-// reply, again for every clustering check), and stemming was a tenth of learning time. Cleared
-// when full: a rare-word flood costs recomputation, never growth.
-const TERM_MEMO_LIMIT = 100_000;
-const termMemo = new Map<string, string | null>();
+// reply, again for every clustering check), and stemming was a tenth of learning time.
+const termMemo = new BoundedMemo<string, string | null>(100_000);
 
 /**
  * One token to its index term: null for stop words, pure numbers (order ids, amounts: they name a
  * case, not a topic) and single letters; otherwise its stem. Also MiniSearch's `processTerm`.
  */
 export function indexTerm(token: string): string | null {
-  const cached = termMemo.get(token);
-  if (cached !== undefined) return cached;
-  const lower = token.toLowerCase().replace(/’/g, "'");
-  const term = lower.length < 2 || STOPWORDS.has(lower) || DIGITS_ONLY.test(lower) ? null : stemmer(lower.replace(/'s$/, ''));
-  if (termMemo.size >= TERM_MEMO_LIMIT) termMemo.clear();
-  termMemo.set(token, term);
-  return term;
+  return termMemo.get(token, () => {
+    const lower = token.toLowerCase().replace(/’/g, "'");
+    return lower.length < 2 || STOPWORDS.has(lower) || DIGITS_ONLY.test(lower) ? null : stemmer(lower.replace(/'s$/, ''));
+  });
 }
 
 /** Index terms of a text, in order, duplicates kept. */

@@ -3,6 +3,7 @@
 // numbered steps without final punctuation; inside a line the `sentence-splitter` package (textlint)
 // finds boundaries and knows abbreviations ("e.g.", "Mr.") and decimals.
 import { split } from 'sentence-splitter';
+import { BoundedMemo } from './boundedMemo.js';
 
 export interface SentenceSpan {
   /** The sentence, trimmed. */
@@ -17,27 +18,14 @@ export interface SentenceSpan {
 // are memoised; spans are frozen because callers share them. Sent replies are new texts made of
 // known lines (a greeting, a step, a sign-off), so the splitter's sentence ranges are memoised per
 // line too: the splitter was a tenth of learning time.
-const MEMO_LIMIT = 4096;
-const memo = new Map<string, readonly SentenceSpan[]>();
-const LINE_MEMO_LIMIT = 16_384;
-const lineMemo = new Map<string, ReadonlyArray<readonly [number, number]>>();
+const memo = new BoundedMemo<string, readonly SentenceSpan[]>(4096);
+const lineMemo = new BoundedMemo<string, ReadonlyArray<readonly [number, number]>>(16_384);
 
-function sentenceRanges(line: string): ReadonlyArray<readonly [number, number]> {
-  const cached = lineMemo.get(line);
-  if (cached) return cached;
-  const ranges = split(line).flatMap((node) => (node.type === 'Sentence' ? [node.range] : []));
-  if (lineMemo.size >= LINE_MEMO_LIMIT) lineMemo.delete(lineMemo.keys().next().value!);
-  lineMemo.set(line, ranges);
-  return ranges;
-}
+const sentenceRanges = (line: string): ReadonlyArray<readonly [number, number]> =>
+  lineMemo.get(line, () => split(line).flatMap((node) => (node.type === 'Sentence' ? [node.range] : [])));
 
 export function splitSentences(text: string): readonly SentenceSpan[] {
-  const cached = memo.get(text);
-  if (cached) return cached;
-  const spans = Object.freeze(splitUncached(text).map((span) => Object.freeze(span)));
-  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-  memo.set(text, spans);
-  return spans;
+  return memo.get(text, () => Object.freeze(splitUncached(text).map((span) => Object.freeze(span))));
 }
 
 function splitUncached(text: string): SentenceSpan[] {
