@@ -34,6 +34,14 @@ export interface DetectionDeps {
   retireAfterMinutes: number;
   /** A minute is fed only once it ended this long ago (SUPPORTLOOP_DETECTION_SETTLE_SECONDS). */
   settleMs: number;
+  /**
+   * An import stores its history in many requests, each recorded as an arrival. While they keep
+   * coming, a series they cover would start over at every pass: weeks of replay each time, on the
+   * process that is storing the import. So while the tenant's latest arrival is this recent, no
+   * series starts or starts over; each does once the import has gone quiet, on all of it. Series the
+   * import does not cover continue as usual (SUPPORTLOOP_DETECTION_IMPORT_QUIET_SECONDS; 0 = off).
+   */
+  importQuietMs: number;
   /** SUPPORTLOOP_GRAFANA_URL: notices link to the Anomalies dashboard when set. */
   grafanaUrl?: string;
   /** Per pass: how far behind now the last minute fed is, and the late events it added (metrics). */
@@ -86,8 +94,9 @@ async function driversOf(
 
 export function createDetectionActivities(deps: DetectionDeps) {
   return {
-    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; minutesFed: number; lateEvents: number; deliveries: PlannedDelivery[]; withheld: number }> {
+    async runSpikeDetection(input: { tenantId: string }): Promise<{ series: number; retired: number; waitingForImport: number; minutesFed: number; lateEvents: number; deliveries: PlannedDelivery[]; withheld: number }> {
       const { tenantId } = input;
+      const { importQuietMs } = deps;
       const nowMs = deps.now();
       // The last minute that ended at least settleMs ago: a minute is fed once, so the events of a
       // minute still being written when it is fed would never count.
@@ -99,13 +108,14 @@ export function createDetectionActivities(deps: DetectionDeps) {
         holidayCalendarOverrides(deps.ch, tenantId).then(holidayCalendarFor),
         productAreasOverrides(deps.ch, tenantId).then((o) => areaMatchers(productAreasFor(o))),
       ]);
-      if (firstMinute === undefined) return { series: 0, retired: 0, minutesFed: 0, lateEvents: 0, deliveries: [], withheld: 0 };
+      if (firstMinute === undefined) return { series: 0, retired: 0, waitingForImport: 0, minutesFed: 0, lateEvents: 0, deliveries: [], withheld: 0 };
       // History stored since a series' last pass began (an import) may be for minutes that pass fed as
       // empty: such a series starts over on the stored history (store/historyArrivals.ts).
       const passStarts = states.map((s) => s.passStartedAtMs ?? 0);
-      const arrivals = states.length ? await historyArrivalsSince(deps.ch, tenantId, Math.min(...passStarts) - ARRIVAL_CLOCK_SLACK_MS) : [];
+      const arrivals = await historyArrivalsSince(deps.ch, tenantId, Math.min(nowMs - importQuietMs, ...passStarts) - ARRIVAL_CLOCK_SLACK_MS);
       const historyArrivedSince = (s: SeriesDetectorState) =>
         arrivals.some((a) => a.arrivedAtMs >= (s.passStartedAtMs ?? 0) - ARRIVAL_CLOCK_SLACK_MS && a.earliestMs < s.lastMinuteMs + MINUTE_MS);
+      const importUnderWay = importQuietMs > 0 && arrivals.some((a) => a.arrivedAtMs >= nowMs - importQuietMs);
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
       const historyAfterMs = newSeriesFromMs - MINUTE_MS;
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));
@@ -143,7 +153,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       };
       const starting = [...watched].filter((series) => !priorOf(series));
       // Series starting over replay their history since newSeriesFromMs, read now unless already read.
-      if (starting.length && recentAfterMs > historyAfterMs) {
+      if (starting.length && !importUnderWay && recentAfterMs > historyAfterMs) {
         addCounts(await seriesCounts(deps.ch, tenantId, historyAfterMs, untilMs, areas, [...new Set(starting.map((s) => parseSeries(s).base))]));
       }
       const eventsIn = (minutes: ReadonlyMap<number, number>) => [...minutes.values()].reduce((a, b) => a + b, 0);
@@ -154,6 +164,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const notices: { kind: NoticeKind; alert: AlertState }[] = [];
       let minutesFed = 0;
       let lateEvents = 0;
+      let waitingForImport = 0;
       const firstMinuteFed = new Map<string, number>();
       for (const series of watched) {
         // A series replaying weeks of history takes a good fraction of a second: the worker's other
@@ -163,6 +174,11 @@ export function createDetectionActivities(deps: DetectionDeps) {
         const saved = previous.get(series);
         const prior = priorOf(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
+        // Its stored state (if any) is left as it is, so the arrivals still count at a later pass.
+        if (!prior && importUnderWay) {
+          waitingForImport++;
+          continue;
+        }
         const { metric, dimension, base } = parseSeries(series);
         const source = sourceKey(METRIC_SOURCES[metric].kind, base);
         const minutes = counts.get(source) ?? new Map<number, number>();
@@ -253,7 +269,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         for (const { alert, subscription, heldBack } of lateAnnouncements(firing.filter((a) => !noticed.has(a.alertId)), subscriptions, ctx)) plan(alert, 'firing', subscription, heldBack);
       }
       await Promise.all(withheld);
-      return { series: updatedStates.length, retired: retired.length, minutesFed, lateEvents, deliveries, withheld: withheld.length };
+      return { series: updatedStates.length, retired: retired.length, waitingForImport, minutesFed, lateEvents, deliveries, withheld: withheld.length };
     },
 
     /** POST one notice, signed; throws to let Temporal retry with backoff until the target answers 2xx. */

@@ -259,6 +259,7 @@ async function main(): Promise<void> {
   const tenantPass = await tenantPassCost({
     start, days: opts.passDays, ticketsPerDay: opts.passTicketsPerDay, oneOffShare: opts.passOneOffShare, passes: opts.passPasses, seed: opts.seed,
     backfillMinutes: SETTINGS.detectionBackfillMinutes.default, retireAfterMinutes: SETTINGS.detectionRetireAfterDays.default * 24 * 60, settleMs: SETTINGS.detectionSettleSeconds.default * 1000,
+    importQuietMs: SETTINGS.detectionImportQuietSeconds.default * 1000,
   });
 
   // 7. The same spikes with their messages stored late.

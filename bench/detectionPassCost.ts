@@ -40,6 +40,7 @@ export interface PassCostInput {
   backfillMinutes: number;
   retireAfterMinutes: number;
   settleMs: number;
+  importQuietMs: number;
   seed: number;
 }
 
@@ -90,7 +91,7 @@ export async function tenantPassCost(input: PassCostInput) {
         return writer.write(table, rows);
       },
     });
-    const detection = createDetectionActivities({ ch, writer: countingWriter, now: () => nowMs, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: input.backfillMinutes, retireAfterMinutes: input.retireAfterMinutes, settleMs: input.settleMs });
+    const detection = createDetectionActivities({ ch, writer: countingWriter, now: () => nowMs, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: input.backfillMinutes, retireAfterMinutes: input.retireAfterMinutes, settleMs: input.settleMs, importQuietMs: input.importQuietMs });
     const timed = async () => {
       const t0 = performance.now();
       const result = await detection.runSpikeDetection({ tenantId: TENANT });

@@ -113,6 +113,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
           maxBackfillMinutes: config.detectionBackfillMinutes,
           retireAfterMinutes: config.detectionRetireAfterDays * 24 * 60,
           settleMs: config.detectionSettleSeconds * 1000,
+          importQuietMs: config.detectionImportQuietSeconds * 1000,
           grafanaUrl: config.grafanaUrl,
           observePass: (tenantId, pass) => {
             metrics.detectionLag.set({ tenant: tenantId }, pass.lagSeconds);

@@ -31,7 +31,8 @@ const GRAFANA_URL = 'https://grafana.example.test';
 const floorMinute = (ms: number) => Math.floor(ms / MINUTE) * MINUTE;
 
 beforeAll(async () => {
-  sl = await startTestSupportloop({ detectionIntervalSeconds: 3600, alertResolveAfterMinutes: 5, alertNotifyWithinMinutes: 120, detectionBackfillMinutes: 3 * 24 * 60, alertRetryInitialSeconds: 1, grafanaUrl: GRAFANA_URL });
+  // Passes run right after each import here: the wait for an import to go quiet is tested in detectionPass.test.ts.
+  sl = await startTestSupportloop({ detectionImportQuietSeconds: 0, detectionIntervalSeconds: 3600, alertResolveAfterMinutes: 5, alertNotifyWithinMinutes: 120, detectionBackfillMinutes: 3 * 24 * 60, alertRetryInitialSeconds: 1, grafanaUrl: GRAFANA_URL });
   acme = await createTenant(sl, 'acme');
   receiver = await startNoticeReceiver(() => secret);
   receiver.status = 503;

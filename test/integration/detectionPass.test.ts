@@ -40,7 +40,7 @@ let dataDir: string;
 let ch: ClickHouse;
 let writer: BatchingWriter;
 let clock = 0;
-const detection = (settleMs = 0) => createDetectionActivities({ ch, writer, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60, settleMs });
+const detection = (settleMs = 0) => createDetectionActivities({ ch, writer, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60, settleMs, importQuietMs: 60_000 });
 
 /** Customer messages with one tag each, at the given instants (topic billing by email unless told). */
 async function messages(tenantId: string, tag: string, instants: number[], { topic = 'billing', channel = 'email' }: { topic?: string; channel?: Channel } = {}): Promise<void> {
@@ -127,6 +127,12 @@ describe('the scheduled detection pass', () => {
     await messages('half', 'imported', history.slice(firstPart.length));
     await writeHistoryArrival(writer, 'half', { arrivedAtMs: clock + 40_000, earliestMs: T0 + 9 * DAY, events: history.length - firstPart.length });
     await writer.flush();
+    // 20 s after the arrival the import may still be sending: every series waits, its state untouched.
+    const before = await statesOf('half');
+    const waiting = await pass('half', T0 + 14 * DAY + MINUTE_MS + 30_000);
+    expect([waiting.series, waiting.waitingForImport, waiting.minutesFed]).toEqual([0, 8, 0]);
+    expect(await statesOf('half')).toEqual(before);
+    // A minute after it, the import has gone quiet: each series starts over on all of it.
     const restarted = await pass('half', T0 + 14 * DAY + 2 * MINUTE_MS + 30_000);
     await pass('whole', T0 + 14 * DAY + 2 * MINUTE_MS + 30_000);
     const [half, whole] = [await statesOf('half'), await statesOf('whole')];
@@ -177,7 +183,7 @@ describe('the scheduled detection pass', () => {
     const countedPass = async (atMs: number) => {
       written = new Map();
       clock = atMs;
-      await createDetectionActivities({ ch, writer: counting, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60, settleMs: 0 }).runSpikeDetection({ tenantId: 'parts' });
+      await createDetectionActivities({ ch, writer: counting, now: () => clock, policy: DEFAULT_ALERT_POLICY, maxBackfillMinutes: 14 * 24 * 60, retireAfterMinutes: 7 * 24 * 60, settleMs: 0, importQuietMs: 60_000 }).runSpikeDetection({ tenantId: 'parts' });
       await writer.flush();
       return { states: written.get(TABLES.detectorState) ?? [], parts: (written.get(TABLES.detectorMemoryParts) ?? []) as { series: string }[] };
     };
