@@ -50,6 +50,13 @@ async function api(url: string, key: string, method: string, body?: unknown): Pr
   return JSON.parse(text);
 }
 
+/** The product's detection passes so far, from its /metrics: how many ran and the seconds they took. */
+async function detectionPasses(url: string): Promise<{ passes: number; seconds: number }> {
+  const lines = (await (await fetch(`${url}/metrics`)).text()).split('\n');
+  const value = (metric: string) => Number(lines.find((l) => l.startsWith(`${metric}{activity="runSpikeDetection"}`))?.split(' ').pop() ?? 0);
+  return { passes: value('supportloop_activity_seconds_count'), seconds: value('supportloop_activity_seconds_sum') };
+}
+
 const importRow = (t: TicketPlan) => ({
   id: t.ticketId, createdAt: t.openedAt, subject: t.subject, body: t.body, channel: t.channel, topic: t.topicId,
   reply: t.ideal.map((s) => s.text).join(' '), customer: { customerId: t.customer.customerId, accountId: t.customer.accountId, plan: t.customer.plan, segment: t.customer.segment, role: t.customer.role, signupAt: t.customer.signupAt },
@@ -135,7 +142,8 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     console.log(`importing ${imported.length} tickets of history (${o.warmupDays} days at ${o.ticketsPerDay}/day; the ${streamed.length - live.length} after ${new Date(importStart).toISOString()} come through webhooks)…`);
     for (let i = 0; i < imported.length; i += 2000) await api(`${url}/v1/import/tickets`, tenant.apiKey, 'POST', { tickets: imported.slice(i, i + 2000).map(importRow) });
     const importSeconds = (Date.now() - importStart) / 1000;
-    console.log(`imported in ${importSeconds.toFixed(1)} s`);
+    const passesByImportEnd = await detectionPasses(url);
+    console.log(`imported in ${importSeconds.toFixed(1)} s; detection passes finished by then: ${passesByImportEnd.passes}, ${passesByImportEnd.seconds.toFixed(1)} s in all`);
     if (Date.now() > liveStart) throw new Error(`history import ran past the live start by ${((Date.now() - liveStart) / 1000).toFixed(0)} s; use a longer --lead-minutes`);
     await sleep(liveStart - Date.now());
 
@@ -166,7 +174,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
       trueTopic: new Map(live.map((t) => [t.ticketId, t.topicId])), spikes: spikes.map((s) => ({ topicId: s.topicId, fromMs: Date.parse(s.from), toMs: Date.parse(s.to) })),
     });
     const result = {
-      ran: { liveStart: new Date(liveStart).toISOString(), end: new Date(endMs).toISOString(), warmupDays: o.warmupDays, historyTickets: history.length, importSeconds, liveTickets: live.length, posted, failed, ticketsPerDay: o.ticketsPerDay, detectionIntervalSeconds: config.detectionIntervalSeconds, seed: o.seed },
+      ran: { liveStart: new Date(liveStart).toISOString(), end: new Date(endMs).toISOString(), warmupDays: o.warmupDays, historyTickets: history.length, importSeconds, passesByImportEnd, liveTickets: live.length, posted, failed, ticketsPerDay: o.ticketsPerDay, detectionIntervalSeconds: config.detectionIntervalSeconds, seed: o.seed },
       spikes: { injected: spikes.length, factor: o.factor, minutes: o.spikeMinutes, caught: latencies.length },
       latencyMinutes: { p50: q(latencies, 0.5), p95: q(latencies, 0.95) },
       falseAlerts: { count: falseAlerts.length, topicMinutesWatched: topicMinutes, perTopicWeek: (falseAlerts.length / topicMinutes) * 7 * 1440, series: falseAlerts.map((n) => n.body.series.value) },

@@ -9,22 +9,24 @@ import type { ClickHouse } from './clickhouse.js';
 import { clickHouseTimeMs, TABLES, toClickHouseTime } from './tables.js';
 
 export interface HistoryArrival {
-  /** When the history was durably stored (written after its events). */
+  /** When the history was durably stored (written after its events), or began to be (events 0). */
   arrivedAtMs: number;
   /** Its earliest event time. */
   earliestMs: number;
+  /** How many events were stored; 0 announces history on its way (detection waits for it). */
+  events: number;
 }
 
-/** Records history stored for a tenant; call once its events are durably written. */
-export async function writeHistoryArrival(writer: BatchingWriter, tenantId: string, arrival: HistoryArrival & { events: number }): Promise<void> {
+/** Records history stored for a tenant once its events are durably written, or announces it (events 0) as they are written. */
+export async function writeHistoryArrival(writer: BatchingWriter, tenantId: string, arrival: HistoryArrival): Promise<void> {
   await writer.write(TABLES.historyArrivals, [{ tenant_id: tenantId, arrived_at: toClickHouseTime(arrival.arrivedAtMs), earliest: toClickHouseTime(arrival.earliestMs), events: arrival.events }]);
 }
 
 /** The tenant's history arrivals at or after a time. */
 export async function historyArrivalsSince(ch: ClickHouse, tenantId: string, sinceMs: number): Promise<HistoryArrival[]> {
-  const rows = await ch.query<{ arrived_at: string; earliest: string }>(
-    `SELECT arrived_at, earliest FROM ${ch.table(TABLES.historyArrivals)} WHERE tenant_id = {tenantId:String} AND arrived_at >= {since:DateTime64(3)}`,
+  const rows = await ch.query<{ arrived_at: string; earliest: string; events: number | string }>(
+    `SELECT arrived_at, earliest, events FROM ${ch.table(TABLES.historyArrivals)} WHERE tenant_id = {tenantId:String} AND arrived_at >= {since:DateTime64(3)}`,
     { tenantId, since: toClickHouseTime(sinceMs) },
   );
-  return rows.map((r) => ({ arrivedAtMs: clickHouseTimeMs(r.arrived_at), earliestMs: clickHouseTimeMs(r.earliest) }));
+  return rows.map((r) => ({ arrivedAtMs: clickHouseTimeMs(r.arrived_at), earliestMs: clickHouseTimeMs(r.earliest), events: Number(r.events) }));
 }

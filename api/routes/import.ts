@@ -56,10 +56,16 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
       const imported = tickets.filter((t) => !present.has(t.id)).map((t) => importedTicket(tenantId, t));
       if (imported.length === 0) return { imported: 0, alreadyPresent: present.size, events: 0 };
       const now = Date.now();
+      const times = imported.flatMap((t) => t.events.map((e) => Date.parse(e.occurredAt)));
+      const earliestMs = times.reduce((a, b) => Math.min(a, b), Infinity);
+      // Detection is told as the events go in (events 0: on their way), so a pass meanwhile does not
+      // start series on part of them: it waits for the import to go quiet (activities/detection.ts).
+      const announced = writeHistoryArrival(writer, tenantId, { arrivedAtMs: now, earliestMs, events: 0 });
       // Events first, states once they are stored: a ticket's state is what marks it present, so a
       // request that fails between the two is imported again in full by a retry (event ids dedupe).
-      await Promise.all(
-        imported.map((t) =>
+      await Promise.all([
+        announced,
+        ...imported.map((t) =>
           writeTicketEvents(
             writer,
             {
@@ -70,11 +76,11 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
             now,
           ),
         ),
-      );
-      // Detection may have fed these minutes already: its next pass starts what they cover over. Told
-      // before the states are written, so a request that fails in between tells it again on retry.
-      const times = imported.flatMap((t) => t.events.map((e) => Date.parse(e.occurredAt)));
-      await writeHistoryArrival(writer, tenantId, { arrivedAtMs: Date.now(), earliestMs: Math.min(...times), events: times.length });
+      ]);
+      // Detection may have fed these minutes already: a pass that began before this starts what they
+      // cover over. Told before the states are written, so a request that fails in between tells it
+      // again on retry.
+      await writeHistoryArrival(writer, tenantId, { arrivedAtMs: Date.now(), earliestMs, events: times.length });
       await Promise.all(imported.map((t) => writeTicketState(writer, t.state)));
       // The history is learned once the import goes quiet, not at the tenant's next draft.
       learners.refreshSoon(tenantId);
