@@ -110,7 +110,8 @@ export function createDetectionActivities(deps: DetectionDeps) {
       ]);
       if (firstMinute === undefined) return { series: 0, retired: 0, waitingForImport: 0, minutesFed: 0, lateEvents: 0, deliveries: [], withheld: 0 };
       // History stored since a series' last pass began (an import) may be for minutes that pass fed as
-      // empty: such a series starts over on the stored history (store/historyArrivals.ts).
+      // empty: such a series starts over on the stored history (store/historyArrivals.ts), once the
+      // import has gone quiet (importQuietMs).
       const passStarts = states.map((s) => s.passStartedAtMs ?? 0);
       const arrivals = await historyArrivalsSince(deps.ch, tenantId, Math.min(nowMs - importQuietMs, ...passStarts) - ARRIVAL_CLOCK_SLACK_MS);
       const historyArrivedSince = (s: SeriesDetectorState) =>

@@ -3,7 +3,9 @@
 // hold, so without this an import that lands while detection runs (a new tenant's first passes come
 // within a minute of its creation) leaves series that learned the not-yet-imported weeks as empty:
 // near-zero expectations and alerts on every topic. A pass that began before an arrival starts the
-// series it covers over on the stored history (activities/detection.ts).
+// series it covers over on the stored history (activities/detection.ts); an import announces its
+// history as it writes it too, and while arrivals keep coming those series wait rather than replay
+// weeks at every pass.
 import type { BatchingWriter } from './batchingWriter.js';
 import type { ClickHouse } from './clickhouse.js';
 import { clickHouseTimeMs, TABLES, toClickHouseTime } from './tables.js';
