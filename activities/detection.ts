@@ -9,6 +9,7 @@ import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, type AlertPolicy
 import { bySpecificity, lateAnnouncements, routeNotice, type RoutingContext, type WithheldStatus } from '../domain/alertRouting.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
+import { SHARE_LATE_LOOKBACK_MS } from '../domain/detection/shareDetector.js';
 import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
 import { noticeHistory, noticeKey, writeDeliveryAttempt } from '../store/alertDeliveries.js';
@@ -63,6 +64,15 @@ export interface PlannedDelivery {
  */
 const ARRIVAL_CLOCK_SLACK_MS = 10_000;
 
+/**
+ * History reaching no further back before a series' last minute fed than this is read again by the
+ * next pass and taken in as late rows (the counts re-read 3 hours, the negative share its last hour):
+ * only older history starts a series over, or makes series wait for an import. So a tenant that
+ * imports its recently solved tickets every minute (a sync) is detected as usual. Two minutes inside
+ * the reach, for the boundary.
+ */
+const LATE_ROWS_REACH_MS = Math.min(LATE_EVENTS_LOOKBACK_MS, SHARE_LATE_LOOKBACK_MS) - 2 * MINUTE_MS;
+
 /** Alerts whose drivers one pass reads (the most recent first); the rest keep what they had. */
 const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
 
@@ -115,8 +125,8 @@ export function createDetectionActivities(deps: DetectionDeps) {
       const passStarts = states.map((s) => s.passStartedAtMs ?? 0);
       const arrivals = await historyArrivalsSince(deps.ch, tenantId, Math.min(nowMs - importQuietMs, ...passStarts) - ARRIVAL_CLOCK_SLACK_MS);
       const historyArrivedSince = (s: SeriesDetectorState) =>
-        arrivals.some((a) => a.arrivedAtMs >= (s.passStartedAtMs ?? 0) - ARRIVAL_CLOCK_SLACK_MS && a.earliestMs < s.lastMinuteMs + MINUTE_MS);
-      const importUnderWay = importQuietMs > 0 && arrivals.some((a) => a.arrivedAtMs >= nowMs - importQuietMs);
+        arrivals.some((a) => a.arrivedAtMs >= (s.passStartedAtMs ?? 0) - ARRIVAL_CLOCK_SLACK_MS && a.earliestMs < s.lastMinuteMs - LATE_ROWS_REACH_MS);
+      const importUnderWay = importQuietMs > 0 && arrivals.some((a) => a.arrivedAtMs >= nowMs - importQuietMs && a.earliestMs < nowMs - LATE_ROWS_REACH_MS);
       const newSeriesFromMs = Math.max(firstMinute, untilMs - deps.maxBackfillMinutes * MINUTE_MS);
       const historyAfterMs = newSeriesFromMs - MINUTE_MS;
       const areasByBase = new Map(areas.map((a) => [`area=${a.name}`, a]));

@@ -15,6 +15,9 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 
+/** How far back before its last minute fed the share still takes late messages in: the minutes of its last hour (amendLate). */
+export const SHARE_LATE_LOOKBACK_MS = HOUR_MS;
+
 export interface ShareDetectorOptions {
   /** Half-life of the long-run share (slow: a spike of an hour barely moves it; a lasting change is adopted within weeks). */
   baselineHalfLifeMinutes: number;
@@ -233,7 +236,7 @@ export function adoptShareDetector(snapshot: ShareSnapshot, current?: Partial<Sh
         }
       }
       s.lastMinuteMs = minuteMs;
-      s.minutes = s.minutes.filter(([at]) => at > minuteMs - HOUR_MS);
+      s.minutes = s.minutes.filter(([at]) => at > minuteMs - SHARE_LATE_LOOKBACK_MS);
       s.hours = s.hours.filter(([at]) => at > hourMs - DAY_MS);
       if (messages > 0) {
         s.minutes.push([minuteMs, messages, negative]);

@@ -143,6 +143,14 @@ describe('the scheduled detection pass', () => {
     // The next pass continues: the arrival is older than the pass that read it.
     const next = await pass('half', T0 + 14 * DAY + 3 * MINUTE_MS + 30_000);
     expect(next.minutesFed).toBe(half.size);
+    // Imported history within the minutes a pass reads again (a sync of recently solved tickets) is
+    // taken in as late rows: no series waits or starts over.
+    const recent = [1, 2, 3].map((s) => T0 + 14 * DAY - 28 * MINUTE_MS + s * 1000);
+    await messages('half', 'imported', recent);
+    await writeHistoryArrival(writer, 'half', { arrivedAtMs: clock + 10_000, earliestMs: recent[0], events: recent.length });
+    await writer.flush();
+    const synced = await pass('half', T0 + 14 * DAY + 4 * MINUTE_MS);
+    expect([synced.waitingForImport, synced.minutesFed, synced.lateEvents]).toEqual([0, half.size, recent.length]);
   });
 
   it('retires a series silent for longer than the retirement age (7 days here), and starts it over when it comes back', async () => {
