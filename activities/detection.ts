@@ -9,8 +9,7 @@ import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, type AlertPolicy
 import { bySpecificity, lateAnnouncements, routeNotice, type RoutingContext, type WithheldStatus } from '../domain/alertRouting.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
-import { SHARE_LATE_LOOKBACK_MS } from '../domain/detection/shareDetector.js';
-import { LATE_EVENTS_LOOKBACK_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
+import { LATE_EVENTS_LOOKBACK_MS, LATE_ROWS_REACH_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
 import { noticeHistory, noticeKey, writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { listSilences } from '../store/alertSilences.js';
@@ -63,15 +62,6 @@ export interface PlannedDelivery {
  * this close before a pass began counts as after it (at worst a series starts over once more).
  */
 const ARRIVAL_CLOCK_SLACK_MS = 10_000;
-
-/**
- * History reaching no further back before a series' last minute fed than this is read again by the
- * next pass and taken in as late rows (the counts re-read 3 hours, the negative share its last hour):
- * only older history starts a series over, or makes series wait for an import. So a tenant that
- * imports its recently solved tickets every minute (a sync) is detected as usual. Two minutes inside
- * the reach, for the boundary.
- */
-const LATE_ROWS_REACH_MS = Math.min(LATE_EVENTS_LOOKBACK_MS, SHARE_LATE_LOOKBACK_MS) - 2 * MINUTE_MS;
 
 /** Alerts whose drivers one pass reads (the most recent first); the rest keep what they had. */
 const MAX_ALERTS_EXPLAINED_PER_PASS = 50;
@@ -158,11 +148,14 @@ export function createDetectionActivities(deps: DetectionDeps) {
         const { dimension, base } = parseSeries(series);
         return dimension === 'area' ? areaDefinition(areasByBase.get(base)) : '';
       };
-      const priorOf = (series: string) => {
+      // A series continues from its saved state (prior), or starts over; starting over on history that
+      // arrived for minutes it had fed, those minutes were judged already: only the detector is rebuilt.
+      const resumeOf = (series: string): { saved?: SeriesDetectorState; prior?: SeriesDetectorState; judgedUntilMs?: number } => {
         const saved = previous.get(series);
-        return saved?.definition === definitionOf(series) && !historyArrivedSince(saved) ? saved : undefined;
+        if (!saved || saved.definition !== definitionOf(series)) return { saved };
+        return historyArrivedSince(saved) ? { saved, judgedUntilMs: saved.lastMinuteMs } : { saved, prior: saved };
       };
-      const starting = [...watched].filter((series) => !priorOf(series));
+      const starting = [...watched].filter((series) => !resumeOf(series).prior);
       // Series starting over replay their history since newSeriesFromMs, read now unless already read.
       if (starting.length && !importUnderWay && recentAfterMs > historyAfterMs) {
         addCounts(await seriesCounts(deps.ch, tenantId, historyAfterMs, untilMs, areas, [...new Set(starting.map((s) => parseSeries(s).base))]));
@@ -182,8 +175,7 @@ export function createDetectionActivities(deps: DetectionDeps) {
         // work (workflow tasks; in the embedded process the API too) runs between series, not after
         // the whole pass (a first pass over five weeks of a busy tenant is a minute or more).
         await yieldToEventLoop();
-        const saved = previous.get(series);
-        const prior = priorOf(series);
+        const { saved, prior, judgedUntilMs } = resumeOf(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
         // Its stored state (if any) is left as it is, so the arrivals still count at a later pass.
         if (!prior && importUnderWay) {
@@ -196,8 +188,6 @@ export function createDetectionActivities(deps: DetectionDeps) {
         // A series never seen (or retired) is not started on fewer events than could alert.
         if (!saved && eventsIn(minutes) < MIN_EVENTS_TO_WATCH) continue;
         firstMinuteFed.set(series, prior ? prior.lastMinuteMs + MINUTE_MS : newSeriesFromMs);
-        // Starting over on history that arrived: the minutes it fed were judged, only the detector is rebuilt.
-        const judgedUntilMs = saved && saved.definition === definitionOf(series) && historyArrivedSince(saved) ? saved.lastMinuteMs : undefined;
         const result = runSeriesPass(
           { series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays, judgedUntilMs },
           nowMs,

@@ -4,7 +4,7 @@
 // and step the series' alert lifecycle minute by minute. Pure; the detection activity does the I/O
 // around it.
 import { DEFAULT_ALERT_POLICY, METRIC_SOURCES, parseSeries, stepAlert, type AlertPolicy, type AlertState, type MinuteResult, type NoticeKind } from './alerts.js';
-import { adoptShareDetector, createShareDetector, isShareSnapshot, type ShareSnapshot } from './detection/shareDetector.js';
+import { adoptShareDetector, createShareDetector, isShareSnapshot, SHARE_LATE_LOOKBACK_MS, type ShareSnapshot } from './detection/shareDetector.js';
 import { adoptStreamingDetector, countParams, createStreamingDetector, type DetectorSnapshot } from './detection/streamingDetector.js';
 import { COUNT_WINDOWS_MS, expectedAt, meanPerStep } from './detection/countWindows.js';
 import { pagingCounts, type PagingCount } from './detection/pagingCounts.js';
@@ -18,6 +18,15 @@ export const MINUTE_MS = 60_000;
  * window reaches, the only memory that can still take a late event in (countWindows.ts).
  */
 export const LATE_EVENTS_LOOKBACK_MS = Math.max(...COUNT_WINDOWS_MS);
+
+/**
+ * History reaching no further back before a series' last minute fed than this is read again by the
+ * next pass and taken in as late rows by every detector (the counts re-read 3 hours, the negative
+ * share its last hour): only older history starts a series over, or makes series wait for an import
+ * (activities/detection.ts). So a tenant that imports its recently solved tickets every minute (a
+ * sync) is detected as usual. Two minutes inside the reach, for the boundary.
+ */
+export const LATE_ROWS_REACH_MS = Math.min(LATE_EVENTS_LOOKBACK_MS, SHARE_LATE_LOOKBACK_MS) - 2 * MINUTE_MS;
 
 /**
  * Ticket volume only matters when it rises. Five remembered weeks, not three: Christmas and New
