@@ -1,6 +1,5 @@
 // Spike detection and alert delivery side effects: one pass over a tenant's series per scheduled
 // run (state and alerts persisted before any notice is planned), and one signed POST per notice.
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { CONTRIBUTOR_USUAL_WEEKS, topContributors, usualWeeks, WEEK_MS, type Contributor } from '../domain/alertContributors.js';
@@ -9,7 +8,7 @@ import { ALERT_METRICS, METRIC_SOURCES, parseSeries, seriesKey, type AlertPolicy
 import { bySpecificity, lateAnnouncements, routeNotice, type RoutingContext, type WithheldStatus } from '../domain/alertRouting.js';
 import { holidayCalendarFor, holidayDays, holidayIntervals, type HolidayCalendar } from '../domain/holidays.js';
 import { areaDefinition, areaMatchers, productAreasFor, type AreaMatcher } from '../domain/productAreas.js';
-import { LATE_EVENTS_LOOKBACK_MS, LATE_ROWS_REACH_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, runSeriesPass } from '../domain/spikeDetection.js';
+import { LATE_EVENTS_LOOKBACK_MS, LATE_ROWS_REACH_MS, MIN_EVENTS_TO_WATCH, MINUTE_MS, seriesPassSteps } from '../domain/spikeDetection.js';
 import { sliceWeekCounts } from '../store/alertContributors.js';
 import { noticeHistory, noticeKey, writeDeliveryAttempt } from '../store/alertDeliveries.js';
 import { listSilences } from '../store/alertSilences.js';
@@ -21,6 +20,7 @@ import { loadDetectorStates, writeDetectorStates, type RetiredSeries, type Serie
 import { historyArrivalsSince } from '../store/historyArrivals.js';
 import { firstVolumeMinute, seriesCounts, type SeriesCount } from '../store/spikeSeries.js';
 import { holidayCalendarOverrides, productAreasOverrides } from '../store/tenantSettings.js';
+import { EventLoopSlices } from './eventLoopSlices.js';
 import { postNotice } from './noticeTarget.js';
 
 export interface DetectionDeps {
@@ -170,11 +170,12 @@ export function createDetectionActivities(deps: DetectionDeps) {
       let lateEvents = 0;
       let waitingForImport = 0;
       const firstMinuteFed = new Map<string, number>();
+      // A series replaying weeks of history takes a second or more, and a first pass over five weeks
+      // of a busy tenant a minute or more: the worker's other work (drafts, workflow tasks; in the
+      // embedded process the API too) runs between its steps (activities/eventLoopSlices.ts).
+      const slices = new EventLoopSlices();
       for (const series of watched) {
-        // A series replaying weeks of history takes a good fraction of a second: the worker's other
-        // work (workflow tasks; in the embedded process the API too) runs between series, not after
-        // the whole pass (a first pass over five weeks of a busy tenant is a minute or more).
-        await yieldToEventLoop();
+        await slices.pause();
         const { saved, prior, judgedUntilMs } = resumeOf(series);
         if (prior && prior.lastMinuteMs >= untilMs) continue;
         // Its stored state (if any) is left as it is, so the arrivals still count at a later pass.
@@ -188,10 +189,8 @@ export function createDetectionActivities(deps: DetectionDeps) {
         // A series never seen (or retired) is not started on fewer events than could alert.
         if (!saved && eventsIn(minutes) < MIN_EVENTS_TO_WATCH) continue;
         firstMinuteFed.set(series, prior ? prior.lastMinuteMs + MINUTE_MS : newSeriesFromMs);
-        const result = runSeriesPass(
-          { series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays, judgedUntilMs },
-          nowMs,
-          deps.policy,
+        const result = await slices.drive(
+          seriesPassSteps({ series, previous: prior, counts: minutes, negatives: negatives.get(source), newSeriesFromMs, untilMs, alert: alerts.get(series), holidays, judgedUntilMs }, nowMs, deps.policy),
         );
         minutesFed += result.minutesFed;
         // Every event of a kind is in its overall count series once: count late events there.

@@ -16,6 +16,8 @@ export interface ActivityDeps {
   ch: ClickHouse;
   writer: BatchingWriter;
   learners: TenantLearners;
+  /** How long a draft waits for the tenant's learner to finish learning new records (TenantLearners.current). */
+  draftWaitMs: number;
   detection: Omit<DetectionDeps, 'ch' | 'writer' | 'now'>;
   now?: () => number;
 }
@@ -32,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
   const now = deps.now ?? Date.now;
   const resume = createTicketResumeLoader(deps.ch);
   return {
-    ...createLearningActivities({ ch: deps.ch, writer: deps.writer, learners: deps.learners, now }),
+    ...createLearningActivities({ ch: deps.ch, writer: deps.writer, learners: deps.learners, draftWaitMs: deps.draftWaitMs, now }),
     ...createDetectionActivities({ ch: deps.ch, writer: deps.writer, now, ...deps.detection }),
     ...createOutcomeActivities({ ch: deps.ch, writer: deps.writer, now }),
     /** What a new run of a ticket's workflow starts from: its stored state and the event ids already recorded. */

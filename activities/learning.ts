@@ -4,8 +4,10 @@
 import { banditContextOf, banditFeatures } from '../domain/bandit/banditContext.js';
 import { assessRisk } from '../domain/bandit/highRisk.js';
 import { chooseStrategy } from '../domain/bandit/strategyChoice.js';
+import { mineCorrection } from '../domain/learning/correctionMining.js';
 import { suggestionInStrategy } from '../domain/learning/explanation.js';
 import { messageText, type TicketMessage } from '../domain/learning/records.js';
+import { DEFAULT_THRESHOLDS } from '../domain/learning/thresholds.js';
 import type { FrustrationLevel } from '../domain/text/frustration.js';
 import type { MessageClassification, TicketEvent } from '../domain/events.js';
 import type { TicketState } from '../domain/ticketState.js';
@@ -21,6 +23,8 @@ export interface LearningDeps {
   ch: ClickHouse;
   writer: BatchingWriter;
   learners: TenantLearners;
+  /** A draft waits this long at most for the learner to finish learning, then drafts from what it has learned. */
+  draftWaitMs: number;
   now: () => number;
 }
 
@@ -65,7 +69,7 @@ export function createLearningActivities(deps: LearningDeps) {
   return {
     async suggestReply(input: SuggestInput): Promise<SuggestResult> {
       const { tenantId } = input.ticket;
-      const [learner, bandit] = await Promise.all([deps.learners.current(tenantId), deps.learners.bandits.current(tenantId)]);
+      const [learner, bandit] = await Promise.all([deps.learners.current(tenantId, { waitAtMostMs: deps.draftWaitMs }), deps.learners.bandits.current(tenantId)]);
       const classifications: Record<string, MessageClassification> = {};
       let last: { suggestionId: string; topic: string } | undefined;
       for (const [i, event] of input.messages.entries()) {
@@ -105,9 +109,11 @@ export function createLearningActivities(deps: LearningDeps) {
       const { ticket, event } = input;
       const shown = await latestSuggestion(deps.ch, ticket.tenantId, ticket.ticketId, event.occurredAt);
       if (!shown) return false;
-      const learner = await deps.learners.current(ticket.tenantId);
       const escalated = event.kind === 'ticket.escalated';
-      const correction = learner.compare(shown.suggestion, escalated ? '' : (event.body ?? ''), { escalated });
+      // Mining a correction reads only the two texts and the learner's thresholds (the tenant learners
+      // use the defaults), not what it has learned: it does not wait for a refresh, which during a
+      // large import would outlast this activity's timeout.
+      const correction = mineCorrection({ suggestion: shown.suggestion, sentReply: escalated ? '' : (event.body ?? ''), escalated, thresholds: DEFAULT_THRESHOLDS });
       await writeCorrection(
         deps.writer,
         { tenantId: ticket.tenantId, replyEventId: event.eventId, repliedAt: event.occurredAt, channel: ticket.channel, segment: ticket.customer.segment ?? ticket.customer.plan ?? '', correction },

@@ -10,7 +10,6 @@
 // Learners as of a time (asOf, install-time) start from the latest checkpoint an earlier build left
 // that still holds (domain/learning/asOfCheckpoints.ts), and leave their own; the install-time
 // learner is also saved whole.
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AS_OF_CHECKPOINT_EVERY, checkpointPositions, usableCheckpoints, type AsOfCheckpoint } from '../domain/learning/asOfCheckpoints.js';
 import { createLearner, recordsBefore, type Learner } from '../domain/learning/learner.js';
 import type { LearningRecord } from '../domain/learning/records.js';
@@ -18,6 +17,7 @@ import type { ClickHouse } from '../store/clickhouse.js';
 import { encodeLearnerState, listAsOfSnapshots, loadLearnerSnapshot, retireAsOfSnapshots, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotKey } from '../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
+import { EventLoopSlices } from './eventLoopSlices.js';
 import { TenantBandits } from './tenantBandits.js';
 
 interface LiveLearner {
@@ -43,6 +43,15 @@ export interface TenantLearnersOptions {
   backgroundRefreshDelayMs?: number;
   /** A background refresh (`refreshSoon`) finished or failed (a failure only means the next draft learns it instead). */
   onBackgroundRefresh?: (event: BackgroundRefreshEvent) => void;
+  /** A learner was handed out still learning: its caller's wait bound (`current`'s `waitAtMostMs`) passed first. */
+  onServedWhileLearning?: (event: ServedWhileLearningEvent) => void;
+}
+
+export interface ServedWhileLearningEvent {
+  tenantId: string;
+  /** Records the learner had learned when handed out. */
+  learned: number;
+  waitedMs: number;
 }
 
 export type BackgroundRefreshEvent = { tenantId: string } & ({ kind: 'done'; records: number; ms: number } | { kind: 'failed'; error: unknown });
@@ -66,6 +75,7 @@ export class TenantLearners {
   private readonly saving = new Map<string, Promise<void>>();
   private readonly backgroundRefreshDelayMs: number;
   private readonly onBackgroundRefresh: (event: BackgroundRefreshEvent) => void;
+  private readonly onServedWhileLearning: (event: ServedWhileLearningEvent) => void;
   /** Background refreshes waiting for their quiet time, by tenant. */
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
   private closing = false;
@@ -82,6 +92,7 @@ export class TenantLearners {
     this.onSnapshot = options.onSnapshot ?? (() => {});
     this.backgroundRefreshDelayMs = options.backgroundRefreshDelayMs ?? 5_000;
     this.onBackgroundRefresh = options.onBackgroundRefresh ?? (() => {});
+    this.onServedWhileLearning = options.onServedWhileLearning ?? (() => {});
     this.bandits = new TenantBandits(ch, this.maxStalenessMs, this.pastCacheSize);
   }
 
@@ -166,8 +177,15 @@ export class TenantLearners {
     await learnInSlices(learner, records.slice(learned));
   }
 
-  /** The tenant's learner, refreshed if older than the staleness bound (or always with force). */
-  async current(tenantId: string, options: { force?: boolean } = {}): Promise<Learner> {
+  /**
+   * The tenant's learner, refreshed if older than the staleness bound (or always with force).
+   * With `waitAtMostMs`, a learner that already knows the tenant (restored from a snapshot, or
+   * refreshed once in this worker) is handed out after that long even if its refresh is still
+   * learning: a draft then comes from what it has learned so far (whole records, in order; it learns
+   * between drafts, never during one) instead of waiting minutes while a large import is learned.
+   * A learner that has never finished learning the tenant is always waited for: it knows nothing yet.
+   */
+  async current(tenantId: string, options: { force?: boolean; waitAtMostMs?: number } = {}): Promise<Learner> {
     let started = this.live.get(tenantId);
     if (!started) {
       started = this.start(tenantId);
@@ -175,7 +193,15 @@ export class TenantLearners {
       this.live.set(tenantId, started);
     }
     const entry = await started;
-    if (options.force || Date.now() - entry.refreshedAt > this.maxStalenessMs) await this.refresh(tenantId, entry);
+    if (!options.force && Date.now() - entry.refreshedAt <= this.maxStalenessMs) return entry.learner;
+    const refreshing = this.refresh(tenantId, entry);
+    const knowsTenant = entry.refreshedAt > 0 || entry.snapshotRecords > 0;
+    if (options.waitAtMostMs === undefined || !knowsTenant) {
+      await refreshing;
+      return entry.learner;
+    }
+    const startedAt = Date.now();
+    if (!(await settlesWithin(refreshing, options.waitAtMostMs))) this.onServedWhileLearning({ tenantId, learned: entry.learner.learnedCount, waitedMs: Date.now() - startedAt });
     return entry.learner;
   }
 
@@ -299,22 +325,32 @@ export class TenantLearners {
 }
 
 /**
- * Longest stretch a learner build holds the event loop. Learning takes milliseconds a ticket
- * (bench:learning: 100,000 past tickets in minutes), so the first refresh after a large import, or
- * an asOf learner over a long history, would stall the worker — other tenants' drafts, workflow
- * tasks, and in the embedded process the API — for as long as it takes.
+ * True once the promise is fulfilled, false if `ms` pass first; its rejection within `ms` is thrown.
+ * A rejection after that is dropped: the refresh left `refreshedAt` as it was, so the next call
+ * refreshes again.
  */
-const LEARN_SLICE_MS = 50;
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    return await Promise.race([promise.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => {});
+  }
+}
 
-/** Learns the records in order, yielding to the event loop every LEARN_SLICE_MS. */
+/**
+ * Learns the records in order, giving the event loop back every SLICE_MS (activities/eventLoopSlices.ts):
+ * learning takes milliseconds a ticket, so the first refresh after a large import, or an asOf learner
+ * over a long history, would otherwise stall the worker — other tenants' drafts, workflow tasks, and
+ * in the embedded process the API — for as long as it takes.
+ */
 export async function learnInSlices(learner: Learner, records: Iterable<LearningRecord>): Promise<Learner> {
-  let sliceStart = performance.now();
+  const slices = new EventLoopSlices();
   for (const record of records) {
+    await slices.pause();
     learner.learn(record);
-    if (performance.now() - sliceStart > LEARN_SLICE_MS) {
-      await yieldToEventLoop();
-      sliceStart = performance.now();
-    }
   }
   return learner;
 }

@@ -14,7 +14,7 @@ import { quantile } from 'simple-statistics';
 import { writeLineChartPng } from '../reporting/lineChart.js';
 import { startNoticeReceiver, type ReceivedNotice } from '../resilience/noticeReceiver.js';
 import { detectionScheduleId } from '../workflows/messages.js';
-import { diagnoseLiveRun } from './detectionLiveDiagnosis.js';
+import { diagnoseLiveRun, type DelaySummary } from './detectionLiveDiagnosis.js';
 import { loadConfig } from '../runtime/config.js';
 import { startSupportloop } from '../runtime/supportloop.js';
 import { freePort } from '../runtime/temporalDevServer.js';
@@ -43,7 +43,7 @@ export interface LiveBenchOptions {
 /** A firing, escalation or resolve notice as the receiver got it. */
 type Notice = ReceivedNotice<{ type: string; series: { dimension: string; value: string } }>;
 
-async function api(url: string, key: string, method: string, body?: unknown): Promise<unknown> {
+export async function api(url: string, key: string, method: string, body?: unknown): Promise<unknown> {
   const response = await fetch(url, { method, headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${text}`);
@@ -57,12 +57,12 @@ async function detectionPasses(url: string): Promise<{ passes: number; seconds: 
   return { passes: value('supportloop_activity_seconds_count'), seconds: value('supportloop_activity_seconds_sum') };
 }
 
-const importRow = (t: TicketPlan) => ({
+export const importRow = (t: TicketPlan) => ({
   id: t.ticketId, createdAt: t.openedAt, subject: t.subject, body: t.body, channel: t.channel, topic: t.topicId,
   reply: t.ideal.map((s) => s.text).join(' '), customer: { customerId: t.customer.customerId, accountId: t.customer.accountId, plan: t.customer.plan, segment: t.customer.segment, role: t.customer.role, signupAt: t.customer.signupAt },
 });
 
-const liveEvents = (t: TicketPlan, at: string): WebhookEvent[] => {
+export const liveEvents = (t: TicketPlan, at: string): WebhookEvent[] => {
   const customer = { customerId: t.customer.customerId, accountId: t.customer.accountId, plan: t.customer.plan, segment: t.customer.segment, role: t.customer.role, signupAt: t.customer.signupAt };
   return [
     { eventId: `${t.ticketId}-created`, kind: 'ticket.created', ticketId: t.ticketId, occurredAt: at, channel: t.channel, tags: [], subject: t.subject, customer },
@@ -170,7 +170,7 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     const q = (xs: number[], p: number) => (xs.length ? Number(quantile(xs, p).toFixed(2)) : null);
     const topicMinutes = TOPICS.length * ((endMs - liveStart) / MINUTE_MS);
     const diagnosis = await diagnoseLiveRun({
-      ch: sl.ch, temporal: sl.temporal.client, tenantId: tenant.tenantId, scheduleWorkflowId: detectionScheduleId(tenant.tenantId), liveStartMs: liveStart, endMs,
+      ch: sl.ch, temporal: sl.temporal.client, tenantId: tenant.tenantId, scheduleWorkflowId: detectionScheduleId(tenant.tenantId), importStartMs: importStart, liveStartMs: liveStart, endMs,
       trueTopic: new Map(live.map((t) => [t.ticketId, t.topicId])), spikes: spikes.map((s) => ({ topicId: s.topicId, fromMs: Date.parse(s.from), toMs: Date.parse(s.to) })),
     });
     const result = {
@@ -196,6 +196,8 @@ export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
     console.log(`false alerts (topic firing notices outside a spike): ${falseAlerts.length} over ${(topicMinutes / 1440 / 7).toFixed(3)} topic-weeks watched${falseAlerts.length ? ` (${result.falseAlerts.series.join(', ')})` : ''}`);
     const d = diagnosis;
     console.log(`\nwhat detection could read: ${d.passes} passes (gap p50 ${d.passGapSeconds.p50} s, max ${d.passGapSeconds.max} s); message written p50 ${d.writeDelaySeconds.p50} s / p95 ${d.writeDelaySeconds.p95} s / max ${d.writeDelaySeconds.max} s after it occurred; ${d.lateRows}/${d.liveRows} rows written after the pass that read their minute`);
+    const delays = (s: DelaySummary) => `${s.count} drafts, p50 ${s.p50} s / p95 ${s.p95} s / max ${s.max} s`;
+    console.log(`drafts after their message: posted during the import and its learning ${delays(d.draftDelaySeconds.beforeLive)}; live ${delays(d.draftDelaySeconds.live)}`);
     console.log(`classifier: ${(100 * d.classifiedAsTrueTopic).toFixed(0)}% of live messages got their simulated topic, ${(100 * d.classifiedUnknown).toFixed(0)}% 'unknown'`);
     d.spikes.forEach((s, i) => console.log(`${String(i + 1).padStart(5)}  ${s.topic.padEnd(20)} stored as ${JSON.stringify(s.storedByTopic)}; on the topic series in time ${s.countedInTime}, late ${s.countedLate} (of which ${s.borrowedFromOtherTopics} other topics'); ${s.detectorExpectedInSpike?.toFixed(1)} expected in its minutes`));
     console.log(`results: ${path.join(o.out, 'detection-live.json')}, live-spikes-alerted.png`);

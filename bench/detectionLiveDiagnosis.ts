@@ -37,6 +37,8 @@ export interface LiveDiagnosis {
   passGapSeconds: { p50: number | null; max: number | null };
   /** Seconds from a live message's occurrence to its row being written: p50, p95, max. */
   writeDelaySeconds: { p50: number | null; p95: number | null; max: number | null };
+  /** Seconds from a customer message's occurrence to its draft being stored, for messages posted while the history was imported and learned (before the live start) and live: count, p50, p95, max. */
+  draftDelaySeconds: { beforeLive: DelaySummary; live: DelaySummary };
   /** Live customer messages written after the first pass that read their minute. */
   lateRows: number;
   liveRows: number;
@@ -44,6 +46,13 @@ export interface LiveDiagnosis {
   classifiedAsTrueTopic: number;
   classifiedUnknown: number;
   spikes: SpikeDiagnosis[];
+}
+
+export interface DelaySummary {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+  max: number | null;
 }
 
 /** Start times of the tenant's scheduled detectSpikes runs. */
@@ -60,6 +69,8 @@ export async function diagnoseLiveRun(input: {
   temporal: Client;
   tenantId: string;
   scheduleWorkflowId: string;
+  /** When the history import began: drafts of messages from then on are timed. */
+  importStartMs: number;
   liveStartMs: number;
   endMs: number;
   /** Simulated (true) topic of every live ticket. */
@@ -109,10 +120,21 @@ export async function diagnoseLiveRun(input: {
   const delays = live.map((r) => (r.recordedMs - r.occurredMs) / 1000);
   const gaps = passes.slice(1).map((p, i) => (p - passes[i]!) / 1000);
   const q = (xs: number[], p: number) => (xs.length ? Number(quantile(xs, p).toFixed(1)) : null);
+  const drafts = await input.ch.query<{ message_at: string; created_at: string }>(
+    `SELECT message_at, min(created_at) AS created_at FROM ${input.ch.table(TABLES.suggestions)}
+     WHERE tenant_id = {tenantId:String} AND message_at >= {from:DateTime} AND message_at < {to:DateTime}
+     GROUP BY message_event_id, message_at`,
+    { tenantId: input.tenantId, from: toClickHouseSeconds(input.importStartMs), to: toClickHouseSeconds(input.endMs) },
+  );
+  const draftDelays = (live: boolean): DelaySummary => {
+    const xs = drafts.filter((d) => clickHouseTimeMs(d.message_at) >= input.liveStartMs === live).map((d) => (clickHouseTimeMs(d.created_at) - clickHouseTimeMs(d.message_at)) / 1000);
+    return { count: xs.length, p50: q(xs, 0.5), p95: q(xs, 0.95), max: xs.length ? Number(Math.max(...xs).toFixed(1)) : null };
+  };
   return {
     passes: passes.length,
     passGapSeconds: { p50: q(gaps, 0.5), max: gaps.length ? Math.max(...gaps) : null },
     writeDelaySeconds: { p50: q(delays, 0.5), p95: q(delays, 0.95), max: delays.length ? Number(Math.max(...delays).toFixed(1)) : null },
+    draftDelaySeconds: { beforeLive: draftDelays(false), live: draftDelays(true) },
     lateRows: live.filter((r) => r.late).length,
     liveRows: live.length,
     classifiedAsTrueTopic: live.length ? live.filter((r) => r.topic === r.trueTopic).length / live.length : 0,

@@ -125,6 +125,24 @@ function detectorFor(pass: SeriesPass, options: DetectorOptions): MinuteDetector
 }
 
 export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPolicy = DEFAULT_ALERT_POLICY, options: DetectorOptions = VOLUME_DETECTOR_OPTIONS): SeriesPassResult {
+  const steps = seriesPassSteps(pass, nowMs, policy, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Minutes a series pass feeds between two of its steps (seriesPassSteps). */
+export const MINUTES_PER_PASS_STEP = 360;
+
+/**
+ * runSeriesPass in steps: it pauses after every MINUTES_PER_PASS_STEP minutes fed and returns the
+ * same result at the end. A series starting over replays five weeks of minutes, a second or more of
+ * CPU; a caller that lets other work run between steps (activities/detection.ts) keeps drafts and
+ * workflow tasks moving during it. The detector is the pass's own object: nothing else touches it
+ * between steps.
+ */
+export function* seriesPassSteps(pass: SeriesPass, nowMs: number, policy: AlertPolicy = DEFAULT_ALERT_POLICY, options: DetectorOptions = VOLUME_DETECTOR_OPTIONS): Generator<void, SeriesPassResult, void> {
   const detector = detectorFor(pass, options);
   // Rows stored after the last pass read their minute: `counts` re-reads the minutes already fed too.
   const lateEvents = pass.previous ? detector.amendLate() : 0;
@@ -134,6 +152,7 @@ export function runSeriesPass(pass: SeriesPass, nowMs: number, policy: AlertPoli
   const notices: SeriesPassResult['notices'] = [];
   let minutesFed = 0;
   for (; minute <= pass.untilMs; minute += MINUTE_MS) {
+    if (minutesFed > 0 && minutesFed % MINUTES_PER_PASS_STEP === 0) yield;
     const r = detector.update(minute, onHoliday(pass.holidays ?? [], minute));
     minutesFed++;
     if (pass.judgedUntilMs !== undefined && minute <= pass.judgedUntilMs) continue;

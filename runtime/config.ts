@@ -64,6 +64,7 @@ export const SETTINGS = {
   rateLimitPerIpPerMinute: s({ env: 'SUPPORTLOOP_RATE_LIMIT_PER_IP_PER_MINUTE', kind: 'int', default: 60_000, doc: 'webhook requests per minute from one IP before 429' }),
   rateLimitPerTenantPerMinute: s({ env: 'SUPPORTLOOP_RATE_LIMIT_PER_TENANT_PER_MINUTE', kind: 'int', default: 120_000, doc: 'webhook requests per minute for one tenant before 429' }),
   learnerSnapshotEvery: s({ env: 'SUPPORTLOOP_LEARNER_SNAPSHOT_EVERY', kind: 'int', default: 1000, doc: "a tenant's live learner is saved after this many records learned since its last snapshot, and a starting worker continues from the snapshot instead of relearning the whole history (0 = never save or restore)" }),
+  draftWaitSeconds: s({ env: 'SUPPORTLOOP_DRAFT_WAIT_SECONDS', kind: 'int', default: 5, doc: "a draft waits at most this long for the tenant's learner to finish learning new records (a large import takes minutes), then is drafted from what the learner has learned so far; a learner that has never finished learning the tenant is always waited for" }),
   writerMaxRows: s({ env: 'SUPPORTLOOP_WRITER_MAX_ROWS', kind: 'int', default: 5000, doc: 'batching writer: flush a table once this many rows wait' }),
   writerFlushMs: s({ env: 'SUPPORTLOOP_WRITER_FLUSH_MS', kind: 'int', default: 100, doc: 'batching writer: flush at least this often (ms)' }),
 } as const;

@@ -25,6 +25,12 @@ export function createMetrics() {
       registers: [registry],
     }),
     activityFailures: new Counter({ name: 'supportloop_activity_failures_total', help: 'Activity executions that threw', labelNames: ['activity'] as const, registers: [registry] }),
+    draftsWhileLearning: new Counter({
+      name: 'supportloop_drafts_while_learning_total',
+      help: "Drafts made from what the tenant's learner had learned so far, its refresh still learning past the draft wait (SUPPORTLOOP_DRAFT_WAIT_SECONDS), per tenant",
+      labelNames: ['tenant'] as const,
+      registers: [registry],
+    }),
     detectionLag: new Gauge({ name: 'supportloop_detection_lag_seconds', help: 'Now minus the last minute spike detection has processed, per tenant', labelNames: ['tenant'] as const, registers: [registry] }),
     detectionLateEvents: new Counter({
       name: 'supportloop_detection_late_events_total',

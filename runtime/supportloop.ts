@@ -76,6 +76,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   installTemporalRuntime(['debug', 'trace'].includes(config.logLevel) ? config.logLevel : 'warn');
   const temporal = await connectTemporal(config, address, { worker: role !== 'api' });
 
+  const metrics = createMetrics();
   const learners = new TenantLearners(ch, {
     snapshotEvery: config.learnerSnapshotEvery,
     onSnapshot: (event) => {
@@ -86,8 +87,12 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, err: event.error }, 'background learner refresh failed; the next draft learns the new records instead');
       else logger.info({ tenant: event.tenantId, records: event.records, ms: event.ms }, 'learner refreshed in the background (after an import)');
     },
+    // Only drafts bound their wait (activities/learning.ts), so a learner handed out still learning is a draft's.
+    onServedWhileLearning: (event) => {
+      metrics.draftsWhileLearning.inc({ tenant: event.tenantId });
+      logger.info({ tenant: event.tenantId, learned: event.learned, waitedMs: event.waitedMs }, 'drafted from what the learner has learned so far; it is still learning new records');
+    },
   });
-  const metrics = createMetrics();
   const writer = new BatchingWriter(ch, {
     maxRows: config.writerMaxRows,
     flushMs: config.writerFlushMs,
@@ -108,6 +113,7 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
         ch,
         writer,
         learners,
+        draftWaitMs: config.draftWaitSeconds * 1000,
         detection: {
           policy: { resolveAfterMinutes: config.alertResolveAfterMinutes, cooldownMinutes: config.alertCooldownMinutes, notifyWithinMinutes: config.alertNotifyWithinMinutes },
           maxBackfillMinutes: config.detectionBackfillMinutes,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantLearners, type BackgroundRefreshEvent } from '../../activities/tenantLearners.js';
+import { TenantLearners, type BackgroundRefreshEvent, type ServedWhileLearningEvent } from '../../activities/tenantLearners.js';
 import { importCommand } from '../../cli/import.js';
 import type { Supportloop } from '../../runtime/supportloop.js';
 import { historyArrivalsSince } from '../../store/historyArrivals.js';
@@ -20,21 +20,26 @@ let tenant: TestTenant;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'supportloop-import-refresh-'));
 const file = path.join(dir, 'history.jsonl');
 
-beforeAll(async () => {
-  // Live snapshots every 10 records: the stored snapshot shows what the worker's learner has learned.
-  sl = await startTestSupportloop({ learnerSnapshotEvery: 10 });
-  tenant = await createTenant(sl, 'quiet');
-  const lines = Array.from({ length: 40 }, (_, i) =>
-    JSON.stringify({
+/** JSONL of `count` resolved tickets from `first` on: refunds and parcels, a day apart in March 2026. */
+function historyLines(first: number, count: number): string {
+  return Array.from({ length: count }, (_, k) => {
+    const i = first + k;
+    return JSON.stringify({
       ticket_id: `Q-${i}`,
       created_at: new Date(Date.UTC(2026, 2, 1 + (i % 20), 10)).toISOString(),
       body: i % 2 ? `Please refund order ${i}` : `Where is my parcel ${i}?`,
       topic: i % 2 ? 'refund' : 'shipping',
       reply: i % 2 ? 'Your refund is on its way.' : 'Your parcel ships today; the tracking link is in your email.',
       channel: 'email',
-    }),
-  );
-  writeFileSync(file, lines.join('\n'));
+    });
+  }).join('\n');
+}
+
+beforeAll(async () => {
+  // Live snapshots every 10 records: the stored snapshot shows what the worker's learner has learned.
+  sl = await startTestSupportloop({ learnerSnapshotEvery: 10 });
+  tenant = await createTenant(sl, 'quiet');
+  writeFileSync(file, historyLines(0, 40));
 });
 afterAll(async () => sl?.cleanup());
 
@@ -75,5 +80,27 @@ describe('learning imported history in the background', () => {
     await stopping.close();
     await sleep(900);
     expect(events).toHaveLength(1);
+  });
+
+  it('hands a learner that knows the tenant out while it learns a larger import, and waits for one that does not', async () => {
+    const served: ServedWhileLearningEvent[] = [];
+    const learners = new TenantLearners(sl.ch, { onServedWhileLearning: (event) => served.push(event) });
+    const known = (await learners.current('quiet')).learnedCount;
+    const larger = path.join(dir, 'larger.jsonl');
+    writeFileSync(larger, historyLines(1000, 600));
+    await importCommand([larger, '--url', sl.url!, '--api-key', tenant.apiKey, '--batch', '200']);
+    const { records } = await loadLearningRecords(sl.ch, 'quiet', {});
+    expect(records.length).toBeGreaterThanOrEqual(known + 1200);
+
+    // Learning 1,200 records takes seconds in slices; with no wait the draft's learner comes back
+    // after at most one of them, and goes on learning.
+    const handedOut = await learners.current('quiet', { force: true, waitAtMostMs: 0 });
+    expect(handedOut.learnedCount).toBeLessThan(records.length);
+    expect(served).toEqual([expect.objectContaining({ tenantId: 'quiet', learned: handedOut.learnedCount })]);
+    expect((await learners.current('quiet', { force: true })).learnedCount).toBe(records.length);
+
+    // A learner that has never finished learning the tenant knows nothing yet: it is waited for.
+    const fresh = await new TenantLearners(sl.ch).current('quiet', { waitAtMostMs: 0 });
+    expect(fresh.learnedCount).toBe(records.length);
   });
 });
