@@ -3,7 +3,8 @@
 // every solved ticket, outcome and thumbs is learned at the next refresh. `asOf` learners are the
 // same computation restricted to records before a date (time travel), kept in a small cache.
 // The install-time learner (the control arm's content model) is the learner as of the tenant's first
-// draft: everything imported or learned before supportloop first drafted for the tenant, nothing after.
+// draft: every record from before supportloop first drafted for the tenant (imported history
+// included, whenever it was imported), nothing after.
 // The tenant's strategy bandits live beside the learners (`bandits`).
 // The live learner is saved every `snapshotEvery` records it learns (store/learnerSnapshots.ts): a
 // worker that starts restores the tenant's last snapshot and learns only what was recorded after it.
@@ -54,7 +55,8 @@ export interface ServedWhileLearningEvent {
   waitedMs: number;
 }
 
-export type BackgroundRefreshEvent = { tenantId: string } & ({ kind: 'done'; records: number; ms: number } | { kind: 'failed'; error: unknown });
+/** A background refresh of the live learner (after an import), or the install-time learner built again with imported history. */
+export type BackgroundRefreshEvent = { tenantId: string; learner: 'live' | 'install-time' } & ({ kind: 'done'; records: number; ms: number } | { kind: 'failed'; error: unknown });
 
 export type LearnerSnapshotEvent = { tenantId: string; key: SnapshotKey } & (
   | { kind: 'saved'; records: number; bytes: number; ms: number }
@@ -65,7 +67,10 @@ export type LearnerSnapshotEvent = { tenantId: string; key: SnapshotKey } & (
 export class TenantLearners {
   private readonly live = new Map<string, Promise<LiveLearner>>();
   private readonly past = new Map<string, Promise<Learner>>();
-  private readonly installTime = new Map<string, Promise<Learner>>();
+  /** Install-time learners by tenant, with the install time (the tenant's first draft) they are as of. */
+  private readonly installTime = new Map<string, { installedAt: string; learner: Promise<Learner> }>();
+  /** Earliest event time of the history imported since the tenant's last background refresh began. */
+  private readonly importedFromMs = new Map<string, number>();
   private readonly maxStalenessMs: number;
   private readonly pastCacheSize: number;
   private readonly snapshotEvery: number;
@@ -98,21 +103,40 @@ export class TenantLearners {
 
   /**
    * The install-time learner: as of the tenant's first draft (built once per worker and kept; history
-   * imported later with earlier timestamps joins it at the next worker start). Before any draft it is
-   * the current learner: nothing has been learned live yet.
+   * imported later with earlier timestamps joins it once the import is learned, see refreshSoon).
+   * Before any draft it is the current learner: nothing has been learned live yet.
    */
   async atInstall(tenantId: string): Promise<Learner> {
     const cached = this.installTime.get(tenantId);
-    if (cached) return cached;
+    if (cached) return cached.learner;
     const installedAt = await firstSuggestionAt(this.ch, tenantId);
     if (installedAt === undefined) return this.current(tenantId);
     // A concurrent call may have started it while this one read the install time.
     const started = this.installTime.get(tenantId);
-    if (started) return started;
+    if (started) return started.learner;
     const learner = this.learnedAsOf(tenantId, installedAt, true);
     learner.catch(() => this.installTime.delete(tenantId));
-    this.installTime.set(tenantId, learner);
+    this.installTime.set(tenantId, { installedAt, learner });
     return learner;
+  }
+
+  /**
+   * Builds the install-time learner again, in the background, when history with times before the
+   * install was imported since it was built: the control arm measures the model supportloop had
+   * before it learned anything live, and history is part of that whichever came first, the import or
+   * the worker's first control-arm draft. The learner it has keeps drafting until the new one is ready.
+   */
+  private renewInstallTime(tenantId: string, importedFromMs: number): void {
+    const cached = this.installTime.get(tenantId);
+    if (!cached || this.closing || importedFromMs >= Date.parse(cached.installedAt)) return;
+    const startedAt = Date.now();
+    this.learnedAsOf(tenantId, cached.installedAt, true).then(
+      (renewed) => {
+        if (this.installTime.get(tenantId) === cached) this.installTime.set(tenantId, { installedAt: cached.installedAt, learner: Promise.resolve(renewed) });
+        this.onBackgroundRefresh({ kind: 'done', tenantId, learner: 'install-time', records: renewed.learnedCount, ms: Date.now() - startedAt });
+      },
+      (error: unknown) => this.closing || this.onBackgroundRefresh({ kind: 'failed', tenantId, learner: 'install-time', error }),
+    );
   }
 
   /**
@@ -279,18 +303,26 @@ export class TenantLearners {
    * Refreshes the tenant's live learner in the background once no further call has come for the
    * quiet time. An import arrives as many requests; learning its history right after (instead of at
    * the tenant's next draft, which would wait for it: minutes for tens of thousands of tickets) has
-   * the learner ready, and its snapshot stored for other processes to restore.
+   * the learner ready, and its snapshot stored for other processes to restore. `importedFromMs`, the
+   * earliest event time imported: history from before the install also renews the install-time
+   * learner once the live one has learned it (renewInstallTime).
    */
-  refreshSoon(tenantId: string): void {
+  refreshSoon(tenantId: string, importedFromMs?: number): void {
     if (this.closing) return;
+    if (importedFromMs !== undefined) this.importedFromMs.set(tenantId, Math.min(importedFromMs, this.importedFromMs.get(tenantId) ?? Infinity));
     clearTimeout(this.refreshTimers.get(tenantId));
     const timer = setTimeout(() => {
       this.refreshTimers.delete(tenantId);
       const startedAt = Date.now();
+      const importedFrom = this.importedFromMs.get(tenantId);
+      this.importedFromMs.delete(tenantId);
       this.current(tenantId, { force: true }).then(
-        (learner) => this.onBackgroundRefresh({ kind: 'done', tenantId, records: learner.learnedCount, ms: Date.now() - startedAt }),
+        (learner) => {
+          this.onBackgroundRefresh({ kind: 'done', tenantId, learner: 'live', records: learner.learnedCount, ms: Date.now() - startedAt });
+          if (importedFrom !== undefined) this.renewInstallTime(tenantId, importedFrom);
+        },
         // A failure while stopping is the store closing under it, not news.
-        (error: unknown) => this.closing || this.onBackgroundRefresh({ kind: 'failed', tenantId, error }),
+        (error: unknown) => this.closing || this.onBackgroundRefresh({ kind: 'failed', tenantId, learner: 'live', error }),
       );
     }, this.backgroundRefreshDelayMs);
     timer.unref();

@@ -84,8 +84,8 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
       else logger.info({ tenant: event.tenantId, ...event.key, records: event.records, ms: event.ms, ...(event.kind === 'saved' && { bytes: event.bytes }) }, `learner snapshot ${event.kind}`);
     },
     onBackgroundRefresh: (event) => {
-      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, err: event.error }, 'background learner refresh failed; the next draft learns the new records instead');
-      else logger.info({ tenant: event.tenantId, records: event.records, ms: event.ms }, 'learner refreshed in the background (after an import)');
+      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, learner: event.learner, err: event.error }, event.learner === 'live' ? 'background learner refresh failed; the next draft learns the new records instead' : 'install-time learner not rebuilt with the imported history; the control arm drafts from the one it has until the next worker start');
+      else logger.info({ tenant: event.tenantId, learner: event.learner, records: event.records, ms: event.ms }, event.learner === 'live' ? 'learner refreshed in the background (after an import)' : 'install-time learner rebuilt with history imported from before the install');
     },
     // Only drafts bound their wait (activities/learning.ts), so a learner handed out still learning is a draft's.
     onServedWhileLearning: (event) => {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantLearners, type LearnerSnapshotEvent } from '../../activities/tenantLearners.js';
+import { TenantLearners, type BackgroundRefreshEvent, type LearnerSnapshotEvent } from '../../activities/tenantLearners.js';
 import { usableCheckpoints } from '../../domain/learning/asOfCheckpoints.js';
 import { listAsOfSnapshots, type SnapshotKey } from '../../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../../store/learningRecords.js';
@@ -280,5 +280,33 @@ describe('history import', () => {
     const listed = await listAsOfSnapshots(sl.ch, 'acme', '2100-01-01T00:00:00.000Z');
     expect(usableCheckpoints((await loadLearningRecords(sl.ch, 'acme')).records, listed)).toHaveLength(listed.length);
     expect(listed.length).toBeGreaterThan(2);
+  });
+
+  it('a running worker builds its install-time learner again once history from before the install is learned, drafting from the old one meanwhile', async () => {
+    const refreshes: BackgroundRefreshEvent[] = [];
+    const running = new TenantLearners(sl.ch, { backgroundRefreshDelayMs: 50, onBackgroundRefresh: (event) => refreshes.push(event) });
+    const before = await running.atInstall('acme');
+    const imported = async (ticketId: string, createdAt: string) => {
+      const file = path.join(dir, `${ticketId}.jsonl`);
+      writeFileSync(file, JSON.stringify({ ticket_id: ticketId, created_at: createdAt, body: `Where is my parcel ${ticketId}?`, topic: 'shipping', reply: ANSWERS.shipping, channel: 'email' }));
+      await importCommand([file, '--url', sl.url!, '--api-key', acme.apiKey]);
+      return Date.parse(createdAt);
+    };
+    // History from after the install: the live learner learns it, the install-time one stays.
+    running.refreshSoon('acme', await imported('H-after-install', new Date(Date.now() - 1000).toISOString()));
+    await eventually(async () => (refreshes.some((e) => e.kind === 'done' && e.learner === 'live') ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await running.atInstall('acme')).toBe(before);
+
+    // History from before it: built again in the background; the old learner serves until then.
+    running.refreshSoon('acme', await imported('H-before-install', '2026-01-05T10:00:00.000Z'));
+    expect(await running.atInstall('acme')).toBe(before);
+    const renewed = await eventually(async () => {
+      const learner = await running.atInstall('acme');
+      return learner !== before ? learner : undefined;
+    });
+    expect(renewed.learnedCount).toBeGreaterThan(before.learnedCount);
+    expect(renewed.modelVersion).toBe((await new TenantLearners(sl.ch).atInstall('acme')).modelVersion);
+    expect(refreshes.filter((e) => e.learner === 'install-time')).toEqual([expect.objectContaining({ kind: 'done', records: renewed.learnedCount })]);
   });
 });
