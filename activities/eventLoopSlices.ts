@@ -1,7 +1,7 @@
-// Long CPU work in the worker process — a learner learning a large import, a detection series
-// replaying five weeks of minutes — gives the event loop back every few tens of milliseconds, so
-// drafts, workflow tasks and (in the embedded process) the API keep moving while it runs, instead of
-// stalling for seconds or minutes.
+// Long CPU work in the process — a learner learning a large import, a detection series replaying
+// five weeks of minutes, an import request classifying thousands of messages — gives the event loop
+// back every few tens of milliseconds, so drafts, workflow tasks and (in the embedded process) the
+// API keep moving while it runs, instead of stalling for seconds or minutes.
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** Longest stretch such work holds the event loop. */
