@@ -130,7 +130,7 @@ export interface SplitTopologyOptions {
   settings?: Partial<Config>;
 }
 
-/** The running topology; every piece can be killed and started again on the same ports and files. */
+/** The running topology; every piece can be killed and started again on the same ports and files (an API whose port was taken meanwhile moves, see startApi). */
 export class SplitTopology {
   devServer: DevServer | undefined;
   store: RoleProcess | undefined;
@@ -212,10 +212,22 @@ export class SplitTopology {
     await waitFor('supportloop store', store, answers(`${this.storeUrl}/ping`), 60_000);
   }
 
+  /**
+   * Starts API `index` on its port. A port reserved at start-up can be taken meanwhile (any outgoing
+   * connection may be handed it as its local port), and then the API starts on a new free port
+   * (apiUrl follows it) rather than failing the run: up to three tries.
+   */
   async startApi(index: number): Promise<void> {
-    const api = spawnRole('api', this.name(`api${index + 1}`), this.roleSettings({ port: this.ports.apis[index] }), this.options.logDir);
-    this.apis[index] = api;
-    await waitFor(`supportloop api ${index + 1}`, api, answers(`${this.apiUrl(index)}/healthz`), 120_000);
+    for (let attempt = 1; ; attempt++) {
+      const api = spawnRole('api', this.name(`api${index + 1}`), this.roleSettings({ port: this.ports.apis[index] }), this.options.logDir);
+      this.apis[index] = api;
+      try {
+        return await waitFor(`supportloop api ${index + 1}`, api, answers(`${this.apiUrl(index)}/healthz`), 120_000);
+      } catch (error) {
+        if (attempt >= 3 || !String(error).includes('EADDRINUSE')) throw error;
+        this.ports.apis[index] = await freePort();
+      }
+    }
   }
 
   /** Starts the worker and waits until it polls the task queue (its pid is in the poller identity). */
