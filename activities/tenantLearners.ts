@@ -15,11 +15,21 @@ import { AS_OF_CHECKPOINT_EVERY, checkpointPositions, usableCheckpoints, type As
 import { createLearner, recordsBefore, type Learner } from '../domain/learning/learner.js';
 import type { LearningRecord } from '../domain/learning/records.js';
 import type { ClickHouse } from '../store/clickhouse.js';
+import { historyArrivalsSince } from '../store/historyArrivals.js';
 import { encodeLearnerState, listAsOfSnapshots, loadLearnerSnapshot, retireAsOfSnapshots, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotKey } from '../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
 import { EventLoopSlices } from './eventLoopSlices.js';
 import { TenantBandits } from './tenantBandits.js';
+
+interface InstallTimeLearner {
+  installedAt: string;
+  learner: Promise<Learner>;
+  builtFromMs: number;
+  checkedAtMs: number;
+  /** A build with newly imported history is under way (one at a time). */
+  renewing: boolean;
+}
 
 interface LiveLearner {
   learner: Learner;
@@ -44,6 +54,10 @@ export interface TenantLearnersOptions {
   backgroundRefreshDelayMs?: number;
   /** A background refresh (`refreshSoon`) finished or failed (a failure only means the next draft learns it instead). */
   onBackgroundRefresh?: (event: BackgroundRefreshEvent) => void;
+  /** How often the install-time learner looks for history imported since its build (default 60 s). */
+  installTimeCheckMs?: number;
+  /** An import counts as finished once it has stored nothing for this long (default 60 s); the install-time learner is not rebuilt on a part of one. */
+  importQuietMs?: number;
   /** A learner was handed out still learning: its caller's wait bound (`current`'s `waitAtMostMs`) passed first. */
   onServedWhileLearning?: (event: ServedWhileLearningEvent) => void;
 }
@@ -67,10 +81,8 @@ export type LearnerSnapshotEvent = { tenantId: string; key: SnapshotKey } & (
 export class TenantLearners {
   private readonly live = new Map<string, Promise<LiveLearner>>();
   private readonly past = new Map<string, Promise<Learner>>();
-  /** Install-time learners by tenant, with the install time (the tenant's first draft) they are as of. */
-  private readonly installTime = new Map<string, { installedAt: string; learner: Promise<Learner> }>();
-  /** Earliest event time of the history imported since the tenant's last background refresh began. */
-  private readonly importedFromMs = new Map<string, number>();
+  /** Install-time learners by tenant: the install time (the tenant's first draft) they are as of, when their build began, when imports were last looked for. */
+  private readonly installTime = new Map<string, InstallTimeLearner>();
   private readonly maxStalenessMs: number;
   private readonly pastCacheSize: number;
   private readonly snapshotEvery: number;
@@ -81,6 +93,8 @@ export class TenantLearners {
   private readonly backgroundRefreshDelayMs: number;
   private readonly onBackgroundRefresh: (event: BackgroundRefreshEvent) => void;
   private readonly onServedWhileLearning: (event: ServedWhileLearningEvent) => void;
+  private readonly installTimeCheckMs: number;
+  private readonly importQuietMs: number;
   /** Background refreshes waiting for their quiet time, by tenant. */
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
   private closing = false;
@@ -98,45 +112,58 @@ export class TenantLearners {
     this.backgroundRefreshDelayMs = options.backgroundRefreshDelayMs ?? 5_000;
     this.onBackgroundRefresh = options.onBackgroundRefresh ?? (() => {});
     this.onServedWhileLearning = options.onServedWhileLearning ?? (() => {});
+    this.installTimeCheckMs = options.installTimeCheckMs ?? 60_000;
+    this.importQuietMs = options.importQuietMs ?? 60_000;
     this.bandits = new TenantBandits(ch, this.maxStalenessMs, this.pastCacheSize);
   }
 
   /**
-   * The install-time learner: as of the tenant's first draft (built once per worker and kept; history
-   * imported later with earlier timestamps joins it once the import is learned, see refreshSoon).
-   * Before any draft it is the current learner: nothing has been learned live yet.
+   * The install-time learner: as of the tenant's first draft, built once per worker and kept. History
+   * imported later with earlier timestamps joins it (renewInstallTimeIfBehind). Before any draft it
+   * is the current learner: nothing has been learned live yet.
    */
   async atInstall(tenantId: string): Promise<Learner> {
     const cached = this.installTime.get(tenantId);
-    if (cached) return cached.learner;
+    if (cached) {
+      this.renewInstallTimeIfBehind(tenantId, cached);
+      return cached.learner;
+    }
     const installedAt = await firstSuggestionAt(this.ch, tenantId);
     if (installedAt === undefined) return this.current(tenantId);
     // A concurrent call may have started it while this one read the install time.
     const started = this.installTime.get(tenantId);
     if (started) return started.learner;
+    const now = Date.now();
     const learner = this.learnedAsOf(tenantId, installedAt, true);
     learner.catch(() => this.installTime.delete(tenantId));
-    this.installTime.set(tenantId, { installedAt, learner });
+    this.installTime.set(tenantId, { installedAt, learner, builtFromMs: now, checkedAtMs: now, renewing: false });
     return learner;
   }
 
   /**
-   * Builds the install-time learner again, in the background, when history with times before the
-   * install was imported since it was built: the control arm measures the model supportloop had
-   * before it learned anything live, and history is part of that whichever came first, the import or
-   * the worker's first control-arm draft. The learner it has keeps drafting until the new one is ready.
+   * Builds the install-time learner again, in the background, once an import that stored history
+   * from before the install since its build has gone quiet (store/historyArrivals.ts; looked for at
+   * most every installTimeCheckMs). The control arm measures the model supportloop had before it
+   * learned anything live, and history is part of it whichever came first in this worker, the import
+   * or the first control-arm draft. The learner it has keeps drafting until the new one is ready.
+   * Any process that drafts sees the arrivals, so this holds with the API in another process too.
    */
-  private renewInstallTime(tenantId: string, importedFromMs: number): void {
-    const cached = this.installTime.get(tenantId);
-    if (!cached || this.closing || importedFromMs >= Date.parse(cached.installedAt)) return;
-    const startedAt = Date.now();
-    this.learnedAsOf(tenantId, cached.installedAt, true).then(
-      (renewed) => {
-        if (this.installTime.get(tenantId) === cached) this.installTime.set(tenantId, { installedAt: cached.installedAt, learner: Promise.resolve(renewed) });
-        this.onBackgroundRefresh({ kind: 'done', tenantId, learner: 'install-time', records: renewed.learnedCount, ms: Date.now() - startedAt });
-      },
-      (error: unknown) => this.closing || this.onBackgroundRefresh({ kind: 'failed', tenantId, learner: 'install-time', error }),
-    );
+  private renewInstallTimeIfBehind(tenantId: string, cached: InstallTimeLearner): void {
+    const now = Date.now();
+    if (this.closing || cached.renewing || now - cached.checkedAtMs < this.installTimeCheckMs) return;
+    cached.checkedAtMs = now;
+    cached.renewing = true;
+    const renew = async () => {
+      const arrivals = await historyArrivalsSince(this.ch, tenantId, cached.builtFromMs);
+      const behind = arrivals.some((a) => a.events > 0 && a.earliestMs < Date.parse(cached.installedAt));
+      if (!behind || arrivals.some((a) => a.arrivedAtMs > now - this.importQuietMs)) return;
+      const renewed = await this.learnedAsOf(tenantId, cached.installedAt, true);
+      if (this.installTime.get(tenantId) === cached) this.installTime.set(tenantId, { ...cached, learner: Promise.resolve(renewed), builtFromMs: now, checkedAtMs: Date.now(), renewing: false });
+      this.onBackgroundRefresh({ kind: 'done', tenantId, learner: 'install-time', records: renewed.learnedCount, ms: Date.now() - now });
+    };
+    renew()
+      .catch((error: unknown) => this.closing || this.onBackgroundRefresh({ kind: 'failed', tenantId, learner: 'install-time', error }))
+      .finally(() => (cached.renewing = false));
   }
 
   /**
@@ -303,24 +330,16 @@ export class TenantLearners {
    * Refreshes the tenant's live learner in the background once no further call has come for the
    * quiet time. An import arrives as many requests; learning its history right after (instead of at
    * the tenant's next draft, which would wait for it: minutes for tens of thousands of tickets) has
-   * the learner ready, and its snapshot stored for other processes to restore. `importedFromMs`, the
-   * earliest event time imported: history from before the install also renews the install-time
-   * learner once the live one has learned it (renewInstallTime).
+   * the learner ready, and its snapshot stored for other processes to restore.
    */
-  refreshSoon(tenantId: string, importedFromMs?: number): void {
+  refreshSoon(tenantId: string): void {
     if (this.closing) return;
-    if (importedFromMs !== undefined) this.importedFromMs.set(tenantId, Math.min(importedFromMs, this.importedFromMs.get(tenantId) ?? Infinity));
     clearTimeout(this.refreshTimers.get(tenantId));
     const timer = setTimeout(() => {
       this.refreshTimers.delete(tenantId);
       const startedAt = Date.now();
-      const importedFrom = this.importedFromMs.get(tenantId);
-      this.importedFromMs.delete(tenantId);
       this.current(tenantId, { force: true }).then(
-        (learner) => {
-          this.onBackgroundRefresh({ kind: 'done', tenantId, learner: 'live', records: learner.learnedCount, ms: Date.now() - startedAt });
-          if (importedFrom !== undefined) this.renewInstallTime(tenantId, importedFrom);
-        },
+        (learner) => this.onBackgroundRefresh({ kind: 'done', tenantId, learner: 'live', records: learner.learnedCount, ms: Date.now() - startedAt }),
         // A failure while stopping is the store closing under it, not news.
         (error: unknown) => this.closing || this.onBackgroundRefresh({ kind: 'failed', tenantId, learner: 'live', error }),
       );

@@ -92,7 +92,7 @@ export const importRoutes: FastifyPluginAsync<{ ch: ClickHouse; writer: Batching
       await writeHistoryArrival(writer, tenantId, { arrivedAtMs: Date.now(), earliestMs, events: times.length });
       await Promise.all(imported.map((t) => writeTicketState(writer, t.state)));
       // The history is learned once the import goes quiet, not at the tenant's next draft.
-      learners.refreshSoon(tenantId, earliestMs);
+      learners.refreshSoon(tenantId);
       return { imported: imported.length, alreadyPresent: present.size, events: imported.reduce((n, t) => n + t.events.length + t.derived.length, 0) };
     },
   );

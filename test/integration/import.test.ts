@@ -282,24 +282,29 @@ describe('history import', () => {
     expect(listed.length).toBeGreaterThan(2);
   });
 
-  it('a running worker builds its install-time learner again once history from before the install is learned, drafting from the old one meanwhile', async () => {
+  it('a running worker builds its install-time learner again once history from before the install is imported, drafting from the old one meanwhile', async () => {
     const refreshes: BackgroundRefreshEvent[] = [];
-    const running = new TenantLearners(sl.ch, { backgroundRefreshDelayMs: 50, onBackgroundRefresh: (event) => refreshes.push(event) });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Imports looked for at every call, finished after 3 s quiet (defaults: a minute each).
+    const running = new TenantLearners(sl.ch, { installTimeCheckMs: 0, importQuietMs: 3000, onBackgroundRefresh: (event) => refreshes.push(event) });
     const before = await running.atInstall('acme');
     const imported = async (ticketId: string, createdAt: string) => {
       const file = path.join(dir, `${ticketId}.jsonl`);
       writeFileSync(file, JSON.stringify({ ticket_id: ticketId, created_at: createdAt, body: `Where is my parcel ${ticketId}?`, topic: 'shipping', reply: ANSWERS.shipping, channel: 'email' }));
       await importCommand([file, '--url', sl.url!, '--api-key', acme.apiKey]);
-      return Date.parse(createdAt);
     };
-    // History from after the install: the live learner learns it, the install-time one stays.
-    running.refreshSoon('acme', await imported('H-after-install', new Date(Date.now() - 1000).toISOString()));
-    await eventually(async () => (refreshes.some((e) => e.kind === 'done' && e.learner === 'live') ? true : undefined));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // History from after the install: once that import is quiet, the install-time learner stays as it is.
+    await imported('H-after-install', new Date(Date.now() - 1000).toISOString());
+    await sleep(3500);
+    expect(await running.atInstall('acme')).toBe(before);
+    await sleep(1000);
     expect(await running.atInstall('acme')).toBe(before);
 
-    // History from before it: built again in the background; the old learner serves until then.
-    running.refreshSoon('acme', await imported('H-before-install', '2026-01-05T10:00:00.000Z'));
+    // History from before it: not while the import may go on, then built again in the background;
+    // the old learner serves until then.
+    await imported('H-before-install', '2026-01-05T10:00:00.000Z');
+    expect(await running.atInstall('acme')).toBe(before);
+    await sleep(1000);
     expect(await running.atInstall('acme')).toBe(before);
     const renewed = await eventually(async () => {
       const learner = await running.atInstall('acme');
@@ -307,6 +312,6 @@ describe('history import', () => {
     });
     expect(renewed.learnedCount).toBeGreaterThan(before.learnedCount);
     expect(renewed.modelVersion).toBe((await new TenantLearners(sl.ch).atInstall('acme')).modelVersion);
-    expect(refreshes.filter((e) => e.learner === 'install-time')).toEqual([expect.objectContaining({ kind: 'done', records: renewed.learnedCount })]);
+    expect(refreshes).toEqual([expect.objectContaining({ kind: 'done', learner: 'install-time', records: renewed.learnedCount })]);
   });
 });
