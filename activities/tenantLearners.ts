@@ -19,7 +19,7 @@ import { historyArrivalsSince } from '../store/historyArrivals.js';
 import { encodeLearnerState, listAsOfSnapshots, loadLearnerSnapshot, retireAsOfSnapshots, writeLearnerSnapshot, type LearnerSnapshot, type SnapshotKey } from '../store/learnerSnapshots.js';
 import { loadLearningRecords } from '../store/learningRecords.js';
 import { firstSuggestionAt } from '../store/suggestions.js';
-import { EventLoopSlices } from './eventLoopSlices.js';
+import { learnInSlices } from './eventLoopSlices.js';
 import { TenantBandits } from './tenantBandits.js';
 
 interface InstallTimeLearner {
@@ -389,19 +389,4 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
     clearTimeout(timer);
     promise.catch(() => {});
   }
-}
-
-/**
- * Learns the records in order, giving the event loop back every SLICE_MS (activities/eventLoopSlices.ts):
- * learning takes milliseconds a ticket, so the first refresh after a large import, or an asOf learner
- * over a long history, would otherwise stall the worker — other tenants' drafts, workflow tasks, and
- * in the embedded process the API — for as long as it takes.
- */
-export async function learnInSlices(learner: Learner, records: Iterable<LearningRecord>): Promise<Learner> {
-  const slices = new EventLoopSlices();
-  for (const record of records) {
-    await slices.pause();
-    learner.learn(record);
-  }
-  return learner;
 }

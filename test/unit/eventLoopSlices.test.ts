@@ -2,8 +2,7 @@
 // learner build over a long history learns every record in order, and a detection series replaying
 // weeks ends in exactly the state of a replay run at once, while the rest of the process runs.
 import { describe, expect, it } from 'vitest';
-import { EventLoopSlices } from '../../activities/eventLoopSlices.js';
-import { learnInSlices } from '../../activities/tenantLearners.js';
+import { EventLoopSlices, learnInSlices } from '../../activities/eventLoopSlices.js';
 import { MINUTES_PER_PASS_STEP, runSeriesPass, seriesPassSteps, type SeriesPass } from '../../domain/spikeDetection.js';
 import type { Learner } from '../../domain/learning/learner.js';
 import type { LearningRecord } from '../../domain/learning/records.js';
