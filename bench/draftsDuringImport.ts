@@ -157,6 +157,6 @@ await writeLineChartPng(
     { name: r.arm, points: r.drafts.filter((d) => !d.control).map((d) => ({ x: d.postedAfterS / 60, y: d.delayS })) },
     { name: `${r.arm}, control arm`, points: r.drafts.filter((d) => d.control).map((d) => ({ x: d.postedAfterS / 60, y: d.delayS })) },
   ]),
-  { title: `Draft delay of live messages while ${opts.importTickets} imported tickets are learned`, xTitle: 'minutes since the import began (message posted)', yTitle: 'seconds until the draft was stored', subtitle: `baseline: drafts wait for the learner; a learner that knows ${opts.knownTickets} tickets; a message every ${opts.everySeconds} s; control arm: drafted from the install-time learner` },
+  { title: `Draft delay of live messages while ${opts.importTickets} imported tickets are learned`, xTitle: 'minutes since the import began (message posted)', yTitle: 'seconds until the draft was stored', subtitle: `learner knowing ${opts.knownTickets} tickets; a message every ${opts.everySeconds} s; baseline: drafts wait for the learner` },
 );
 console.log(`results: ${path.join(opts.out, 'drafts-during-import.json')}, drafts-during-import.png`);
