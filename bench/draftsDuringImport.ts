@@ -96,7 +96,13 @@ async function runArm(arm: string, draftWaitSeconds: number, history: { known: T
         posted++;
       }
     })();
-    const ticker = setInterval(async () => bar.update(Math.min(bar.getTotal(), Math.round((Date.now() - importStart) / 1000)), { posted, drafted: Math.max(0, (await draftsStored()).length - 1) }), 5000);
+    // The bar's draft count is a query: one that fails (the store busy or closing) skips that update.
+    const ticker = setInterval(() => {
+      draftsStored().then(
+        (rows) => bar.update(Math.min(bar.getTotal(), Math.round((Date.now() - importStart) / 1000)), { posted, drafted: Math.max(0, rows.length - 1) }),
+        () => {},
+      );
+    }, 5000);
     await importTickets(history.imported);
     const importSeconds = (Date.now() - importStart) / 1000;
     await posting;
