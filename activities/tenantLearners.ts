@@ -56,7 +56,7 @@ export interface TenantLearnersOptions {
   onBackgroundRefresh?: (event: BackgroundRefreshEvent) => void;
   /** How often the install-time learner looks for history imported since its build (default 60 s). */
   installTimeCheckMs?: number;
-  /** An import counts as finished once it has stored nothing for this long (default 60 s); the install-time learner is not rebuilt on a part of one. */
+  /** An import counts as finished once it has stored nothing for this long (config SUPPORTLOOP_DETECTION_IMPORT_QUIET_SECONDS, default 60 s); the install-time learner is not rebuilt on a part of one. */
   importQuietMs?: number;
   /** A learner was handed out still learning: its caller's wait bound (`current`'s `waitAtMostMs`) passed first. */
   onServedWhileLearning?: (event: ServedWhileLearningEvent) => void;

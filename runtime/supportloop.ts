@@ -79,12 +79,13 @@ export async function startSupportloop(config: Config, role: Role = 'all'): Prom
   const metrics = createMetrics();
   const learners = new TenantLearners(ch, {
     snapshotEvery: config.learnerSnapshotEvery,
+    importQuietMs: config.detectionImportQuietSeconds * 1000,
     onSnapshot: (event) => {
       if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, ...event.key, err: event.error }, `learner snapshot ${event.during} failed; the learner relearns from the log instead`);
       else logger.info({ tenant: event.tenantId, ...event.key, records: event.records, ms: event.ms, ...(event.kind === 'saved' && { bytes: event.bytes }) }, `learner snapshot ${event.kind}`);
     },
     onBackgroundRefresh: (event) => {
-      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, learner: event.learner, err: event.error }, event.learner === 'live' ? 'background learner refresh failed; the next draft learns the new records instead' : 'install-time learner not rebuilt with the imported history; the control arm drafts from the one it has until the next worker start');
+      if (event.kind === 'failed') logger.warn({ tenant: event.tenantId, learner: event.learner, err: event.error }, event.learner === 'live' ? 'background learner refresh failed; the next draft learns the new records instead' : 'install-time learner not rebuilt with the imported history; the control arm drafts from the one it has, and a later control-arm draft tries again');
       else logger.info({ tenant: event.tenantId, learner: event.learner, records: event.records, ms: event.ms }, event.learner === 'live' ? 'learner refreshed in the background (after an import)' : 'install-time learner rebuilt with history imported from before the install');
     },
     // Only drafts bound their wait (activities/learning.ts), so a learner handed out still learning is a draft's.
